@@ -41,7 +41,7 @@ func Load(data []byte) (*Spec, error) {
 		return nil, fmt.Errorf("parse openapi document: %w", err)
 	}
 	doc.SetStringFormatValidator("uuid", openapi3.NewCallbackValidator(func(s string) error {
-		if !uuidPattern.MatchString(s) {
+		if !IsUUID(s) {
 			return errors.New("not a valid uuid")
 		}
 		return nil
@@ -150,3 +150,6 @@ func (s *Spec) AllowedMethods(req *http.Request) []string {
 	}
 	return methods
 }
+
+// IsUUID reports whether s is a uuid as the document's uuid format accepts.
+func IsUUID(s string) bool { return uuidPattern.MatchString(s) }

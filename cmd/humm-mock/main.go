@@ -1,0 +1,124 @@
+// Command humm-mock serves the stateful mock of the organization-members
+// API on loopback.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/heyhumm/humm-members-mock/mock"
+	"github.com/heyhumm/humm-members-mock/mock/spec"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, nil); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "humm-mock:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// run parses flags, starts the mock and serves until ctx ends. ready, when
+// set, receives the address once the listener is open.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready chan<- string) error {
+	fs := flag.NewFlagSet("humm-mock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:4010", "address to listen on (loopback unless you mean otherwise)")
+	seed := fs.Int64("seed", 1, "seed of the generated world (0 is refused: it would mean random)")
+	members := fs.Int("members", 0, "grow the profile's organization to this many members")
+	specPath := fs.String("spec", "", "OpenAPI document to serve instead of the embedded one")
+	lenient := fs.Bool("lenient", false, "log responses that break the spec and send them anyway, instead of a 500")
+	origins := fs.String("cors-origins", "", "comma-separated origins allowed by CORS (empty: any)")
+	statePath := fs.String("state", "", "load the state from this file at start and save it after each change")
+	logFormat := fs.String("log-format", "text", "log format: text or json")
+	defect := fs.String("defect", "", "switch on one backend bug, for testing the contract suite (see --list-defects)")
+	listDefects := fs.Bool("list-defects", false, "list the defects and exit")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *listDefects {
+		for _, name := range mock.Defects() {
+			fmt.Fprintf(stdout, "%-24s %s\n", name, mock.DefectDescription(name))
+		}
+		return nil
+	}
+	if *seed == 0 {
+		return errors.New("--seed 0 is refused: pick a number, the same number gives the same world")
+	}
+	var handler slog.Handler
+	switch *logFormat {
+	case "text":
+		handler = slog.NewTextHandler(stderr, nil)
+	case "json":
+		handler = slog.NewJSONHandler(stderr, nil)
+	default:
+		return fmt.Errorf("--log-format %q: want text or json", *logFormat)
+	}
+	logger := slog.New(handler)
+	sp, err := spec.FromFlag(*specPath)
+	if err != nil {
+		return err
+	}
+	var allowed []string
+	if *origins != "" {
+		allowed = strings.Split(*origins, ",")
+	}
+	m, err := mock.New(mock.Config{Spec: sp, Seed: *seed, Members: *members, Lenient: *lenient,
+		AllowedOrigins: allowed, Logger: logger, StatePath: *statePath, Defect: *defect})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	if host, _, _ := net.SplitHostPort(ln.Addr().String()); !net.ParseIP(host).IsLoopback() {
+		logger.Warn("listening beyond loopback: anyone who can reach this address can use the mock", "addr", ln.Addr().String())
+	}
+	base := "http://" + ln.Addr().String()
+	printBanner(stdout, base, m.Profile(base))
+	srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 90 * time.Second, IdleTimeout: 120 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	// Shutdown waits for requests in flight, so every acknowledged write
+	// is saved before the final save.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	return m.Close()
+}
+
+func printBanner(w io.Writer, base string, p mock.Profile) {
+	fmt.Fprintf(w, "humm-mock listening on %s\n\n", base)
+	fmt.Fprintf(w, "organization_id=%s\nother_organization_id=%s\n\n", p.OrganizationID, p.OtherOrganizationID)
+	fmt.Fprintln(w, "# development tokens, one per standing in organization_id:")
+	for _, standing := range []string{"system_admin", "org_admin", "analyst", "suspended", "outsider"} {
+		fmt.Fprintf(w, "export TOKEN_%s=%s\n", strings.ToUpper(standing), p.Tokens[standing])
+	}
+	fmt.Fprintf(w, "\ncurl -H \"Authorization: Bearer $TOKEN_ORG_ADMIN\" %s/api/organization/%s/member\n\n", base, p.OrganizationID)
+}

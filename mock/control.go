@@ -1,0 +1,142 @@
+package mock
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// controlPrefix is the mock's own API, kept out of openapi.yaml.
+const controlPrefix = "/__mock/"
+
+// Profile is the contract runner's target profile for this mock.
+type Profile struct {
+	BaseURL             string            `json:"base_url"`
+	Tokens              map[string]string `json:"tokens"`
+	OrganizationID      string            `json:"organization_id"`
+	OtherOrganizationID string            `json:"other_organization_id"`
+	CandidateUserIDs    []string          `json:"candidate_user_ids"`
+}
+
+// Profile describes the mock's current world for the contract runner.
+func (s *Server) Profile(baseURL string) Profile {
+	p := Profile{BaseURL: baseURL, Tokens: map[string]string{}}
+	s.store.read(func(w *world) {
+		for _, id := range w.identities {
+			p.Tokens[id.Standing] = id.Token
+		}
+		p.OrganizationID, p.OtherOrganizationID = w.organizationID, w.otherOrganizationID
+		p.CandidateUserIDs = candidateUsers(w, w.organizationID, candidateCount)
+	})
+	return p
+}
+
+// control serves /__mock/*. Its errors use the API's format too.
+func (s *Server) control(w http.ResponseWriter, r *http.Request) {
+	resp := s.controlResponse(r)
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(resp.Status)
+	_, _ = w.Write(resp.Body)
+}
+
+func (s *Server) controlResponse(r *http.Request) *response {
+	path := r.URL.Path[len(controlPrefix):]
+	method := r.Method
+	switch {
+	case path == "health" && method == http.MethodGet:
+		return jsonResponse(http.StatusOK, map[string]string{"status": "ok"})
+	case path == "profile" && method == http.MethodGet:
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		return jsonResponse(http.StatusOK, s.Profile(scheme+"://"+r.Host))
+	case path == "reset" && method == http.MethodPost:
+		if err := s.store.replace(s.seed); err != nil {
+			return errorResponse(errorf(http.StatusInternalServerError, "reset: %v", err))
+		}
+		s.journal.clear()
+		return jsonResponse(http.StatusOK, map[string]string{"status": "reset"})
+	case path == "state" && method == http.MethodGet:
+		return jsonResponse(http.StatusOK, s.store.export())
+	case path == "state" && method == http.MethodPut:
+		data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxStateBytes))
+		if err != nil {
+			return errorResponse(errorf(http.StatusRequestEntityTooLarge, "state: %v", err))
+		}
+		var st State
+		if err := decodeState(data, &st); err != nil {
+			return errorResponse(errorf(http.StatusBadRequest, "state refused, current state kept: %v", err))
+		}
+		if err := s.store.replace(st); err != nil {
+			return errorResponse(errorf(http.StatusBadRequest, "state refused, current state kept: %v", err))
+		}
+		return jsonResponse(http.StatusOK, map[string]string{"status": "imported"})
+	case path == "requests" && method == http.MethodGet:
+		return jsonResponse(http.StatusOK, s.journal.entries())
+	case path == "requests" && method == http.MethodDelete:
+		s.journal.clear()
+		return jsonResponse(http.StatusOK, map[string]string{"status": "cleared"})
+	}
+	return errorResponse(errorf(http.StatusNotFound, "Not Found"))
+}
+
+// journalEntry is one exchange as the journal keeps it: never a token or a
+// body.
+type journalEntry struct {
+	Time       time.Time `json:"time"`
+	Method     string    `json:"method"`
+	Path       string    `json:"path"`
+	Query      string    `json:"query,omitempty"`
+	Status     int       `json:"status"`
+	DurationMS float64   `json:"duration_ms"`
+	Problems   []string  `json:"validation_problems,omitempty"`
+}
+
+// journal is a bounded ring of recent exchanges, oldest first.
+type journal struct {
+	mu    sync.Mutex
+	size  int
+	items []journalEntry
+	next  int
+}
+
+func newJournal(size int) *journal { return &journal{size: size} }
+
+func (j *journal) add(e journalEntry) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if len(j.items) < j.size {
+		j.items = append(j.items, e)
+		return
+	}
+	j.items[j.next] = e
+	j.next = (j.next + 1) % j.size
+}
+
+func (j *journal) entries() []journalEntry {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	out := make([]journalEntry, 0, len(j.items))
+	out = append(out, j.items[j.next:]...)
+	return append(out, j.items[:j.next]...)
+}
+
+func (j *journal) clear() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.items, j.next = nil, 0
+}
+
+// decodeState refuses unknown fields: a typo in a hand-edited state should
+// not silently drop data.
+func decodeState(data []byte, st *State) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	return dec.Decode(st)
+}

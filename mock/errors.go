@@ -1,0 +1,64 @@
+package mock
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+)
+
+// apiError is the one error type that reaches clients: a status and a
+// FastAPI `detail`, which is a string or, for a 422, a list of
+// validationIssue.
+type apiError struct {
+	Status int
+	Detail any
+	Header http.Header
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("%d %v", e.Status, e.Detail) }
+
+// validationIssue is one entry of FastAPI's HTTPValidationError.
+type validationIssue struct {
+	Loc  []any  `json:"loc"`
+	Msg  string `json:"msg"`
+	Type string `json:"type"`
+}
+
+func errorf(status int, format string, args ...any) *apiError {
+	return &apiError{Status: status, Detail: fmt.Sprintf(format, args...)}
+}
+
+func validationFailed(issues ...validationIssue) *apiError {
+	return &apiError{Status: http.StatusUnprocessableEntity, Detail: issues}
+}
+
+// errorResponse renders an apiError in the API's format; it is the only
+// place error bodies are built.
+func errorResponse(e *apiError) *response {
+	body, err := json.Marshal(struct {
+		Detail any `json:"detail"`
+	}{e.Detail})
+	if err != nil { // a detail is strings and lists of strings: cannot fail
+		panic(err)
+	}
+	h := http.Header{"Content-Type": {"application/json"}}
+	for k, v := range e.Header {
+		h[k] = v
+	}
+	return &response{Status: e.Status, Header: h, Body: body}
+}
+
+// response is a buffered reply: validated before it is sent.
+type response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+func jsonResponse(status int, v any) *response {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return errorResponse(errorf(http.StatusInternalServerError, "encode response: %v", err))
+	}
+	return &response{Status: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: body}
+}

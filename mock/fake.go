@@ -1,0 +1,284 @@
+package mock
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/brianvoe/gofakeit/v6"
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// seedEpoch anchors generated timestamps, so a seed gives the same world on
+// every machine and every day.
+var seedEpoch = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// faker generates values from the spec's schemas, picking by field name so
+// that people look real. One faker, one seed: the same sequence of calls
+// gives the same values.
+type faker struct {
+	f *gofakeit.Faker
+	// person is the one that name-like fields of the object being generated
+	// describe, so that email, name and picture agree.
+	person *gofakeit.PersonInfo
+	email  string
+}
+
+// emailDomains are reserved for examples: generated people never mail anyone.
+var emailDomains = []string{"example.com", "example.org", "example.net"}
+
+func newFaker(seed int64) *faker { return &faker{f: gofakeit.New(seed)} }
+
+// uuid4 is a random version 4 uuid from the seeded source.
+func (g *faker) uuid4() string { return strings.ToLower(g.f.UUID()) }
+
+// value generates a value for a schema; name is the property's name, which
+// picks realistic content for well-known fields.
+func (g *faker) value(name string, ref *openapi3.SchemaRef, required bool) any {
+	s := resolved(ref)
+	if s == nil {
+		return nil
+	}
+	if s.Nullable && !required && g.f.Number(1, 12) == 1 {
+		return nil
+	}
+	if len(s.Enum) > 0 {
+		return s.Enum[g.f.Number(0, len(s.Enum)-1)]
+	}
+	switch {
+	case s.Type.Is("object"):
+		return g.object(s)
+	case s.Type.Is("array"):
+		n := 1 + g.f.Number(0, 2)
+		if s.MinItems > uint64(n) {
+			n = int(s.MinItems)
+		}
+		if s.MaxItems != nil && uint64(n) > *s.MaxItems {
+			n = int(*s.MaxItems)
+		}
+		out := make([]any, n)
+		for i := range out {
+			out[i] = g.value(name, s.Items, true)
+		}
+		return out
+	case s.Type.Is("integer"):
+		lo, hi := 0, 1000
+		if s.Min != nil {
+			lo = int(*s.Min)
+		}
+		if s.Max != nil {
+			hi = int(*s.Max)
+		}
+		return g.f.Number(lo, max(lo, hi))
+	case s.Type.Is("number"):
+		return g.f.Float64Range(0, 1000)
+	case s.Type.Is("boolean"):
+		if d, ok := s.Default.(bool); ok {
+			return d
+		}
+		return g.f.Bool()
+	}
+	return g.text(name, s)
+}
+
+// resolved follows allOf wrappers, FastAPI's way of attaching a default to a
+// referenced schema, and anyOf/oneOf to their first branch.
+func resolved(ref *openapi3.SchemaRef) *openapi3.Schema {
+	if ref == nil || ref.Value == nil {
+		return nil
+	}
+	s := ref.Value
+	for _, group := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
+		if len(group) > 0 && s.Type == nil && len(s.Properties) == 0 {
+			inner := *resolved(group[0])
+			inner.Nullable = inner.Nullable || s.Nullable
+			if s.Default != nil {
+				inner.Default = s.Default
+			}
+			return &inner
+		}
+	}
+	return s
+}
+
+// object generates every property in name order (map order would break
+// reproducibility), required ones always.
+func (g *faker) object(s *openapi3.Schema) map[string]any {
+	outerPerson, outerEmail := g.person, g.email
+	g.newPerson()
+	defer func() { g.person, g.email = outerPerson, outerEmail }()
+	names := make([]string, 0, len(s.Properties))
+	for n := range s.Properties {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := make(map[string]any, len(names))
+	for _, n := range names {
+		out[n] = g.value(n, s.Properties[n], contains(s.Required, n))
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (g *faker) text(name string, s *openapi3.Schema) string {
+	if g.person == nil {
+		g.newPerson()
+	}
+	p := g.person
+	var v string
+	switch {
+	case s.Format == "uuid":
+		v = g.uuid4()
+	case s.Format == "date-time":
+		v = seedEpoch.Add(time.Duration(g.f.Number(0, 540*24*3600)) * time.Second).Format(timeLayout)
+	case name == "email" || s.Format == "email":
+		v = g.email
+	case name == "given_name":
+		v = p.FirstName
+	case name == "family_name":
+		v = p.LastName
+	case name == "name":
+		v = p.FirstName + " " + p.LastName
+	case name == "nickname":
+		v = strings.ToLower(p.FirstName)
+	case name == "picture" || s.Format == "uri":
+		v = "https://i.pravatar.cc/300?u=" + url.QueryEscape(g.email)
+	case name == "auth0_sub":
+		v = "auth0|" + g.hex(12)
+	case name == "detail" || name == "msg":
+		v = g.f.Sentence(6)
+	default:
+		v = g.f.Word()
+	}
+	if s.MaxLength != nil && uint64(len(v)) > *s.MaxLength {
+		v = v[:*s.MaxLength]
+	}
+	for uint64(len(v)) < s.MinLength {
+		v += "x"
+	}
+	return v
+}
+
+func (g *faker) hex(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(g.f.Number(0, 255))
+	}
+	return hex.EncodeToString(b)
+}
+
+// newPerson picks the person the next name-like fields describe, with an
+// email made from the name (a number keeps large worlds mostly unique).
+func (g *faker) newPerson() {
+	g.person = g.f.Person()
+	local := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r == '.' {
+			return r
+		}
+		return -1
+	}, strings.ToLower(g.person.FirstName+"."+g.person.LastName))
+	g.email = fmt.Sprintf("%s%d@%s", local, g.f.Number(1, 999), emailDomains[g.f.Number(0, len(emailDomains)-1)])
+}
+
+// newUser generates a UserResponse from the spec's schema.
+func (g *faker) newUser(schema *openapi3.SchemaRef) (User, error) {
+	var u User
+	raw, err := json.Marshal(g.value("user", schema, true))
+	if err != nil {
+		return u, err
+	}
+	if err := json.Unmarshal(raw, &u); err != nil {
+		return u, fmt.Errorf("generated user does not fit: %w", err)
+	}
+	u.ID = g.uuid4()
+	u.IsSystemAdmin = false
+	return u, nil
+}
+
+// World layout for a seed. The first users hold the development tokens.
+const (
+	seedOrganizations  = 5
+	seedUsers          = 60
+	seedPrimaryMembers = 24 // members of the profile's organization
+	seedOtherMembers   = 10
+)
+
+// seedState builds the world for a seed: several organizations, dozens of
+// users, members across all roles and states, and the identities. members,
+// when larger, is the size the profile's organization grows to.
+func seedState(g *faker, userSchema *openapi3.SchemaRef, members int) (State, error) {
+	var st State
+	for i := 0; i < seedOrganizations; i++ {
+		st.Organizations = append(st.Organizations, Organization{ID: g.uuid4(), Name: g.f.Company()})
+	}
+	primary, other := st.Organizations[0].ID, st.Organizations[1].ID
+	st.OrganizationID, st.OtherOrganizationID = primary, other
+
+	userCount := max(seedUsers, members+seedOtherMembers+10)
+	for i := 0; i < userCount; i++ {
+		u, err := g.newUser(userSchema)
+		if err != nil {
+			return st, err
+		}
+		st.Users = append(st.Users, u)
+	}
+	st.Users[0].IsSystemAdmin = true
+	sysAdmin, orgAdmin, analyst, suspended, outsider := st.Users[0].ID, st.Users[1].ID, st.Users[2].ID, st.Users[3].ID, st.Users[4].ID
+	st.Identities = []Identity{
+		{Standing: "system_admin", Token: TokenSystemAdmin, UserID: sysAdmin},
+		{Standing: "org_admin", Token: TokenOrgAdmin, UserID: orgAdmin},
+		{Standing: "analyst", Token: TokenAnalyst, UserID: analyst},
+		{Standing: "suspended", Token: TokenSuspended, UserID: suspended},
+		{Standing: "outsider", Token: TokenOutsider, UserID: outsider},
+	}
+
+	roles := []string{RoleAnalyst, RoleAnalyst, RoleAnalyst, RoleOrgAdmin, RoleSystemAdmin}
+	states := []string{StateActive, StateActive, StateActive, StatePending, StateSuspended}
+	member := func(org, user, role, state string) {
+		created := seedEpoch.Add(time.Duration(g.f.Number(0, 540*24*3600))*time.Second + time.Duration(g.f.Number(0, 999999))*time.Microsecond)
+		updated := created
+		if g.f.Bool() {
+			updated = created.Add(time.Duration(g.f.Number(1, 90*24*3600)) * time.Second)
+		}
+		st.Memberships = append(st.Memberships, Membership{ID: g.uuid4(), OrganizationID: org, UserID: user,
+			Role: role, MembershipState: state, CreatedAt: Timestamp{created}, UpdatedAt: Timestamp{updated}})
+	}
+	pick := func(list []string) string { return list[g.f.Number(0, len(list)-1)] }
+
+	// The profile's organization: the standings, then a mix of everything.
+	member(primary, orgAdmin, RoleOrgAdmin, StateActive)
+	member(primary, analyst, RoleAnalyst, StateActive)
+	member(primary, suspended, RoleOrgAdmin, StateSuspended)
+	next := 5 // users 0..4 hold the tokens
+	for n := max(seedPrimaryMembers, members) - 3; n > 0; n-- {
+		member(primary, st.Users[next].ID, pick(roles), pick(states))
+		next++
+	}
+	// The other organization: none of the token holders but the system admin.
+	member(other, sysAdmin, RoleSystemAdmin, StateActive)
+	for i := 0; i < seedOtherMembers; i++ {
+		member(other, st.Users[next].ID, pick(roles), pick(states))
+		next++
+	}
+	// The outsider administers an organization of its own; the rest spread
+	// over the remaining ones. Users past next stay free to add.
+	member(st.Organizations[2].ID, outsider, RoleOrgAdmin, StateActive)
+	for i, org := range st.Organizations[2:] {
+		for j := 0; j < 4; j++ {
+			member(org.ID, st.Users[5+i*4+j].ID, pick(roles), pick(states))
+		}
+	}
+	return st, nil
+}

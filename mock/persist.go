@@ -1,0 +1,76 @@
+package mock
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// maxStateBytes bounds a state import (a world of 100,000 members is about
+// 60 MB as JSON).
+const maxStateBytes = 256 << 20
+
+// loadStateFile reads a saved state. A missing file is not an error (the
+// seed is used and saved there); a corrupt one is, and is left untouched.
+func loadStateFile(path string) (State, bool, error) {
+	var st State
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return st, false, nil
+	}
+	if err != nil {
+		return st, false, fmt.Errorf("state file %s: %w", path, err)
+	}
+	if err := decodeState(data, &st); err != nil {
+		return st, false, fmt.Errorf("state file %s is not a valid state (left untouched; fix or remove it): %w", path, err)
+	}
+	if _, err := newWorld(st); err != nil {
+		return st, false, fmt.Errorf("state file %s is not a valid state (left untouched; fix or remove it): %w", path, err)
+	}
+	return st, true, nil
+}
+
+// saveStateFile writes atomically: a temporary file in the same folder,
+// synced, then renamed over the old one, then the folder synced. A crash
+// leaves the old file or the new one, never half of one.
+func saveStateFile(path string, st State) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	if err := writeStateJSON(tmp, st); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+func writeStateJSON(w io.Writer, st State) error {
+	b, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}

@@ -1,0 +1,269 @@
+package mock
+
+// The mock's policy: every rule of behaviour.md, and every choice made where
+// it is silent, lives in this file. Change a rule here, with the fixtures.
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/heyhumm/humm-members-mock/mock/spec"
+)
+
+// Choices where behaviour.md is silent (also listed in the README).
+const (
+	// maxBodyBytes: larger request bodies are a 413.
+	maxBodyBytes = 1 << 20
+	// journalSize bounds /__mock/requests.
+	journalSize = 200
+	// candidateCount is how many users free to add the profile offers.
+	candidateCount = 10
+)
+
+// Fixed development tokens, one per standing in the profile's organization.
+const (
+	TokenSystemAdmin = "dev-system-admin"
+	TokenOrgAdmin    = "dev-org-admin"
+	TokenAnalyst     = "dev-analyst"
+	TokenSuspended   = "dev-suspended"
+	TokenOutsider    = "dev-outsider"
+)
+
+// Roles and membership states, as the spec's Role and MembershipState enums
+// (a test keeps them equal).
+const (
+	RoleSystemAdmin = "SYSTEM_ADMIN"
+	RoleOrgAdmin    = "ORGANIZATION_ADMIN"
+	RoleAnalyst     = "ANALYST"
+
+	StateActive    = "active"
+	StatePending   = "pending"
+	StateSuspended = "suspended"
+)
+
+var (
+	validRoles  = map[string]bool{RoleSystemAdmin: true, RoleOrgAdmin: true, RoleAnalyst: true}
+	validStates = map[string]bool{StateActive: true, StatePending: true, StateSuspended: true}
+)
+
+// Error details, in one place so fixtures and code agree.
+const (
+	detailNotAuthenticated   = "Not authenticated"
+	detailInvalidCredentials = "Invalid authentication credentials"
+	detailOrgNotFound        = "Organization not found"
+	detailMemberNotFound     = "Member not found"
+	detailUserNotFound       = "User not found"
+	detailForbidden          = "Not enough permissions for this organization"
+	detailSystemAdminOnly    = "Only a system admin may manage SYSTEM_ADMIN memberships"
+	detailAlreadyMember      = "User is already a member of this organization"
+)
+
+// authenticate maps an Authorization header to a user: 401 when it is
+// missing, not Bearer, empty, or names no known user.
+func authenticate(w *world, authorization string) (*User, *apiError) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(authorization), " ")
+	token = strings.TrimSpace(token)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return nil, unauthorized(detailNotAuthenticated)
+	}
+	u := w.byToken[token]
+	if u == nil {
+		return nil, unauthorized(detailInvalidCredentials)
+	}
+	return u, nil
+}
+
+func unauthorized(detail string) *apiError {
+	return &apiError{Status: http.StatusUnauthorized, Detail: detail, Header: http.Header{"Www-Authenticate": {"Bearer"}}}
+}
+
+// standing is what a caller may do in one organization.
+type standing int
+
+const (
+	standingNone standing = iota
+	standingMember
+	standingAdmin
+	standingSystemAdmin
+)
+
+// standingIn: a system admin everywhere; otherwise through an active
+// membership only. An active SYSTEM_ADMIN-role member who is not a system
+// admin user administers that organization like an ORGANIZATION_ADMIN
+// (behaviour.md is silent; the role outranks ORGANIZATION_ADMIN).
+func standingIn(w *world, caller *User, orgID string) standing {
+	if caller.IsSystemAdmin {
+		return standingSystemAdmin
+	}
+	m := w.byOrgUser[orgUserKey(orgID, caller.ID)]
+	if m == nil || m.MembershipState != StateActive {
+		return standingNone
+	}
+	if m.Role == RoleAnalyst {
+		return standingMember
+	}
+	return standingAdmin
+}
+
+// authorize is the table of behaviour.md: any active member lists, admins
+// write, the rest is 403.
+func authorize(st standing, operationID string) *apiError {
+	need := standingAdmin
+	if operationID == opList {
+		need = standingMember
+	}
+	if st < need {
+		return errorf(http.StatusForbidden, detailForbidden)
+	}
+	return nil
+}
+
+// requireSystemAdminFor: only a system admin creates, changes or deletes a
+// membership whose role is, or would become, SYSTEM_ADMIN.
+func requireSystemAdminFor(st standing, roles ...string) *apiError {
+	for _, r := range roles {
+		if r == RoleSystemAdmin && st != standingSystemAdmin {
+			return errorf(http.StatusForbidden, detailSystemAdminOnly)
+		}
+	}
+	return nil
+}
+
+// Operation ids, as in openapi.yaml.
+const (
+	opList   = "get_organization_members"
+	opCreate = "create_organization_member"
+	opUpdate = "update_organization_member"
+	opDelete = "delete_organization_member"
+)
+
+// listMembers: the organization's members ordered by (created_at, id), the
+// query matched case-insensitively against the user's email and names, then
+// the page. page and pageSize carry the spec's defaults.
+func listMembers(w *world, orgID string, page, pageSize int, query string) []MemberView {
+	needle := strings.ToLower(query)
+	skip := (page - 1) * pageSize
+	out := make([]MemberView, 0, min(pageSize, len(w.byOrg[orgID])))
+	for _, m := range w.byOrg[orgID] {
+		if needle != "" && !strings.Contains(w.searchText[m.UserID], needle) {
+			continue
+		}
+		if skip > 0 {
+			skip--
+			continue
+		}
+		out = append(out, w.view(m))
+		if len(out) == pageSize {
+			break
+		}
+	}
+	return out
+}
+
+// createRequest is OrganizationMemberCreate after validation and defaults.
+type createRequest struct {
+	UserID         string  `json:"user_id"`
+	OrganizationID *string `json:"organization_id"`
+	Role           string  `json:"role"`
+}
+
+func createMember(w *world, st standing, orgID string, req createRequest, newID string, now time.Time) (*Membership, *apiError) {
+	if err := requireSystemAdminFor(st, req.Role); err != nil {
+		return nil, err
+	}
+	if req.OrganizationID != nil && strings.ToLower(*req.OrganizationID) != orgID {
+		return nil, errorf(http.StatusBadRequest, "organization_id in the body does not match the path")
+	}
+	userID := strings.ToLower(req.UserID)
+	if w.users[userID] == nil {
+		return nil, errorf(http.StatusNotFound, detailUserNotFound)
+	}
+	if w.byOrgUser[orgUserKey(orgID, userID)] != nil {
+		return nil, errorf(http.StatusConflict, detailAlreadyMember)
+	}
+	ts := Timestamp{now.UTC().Truncate(time.Microsecond)}
+	m := &Membership{ID: newID, OrganizationID: orgID, UserID: userID, Role: req.Role,
+		MembershipState: StateActive, CreatedAt: ts, UpdatedAt: ts}
+	w.insert(m)
+	return m, nil
+}
+
+// updateRequest is OrganizationMemberUpdate after validation and defaults:
+// role is ANALYST when the body omits it.
+type updateRequest struct {
+	OrganizationID *string `json:"organization_id"`
+	UserID         *string `json:"user_id"`
+	Role           string  `json:"role"`
+}
+
+func findMember(w *world, orgID, memberID string) (*Membership, *apiError) {
+	m := w.members[strings.ToLower(memberID)]
+	if m == nil || m.OrganizationID != orgID {
+		return nil, errorf(http.StatusNotFound, detailMemberNotFound)
+	}
+	return m, nil
+}
+
+func updateMember(w *world, st standing, orgID, memberID string, req updateRequest, now time.Time) (*Membership, *apiError) {
+	m, err := findMember(w, orgID, memberID)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireSystemAdminFor(st, m.Role, req.Role); err != nil {
+		return nil, err
+	}
+	if req.UserID != nil && strings.ToLower(*req.UserID) != m.UserID {
+		return nil, errorf(http.StatusBadRequest, "user_id in the body does not match the member")
+	}
+	if req.OrganizationID != nil && strings.ToLower(*req.OrganizationID) != m.OrganizationID {
+		return nil, errorf(http.StatusBadRequest, "organization_id in the body does not match the member")
+	}
+	m.Role = req.Role
+	m.UpdatedAt = laterThan(m.UpdatedAt, now)
+	return m, nil
+}
+
+// laterThan is now, or a microsecond after prev when the clock has not
+// moved past it: updated_at strictly advances on every update.
+func laterThan(prev Timestamp, now time.Time) Timestamp {
+	t := now.UTC().Truncate(time.Microsecond)
+	if !t.After(prev.Time) {
+		t = prev.Add(time.Microsecond)
+	}
+	return Timestamp{t}
+}
+
+func deleteMember(w *world, st standing, orgID, memberID string) (*Membership, *apiError) {
+	m, err := findMember(w, orgID, memberID)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireSystemAdminFor(st, m.Role); err != nil {
+		return nil, err
+	}
+	w.remove(m)
+	return m, nil
+}
+
+// candidateUsers are users free to add to orgID: not members, not system
+// admins and holding no development token, in the world's order.
+func candidateUsers(w *world, orgID string, n int) []string {
+	holders := map[string]bool{}
+	for _, id := range w.identities {
+		holders[id.UserID] = true
+	}
+	var out []string
+	for _, id := range w.userOrder {
+		if len(out) == n {
+			break
+		}
+		if holders[id] || w.users[id].IsSystemAdmin || w.byOrgUser[orgUserKey(orgID, id)] != nil {
+			continue
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
+func isUUID(s string) bool { return spec.IsUUID(s) }

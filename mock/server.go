@@ -1,0 +1,338 @@
+// Package mock is the stateful mock of the organization-members API: it
+// routes from the spec, validates every request and every response against
+// it, and behaves as behaviour.md describes (see policy.go).
+package mock
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/heyhumm/humm-members-mock/mock/spec"
+)
+
+// Config sets up a mock. The zero value, with Spec left nil, is the
+// embedded spec, seed 1, strict responses and no CORS origins but any.
+type Config struct {
+	Spec *spec.Spec
+	// Seed makes the world; 0 is refused (it would mean "random").
+	Seed int64
+	// Members grows the profile's organization to this many members.
+	Members int
+	// Lenient logs a response that breaks the spec and sends it anyway;
+	// otherwise it becomes a 500 naming the violation.
+	Lenient bool
+	// AllowedOrigins for CORS; empty allows any origin.
+	AllowedOrigins []string
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// Logger gets one line per request; discarded when nil.
+	Logger *slog.Logger
+	// StatePath, when set, is loaded at start and saved after each change.
+	StatePath string
+	// Defect switches on one realistic backend bug (see Defects).
+	Defect string
+}
+
+// Server is the mock's http.Handler.
+type Server struct {
+	cfg     Config
+	spec    *spec.Spec
+	store   *store
+	seed    State // the world at start, for reset
+	log     *slog.Logger
+	journal *journal
+	defect  *defect
+
+	idMu  sync.Mutex
+	idGen *faker // new ids come from the seed too: a replayed run matches
+}
+
+// New builds a mock: the spec loaded once, the world generated once.
+func New(cfg Config) (*Server, error) {
+	if cfg.Spec == nil {
+		sp, err := spec.Embedded()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Spec = sp
+	}
+	if cfg.Seed == 0 {
+		if cfg.StatePath == "" {
+			cfg.Seed = 1
+		}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	d, err := lookupDefect(cfg.Defect)
+	if err != nil {
+		return nil, err
+	}
+	userSchema := cfg.Spec.Doc.Components.Schemas["UserResponse"]
+	if userSchema == nil {
+		return nil, errors.New("spec has no UserResponse schema")
+	}
+	seed, err := seedState(newFaker(cfg.Seed), userSchema, cfg.Members)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, spec: cfg.Spec, seed: seed, log: cfg.Logger,
+		journal: newJournal(journalSize), defect: d, idGen: newFaker(cfg.Seed ^ 0x5eed)}
+	initial := seed
+	if cfg.StatePath != "" {
+		loaded, found, err := loadStateFile(cfg.StatePath)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			initial = loaded
+		}
+	}
+	w, err := newWorld(initial)
+	if err != nil {
+		return nil, fmt.Errorf("state: %w", err)
+	}
+	s.store = &store{w: w}
+	if cfg.StatePath != "" {
+		s.store.persist = func(st State) error { return saveStateFile(cfg.StatePath, st) }
+		if err := s.store.persist(initial); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Close saves the state one last time, when it is kept in a file.
+func (s *Server) Close() error {
+	if s.store.persist == nil {
+		return nil
+	}
+	return s.store.write(func(*world) (bool, error) { return true, nil })
+}
+
+func (s *Server) newID() string {
+	s.idMu.Lock()
+	defer s.idMu.Unlock()
+	return s.idGen.uuid4()
+}
+
+// ServeHTTP: CORS, the control API, then the API pipeline; every exchange
+// is logged and journaled.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	if s.cors(w, r) {
+		s.finish(r, start, http.StatusNoContent, nil)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, controlPrefix) {
+		s.control(w, r)
+		return
+	}
+	resp, problems := s.handleAPI(r)
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(resp.Body)))
+	w.WriteHeader(resp.Status)
+	_, _ = w.Write(resp.Body)
+	s.finish(r, start, resp.Status, problems)
+}
+
+// finish writes the log line and the journal entry. The Authorization
+// header is never kept.
+func (s *Server) finish(r *http.Request, start time.Time, status int, problems []string) {
+	d := time.Since(start)
+	s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", status, "duration_ms", float64(d.Microseconds())/1000)
+	s.journal.add(journalEntry{Time: start.UTC(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
+		Status: status, DurationMS: float64(d.Microseconds()) / 1000, Problems: problems})
+}
+
+// exchange is one API request as it moves through the pipeline.
+type exchange struct {
+	r         *http.Request
+	route     *routers.Route
+	params    map[string]string
+	body      []byte
+	caller    *User
+	operation string
+}
+
+// handleAPI runs the pipeline in behaviour.md's order and returns the
+// response to send, validated, and the spec violations found in it.
+func (s *Server) handleAPI(r *http.Request) (*response, []string) {
+	route, params, err := s.spec.FindRoute(r)
+	switch {
+	case errors.Is(err, routers.ErrMethodNotAllowed):
+		e := errorf(http.StatusMethodNotAllowed, "Method Not Allowed")
+		e.Header = http.Header{"Allow": {strings.Join(s.spec.AllowedMethods(r), ", ")}}
+		return errorResponse(e), nil
+	case err != nil:
+		return errorResponse(errorf(http.StatusNotFound, "Not Found")), nil
+	}
+	x := &exchange{r: r, route: route, params: params, operation: route.Operation.OperationID}
+	resp := s.respond(x)
+	if s.defect != nil && s.defect.mutate != nil {
+		s.defect.mutate(s, x, resp)
+	}
+	return s.checkResponse(x, resp)
+}
+
+func (s *Server) respond(x *exchange) *response {
+	prefer, perr := parsePrefer(x.r.Header.Get("Prefer"))
+	if perr != nil {
+		return errorResponse(perr)
+	}
+	if prefer.delay > 0 {
+		select {
+		case <-time.After(prefer.delay):
+		case <-x.r.Context().Done():
+		}
+	}
+	var caller *User
+	var aerr *apiError
+	s.store.read(func(w *world) { caller, aerr = authenticate(w, x.r.Header.Get("Authorization")) })
+	if aerr != nil {
+		return errorResponse(aerr)
+	}
+	x.caller = caller
+	if prefer.forced() {
+		return s.forcedResponse(x, prefer)
+	}
+	if aerr := s.validateRequest(x); aerr != nil {
+		return errorResponse(aerr)
+	}
+	resp, aerr := s.operate(x)
+	if aerr != nil {
+		return errorResponse(aerr)
+	}
+	return resp
+}
+
+// validateRequest: body checks, then kin-openapi with every problem
+// reported and the spec's defaults written into the request.
+func (s *Server) validateRequest(x *exchange) *apiError {
+	lastQueryValueWins(x.r)
+	if _, aerr := readBody(x.r, x.route); aerr != nil {
+		return aerr
+	}
+	err := openapi3filter.ValidateRequest(x.r.Context(), &openapi3filter.RequestValidationInput{
+		Request: x.r, PathParams: x.params, Route: x.route, Options: s.spec.RequestOptions(),
+	})
+	if err != nil {
+		return validationFailed(validationIssues(err)...)
+	}
+	if x.route.Operation.RequestBody != nil {
+		body, rerr := io.ReadAll(x.r.Body)
+		if rerr != nil {
+			return errorf(http.StatusInternalServerError, "read validated body: %v", rerr)
+		}
+		x.body = body
+	}
+	return nil
+}
+
+// operate runs the organization check, authorization and the operation
+// under the store's lock.
+func (s *Server) operate(x *exchange) (*response, *apiError) {
+	orgID := strings.ToLower(x.params["organization_id"])
+	var resp *response
+	run := func(w *world) (bool, *apiError) {
+		if w.organizations[orgID] == nil {
+			return false, errorf(http.StatusNotFound, detailOrgNotFound)
+		}
+		st := standingIn(w, x.caller, orgID)
+		if s.defect.allows(x.operation, st) {
+			st = standingAdmin
+		}
+		if err := authorize(st, x.operation); err != nil {
+			return false, err
+		}
+		switch x.operation {
+		case opList:
+			q := x.r.URL.Query()
+			page, _ := strconv.Atoi(q.Get("page"))
+			size, _ := strconv.Atoi(q.Get("page_size"))
+			page, size = s.defect.page(page, size)
+			resp = jsonResponse(http.StatusOK, listMembers(w, orgID, page, size, s.defect.query(q.Get("query"))))
+			return false, nil
+		case opCreate:
+			var req createRequest
+			if err := json.Unmarshal(x.body, &req); err != nil {
+				return false, validationFailed(validationIssue{Loc: []any{"body"}, Msg: err.Error(), Type: "model_attributes_type"})
+			}
+			m, err := createMember(w, st, orgID, req, s.newID(), s.cfg.Now())
+			if err != nil {
+				return false, err
+			}
+			resp = jsonResponse(http.StatusOK, m)
+			return true, nil
+		case opUpdate:
+			var req updateRequest
+			if err := json.Unmarshal(x.body, &req); err != nil {
+				return false, validationFailed(validationIssue{Loc: []any{"body"}, Msg: err.Error(), Type: "model_attributes_type"})
+			}
+			m, err := updateMember(w, st, orgID, x.params["member_id"], req, s.cfg.Now())
+			if err != nil {
+				return false, err
+			}
+			resp = jsonResponse(http.StatusOK, w.view(m))
+			return true, nil
+		case opDelete:
+			m, err := deleteMember(w, st, orgID, x.params["member_id"])
+			if err != nil {
+				return false, err
+			}
+			resp = jsonResponse(http.StatusOK, m)
+			return true, nil
+		}
+		return false, errorf(http.StatusNotFound, "Not Found")
+	}
+	var aerr *apiError
+	if x.operation == opList {
+		s.store.read(func(w *world) { _, aerr = run(w) })
+	} else {
+		err := s.store.write(func(w *world) (bool, error) {
+			changed, e := run(w)
+			if e != nil {
+				return false, e
+			}
+			return changed, nil
+		})
+		if err != nil && !errors.As(err, &aerr) {
+			aerr = errorf(http.StatusInternalServerError, "%v", err)
+		}
+	}
+	return resp, aerr
+}
+
+// checkResponse validates a response against the spec, status included. A
+// violation becomes a 500 naming it, unless the mock is lenient (or runs a
+// defect, which is a broken backend on purpose).
+func (s *Server) checkResponse(x *exchange, resp *response) (*response, []string) {
+	err := s.spec.ValidateResponse(context.Background(), x.r, x.route, x.params, resp.Status, resp.Header, resp.Body)
+	if err == nil {
+		return resp, nil
+	}
+	problems := []string{err.Error()}
+	if s.cfg.Lenient || s.defect != nil {
+		s.log.Warn("response breaks the spec", "operation", x.operation, "status", resp.Status, "violation", err.Error())
+		return resp, problems
+	}
+	s.log.Error("response breaks the spec", "operation", x.operation, "status", resp.Status, "violation", err.Error())
+	return errorResponse(errorf(http.StatusInternalServerError, "mock response breaks openapi.yaml: %v", err)), problems
+}

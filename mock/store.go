@@ -1,0 +1,320 @@
+package mock
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// timeLayout renders times as the service does: RFC 3339 in UTC with a Z and
+// microseconds, so that two writes within a second still order.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+// Timestamp is a UTC instant rendered with timeLayout.
+type Timestamp struct{ time.Time }
+
+// MarshalJSON renders the instant with timeLayout.
+func (t Timestamp) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + t.UTC().Format(timeLayout) + `"`), nil
+}
+
+// UnmarshalJSON accepts any RFC 3339 instant.
+func (t *Timestamp) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	parsed, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return err
+	}
+	t.Time = parsed.UTC().Truncate(time.Microsecond)
+	return nil
+}
+
+// Organization is kept only so that the mock knows which organizations
+// exist; the organization resource itself is out of scope.
+type Organization struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// User is UserResponse.
+type User struct {
+	ID            string  `json:"id"`
+	Email         string  `json:"email"`
+	GivenName     *string `json:"given_name"`
+	FamilyName    *string `json:"family_name"`
+	Nickname      *string `json:"nickname"`
+	Name          *string `json:"name"`
+	Picture       *string `json:"picture"`
+	Auth0Sub      *string `json:"auth0_sub"`
+	IsSystemAdmin bool    `json:"is_system_admin"`
+}
+
+// Membership is the stored row, OrganizationMember.
+type Membership struct {
+	ID              string    `json:"id"`
+	OrganizationID  string    `json:"organization_id"`
+	UserID          string    `json:"user_id"`
+	Role            string    `json:"role"`
+	MembershipState string    `json:"membership_state"`
+	CreatedAt       Timestamp `json:"created_at"`
+	UpdatedAt       Timestamp `json:"updated_at"`
+}
+
+// MemberView is OrganizationMemberResponse: the row with its user.
+type MemberView struct {
+	Membership
+	User *User `json:"user"`
+}
+
+// Identity ties a development token to a user and names the standing it was
+// made for (system_admin, org_admin, analyst, suspended, outsider).
+type Identity struct {
+	Standing string `json:"standing"`
+	Token    string `json:"token"`
+	UserID   string `json:"user_id"`
+}
+
+// State is the whole world, as exported, imported and saved.
+type State struct {
+	// OrganizationID is the organization the identities were made for;
+	// OtherOrganizationID one that none of them but the system admin
+	// belongs to. Both feed the contract runner's profile.
+	OrganizationID      string         `json:"organization_id"`
+	OtherOrganizationID string         `json:"other_organization_id"`
+	Organizations       []Organization `json:"organizations"`
+	Users               []User         `json:"users"`
+	Memberships         []Membership   `json:"memberships"`
+	Identities          []Identity     `json:"identities"`
+}
+
+// world is State indexed for the operations. Members of an organization are
+// kept sorted by (created_at, id), the list order.
+type world struct {
+	organizationID, otherOrganizationID string
+
+	organizations map[string]*Organization
+	orgOrder      []string
+	users         map[string]*User
+	userOrder     []string
+	searchText    map[string]string // user id -> lower-cased searchable fields
+	members       map[string]*Membership
+	byOrg         map[string][]*Membership
+	byOrgUser     map[string]*Membership
+	identities    []Identity
+	byToken       map[string]*User
+}
+
+func orgUserKey(orgID, userID string) string { return orgID + "/" + userID }
+
+func memberLess(a, b *Membership) bool {
+	if !a.CreatedAt.Equal(b.CreatedAt.Time) {
+		return a.CreatedAt.Before(b.CreatedAt.Time)
+	}
+	return a.ID < b.ID
+}
+
+// newWorld indexes a state, refusing one that is inconsistent.
+func newWorld(s State) (*world, error) {
+	w := &world{
+		organizationID:      strings.ToLower(s.OrganizationID),
+		otherOrganizationID: strings.ToLower(s.OtherOrganizationID),
+		organizations:       make(map[string]*Organization, len(s.Organizations)),
+		users:               make(map[string]*User, len(s.Users)),
+		searchText:          make(map[string]string, len(s.Users)),
+		members:             make(map[string]*Membership, len(s.Memberships)),
+		byOrg:               make(map[string][]*Membership),
+		byOrgUser:           make(map[string]*Membership, len(s.Memberships)),
+		byToken:             make(map[string]*User, len(s.Identities)),
+	}
+	for i := range s.Organizations {
+		o := s.Organizations[i]
+		o.ID = strings.ToLower(o.ID)
+		if !isUUID(o.ID) {
+			return nil, fmt.Errorf("organizations[%d]: id %q is not a uuid", i, o.ID)
+		}
+		if _, dup := w.organizations[o.ID]; dup {
+			return nil, fmt.Errorf("organizations[%d]: duplicate id %s", i, o.ID)
+		}
+		w.organizations[o.ID] = &o
+		w.orgOrder = append(w.orgOrder, o.ID)
+	}
+	for i := range s.Users {
+		u := s.Users[i]
+		u.ID = strings.ToLower(u.ID)
+		if !isUUID(u.ID) {
+			return nil, fmt.Errorf("users[%d]: id %q is not a uuid", i, u.ID)
+		}
+		if u.Email == "" {
+			return nil, fmt.Errorf("users[%d]: email is required", i)
+		}
+		if _, dup := w.users[u.ID]; dup {
+			return nil, fmt.Errorf("users[%d]: duplicate id %s", i, u.ID)
+		}
+		w.addUser(&u)
+	}
+	for i := range s.Memberships {
+		m := s.Memberships[i]
+		m.ID, m.OrganizationID, m.UserID = strings.ToLower(m.ID), strings.ToLower(m.OrganizationID), strings.ToLower(m.UserID)
+		switch {
+		case !isUUID(m.ID):
+			return nil, fmt.Errorf("memberships[%d]: id %q is not a uuid", i, m.ID)
+		case w.organizations[m.OrganizationID] == nil:
+			return nil, fmt.Errorf("memberships[%d]: unknown organization %s", i, m.OrganizationID)
+		case w.users[m.UserID] == nil:
+			return nil, fmt.Errorf("memberships[%d]: unknown user %s", i, m.UserID)
+		case !validRoles[m.Role]:
+			return nil, fmt.Errorf("memberships[%d]: unknown role %q", i, m.Role)
+		case !validStates[m.MembershipState]:
+			return nil, fmt.Errorf("memberships[%d]: unknown membership_state %q", i, m.MembershipState)
+		case m.CreatedAt.IsZero() || m.UpdatedAt.IsZero():
+			return nil, fmt.Errorf("memberships[%d]: created_at and updated_at are required", i)
+		case m.UpdatedAt.Before(m.CreatedAt.Time):
+			return nil, fmt.Errorf("memberships[%d]: updated_at is before created_at", i)
+		case w.members[m.ID] != nil:
+			return nil, fmt.Errorf("memberships[%d]: duplicate id %s", i, m.ID)
+		case w.byOrgUser[orgUserKey(m.OrganizationID, m.UserID)] != nil:
+			return nil, fmt.Errorf("memberships[%d]: user %s is already a member of %s", i, m.UserID, m.OrganizationID)
+		}
+		w.members[m.ID] = &m
+		w.byOrgUser[orgUserKey(m.OrganizationID, m.UserID)] = &m
+		w.byOrg[m.OrganizationID] = append(w.byOrg[m.OrganizationID], &m)
+	}
+	for _, list := range w.byOrg {
+		sort.Slice(list, func(i, j int) bool { return memberLess(list[i], list[j]) })
+	}
+	for i, id := range s.Identities {
+		u := w.users[strings.ToLower(id.UserID)]
+		switch {
+		case id.Token == "":
+			return nil, fmt.Errorf("identities[%d]: token is required", i)
+		case u == nil:
+			return nil, fmt.Errorf("identities[%d]: unknown user %s", i, id.UserID)
+		case w.byToken[id.Token] != nil:
+			return nil, fmt.Errorf("identities[%d]: duplicate token", i)
+		}
+		id.UserID = u.ID
+		w.identities = append(w.identities, id)
+		w.byToken[id.Token] = u
+	}
+	for _, id := range []string{w.organizationID, w.otherOrganizationID} {
+		if id != "" && w.organizations[id] == nil {
+			return nil, fmt.Errorf("unknown organization %s", id)
+		}
+	}
+	return w, nil
+}
+
+func (w *world) addUser(u *User) {
+	w.users[u.ID] = u
+	w.userOrder = append(w.userOrder, u.ID)
+	var b strings.Builder
+	b.WriteString(u.Email)
+	for _, f := range []*string{u.Name, u.GivenName, u.FamilyName, u.Nickname} {
+		if f != nil {
+			b.WriteByte('\n')
+			b.WriteString(*f)
+		}
+	}
+	w.searchText[u.ID] = strings.ToLower(b.String())
+}
+
+// state exports the world in a stable order.
+func (w *world) state() State {
+	s := State{
+		OrganizationID:      w.organizationID,
+		OtherOrganizationID: w.otherOrganizationID,
+		Organizations:       make([]Organization, 0, len(w.orgOrder)),
+		Users:               make([]User, 0, len(w.userOrder)),
+		Memberships:         make([]Membership, 0, len(w.members)),
+		Identities:          append([]Identity(nil), w.identities...),
+	}
+	for _, id := range w.orgOrder {
+		s.Organizations = append(s.Organizations, *w.organizations[id])
+		for _, m := range w.byOrg[id] {
+			s.Memberships = append(s.Memberships, *m)
+		}
+	}
+	for _, id := range w.userOrder {
+		s.Users = append(s.Users, *w.users[id])
+	}
+	return s
+}
+
+func (w *world) view(m *Membership) MemberView {
+	return MemberView{Membership: *m, User: w.users[m.UserID]}
+}
+
+func (w *world) insert(m *Membership) {
+	w.members[m.ID] = m
+	w.byOrgUser[orgUserKey(m.OrganizationID, m.UserID)] = m
+	list := w.byOrg[m.OrganizationID]
+	i := sort.Search(len(list), func(i int) bool { return memberLess(m, list[i]) })
+	list = append(list, nil)
+	copy(list[i+1:], list[i:])
+	list[i] = m
+	w.byOrg[m.OrganizationID] = list
+}
+
+func (w *world) remove(m *Membership) {
+	delete(w.members, m.ID)
+	delete(w.byOrgUser, orgUserKey(m.OrganizationID, m.UserID))
+	list := w.byOrg[m.OrganizationID]
+	i := sort.Search(len(list), func(i int) bool { return !memberLess(list[i], m) })
+	if i < len(list) && list[i] == m {
+		w.byOrg[m.OrganizationID] = append(list[:i], list[i+1:]...)
+	}
+}
+
+// store guards the world. Operations run whole under its lock, so a rule
+// checked is still true when the write lands; persist, when set, runs under
+// the lock too, so an acknowledged write is a saved one.
+type store struct {
+	mu      sync.RWMutex
+	w       *world
+	persist func(State) error
+}
+
+func (s *store) read(fn func(w *world)) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	fn(s.w)
+}
+
+// write runs fn; when it reports a change, the state is persisted before
+// the lock is released.
+func (s *store) write(fn func(w *world) (changed bool, err error)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	changed, err := fn(s.w)
+	if err != nil || !changed || s.persist == nil {
+		return err
+	}
+	if perr := s.persist(s.w.state()); perr != nil {
+		return errorf(500, "state not saved: %v", perr)
+	}
+	return nil
+}
+
+// replace swaps in a whole new world (import, reset).
+func (s *store) replace(st State) error {
+	w, err := newWorld(st)
+	if err != nil {
+		return err
+	}
+	return s.write(func(cur *world) (bool, error) {
+		*cur = *w
+		return true, nil
+	})
+}
+
+func (s *store) export() State {
+	var st State
+	s.read(func(w *world) { st = w.state() })
+	return st
+}

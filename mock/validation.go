@@ -1,0 +1,186 @@
+package mock
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// readBody reads a request body up to the limit: 413 past it, and 422 at
+// ["body"] when it is not JSON, empty, or does not parse. kin-openapi sees
+// only a body that passed these checks.
+func readBody(r *http.Request, route *routers.Route) ([]byte, *apiError) {
+	if route.Operation.RequestBody == nil {
+		return nil, nil
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, errorf(http.StatusRequestEntityTooLarge, "Request body is larger than %d bytes", maxBodyBytes)
+	case err != nil:
+		return nil, validationFailed(validationIssue{Loc: []any{"body"}, Msg: "Request body could not be read", Type: "json_invalid"})
+	}
+	r.Body = io.NopCloser(bytes.NewReader(data))
+	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	isJSON := mediaType == "application/json" || strings.HasSuffix(mediaType, "+json")
+	switch {
+	case len(bytes.TrimSpace(data)) == 0:
+		return nil, validationFailed(validationIssue{Loc: []any{"body"}, Msg: "Field required", Type: "missing"})
+	case !isJSON:
+		// FastAPI does not parse a body it was not told is JSON; the model
+		// then sees no valid object.
+		return nil, validationFailed(validationIssue{Loc: []any{"body"},
+			Msg: fmt.Sprintf("Input should be a JSON object; Content-Type %q is not application/json", r.Header.Get("Content-Type")), Type: "model_attributes_type"})
+	case !json.Valid(data):
+		return nil, validationFailed(validationIssue{Loc: []any{"body"}, Msg: "JSON decode error", Type: "json_invalid"})
+	}
+	// kin-openapi matches the content type exactly; the body is JSON.
+	r.Header.Set("Content-Type", "application/json")
+	return data, nil
+}
+
+// lastQueryValueWins rewrites the query so each parameter keeps only its
+// last value, as FastAPI does for a scalar parameter.
+func lastQueryValueWins(r *http.Request) {
+	q := r.URL.Query()
+	for k, v := range q {
+		if len(v) > 1 {
+			q[k] = v[len(v)-1:]
+		}
+	}
+	r.URL.RawQuery = q.Encode()
+}
+
+// validationIssues translates kin-openapi's request errors into FastAPI's
+// HTTPValidationError entries: the one place this is done.
+func validationIssues(err error) []validationIssue {
+	var out []validationIssue
+	var walk func(error)
+	walk = func(err error) {
+		// A RequestError wraps the schema errors of one parameter or of the
+		// body, so it is matched before unwrapping.
+		if reqErr, ok := err.(*openapi3filter.RequestError); ok {
+			loc := []any{"body"}
+			if p := reqErr.Parameter; p != nil {
+				loc = []any{p.In, p.Name}
+			}
+			out = append(out, issuesFrom(loc, reqErr.Err)...)
+			return
+		}
+		if multi, ok := err.(openapi3.MultiError); ok {
+			for _, e := range multi {
+				walk(e)
+			}
+			return
+		}
+		out = append(out, validationIssue{Loc: []any{"body"}, Msg: err.Error(), Type: "value_error"})
+	}
+	walk(err)
+	// FastAPI reports path, query, header, then body problems.
+	rank := map[any]int{"path": 0, "query": 1, "header": 2, "body": 3}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Loc, out[j].Loc
+		if rank[a[0]] != rank[b[0]] {
+			return rank[a[0]] < rank[b[0]]
+		}
+		return fmt.Sprint(a[1:]) < fmt.Sprint(b[1:])
+	})
+	return out
+}
+
+func issuesFrom(loc []any, err error) []validationIssue {
+	var multi openapi3.MultiError
+	if errors.As(err, &multi) {
+		var out []validationIssue
+		for _, e := range multi {
+			out = append(out, issuesFrom(loc, e)...)
+		}
+		return out
+	}
+	var schemaErr *openapi3.SchemaError
+	var parseErr *openapi3filter.ParseError
+	switch {
+	case errors.Is(err, openapi3filter.ErrInvalidRequired):
+		return []validationIssue{{Loc: loc, Msg: "Field required", Type: "missing"}}
+	case errors.Is(err, openapi3filter.ErrInvalidEmptyValue):
+		return []validationIssue{{Loc: loc, Msg: "Input should not be empty", Type: "value_error"}}
+	case errors.As(err, &schemaErr):
+		// A oneOf/anyOf/allOf error carries the sub-schema errors.
+		var inner openapi3.MultiError
+		if errors.As(schemaErr.Origin, &inner) {
+			return issuesFrom(loc, inner)
+		}
+		full := append([]any(nil), loc...)
+		for _, key := range schemaErr.JSONPointer() {
+			full = append(full, key)
+		}
+		msg, typ := describeSchemaError(schemaErr)
+		return []validationIssue{{Loc: full, Msg: msg, Type: typ}}
+	case errors.As(err, &parseErr):
+		return []validationIssue{{Loc: loc, Msg: "Input should be a valid integer, unable to parse string as an integer", Type: "int_parsing"}}
+	case err == nil:
+		return []validationIssue{{Loc: loc, Msg: "Invalid value", Type: "value_error"}}
+	default:
+		return []validationIssue{{Loc: loc, Msg: err.Error(), Type: "value_error"}}
+	}
+}
+
+// describeSchemaError words a schema violation as pydantic does.
+func describeSchemaError(e *openapi3.SchemaError) (msg, typ string) {
+	s := e.Schema
+	switch e.SchemaField {
+	case "required":
+		return "Field required", "missing"
+	case "enum":
+		quoted := make([]string, len(s.Enum))
+		for i, v := range s.Enum {
+			quoted[i] = fmt.Sprintf("'%v'", v)
+		}
+		return "Input should be " + joinOr(quoted), "enum"
+	case "minimum":
+		return fmt.Sprintf("Input should be greater than or equal to %v", *s.Min), "greater_than_equal"
+	case "maximum":
+		return fmt.Sprintf("Input should be less than or equal to %v", *s.Max), "less_than_equal"
+	case "minLength":
+		return fmt.Sprintf("String should have at least %d character(s)", s.MinLength), "string_too_short"
+	case "maxLength":
+		return fmt.Sprintf("String should have at most %d character(s)", *s.MaxLength), "string_too_long"
+	case "format":
+		if s.Format == "uuid" {
+			return "Input should be a valid UUID", "uuid_parsing"
+		}
+		return fmt.Sprintf("Input should be a valid %s", s.Format), s.Format + "_parsing"
+	case "nullable":
+		return "Input should not be null", "none_forbidden"
+	case "type":
+		switch {
+		case s.Type.Is("integer"):
+			return "Input should be a valid integer", "int_type"
+		case s.Type.Is("string"):
+			return "Input should be a valid string", "string_type"
+		case s.Type.Is("object"):
+			return "Input should be a valid dictionary or object", "model_attributes_type"
+		case s.Type.Is("boolean"):
+			return "Input should be a valid boolean", "bool_type"
+		}
+	}
+	return e.Reason, "value_error"
+}
+
+func joinOr(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}
