@@ -206,11 +206,14 @@ func findMember(w *world, orgID, memberID string) (*Membership, *apiError) {
 }
 
 func updateMember(w *world, st standing, orgID, memberID string, req updateRequest, now time.Time) (*Membership, *apiError) {
+	if err := requireSystemAdminFor(st, req.Role); err != nil {
+		return nil, err
+	}
 	m, err := findMember(w, orgID, memberID)
 	if err != nil {
 		return nil, err
 	}
-	if err := requireSystemAdminFor(st, m.Role, req.Role); err != nil {
+	if err := requireSystemAdminFor(st, m.Role); err != nil {
 		return nil, err
 	}
 	if req.UserID != nil && strings.ToLower(*req.UserID) != m.UserID {

@@ -148,9 +148,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header()[k] = v
 	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(resp.Body)))
+	// Logged and journaled before the client can see the response, so the
+	// journal never lags behind what a client has received.
+	s.finish(r, start, resp.Status, problems)
 	w.WriteHeader(resp.Status)
 	_, _ = w.Write(resp.Body)
-	s.finish(r, start, resp.Status, problems)
 }
 
 // finish writes the log line and the journal entry. The Authorization
@@ -328,11 +330,12 @@ func (s *Server) checkResponse(x *exchange, resp *response) (*response, []string
 	if err == nil {
 		return resp, nil
 	}
-	problems := []string{err.Error()}
+	violation := fmt.Sprintf("%s answered %d: %v", x.operation, resp.Status, err)
+	problems := []string{violation}
 	if s.cfg.Lenient || s.defect != nil {
-		s.log.Warn("response breaks the spec", "operation", x.operation, "status", resp.Status, "violation", err.Error())
+		s.log.Warn("response breaks the spec", "violation", violation)
 		return resp, problems
 	}
-	s.log.Error("response breaks the spec", "operation", x.operation, "status", resp.Status, "violation", err.Error())
-	return errorResponse(errorf(http.StatusInternalServerError, "mock response breaks openapi.yaml: %v", err)), problems
+	s.log.Error("response breaks the spec", "violation", violation)
+	return errorResponse(errorf(http.StatusInternalServerError, "mock response breaks openapi.yaml: %s", violation)), problems
 }

@@ -1,0 +1,274 @@
+package contract
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/heyhumm/humm-members-mock/fixtures"
+)
+
+// maxResponseBytes bounds what is read of a response: the API's largest
+// page is far below it.
+const maxResponseBytes = 8 << 20
+
+// flow is one case being run: its leased candidates, the values its steps
+// captured and the bodies they received.
+type flow struct {
+	*runner
+	c          fixtures.Case
+	candidates []string
+	captured   map[string]string
+	// capturedBy names the step that was to capture a value, for the
+	// message when it did not.
+	capturedBy map[string]string
+	bodies     map[string]any
+}
+
+func (r *runner) runCase(ctx context.Context, c fixtures.Case) CaseResult {
+	start := r.now()
+	f := &flow{runner: r, c: c, captured: map[string]string{}, capturedBy: map[string]string{}, bodies: map[string]any{}}
+	if c.Candidates > 0 {
+		f.candidates = r.pool.acquire(c.Candidates)
+		defer r.pool.release(f.candidates)
+	}
+	res := CaseResult{Name: c.Name, File: c.File, Line: c.Line, Rules: c.Rules, Passed: true}
+	for _, s := range c.Steps {
+		sr := f.runStep(ctx, s, false)
+		res.Steps = append(res.Steps, sr)
+		if len(sr.Failures) > 0 {
+			// Later steps build on this one: running them would only add
+			// noise to the report.
+			res.Passed = false
+			break
+		}
+	}
+	for _, s := range c.Cleanup {
+		sr := f.runStep(ctx, s, true)
+		res.Steps = append(res.Steps, sr)
+		if len(sr.Failures) > 0 {
+			res.Passed = false
+		}
+	}
+	res.Duration = r.now().Sub(start)
+	return res
+}
+
+// errNotCaptured marks a placeholder whose value no step saved.
+var errNotCaptured = errors.New("not captured")
+
+// lookup gives a placeholder's value.
+func (f *flow) lookup(ref fixtures.Ref) (string, error) {
+	switch ref.Name {
+	case fixtures.OrganizationID:
+		return f.cfg.Profile.OrganizationID, nil
+	case fixtures.OtherOrganizationID:
+		return f.cfg.Profile.OtherOrganizationID, nil
+	case fixtures.CandidateUserIDs:
+		return f.candidates[ref.Index], nil
+	}
+	v, ok := f.captured[ref.Name]
+	if !ok {
+		return "", fmt.Errorf("%w: %s: step %q saved no such value", errNotCaptured, ref, f.capturedBy[ref.Name])
+	}
+	return v, nil
+}
+
+func (f *flow) expand(t fixtures.Template) (string, error) { return t.Expand(f.lookup) }
+
+// request is a step's request, resolved.
+type request struct {
+	method string
+	// target is the path and query, as routed by the spec.
+	target  string
+	header  http.Header
+	body    []byte
+	padded  int
+	asRole  string
+	literal bool
+}
+
+func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepResult {
+	sr := StepResult{Name: s.Name, Line: s.Line, Cleanup: cleanup, Method: s.Method}
+	req, err := f.resolve(s)
+	if err != nil {
+		if cleanup && errors.Is(err, errNotCaptured) {
+			// Nothing was created for this cleanup step to remove.
+			sr.Skipped = err.Error()
+			return sr
+		}
+		sr.Failures = append(sr.Failures, "cannot build the request: "+err.Error())
+		return sr
+	}
+	sr.URL = f.cfg.Profile.BaseURL + req.target
+	sr.Curl = req.curl(f.cfg.Profile.BaseURL)
+
+	httpReq, err := http.NewRequestWithContext(ctx, req.method, sr.URL, bytes.NewReader(req.body))
+	if err != nil {
+		sr.Failures = append(sr.Failures, "cannot build the request: "+err.Error())
+		return sr
+	}
+	httpReq.Header = req.header
+	if req.asRole != fixtures.NoToken {
+		httpReq.Header.Set("Authorization", "Bearer "+f.cfg.Profile.Tokens[req.asRole])
+	}
+	resp, err := f.client.Do(httpReq)
+	if err != nil {
+		sr.Failures = append(sr.Failures, "no response: "+f.mask.Replace(err.Error()))
+		return sr
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	resp.Body.Close()
+	if err != nil {
+		sr.Failures = append(sr.Failures, "reading the response: "+err.Error())
+		return sr
+	}
+	sr.Status = resp.StatusCode
+	sr.Body = f.mask.Replace(string(body))
+
+	var decoded any
+	isJSON := json.Unmarshal(body, &decoded) == nil
+	if isJSON {
+		for _, c := range s.Capture {
+			if v, ok := resolvePointer(decoded, c.Pointer); ok {
+				f.captured[c.Name] = captureText(v)
+			}
+			f.capturedBy[c.Name] = s.Name
+		}
+		f.bodies[s.Name] = decoded
+	}
+	sr.Failures = append(sr.Failures, f.checkResponse(s.Expect, resp, decoded, isJSON)...)
+	if violation := f.checkSpec(ctx, req, resp, body); violation != "" {
+		sr.Failures = append(sr.Failures, "spec: "+f.mask.Replace(violation))
+	}
+	return sr
+}
+
+// resolve fills in a step's templates.
+func (f *flow) resolve(s fixtures.Step) (*request, error) {
+	req := &request{method: s.Method, header: http.Header{}, asRole: s.As}
+	path, err := f.expand(s.Path)
+	if err != nil {
+		return nil, err
+	}
+	var query []string
+	for _, p := range s.Query {
+		for _, t := range p.Values {
+			v, err := f.expand(t)
+			if err != nil {
+				return nil, err
+			}
+			query = append(query, url.QueryEscape(p.Name)+"="+url.QueryEscape(v))
+		}
+	}
+	req.target = path
+	if len(query) > 0 {
+		// In the fixture's order: which of a repeated parameter comes last
+		// is what some cases are about.
+		req.target += "?" + strings.Join(query, "&")
+	}
+	switch {
+	case s.Body.JSON != nil:
+		v, err := f.expandJSON(s.Body.JSON)
+		if err != nil {
+			return nil, err
+		}
+		if req.body, err = json.Marshal(v); err != nil {
+			return nil, err
+		}
+		req.header.Set("Content-Type", "application/json")
+	case s.Body.Raw != nil:
+		raw, err := f.expand(*s.Body.Raw)
+		if err != nil {
+			return nil, err
+		}
+		req.body = []byte(raw)
+	case s.Body.PaddedBytes > 0:
+		req.padded = s.Body.PaddedBytes
+		req.body = paddedJSON(s.Body.PaddedBytes)
+		req.header.Set("Content-Type", "application/json")
+	}
+	for _, h := range s.Headers {
+		v, err := f.expand(h.Value)
+		if err != nil {
+			return nil, err
+		}
+		req.header[http.CanonicalHeaderKey(h.Name)] = []string{v}
+	}
+	return req, nil
+}
+
+// expandJSON fills in the templates of a fixture's JSON body.
+func (f *flow) expandJSON(v any) (any, error) {
+	switch v := v.(type) {
+	case fixtures.Template:
+		return f.expand(v)
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, item := range v {
+			x, err := f.expandJSON(item)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = x
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(v))
+		for i, item := range v {
+			x, err := f.expandJSON(item)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = x
+		}
+		return out, nil
+	}
+	return v, nil
+}
+
+// paddedJSON is `{"pad":"aaa…"}`, exactly n bytes long.
+func paddedJSON(n int) []byte {
+	const open, closing = `{"pad":"`, `"}`
+	return []byte(open + strings.Repeat("a", n-len(open)-len(closing)) + closing)
+}
+
+// captureText is a captured value as placeholders insert it: strings as
+// they are, anything else as JSON.
+func captureText(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// checkSpec validates a response against the operation the request routes
+// to. A request the spec does not route (a 404 or 405 case) is checked
+// against the fixture alone.
+func (f *flow) checkSpec(ctx context.Context, req *request, resp *http.Response, body []byte) string {
+	routed, err := http.NewRequestWithContext(ctx, req.method, req.target, nil)
+	if err != nil {
+		return err.Error()
+	}
+	routed.Header = req.header
+	route, params, err := f.cfg.Spec.FindRoute(routed)
+	if errors.Is(err, routers.ErrPathNotFound) || errors.Is(err, routers.ErrMethodNotAllowed) {
+		return ""
+	}
+	if err != nil {
+		return err.Error()
+	}
+	if err := f.cfg.Spec.ValidateResponse(ctx, routed, route, params, resp.StatusCode, resp.Header, body); err != nil {
+		return err.Error()
+	}
+	return ""
+}

@@ -1,0 +1,194 @@
+// Package contract replays the fixture suite against any implementation of
+// the organization-members API and reports every way it disagrees with
+// openapi.yaml and the behaviour the cases pin down.
+package contract
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/heyhumm/humm-members-mock/fixtures"
+	"github.com/heyhumm/humm-members-mock/mock/spec"
+)
+
+// Config is one run of the suite.
+type Config struct {
+	Profile *Profile
+	Suite   *fixtures.Suite
+	Spec    *spec.Spec
+	// Run, when set, keeps the cases whose names it matches.
+	Run *regexp.Regexp
+	// Shard keeps one of Shard.Count slices of the cases (zero: all).
+	Shard Shard
+	// Parallel is how many cases run at once (at least 1); the steps of a
+	// case always run in order.
+	Parallel int
+	// Timeout bounds each request (zero: no bound but the context's).
+	Timeout time.Duration
+	// Transport sends the requests (nil: http.DefaultTransport).
+	Transport http.RoundTripper
+	// Progress receives a line per case as it finishes, with the details of
+	// a failure, then the closing summary line (nil: nothing is written).
+	Progress io.Writer
+	// Now is the clock for durations (nil: time.Now).
+	Now func() time.Time
+}
+
+// Shard is the Index-th (1-based) of Count slices of the suite.
+type Shard struct{ Index, Count int }
+
+// ParseShard reads "I/N".
+func ParseShard(s string) (Shard, error) {
+	var sh Shard
+	if _, err := fmt.Sscanf(s, "%d/%d", &sh.Index, &sh.Count); err != nil || sh.Count < 1 || sh.Index < 1 || sh.Index > sh.Count || fmt.Sprintf("%d/%d", sh.Index, sh.Count) != s {
+		return Shard{}, fmt.Errorf("shard %q: want I/N with 1 <= I <= N", s)
+	}
+	return sh, nil
+}
+
+// Select returns the cases to run: those Run matches, then every
+// Shard.Count-th of them, so that shards 1..N run each case exactly once.
+func (c *Config) Select() []fixtures.Case {
+	var selected []fixtures.Case
+	for _, fc := range c.Suite.Cases {
+		if c.Run == nil || c.Run.MatchString(fc.Name) {
+			selected = append(selected, fc)
+		}
+	}
+	if c.Shard.Count <= 1 {
+		return selected
+	}
+	var shard []fixtures.Case
+	for i, fc := range selected {
+		if i%c.Shard.Count == c.Shard.Index-1 {
+			shard = append(shard, fc)
+		}
+	}
+	return shard
+}
+
+// Run checks that the target is reachable, runs the selected cases and
+// returns their results in suite order. An error means the run could not
+// start (unreachable target, a profile too small for the suite); failed
+// cases are in the report, not in the error.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	r := &runner{cfg: cfg, client: &http.Client{Transport: cfg.Transport, Timeout: cfg.Timeout}, mask: cfg.Profile.masker(), now: cfg.Now}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	cases := cfg.Select()
+	for _, c := range cases {
+		if c.Candidates > len(cfg.Profile.CandidateUserIDs) {
+			return nil, fmt.Errorf("case %s needs %d candidate users, the profile has %d", c.Name, c.Candidates, len(cfg.Profile.CandidateUserIDs))
+		}
+	}
+	if err := r.probe(ctx); err != nil {
+		return nil, err
+	}
+	r.pool = newCandidatePool(cfg.Profile.CandidateUserIDs)
+
+	start := r.now()
+	results := make([]CaseResult, len(cases))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range max(cfg.Parallel, 1) {
+		wg.Go(func() {
+			for i := range next {
+				results[i] = r.runCase(ctx, cases[i])
+				r.progress(results[i])
+			}
+		})
+	}
+	for i := range cases {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	report := &Report{Cases: results, Duration: r.now().Sub(start)}
+	for _, c := range results {
+		if c.Passed {
+			report.Passed++
+		} else {
+			report.Failed++
+		}
+	}
+	if cfg.Progress != nil {
+		fmt.Fprintln(cfg.Progress, report.Summary())
+	}
+	return report, nil
+}
+
+// runner is what the cases of one run share.
+type runner struct {
+	cfg    Config
+	client *http.Client
+	mask   interface{ Replace(string) string }
+	now    func() time.Time
+	pool   *candidatePool
+
+	progressMu sync.Mutex
+}
+
+// probe sends one request to the base URL: any HTTP answer will do, only a
+// target that does not answer at all stops the run.
+func (r *runner) probe(ctx context.Context) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.cfg.Profile.BaseURL+"/", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("target %s is unreachable: %w", r.cfg.Profile.BaseURL, err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.Body.Close()
+}
+
+func (r *runner) progress(c CaseResult) {
+	if r.cfg.Progress == nil {
+		return
+	}
+	r.progressMu.Lock()
+	defer r.progressMu.Unlock()
+	fmt.Fprint(r.cfg.Progress, c.text())
+}
+
+// candidatePool leases candidate users to cases, so that two cases running
+// at once never add the same user.
+type candidatePool struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	free []string
+}
+
+func newCandidatePool(ids []string) *candidatePool {
+	p := &candidatePool{free: append([]string(nil), ids...)}
+	p.cond = sync.NewCond(&p.mu)
+	return p
+}
+
+// acquire waits until n users are free and takes them all at once: taking
+// them one by one could leave two cases each holding part of what it needs.
+func (p *candidatePool) acquire(n int) []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for len(p.free) < n {
+		p.cond.Wait()
+	}
+	leased := append([]string(nil), p.free[:n]...)
+	p.free = p.free[n:]
+	return leased
+}
+
+func (p *candidatePool) release(ids []string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.free = append(p.free, ids...)
+	p.cond.Broadcast()
+}

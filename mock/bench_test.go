@@ -1,0 +1,93 @@
+package mock
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// benchMock serves requests in-process, through the whole pipeline.
+type benchMock struct {
+	srv     *Server
+	profile Profile
+}
+
+func newBenchMock(b *testing.B, members int) *benchMock {
+	b.Helper()
+	srv, err := New(Config{Members: members})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &benchMock{srv: srv, profile: srv.Profile("http://bench")}
+}
+
+func (m *benchMock) serve(b *testing.B, method, path, body string, want int) []byte {
+	var reader *strings.Reader
+	if body != "" {
+		reader = strings.NewReader(body)
+	} else {
+		reader = strings.NewReader("")
+	}
+	req := httptest.NewRequest(method, path, reader)
+	req.Header.Set("Authorization", "Bearer "+TokenOrgAdmin)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	rec := httptest.NewRecorder()
+	m.srv.ServeHTTP(rec, req)
+	if rec.Code != want {
+		b.Fatalf("%s %s: %d %s", method, path, rec.Code, rec.Body)
+	}
+	return rec.Body.Bytes()
+}
+
+func BenchmarkListPageOf50(b *testing.B) {
+	m := newBenchMock(b, 200)
+	path := "/api/organization/" + m.profile.OrganizationID + "/member?page_size=50"
+	b.ReportAllocs()
+	for b.Loop() {
+		m.serve(b, http.MethodGet, path, "", http.StatusOK)
+	}
+}
+
+func BenchmarkListSearch100kMembers(b *testing.B) {
+	m := newBenchMock(b, 100_000)
+	path := "/api/organization/" + m.profile.OrganizationID + "/member?page_size=50&query=ann"
+	b.ReportAllocs()
+	for b.Loop() {
+		m.serve(b, http.MethodGet, path, "", http.StatusOK)
+	}
+}
+
+func BenchmarkUpdate(b *testing.B) {
+	m := newBenchMock(b, 0)
+	var list []Membership
+	_ = json.Unmarshal(m.serve(b, http.MethodGet, "/api/organization/"+m.profile.OrganizationID+"/member", "", http.StatusOK), &list)
+	var target string
+	for _, mm := range list {
+		if mm.Role == RoleAnalyst {
+			target = mm.ID
+			break
+		}
+	}
+	path := "/api/organization/" + m.profile.OrganizationID + "/member/" + target
+	b.ReportAllocs()
+	for b.Loop() {
+		m.serve(b, http.MethodPut, path, `{"role":"ANALYST"}`, http.StatusOK)
+	}
+}
+
+// BenchmarkCreateThenDelete times a create and the delete that undoes it.
+func BenchmarkCreateThenDelete(b *testing.B) {
+	m := newBenchMock(b, 0)
+	base := "/api/organization/" + m.profile.OrganizationID + "/member"
+	body := `{"user_id":"` + m.profile.CandidateUserIDs[0] + `"}`
+	b.ReportAllocs()
+	for b.Loop() {
+		var created Membership
+		_ = json.Unmarshal(m.serve(b, http.MethodPost, base, body, http.StatusOK), &created)
+		m.serve(b, http.MethodDelete, base+"/"+created.ID, "", http.StatusOK)
+	}
+}
