@@ -61,6 +61,7 @@ func (s *Server) controlResponse(r *http.Request) *response {
 			return errorResponse(errorf(http.StatusInternalServerError, "reset: %v", err))
 		}
 		s.journal.clear()
+		s.scenarios.reset(s.cfg.Seed)
 		return jsonResponse(http.StatusOK, map[string]string{"status": "reset"})
 	case path == "state" && method == http.MethodGet:
 		return jsonResponse(http.StatusOK, s.store.export())
@@ -77,6 +78,8 @@ func (s *Server) controlResponse(r *http.Request) *response {
 			return errorResponse(errorf(http.StatusBadRequest, "state refused, current state kept: %v", err))
 		}
 		return jsonResponse(http.StatusOK, map[string]string{"status": "imported"})
+	case path == "scenarios":
+		return s.controlScenarios(r)
 	case path == "requests" && method == http.MethodGet:
 		return jsonResponse(http.StatusOK, s.journal.entries())
 	case path == "requests" && method == http.MethodDelete:

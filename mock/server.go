@@ -52,8 +52,9 @@ type Server struct {
 	store   *store
 	seed    State // the world at start, for reset
 	log     *slog.Logger
-	journal *journal
-	defect  *defect
+	journal   *journal
+	defect    *defect
+	scenarios *scenarios
 
 	idMu  sync.Mutex
 	idGen *faker // new ids come from the seed too: a replayed run matches
@@ -92,7 +93,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, spec: cfg.Spec, seed: seed, log: cfg.Logger,
-		journal: newJournal(journalSize), defect: d, idGen: newFaker(cfg.Seed ^ 0x5eed)}
+		journal: newJournal(journalSize), defect: d, idGen: newFaker(cfg.Seed ^ 0x5eed),
+		scenarios: newScenarios(cfg.Seed, cfg.Now)}
 	initial := seed
 	if cfg.StatePath != "" {
 		loaded, found, err := loadStateFile(cfg.StatePath)
@@ -143,7 +145,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.control(w, r)
 		return
 	}
-	resp, problems := s.handleAPI(r)
+	resp, problems, fault := s.handleAPI(r)
+	if fault != "" {
+		s.finish(r, start, 0, append(problems, "scenario fault: "+fault))
+		if err := writeFault(w, fault, resp); err != nil {
+			s.log.Error("scenario fault", "fault", fault, "error", err.Error())
+		}
+		return
+	}
 	for k, v := range resp.Header {
 		w.Header()[k] = v
 	}
@@ -175,23 +184,67 @@ type exchange struct {
 }
 
 // handleAPI runs the pipeline in behaviour.md's order and returns the
-// response to send, validated, and the spec violations found in it.
-func (s *Server) handleAPI(r *http.Request) (*response, []string) {
+// response to send, validated, the spec violations found in it, and the
+// fault a scenario asks for, if any.
+func (s *Server) handleAPI(r *http.Request) (*response, []string, string) {
 	route, params, err := s.spec.FindRoute(r)
 	switch {
 	case errors.Is(err, routers.ErrMethodNotAllowed):
 		e := errorf(http.StatusMethodNotAllowed, "Method Not Allowed")
 		e.Header = http.Header{"Allow": {strings.Join(s.spec.AllowedMethods(r), ", ")}}
-		return errorResponse(e), nil
+		return errorResponse(e), nil, ""
 	case err != nil:
-		return errorResponse(errorf(http.StatusNotFound, "Not Found")), nil
+		return errorResponse(errorf(http.StatusNotFound, "Not Found")), nil, ""
 	}
 	x := &exchange{r: r, route: route, params: params, operation: route.Operation.OperationID}
-	resp := s.respond(x)
+	var resp *response
+	effect, fault, matched := s.scenarios.take(x.operation, s.standingOfToken(r), params)
+	switch {
+	case !matched:
+		resp = s.respond(x)
+	default:
+		sleep(r, time.Duration(effect.DelayMS)*time.Millisecond)
+		pref := preference{code: effect.Status, example: effect.Example, dynamic: effect.Dynamic}
+		if pref.forced() || fault != "" {
+			// Scenario answers and faults come from the spec alone: the
+			// store is not touched.
+			resp = s.forcedResponse(x, pref)
+		} else {
+			resp = s.respond(x)
+		}
+	}
 	if s.defect != nil && s.defect.mutate != nil {
 		s.defect.mutate(s, x, resp)
 	}
-	return s.checkResponse(x, resp)
+	resp, problems := s.checkResponse(x, resp)
+	return resp, problems, fault
+}
+
+// standingOfToken names the identity whose token the request carries, for
+// matching scenarios; empty for any other token.
+func (s *Server) standingOfToken(r *http.Request) string {
+	_, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	token = strings.TrimSpace(token)
+	var standing string
+	s.store.read(func(w *world) {
+		for _, id := range w.identities {
+			if id.Token == token {
+				standing = id.Standing
+			}
+		}
+	})
+	return standing
+}
+
+// sleep waits d, or until the client goes away.
+func sleep(r *http.Request, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	select {
+	case <-time.After(d):
+	case <-r.Context().Done():
+	}
 }
 
 func (s *Server) respond(x *exchange) *response {
@@ -199,12 +252,7 @@ func (s *Server) respond(x *exchange) *response {
 	if perr != nil {
 		return errorResponse(perr)
 	}
-	if prefer.delay > 0 {
-		select {
-		case <-time.After(prefer.delay):
-		case <-x.r.Context().Done():
-		}
-	}
+	sleep(x.r, prefer.delay)
 	var caller *User
 	var aerr *apiError
 	s.store.read(func(w *world) { caller, aerr = authenticate(w, x.r.Header.Get("Authorization")) })

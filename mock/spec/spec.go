@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"sort"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -153,3 +154,28 @@ func (s *Spec) AllowedMethods(req *http.Request) []string {
 
 // IsUUID reports whether s is a uuid as the document's uuid format accepts.
 func IsUUID(s string) bool { return uuidPattern.MatchString(s) }
+
+// OperationByID is the route of an operation, for answering it without a
+// request (scenarios); nil when the document has no such operation.
+func (s *Spec) OperationByID(id string) *routers.Route {
+	for path, item := range s.Doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if op.OperationID == id {
+				return &routers.Route{Spec: s.Doc, Path: path, PathItem: item, Method: method, Operation: op}
+			}
+		}
+	}
+	return nil
+}
+
+// OperationIDs lists the document's operations, sorted.
+func (s *Spec) OperationIDs() []string {
+	var ids []string
+	for _, item := range s.Doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			ids = append(ids, op.OperationID)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
