@@ -2,6 +2,7 @@ package contract
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,8 +10,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/heyhumm/humm-members-mock/fixtures"
@@ -27,15 +32,15 @@ type flow struct {
 	c          fixtures.Case
 	candidates []string
 	captured   map[string]string
-	// capturedBy names the step that was to capture a value, for the
-	// message when it did not.
-	capturedBy map[string]string
-	bodies     map[string]any
+	// missing explains, by name, why a value declared by a step that ran
+	// was not captured.
+	missing map[string]string
+	bodies  map[string]any
 }
 
 func (r *runner) runCase(ctx context.Context, c fixtures.Case) CaseResult {
 	start := r.now()
-	f := &flow{runner: r, c: c, captured: map[string]string{}, capturedBy: map[string]string{}, bodies: map[string]any{}}
+	f := &flow{runner: r, c: c, captured: map[string]string{}, missing: map[string]string{}, bodies: map[string]any{}}
 	if c.Candidates > 0 {
 		f.candidates = r.pool.acquire(c.Candidates)
 		defer r.pool.release(f.candidates)
@@ -51,8 +56,12 @@ func (r *runner) runCase(ctx context.Context, c fixtures.Case) CaseResult {
 			break
 		}
 	}
+	// Cleanup runs even when the run is interrupted: rows left behind on a
+	// shared target would outlive the run. Each request is still bounded
+	// by the client's timeout.
+	cleanupCtx := context.WithoutCancel(ctx)
 	for _, s := range c.Cleanup {
-		sr := f.runStep(ctx, s, true)
+		sr := f.runStep(cleanupCtx, s, true)
 		res.Steps = append(res.Steps, sr)
 		if len(sr.Failures) > 0 {
 			res.Passed = false
@@ -77,9 +86,21 @@ func (f *flow) lookup(ref fixtures.Ref) (string, error) {
 	}
 	v, ok := f.captured[ref.Name]
 	if !ok {
-		return "", fmt.Errorf("%w: %s: step %q saved no such value", errNotCaptured, ref, f.capturedBy[ref.Name])
+		return "", fmt.Errorf("%w: %s: %s", errNotCaptured, ref, cmp.Or(f.missing[ref.Name], "step "+strconv.Quote(f.capturer(ref.Name))+" did not run"))
 	}
 	return v, nil
+}
+
+// capturer names the step that declares a capture.
+func (f *flow) capturer(name string) string {
+	for _, s := range slices.Concat(f.c.Steps, f.c.Cleanup) {
+		for _, c := range s.Capture {
+			if c.Name == name {
+				return s.Name
+			}
+		}
+	}
+	return ""
 }
 
 func (f *flow) expand(t fixtures.Template) (string, error) { return t.Expand(f.lookup) }
@@ -88,12 +109,11 @@ func (f *flow) expand(t fixtures.Template) (string, error) { return t.Expand(f.l
 type request struct {
 	method string
 	// target is the path and query, as routed by the spec.
-	target  string
-	header  http.Header
-	body    []byte
-	padded  int
-	asRole  string
-	literal bool
+	target string
+	header http.Header
+	body   []byte
+	padded int
+	asRole string
 }
 
 func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepResult {
@@ -136,14 +156,14 @@ func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepR
 
 	var decoded any
 	isJSON := json.Unmarshal(body, &decoded) == nil
-	if isJSON {
-		for _, c := range s.Capture {
-			if v, ok := resolvePointer(decoded, c.Pointer); ok {
-				f.captured[c.Name] = captureText(v)
-			}
-			f.capturedBy[c.Name] = s.Name
+	f.bodies[s.Name] = decoded
+	for _, c := range s.Capture {
+		if v, ok := resolvePointer(decoded, c.Pointer); ok && isJSON {
+			f.captured[c.Name] = captureText(v)
+		} else {
+			delete(f.captured, c.Name)
+			f.missing[c.Name] = fmt.Sprintf("the response of step %q had no %s", s.Name, c.Pointer)
 		}
-		f.bodies[s.Name] = decoded
 	}
 	sr.Failures = append(sr.Failures, f.checkResponse(s.Expect, resp, decoded, isJSON)...)
 	if violation := f.checkSpec(ctx, req, resp, body); violation != "" {
@@ -268,7 +288,40 @@ func (f *flow) checkSpec(ctx context.Context, req *request, resp *http.Response,
 		return err.Error()
 	}
 	if err := f.cfg.Spec.ValidateResponse(ctx, routed, route, params, resp.StatusCode, resp.Header, body); err != nil {
-		return err.Error()
+		return fmt.Sprintf("%s %s -> %d: %s", route.Method, route.Path, resp.StatusCode, violationText(err))
 	}
 	return ""
+}
+
+// maxViolations bounds the schema errors quoted for one response: a list
+// tends to repeat one fault in every item.
+const maxViolations = 3
+
+// violationText is kin-openapi's error on one line: each schema error as
+// its JSON pointer and reason, without the schema and value dumps that
+// the response body and the spec already show.
+func violationText(err error) string { return strings.Join(violations(err), "; ") }
+
+func violations(err error) []string {
+	switch e := err.(type) {
+	case openapi3.MultiError:
+		var parts []string
+		for _, inner := range e {
+			parts = append(parts, violations(inner)...)
+		}
+		if len(parts) > maxViolations {
+			parts = append(parts[:maxViolations], fmt.Sprintf("and %d more", len(parts)-maxViolations))
+		}
+		return parts
+	case *openapi3filter.ResponseError:
+		if e.Err == nil {
+			return []string{e.Reason}
+		}
+		return []string{e.Reason + ": " + violationText(e.Err)}
+	case *openapi3.SchemaError:
+		if e.Origin == nil {
+			return []string{"/" + strings.Join(e.JSONPointer(), "/") + ": " + cmp.Or(e.Reason, "does not match the schema's "+e.SchemaField)}
+		}
+	}
+	return []string{err.Error()}
 }

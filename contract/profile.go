@@ -1,8 +1,11 @@
 package contract
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -44,13 +47,16 @@ var (
 
 // ParseProfile reads a profile in YAML or JSON, expands `${ENV_VAR}` in
 // every value with lookupEnv (an unset variable is an error, not an empty
-// token) and checks it. Uuids are lower-cased, as the service compares
-// them, so that fixtures can expect them back verbatim.
-func ParseProfile(data []byte, lookupEnv func(string) (string, bool)) (*Profile, error) {
+// token) and checks it. baseURL, when not empty, replaces the file's
+// base_url (the --base-url flag). Uuids are lower-cased, as the service
+// compares them, so that fixtures can expect them back verbatim.
+func ParseProfile(data []byte, baseURL string, lookupEnv func(string) (string, bool)) (*Profile, error) {
 	var p Profile
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(&p); err != nil {
+	if err := dec.Decode(&p); errors.Is(err, io.EOF) {
+		return nil, errors.New("profile: empty")
+	} else if err != nil {
 		return nil, fmt.Errorf("profile: %w", err)
 	}
 	var missing []string
@@ -64,7 +70,7 @@ func ParseProfile(data []byte, lookupEnv func(string) (string, bool)) (*Profile,
 			return v
 		})
 	}
-	p.BaseURL = expand(p.BaseURL)
+	p.BaseURL = cmp.Or(baseURL, expand(p.BaseURL))
 	for role, token := range p.Tokens {
 		p.Tokens[role] = expand(token)
 	}
@@ -115,11 +121,18 @@ func FetchMockProfile(ctx context.Context, client *http.Client, baseURL string) 
 	return &p, nil
 }
 
+func checkBaseURL(baseURL string) error {
+	if u, err := url.Parse(baseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("base_url %q is not an http(s) URL", baseURL)
+	}
+	return nil
+}
+
 // check validates the profile and lower-cases its uuids.
 func (p *Profile) check() error {
 	var problems []string
-	if u, err := url.Parse(p.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		problems = append(problems, fmt.Sprintf("base_url %q is not an http(s) URL", p.BaseURL))
+	if err := checkBaseURL(p.BaseURL); err != nil {
+		problems = append(problems, err.Error())
 	}
 	p.BaseURL = strings.TrimSuffix(p.BaseURL, "/")
 	for _, role := range fixtures.Roles {

@@ -5,10 +5,12 @@ package contract
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,8 +32,6 @@ type Config struct {
 	Parallel int
 	// Timeout bounds each request (zero: no bound but the context's).
 	Timeout time.Duration
-	// Transport sends the requests (nil: http.DefaultTransport).
-	Transport http.RoundTripper
 	// Progress receives a line per case as it finishes, with the details of
 	// a failure, then the closing summary line (nil: nothing is written).
 	Progress io.Writer
@@ -74,14 +74,19 @@ func (c *Config) Select() []fixtures.Case {
 
 // Run checks that the target is reachable, runs the selected cases and
 // returns their results in suite order. An error means the run could not
-// start (unreachable target, a profile too small for the suite); failed
-// cases are in the report, not in the error.
+// start (unreachable target, a profile too small for the suite) or was
+// interrupted; failed cases are in the report, not in the error.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
-	r := &runner{cfg: cfg, client: &http.Client{Transport: cfg.Transport, Timeout: cfg.Timeout}, mask: cfg.Profile.masker(), now: cfg.Now}
+	r := &runner{cfg: cfg, client: &http.Client{Timeout: cfg.Timeout}, mask: cfg.Profile.masker(), now: cfg.Now}
 	if r.now == nil {
 		r.now = time.Now
 	}
 	cases := cfg.Select()
+	if len(cases) == 0 {
+		// Most likely a mistyped pattern: a run that checks nothing must not
+		// pass for one that checked everything.
+		return nil, errors.New("no case selected: check the run pattern and the shard")
+	}
 	for _, c := range cases {
 		if c.Candidates > len(cfg.Profile.CandidateUserIDs) {
 			return nil, fmt.Errorf("case %s needs %d candidate users, the profile has %d", c.Name, c.Candidates, len(cfg.Profile.CandidateUserIDs))
@@ -104,11 +109,20 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			}
 		})
 	}
+dispatch:
 	for i := range cases {
-		next <- i
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break dispatch
+		}
 	}
 	close(next)
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		// The cases that had started have cleaned up; the others never ran.
+		return nil, fmt.Errorf("run interrupted: %w", err)
+	}
 
 	report := &Report{Cases: results, Duration: r.now().Sub(start)}
 	for _, c := range results {
@@ -128,7 +142,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 type runner struct {
 	cfg    Config
 	client *http.Client
-	mask   interface{ Replace(string) string }
+	mask   *strings.Replacer
 	now    func() time.Time
 	pool   *candidatePool
 

@@ -1,8 +1,6 @@
 package mock
 
 import (
-	"bytes"
-	"encoding/json"
 	"io"
 	"net/http"
 	"sync"
@@ -36,7 +34,11 @@ func (s *Server) Profile(baseURL string) Profile {
 
 // control serves /__mock/*. Its errors use the API's format too.
 func (s *Server) control(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	resp := s.controlResponse(r)
+	// Logged, but kept out of the journal, which shows what clients of the
+	// API sent.
+	s.logRequest(r, resp.Status, time.Since(start))
 	for k, v := range resp.Header {
 		w.Header()[k] = v
 	}
@@ -71,7 +73,7 @@ func (s *Server) controlResponse(r *http.Request) *response {
 			return errorResponse(errorf(http.StatusRequestEntityTooLarge, "state: %v", err))
 		}
 		var st State
-		if err := decodeState(data, &st); err != nil {
+		if err := parseState(data, &st); err != nil {
 			return errorResponse(errorf(http.StatusBadRequest, "state refused, current state kept: %v", err))
 		}
 		if err := s.store.replace(st); err != nil {
@@ -134,12 +136,4 @@ func (j *journal) clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.items, j.next = nil, 0
-}
-
-// decodeState refuses unknown fields: a typo in a hand-edited state should
-// not silently drop data.
-func decodeState(data []byte, st *State) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	return dec.Decode(st)
 }

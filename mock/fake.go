@@ -24,9 +24,12 @@ type faker struct {
 	f *gofakeit.Faker
 	// person is the one that name-like fields of the object being generated
 	// describe, so that email, name and picture agree.
-	person *gofakeit.PersonInfo
+	person *person
 	email  string
 }
+
+// person is who the name-like fields of one generated object describe.
+type person struct{ FirstName, LastName string }
 
 // emailDomains are reserved for examples: generated people never mail anyone.
 var emailDomains = []string{"example.com", "example.org", "example.net"}
@@ -182,7 +185,9 @@ func (g *faker) hex(n int) string {
 // newPerson picks the person the next name-like fields describe, with an
 // email made from the name (a number keeps large worlds mostly unique).
 func (g *faker) newPerson() {
-	g.person = g.f.Person()
+	// FirstName and LastName only: gofakeit's Person() also makes an
+	// address, a job and a card, ten times the work for a large world.
+	g.person = &person{FirstName: g.f.FirstName(), LastName: g.f.LastName()}
 	local := strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r == '.' {
 			return r

@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,7 +26,7 @@ func loadStateFile(path string) (State, bool, error) {
 	if err != nil {
 		return st, false, fmt.Errorf("state file %s: %w", path, err)
 	}
-	if err := decodeState(data, &st); err != nil {
+	if err := parseState(data, &st); err != nil {
 		return st, false, fmt.Errorf("state file %s is not a valid state (left untouched; fix or remove it): %w", path, err)
 	}
 	if _, err := newWorld(st); err != nil {
@@ -34,10 +35,38 @@ func loadStateFile(path string) (State, bool, error) {
 	return st, true, nil
 }
 
+// parseState accepts exactly one JSON object, and no unknown field (a typo
+// in a hand-edited state should not silently drop data). A decoder alone
+// reads the first value and ignores what follows, and decodes null as an
+// empty world: either would start or import a half-read state, then save it
+// over the good one.
+func parseState(data []byte, st *State) error {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return errors.New("the state is empty")
+	}
+	if err := json.Unmarshal(trimmed, new(json.RawMessage)); err != nil {
+		return err
+	}
+	if trimmed[0] != '{' {
+		return errors.New("want a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.DisallowUnknownFields()
+	return dec.Decode(st)
+}
+
 // saveStateFile writes atomically: a temporary file in the same folder,
 // synced, then renamed over the old one, then the folder synced. A crash
 // leaves the old file or the new one, never half of one.
 func saveStateFile(path string, st State) error {
+	if err := writeStateFile(path, st); err != nil {
+		return fmt.Errorf("save state file %s: %w", path, err)
+	}
+	return nil
+}
+
+func writeStateFile(path string, st State) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {

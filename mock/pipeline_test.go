@@ -683,3 +683,25 @@ func TestRolesAndStatesMatchTheSpecEnums(t *testing.T) {
 		require.ElementsMatch(t, enum, ours, name)
 	}
 }
+
+func TestResponseFormatsAreEnforced(t *testing.T) {
+	m := newTestMock(t, Config{})
+	org := m.profile.OrganizationID
+	target := m.plainMember()
+	req, err := http.NewRequest(http.MethodDelete, "http://mock"+m.memberPath(org, target.ID), nil)
+	require.NoError(t, err)
+	route, params, err := m.srv.spec.FindRoute(req)
+	require.NoError(t, err)
+	valid := `{"id":"` + target.ID + `","organization_id":"` + org + `","user_id":"` + target.UserID +
+		`","role":"ANALYST","membership_state":"active","created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00.5Z"}`
+	header := http.Header{"Content-Type": {"application/json"}}
+	require.NoError(t, m.srv.spec.ValidateResponse(req.Context(), req, route, params, 200, header, []byte(valid)))
+	for _, bad := range []struct{ from, to string }{
+		{`"created_at":"2024-01-01T00:00:00Z"`, `"created_at":"yesterday"`},
+		{`"created_at":"2024-01-01T00:00:00Z"`, `"created_at":"2024-01-01 00:00:00"`},
+		{`"id":"` + target.ID + `"`, `"id":"member-1"`},
+	} {
+		body := strings.Replace(valid, bad.from, bad.to, 1)
+		require.Error(t, m.srv.spec.ValidateResponse(req.Context(), req, route, params, 200, header, []byte(body)), bad.to)
+	}
+}

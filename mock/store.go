@@ -278,6 +278,9 @@ type store struct {
 	mu      sync.RWMutex
 	w       *world
 	persist func(State) error
+	// restore reads back the last state persisted, to undo a change that
+	// could not be saved: what a client was told failed did not happen.
+	restore func() (State, error)
 }
 
 func (s *store) read(fn func(w *world)) {
@@ -295,10 +298,18 @@ func (s *store) write(fn func(w *world) (changed bool, err error)) error {
 	if err != nil || !changed || s.persist == nil {
 		return err
 	}
-	if perr := s.persist(s.w.state()); perr != nil {
-		return errorf(500, "state not saved: %v", perr)
+	perr := s.persist(s.w.state())
+	if perr == nil {
+		return nil
 	}
-	return nil
+	if s.restore != nil {
+		if st, rerr := s.restore(); rerr == nil {
+			if w, werr := newWorld(st); werr == nil {
+				*s.w = *w
+			}
+		}
+	}
+	return errorf(500, "state not saved: %v", perr)
 }
 
 // replace swaps in a whole new world (import, reset).

@@ -107,10 +107,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	// is saved before the final save.
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
+	shutdownErr := srv.Shutdown(shutdownCtx)
+	// Saved even when requests outlived the bound: every acknowledged write
+	// is already in the file, and this keeps the last word consistent.
+	if err := m.Close(); err != nil {
 		return err
 	}
-	return m.Close()
+	return shutdownErr
 }
 
 func printBanner(w io.Writer, base string, p mock.Profile) {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -49,6 +50,11 @@ func Load(data []byte) (*Spec, error) {
 	}))
 	if err := doc.Validate(loader.Context, openapi3.EnableExamplesValidation(), openapi3.EnableSchemaFormatValidation()); err != nil {
 		return nil, fmt.Errorf("invalid openapi document: %w", err)
+	}
+	// kin-openapi checks examples without the document's formats: check
+	// them again with the uuid format on.
+	if problems, _ := ExampleProblems(doc); len(problems) > 0 {
+		return nil, fmt.Errorf("invalid openapi document: example breaks its schema: %s", strings.Join(problems, "; "))
 	}
 	// Relative servers: the router then matches the path alone, whatever the
 	// scheme, host and port the mock or the target listens on.

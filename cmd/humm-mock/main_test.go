@@ -1,0 +1,450 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/heyhumm/humm-members-mock/mock"
+)
+
+// syncBuffer is an io.Writer that the server's goroutines and the test may
+// use at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// shutdownBound is how long run may take to return once its context ends.
+const shutdownBound = 5 * time.Second
+
+// client keeps connections alive, as a browser does: shutdown must close
+// the idle ones rather than wait for them.
+var client = &http.Client{Timeout: 10 * time.Second}
+
+// running is one run of the command on 127.0.0.1:0.
+type running struct {
+	t              *testing.T
+	base           string
+	stdout, stderr *syncBuffer
+	cancel         context.CancelFunc
+	done           chan error
+	stopped        bool
+}
+
+func start(t *testing.T, args ...string) *running {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &running{t: t, stdout: &syncBuffer{}, stderr: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
+	ready := make(chan string, 1)
+	go func() {
+		r.done <- run(ctx, append([]string{"--addr", "127.0.0.1:0"}, args...), r.stdout, r.stderr, ready)
+	}()
+	select {
+	case addr := <-ready:
+		r.base = "http://" + addr
+	case err := <-r.done:
+		cancel()
+		t.Fatalf("run returned before listening: %v\nstderr: %s", err, r.stderr)
+	case <-time.After(60 * time.Second):
+		cancel()
+		t.Fatal("run did not listen within 60 s")
+	}
+	t.Cleanup(func() {
+		if r.stopped {
+			return
+		}
+		cancel()
+		select {
+		case <-r.done:
+		case <-time.After(shutdownBound):
+		}
+	})
+	return r
+}
+
+// stop cancels the context and returns run's error, failing the test if
+// run takes longer than shutdownBound.
+func (r *running) stop() error {
+	r.t.Helper()
+	r.cancel()
+	select {
+	case err := <-r.done:
+		r.stopped = true
+		return err
+	case <-time.After(shutdownBound):
+		r.t.Fatalf("run did not return within %s of its context ending", shutdownBound)
+		return nil
+	}
+}
+
+func (r *running) do(method, path, token, body string, headers ...string) (int, []byte) {
+	r.t.Helper()
+	var reader io.Reader
+	if body != "" {
+		reader = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, r.base+path, reader)
+	require.NoError(r.t, err)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := client.Do(req)
+	require.NoError(r.t, err)
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	require.NoError(r.t, err)
+	return resp.StatusCode, data
+}
+
+func (r *running) profile() mock.Profile {
+	r.t.Helper()
+	status, body := r.do(http.MethodGet, "/__mock/profile", "", "")
+	require.Equal(r.t, http.StatusOK, status)
+	var p mock.Profile
+	require.NoError(r.t, json.Unmarshal(body, &p))
+	return p
+}
+
+func TestRunServesHealthAndPrintsTheTokenBlock(t *testing.T) {
+	r := start(t)
+	status, body := r.do(http.MethodGet, "/__mock/health", "", "")
+	require.Equal(t, http.StatusOK, status)
+	require.JSONEq(t, `{"status":"ok"}`, string(body))
+
+	p := r.profile()
+	out := r.stdout.String()
+	require.Contains(t, out, "humm-mock listening on "+r.base+"\n")
+	require.Contains(t, out, "organization_id="+p.OrganizationID+"\n")
+	require.Contains(t, out, "other_organization_id="+p.OtherOrganizationID+"\n")
+	for standing, token := range p.Tokens {
+		require.Contains(t, out, "export TOKEN_"+strings.ToUpper(standing)+"="+token+"\n")
+	}
+	require.Contains(t, out, `curl -H "Authorization: Bearer $TOKEN_ORG_ADMIN" `+r.base+"/api/organization/"+p.OrganizationID+"/member")
+	require.NotContains(t, r.stderr.String(), "dev-", "tokens go to stdout only")
+
+	// The block is copy-paste: a shell given its assignment lines knows the
+	// organization and the tokens, and they work.
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh to paste the block into")
+	}
+	assignment := regexp.MustCompile(`^(export )?[A-Za-z_][A-Za-z0-9_]*=\S+$`)
+	var pasted []string
+	for _, line := range strings.Split(out, "\n") {
+		if assignment.MatchString(line) {
+			pasted = append(pasted, line)
+		}
+	}
+	require.Len(t, pasted, 7, "two organization lines and five tokens:\n%s", out)
+	script := strings.Join(pasted, "\n") + "\nprintf '%s\\n' \"$organization_id\" \"$TOKEN_ORG_ADMIN\" \"$TOKEN_OUTSIDER\"\n"
+	shellOut, err := exec.Command(sh, "-c", script).Output()
+	require.NoError(t, err)
+	vars := strings.Fields(string(shellOut))
+	require.Len(t, vars, 3)
+	status, _ = r.do(http.MethodGet, "/api/organization/"+vars[0]+"/member", vars[1], "")
+	require.Equal(t, http.StatusOK, status, "the org admin token from the block")
+	status, _ = r.do(http.MethodGet, "/api/organization/"+vars[0]+"/member", vars[2], "")
+	require.Equal(t, http.StatusForbidden, status, "the outsider token from the block")
+
+	require.NoError(t, r.stop())
+}
+
+func TestRunShutsDownGracefullyWithoutLosingAWrite(t *testing.T) {
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state.json")
+	r := start(t, "--state", state)
+	p := r.profile()
+	require.GreaterOrEqual(t, len(p.CandidateUserIDs), 2)
+	members := "/api/organization/" + p.OrganizationID + "/member"
+
+	// A write acknowledged before the context ends.
+	status, body := r.do(http.MethodPost, members, p.Tokens["org_admin"], `{"user_id":"`+p.CandidateUserIDs[0]+`"}`)
+	require.Equal(t, http.StatusOK, status, "%s", body)
+	var before map[string]any
+	require.NoError(t, json.Unmarshal(body, &before))
+
+	// A write still in flight when the context ends: Prefer delay holds it
+	// in the handler while the server shuts down.
+	type answer struct {
+		status int
+		body   []byte
+	}
+	inFlight := make(chan answer, 1)
+	go func() {
+		req, _ := http.NewRequest(http.MethodPost, r.base+members, strings.NewReader(`{"user_id":"`+p.CandidateUserIDs[1]+`"}`))
+		req.Header.Set("Authorization", "Bearer "+p.Tokens["org_admin"])
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Prefer", "delay=800")
+		resp, err := client.Do(req)
+		if err != nil {
+			inFlight <- answer{status: -1, body: []byte(err.Error())}
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		inFlight <- answer{resp.StatusCode, b}
+	}()
+	time.Sleep(300 * time.Millisecond) // the request is in the handler
+
+	began := time.Now()
+	require.NoError(t, r.stop())
+	took := time.Since(began)
+	require.GreaterOrEqual(t, took, 300*time.Millisecond, "run waited for the request in flight")
+	require.Less(t, took, 3*time.Second, "and no longer than that")
+
+	var late answer
+	select {
+	case late = <-inFlight:
+	case <-time.After(shutdownBound):
+		t.Fatal("the in-flight request never got an answer")
+	}
+	require.Equal(t, http.StatusOK, late.status, "the in-flight write is answered: %s", late.body)
+	var after map[string]any
+	require.NoError(t, json.Unmarshal(late.body, &after))
+
+	_, err := net.DialTimeout("tcp", strings.TrimPrefix(r.base, "http://"), time.Second)
+	require.Error(t, err, "nothing listens after run returns")
+
+	data, err := os.ReadFile(state)
+	require.NoError(t, err)
+	var saved mock.State
+	require.NoError(t, json.Unmarshal(data, &saved))
+	ids := map[string]bool{}
+	for _, m := range saved.Memberships {
+		ids[m.ID] = true
+	}
+	require.True(t, ids[before["id"].(string)], "the write acknowledged before the cancel is saved")
+	require.True(t, ids[after["id"].(string)], "the write in flight at the cancel is saved")
+
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "no temporary files left")
+
+	// And a new run starts from it.
+	again := start(t, "--state", state)
+	status, body = again.do(http.MethodGet, members+"?page_size=100", p.Tokens["org_admin"], "")
+	require.Equal(t, http.StatusOK, status)
+	require.Contains(t, string(body), after["id"].(string))
+	require.NoError(t, again.stop())
+}
+
+func TestRunRefusesBadFlags(t *testing.T) {
+	brokenSpec := filepath.Join(t.TempDir(), "openapi.yaml")
+	require.NoError(t, os.WriteFile(brokenSpec, []byte("openapi: [3"), 0o644))
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"seed 0 would be random", []string{"--seed", "0"}, "--seed 0 is refused"},
+		{"unknown log format", []string{"--log-format", "xml"}, `--log-format "xml"`},
+		{"unknown defect", []string{"--defect", "no-such-bug"}, `unknown defect "no-such-bug"`},
+		{"unknown flag", []string{"--colour"}, "flag provided but not defined: -colour"},
+		{"broken spec file", []string{"--spec", brokenSpec}, brokenSpec},
+		{"bad address", []string{"--addr", "127.0.0.1:notaport"}, "notaport"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr syncBuffer
+			ready := make(chan string, 1)
+			done := make(chan error, 1)
+			args := append([]string{"--addr", "127.0.0.1:0"}, tc.args...)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel() // stops a run that wrongly started serving
+			go func() { done <- run(ctx, args, &stdout, &stderr, ready) }()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("run did not return: the flags were accepted")
+			}
+			require.Error(t, err)
+			require.Contains(t, err.Error()+stderr.String(), tc.want)
+			require.Empty(t, ready, "nothing listens")
+			require.NotContains(t, stdout.String(), "listening")
+		})
+	}
+}
+
+// logLines are the JSON log lines about requests.
+func logLines(t *testing.T, stderr string) []map[string]any {
+	t.Helper()
+	var lines []map[string]any
+	sc := bufio.NewScanner(strings.NewReader(stderr))
+	for sc.Scan() {
+		var line map[string]any
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &line), "every line is JSON: %s", sc.Text())
+		if line["msg"] == "request" {
+			lines = append(lines, line)
+		}
+	}
+	return lines
+}
+
+func TestRunLogsOneJSONLinePerRequestWithoutTokens(t *testing.T) {
+	r := start(t, "--log-format", "json")
+	p := mock.Profile{Tokens: map[string]string{"org_admin": mock.TokenOrgAdmin}}
+	// The profile is not fetched over HTTP here: control requests are not
+	// what this test counts. Find the organization from the banner.
+	m := regexp.MustCompile(`(?m)^organization_id=(\S+)$`).FindStringSubmatch(r.stdout.String())
+	require.Len(t, m, 2, "banner: %s", r.stdout)
+	p.OrganizationID = m[1]
+	members := "/api/organization/" + p.OrganizationID + "/member"
+
+	const secret = "s3cr3t-token-never-logged"
+	requests := []struct {
+		method, path, token, body string
+		status                    int
+	}{
+		{http.MethodGet, members, p.Tokens["org_admin"], "", 200},
+		{http.MethodGet, members + "?page_size=1000", p.Tokens["org_admin"], "", 422},
+		{http.MethodGet, members, secret, "", 401},
+		{http.MethodPost, members, p.Tokens["org_admin"], `{"user_id":"` + p.OrganizationID + `"}`, 404},
+		{http.MethodDelete, members, p.Tokens["org_admin"], "", 405},
+		{http.MethodGet, "/api/nowhere", p.Tokens["org_admin"], "", 404},
+	}
+	for _, rq := range requests {
+		status, body := r.do(rq.method, rq.path, rq.token, rq.body)
+		require.Equal(t, rq.status, status, "%s %s: %s", rq.method, rq.path, body)
+	}
+	require.NoError(t, r.stop())
+
+	stderr := r.stderr.String()
+	lines := logLines(t, stderr)
+	require.Len(t, lines, len(requests), "one line per request:\n%s", stderr)
+	for i, rq := range requests {
+		line := lines[i]
+		require.Equal(t, rq.method, line["method"])
+		require.Equal(t, strings.SplitN(rq.path, "?", 2)[0], line["path"])
+		require.EqualValues(t, rq.status, line["status"])
+		d, ok := line["duration_ms"].(float64)
+		require.True(t, ok, "duration_ms is a number: %v", line)
+		require.GreaterOrEqual(t, d, 0.0)
+		require.Contains(t, line, "time")
+	}
+	for _, leak := range []string{secret, mock.TokenOrgAdmin, "Bearer"} {
+		require.NotContains(t, stderr, leak, "tokens are never logged")
+	}
+}
+
+func TestRunLogsTextByDefault(t *testing.T) {
+	r := start(t)
+	status, _ := r.do(http.MethodGet, "/api/organization/00000000-0000-4000-8000-000000000000/member", mock.TokenOrgAdmin, "")
+	require.Equal(t, http.StatusNotFound, status)
+	require.NoError(t, r.stop())
+	stderr := r.stderr.String()
+	require.Regexp(t, `(?m)^time=\S+ level=INFO msg=request method=GET path=/api/organization/00000000-0000-4000-8000-000000000000/member status=404 duration_ms=[0-9.]+$`, stderr)
+	require.NotContains(t, stderr, mock.TokenOrgAdmin)
+}
+
+func TestRunListsDefects(t *testing.T) {
+	var stdout, stderr syncBuffer
+	ready := make(chan string, 1)
+	require.NoError(t, run(context.Background(), []string{"--list-defects"}, &stdout, &stderr, ready))
+	require.Empty(t, ready, "listing defects starts no server")
+
+	names := mock.Defects()
+	require.NotEmpty(t, names)
+	lines := strings.Split(strings.TrimRight(stdout.String(), "\n"), "\n")
+	require.Len(t, lines, len(names))
+	for i, name := range names {
+		fields := strings.Fields(lines[i])
+		require.Equal(t, name, fields[0])
+		require.Greater(t, len(fields), 1, "%s has a description", name)
+		require.Equal(t, mock.DefectDescription(name), strings.TrimSpace(strings.TrimPrefix(lines[i], name)))
+	}
+	require.Contains(t, names, "create-201")
+}
+
+func TestRunRefusesACorruptStateFile(t *testing.T) {
+	// A real state with one membership pointing at a user that does not exist.
+	m, err := mock.New(mock.Config{Seed: 1})
+	require.NoError(t, err)
+	srv := httptest.NewServer(m)
+	resp, err := http.Get(srv.URL + "/__mock/state")
+	require.NoError(t, err)
+	var st mock.State
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&st))
+	resp.Body.Close()
+	srv.Close()
+	st.Memberships[0].UserID = "00000000-0000-4000-8000-00000000dead"
+	unknownUser, err := json.Marshal(st)
+	require.NoError(t, err)
+
+	cases := []struct {
+		name, content, want string
+	}{
+		{"not JSON", `{"users": [`, "unexpected end of JSON input"},
+		{"unknown user in a membership", string(unknownUser), "unknown user 00000000-0000-4000-8000-00000000dead"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state.json")
+			require.NoError(t, os.WriteFile(path, []byte(tc.content), 0o644))
+			var stdout, stderr syncBuffer
+			ready := make(chan string, 1)
+			err := run(context.Background(), []string{"--addr", "127.0.0.1:0", "--state", path}, &stdout, &stderr, ready)
+			require.Error(t, err)
+			require.Contains(t, err.Error(), path, "the message names the file")
+			require.Contains(t, err.Error(), tc.want)
+			require.Empty(t, ready, "nothing listens")
+			data, rerr := os.ReadFile(path)
+			require.NoError(t, rerr)
+			require.Equal(t, tc.content, string(data), "the file is left untouched")
+		})
+	}
+}
+
+func TestMainExitsWithAMessage(t *testing.T) {
+	if os.Getenv("HUMM_MOCK_TEST_MAIN") == "1" {
+		os.Args = []string{"humm-mock", "--seed", "0"}
+		main()
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestMainExitsWithAMessage$")
+	cmd.Env = append(os.Environ(), "HUMM_MOCK_TEST_MAIN=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	require.True(t, errors.As(err, &exit), "main exits non-zero: %v", err)
+	require.Equal(t, 2, exit.ExitCode())
+	require.Contains(t, stderr.String(), "humm-mock: --seed 0 is refused")
+}

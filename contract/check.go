@@ -1,0 +1,361 @@
+package contract
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/heyhumm/humm-members-mock/fixtures"
+)
+
+var (
+	lowerUUID   = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+	lowerUUIDv4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+)
+
+// maxShownBody bounds how much of an unexpected body a failure quotes.
+const maxShownBody = 600
+
+// checkResponse compares a response with a step's expectations and returns
+// one message per difference, expected against actual.
+func (f *flow) checkResponse(e fixtures.Expect, resp *http.Response, body any, isJSON bool) []string {
+	if !slices.Contains(e.Status, resp.StatusCode) {
+		// The rest was written for the expected status: comparing it with
+		// another response would only bury the difference that matters.
+		return []string{fmt.Sprintf("status: expected %s, got %d", statusList(e.Status), resp.StatusCode)}
+	}
+	var problems []string
+	for _, h := range e.Headers {
+		values := resp.Header.Values(h.Name)
+		var actual any
+		if len(values) > 0 {
+			actual = strings.Join(values, ", ")
+		}
+		problems = append(problems, f.match(h.Pattern, actual, len(values) > 0, "header "+h.Name, "")...)
+	}
+	if (e.Body != nil || e.List != nil) && !isJSON {
+		return append(problems, "body: expected JSON, got a body that does not parse")
+	}
+	if e.Body != nil {
+		problems = append(problems, f.match(e.Body, body, true, "body", "")...)
+	}
+	if e.List != nil {
+		problems = append(problems, f.checkList(e.List, body)...)
+	}
+	return problems
+}
+
+func statusList(statuses []int) string {
+	parts := make([]string, len(statuses))
+	for i, s := range statuses {
+		parts[i] = strconv.Itoa(s)
+	}
+	return strings.Join(parts, " or ")
+}
+
+// match compares a value with a pattern. where names the value in
+// messages ("body", "header Allow"); pointer is its JSON pointer in the
+// body, which step-relative matchers look up in the earlier step's body.
+func (f *flow) match(p *fixtures.Pattern, actual any, present bool, where, pointer string) []string {
+	mismatch := func(format string, args ...any) []string {
+		got := "nothing"
+		if present {
+			got = show(actual)
+		}
+		at := where
+		if pointer != "" {
+			at += " " + pointer
+		}
+		return []string{fmt.Sprintf("%s: expected %s, got %s", at, fmt.Sprintf(format, args...), got)}
+	}
+	switch p.Kind {
+	case fixtures.Object:
+		obj, ok := actual.(map[string]any)
+		if !ok {
+			return mismatch("an object")
+		}
+		var problems []string
+		for _, field := range p.Fields {
+			v, has := obj[field.Key]
+			problems = append(problems, f.match(field.Pattern, v, has, where, pointer+"/"+escapePointer(field.Key))...)
+		}
+		return problems
+	case fixtures.Array:
+		arr, ok := actual.([]any)
+		if !ok || len(arr) != len(p.Items) {
+			return mismatch("%s: %s", itemCount(len(p.Items)), f.render(p))
+		}
+		var problems []string
+		for i, item := range p.Items {
+			problems = append(problems, f.match(item, arr[i], true, where, pointer+"/"+strconv.Itoa(i))...)
+		}
+		return problems
+	case fixtures.Match:
+		if !present {
+			return mismatch("%s", p.Matcher)
+		}
+		if reason := f.applyMatcher(p.Matcher, actual, pointer); reason != "" {
+			return mismatch("%s", reason)
+		}
+		return nil
+	}
+	want, err := f.literal(p)
+	if err != nil {
+		return []string{fmt.Sprintf("%s %s: cannot compute the expected value: %v", where, pointer, err)}
+	}
+	if !present || !reflect.DeepEqual(want, actual) {
+		return mismatch("%s", show(want))
+	}
+	return nil
+}
+
+// render shows a pattern with its placeholders filled in where they can
+// be.
+func (f *flow) render(p *fixtures.Pattern) string {
+	switch p.Kind {
+	case fixtures.Object:
+		parts := make([]string, len(p.Fields))
+		for i, field := range p.Fields {
+			parts[i] = show(field.Key) + ": " + f.render(field.Pattern)
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case fixtures.Array:
+		parts := make([]string, len(p.Items))
+		for i, item := range p.Items {
+			parts[i] = f.render(item)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case fixtures.Match:
+		return p.Matcher.String()
+	}
+	v, err := f.literal(p)
+	if err != nil {
+		return p.Value.(fixtures.Template).Source
+	}
+	return show(v)
+}
+
+// literal is a Literal pattern's value, its template filled in.
+func (f *flow) literal(p *fixtures.Pattern) (any, error) {
+	if t, ok := p.Value.(fixtures.Template); ok {
+		return f.expand(t)
+	}
+	return p.Value, nil
+}
+
+// applyMatcher says how actual fails the matcher, or "" when it does not.
+func (f *flow) applyMatcher(m fixtures.Matcher, actual any, pointer string) string {
+	s, isString := actual.(string)
+	switch m.Name {
+	case fixtures.MatchUUID:
+		if !isString || !lowerUUID.MatchString(s) {
+			return "a lowercase uuid"
+		}
+	case fixtures.MatchUUIDv4:
+		if !isString || !lowerUUIDv4.MatchString(s) {
+			return "a lowercase version 4 uuid"
+		}
+	case fixtures.MatchDateTime:
+		if _, ok := utcTime(actual); !ok {
+			return "an RFC 3339 date-time in UTC, with a Z"
+		}
+	case fixtures.MatchString:
+		if !isString || s == "" {
+			return "a non-empty string"
+		}
+	case fixtures.MatchRegexp:
+		if !isString || !m.Regexp.MatchString(s) {
+			return "a string matching " + m.Regexp.String()
+		}
+	case fixtures.MatchUnchangedSince:
+		before, ok := resolvePointer(f.bodies[m.Step], pointer)
+		if !ok {
+			return fmt.Sprintf("the value of step %q at %s, which it did not have", m.Step, pointer)
+		}
+		if !reflect.DeepEqual(before, actual) {
+			return fmt.Sprintf("%s unchanged since step %q", show(before), m.Step)
+		}
+	case fixtures.MatchLaterThan:
+		before, ok := resolvePointer(f.bodies[m.Step], pointer)
+		beforeTime, isTime := utcTime(before)
+		if !ok || !isTime {
+			return fmt.Sprintf("a date-time later than step %q's at %s, which had none", m.Step, pointer)
+		}
+		if t, ok := utcTime(actual); !ok || !t.After(beforeTime) {
+			return fmt.Sprintf("a date-time later than %s (step %q)", show(before), m.Step)
+		}
+	}
+	return ""
+}
+
+// utcTime parses an RFC 3339 time written in UTC with a Z, as the service
+// writes them.
+func utcTime(v any) (time.Time, bool) {
+	s, ok := v.(string)
+	if !ok || !strings.HasSuffix(s, "Z") {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	return t, err == nil
+}
+
+func (f *flow) checkList(l *fixtures.ListExpect, body any) []string {
+	where := "body " + cmp.Or(l.At, "/")
+	v, ok := resolvePointer(body, l.At)
+	items, isList := v.([]any)
+	if !ok || !isList {
+		return []string{fmt.Sprintf("%s: expected an array, got %s", where, show(v))}
+	}
+	var problems []string
+	if n := len(items); l.Length != nil && (n < l.Length.Min || (l.Length.Max >= 0 && n > l.Length.Max)) {
+		problems = append(problems, fmt.Sprintf("%s: expected %s, got %d", where, lengthText(*l.Length), n))
+	}
+	if len(l.SortedBy) > 0 {
+		for i := 1; i < len(items); i++ {
+			if compareBy(items[i-1], items[i], l.SortedBy) > 0 {
+				problems = append(problems, fmt.Sprintf("%s: expected items sorted by %s, got item %d %s before item %d %s",
+					where, strings.Join(l.SortedBy, ", "), i-1, show(sortKeys(items[i-1], l.SortedBy)), i, show(sortKeys(items[i], l.SortedBy))))
+				break
+			}
+		}
+	}
+	itemPointer := func(i int) string { return l.At + "/" + strconv.Itoa(i) }
+	if l.Each != nil {
+		for i, item := range items {
+			if p := f.match(l.Each, item, true, "body", itemPointer(i)); len(p) > 0 {
+				problems = append(problems, p...)
+				break // one item shows the fault; all of them would drown it
+			}
+		}
+	}
+	for i, p := range l.StartsWith {
+		if i >= len(items) {
+			problems = append(problems, fmt.Sprintf("%s: expected item %d to match %s, got %s", where, i, f.render(p), itemCount(len(items))))
+			break
+		}
+		problems = append(problems, f.match(p, items[i], true, "body", itemPointer(i))...)
+	}
+	for _, p := range l.Contains {
+		if f.find(p, items, l.At) < 0 {
+			problems = append(problems, fmt.Sprintf("%s: expected an item matching %s, got none among %d", where, f.render(p), len(items)))
+		}
+	}
+	for _, p := range l.Excludes {
+		if i := f.find(p, items, l.At); i >= 0 {
+			problems = append(problems, fmt.Sprintf("%s: expected no item matching %s, got item %d %s", where, f.render(p), i, show(items[i])))
+		}
+	}
+	return problems
+}
+
+// find is the index of the first item matching p, or -1.
+func (f *flow) find(p *fixtures.Pattern, items []any, at string) int {
+	for i, item := range items {
+		if len(f.match(p, item, true, "", at+"/"+strconv.Itoa(i))) == 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+func lengthText(l fixtures.Length) string {
+	switch {
+	case l.Min == l.Max:
+		return itemCount(l.Min)
+	case l.Max < 0:
+		return "at least " + itemCount(l.Min)
+	}
+	return fmt.Sprintf("%d to %d items", l.Min, l.Max)
+}
+
+func itemCount(n int) string {
+	if n == 1 {
+		return "1 item"
+	}
+	return strconv.Itoa(n) + " items"
+}
+
+// compareBy orders two items by keys in turn; date-times compare as
+// times, so that 05:31:56Z sorts before 05:31:56.5Z.
+func compareBy(a, b any, keys []string) int {
+	am, _ := a.(map[string]any)
+	bm, _ := b.(map[string]any)
+	for _, k := range keys {
+		if c := compareValues(am[k], bm[k]); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+func compareValues(a, b any) int {
+	if at, ok := utcTime(a); ok {
+		if bt, ok := utcTime(b); ok {
+			return at.Compare(bt)
+		}
+	}
+	if an, ok := a.(float64); ok {
+		if bn, ok := b.(float64); ok {
+			return cmp.Compare(an, bn)
+		}
+	}
+	return cmp.Compare(fmt.Sprint(a), fmt.Sprint(b))
+}
+
+func sortKeys(item any, keys []string) map[string]any {
+	m, _ := item.(map[string]any)
+	out := map[string]any{}
+	for _, k := range keys {
+		out[k] = m[k]
+	}
+	return out
+}
+
+// resolvePointer follows a JSON pointer (RFC 6901) into a decoded body.
+func resolvePointer(v any, pointer string) (any, bool) {
+	if pointer == "" {
+		return v, true
+	}
+	for _, token := range strings.Split(pointer[1:], "/") {
+		token = strings.NewReplacer("~1", "/", "~0", "~").Replace(token)
+		switch x := v.(type) {
+		case map[string]any:
+			var ok bool
+			if v, ok = x[token]; !ok {
+				return nil, false
+			}
+		case []any:
+			i, err := strconv.Atoi(token)
+			if err != nil || i < 0 || i >= len(x) {
+				return nil, false
+			}
+			v = x[i]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+func escapePointer(key string) string {
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(key)
+}
+
+// show renders a value as JSON, shortened.
+func show(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	if len(b) > maxShownBody {
+		return string(b[:maxShownBody]) + "…"
+	}
+	return string(b)
+}

@@ -1,0 +1,275 @@
+package contract
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/heyhumm/humm-members-mock/fixtures"
+)
+
+// Report is the outcome of a run, cases in suite order.
+type Report struct {
+	Cases    []CaseResult
+	Passed   int
+	Failed   int
+	Duration time.Duration
+}
+
+// CaseResult is the outcome of one case.
+type CaseResult struct {
+	Name     string
+	File     string
+	Line     int
+	Rules    []string
+	Passed   bool
+	Duration time.Duration
+	// Steps are the steps that ran, cleanup included.
+	Steps []StepResult
+}
+
+// StepResult is one request and what was wrong with its response. Nothing
+// in it carries a token.
+type StepResult struct {
+	Name    string
+	Line    int
+	Cleanup bool
+	Method  string
+	URL     string
+	Status  int
+	// Body is the response body as received.
+	Body string
+	// Curl replays the request, tokens read from TOKEN_<ROLE> variables.
+	Curl string
+	// Failures are the differences from the fixture and the spec.
+	Failures []string
+	// Skipped says why a cleanup step did not run.
+	Skipped string
+}
+
+// Summary is the closing line of a run.
+func (r *Report) Summary() string { return fmt.Sprintf("%d passed, %d failed", r.Passed, r.Failed) }
+
+// text is a case's progress line, followed, for a failure, by what went
+// wrong and a curl per step to replay the flow.
+func (c CaseResult) text() string {
+	verdict := "PASS"
+	if !c.Passed {
+		verdict = "FAIL"
+	}
+	line := fmt.Sprintf("%s %s %s\n", verdict, c.Name, c.Duration.Round(time.Millisecond))
+	if c.Passed {
+		return line
+	}
+	return line + indent(c.failureText(), "    ")
+}
+
+// failureText explains a failed case.
+func (c CaseResult) failureText() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s:%d covers %s\n", c.File, c.Line, strings.Join(c.Rules, ", "))
+	for _, s := range c.Steps {
+		if len(s.Failures) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "%s %s %s -> %s\n", s.label(), s.Method, s.URL, statusText(s.Status))
+		for _, f := range s.Failures {
+			fmt.Fprintf(&b, "  %s\n", f)
+		}
+		if s.Status != 0 {
+			fmt.Fprintf(&b, "  response body: %s\n", shorten(s.Body))
+		}
+	}
+	b.WriteString("replay (export the TOKEN_* variables first):\n")
+	for _, s := range c.Steps {
+		switch {
+		case s.Skipped != "":
+			fmt.Fprintf(&b, "  # %s skipped: %s\n", s.label(), s.Skipped)
+		case s.Curl != "":
+			fmt.Fprintf(&b, "  # %s\n  %s\n", s.label(), s.Curl)
+		}
+	}
+	return b.String()
+}
+
+func (s StepResult) label() string {
+	kind := "step"
+	if s.Cleanup {
+		kind = "cleanup step"
+	}
+	return fmt.Sprintf("%s %q (line %d)", kind, s.Name, s.Line)
+}
+
+func statusText(status int) string {
+	if status == 0 {
+		return "no response"
+	}
+	return fmt.Sprintf("%d %s", status, http.StatusText(status))
+}
+
+func shorten(body string) string {
+	body = strings.TrimSpace(body)
+	if body == "" {
+		return "(empty)"
+	}
+	if len(body) > maxShownBody {
+		return body[:maxShownBody] + "…"
+	}
+	return body
+}
+
+func indent(text, prefix string) string {
+	lines := strings.SplitAfter(strings.TrimSuffix(text, "\n"), "\n")
+	return prefix + strings.Join(lines, prefix) + "\n"
+}
+
+// curl is a copy-paste command that replays the request: captures filled
+// in, the token read from the environment.
+func (r *request) curl(baseURL string) string {
+	parts := []string{"curl -sS -i", "-X " + r.method, shellQuote(baseURL + r.target)}
+	if r.asRole != fixtures.NoToken {
+		// Double quotes, so that the shell expands the variable.
+		parts = append(parts, fmt.Sprintf(`-H "Authorization: Bearer ${%s}"`, tokenVariable(r.asRole)))
+	}
+	names := make([]string, 0, len(r.header))
+	for name := range r.header {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		parts = append(parts, "-H "+shellQuote(name+": "+r.header.Get(name)))
+	}
+	switch {
+	case r.padded > 0:
+		// The body is too long to paste, or even to pass as an argument:
+		// the shell rebuilds it and pipes it in.
+		prefix := fmt.Sprintf(`{ printf '{"pad":"'; head -c %d /dev/zero | tr '\0' a; printf '"}'; } | `, r.padded-len(`{"pad":""}`))
+		return prefix + strings.Join(append(parts, "--data-binary @-"), " ")
+	case r.body != nil:
+		parts = append(parts, "--data-binary "+shellQuote(string(r.body)))
+	}
+	return strings.Join(parts, " ")
+}
+
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// WriteJSON writes the report as JSON.
+func (r *Report) WriteJSON(w io.Writer) error {
+	type jsonStep struct {
+		Name     string   `json:"name"`
+		Cleanup  bool     `json:"cleanup,omitempty"`
+		Method   string   `json:"method"`
+		URL      string   `json:"url,omitempty"`
+		Status   int      `json:"status,omitempty"`
+		Curl     string   `json:"curl,omitempty"`
+		Failures []string `json:"failures,omitempty"`
+		Skipped  string   `json:"skipped,omitempty"`
+	}
+	type jsonCase struct {
+		Name       string     `json:"name"`
+		File       string     `json:"file"`
+		Line       int        `json:"line"`
+		Rules      []string   `json:"rules"`
+		Result     string     `json:"result"`
+		DurationMS int64      `json:"duration_ms"`
+		Steps      []jsonStep `json:"steps"`
+	}
+	out := struct {
+		Passed     int        `json:"passed"`
+		Failed     int        `json:"failed"`
+		DurationMS int64      `json:"duration_ms"`
+		Cases      []jsonCase `json:"cases"`
+	}{Passed: r.Passed, Failed: r.Failed, DurationMS: r.Duration.Milliseconds(), Cases: []jsonCase{}}
+	for _, c := range r.Cases {
+		jc := jsonCase{Name: c.Name, File: c.File, Line: c.Line, Rules: c.Rules, Result: "pass", DurationMS: c.Duration.Milliseconds()}
+		if !c.Passed {
+			jc.Result = "fail"
+		}
+		for _, s := range c.Steps {
+			jc.Steps = append(jc.Steps, jsonStep{Name: s.Name, Cleanup: s.Cleanup, Method: s.Method, URL: s.URL, Status: s.Status, Curl: s.Curl, Failures: s.Failures, Skipped: s.Skipped})
+		}
+		out.Cases = append(out.Cases, jc)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// WriteJUnit writes the report as JUnit XML, a test suite per fixture
+// file, for CI systems to show.
+func (r *Report) WriteJUnit(w io.Writer) error {
+	type failure struct {
+		Message string `xml:"message,attr"`
+		// CDATA keeps the text as printed: quotes and line breaks intact.
+		Text string `xml:",cdata"`
+	}
+	type testCase struct {
+		Name      string   `xml:"name,attr"`
+		Classname string   `xml:"classname,attr"`
+		Time      string   `xml:"time,attr"`
+		Failure   *failure `xml:"failure,omitempty"`
+	}
+	type testSuite struct {
+		Name     string     `xml:"name,attr"`
+		Tests    int        `xml:"tests,attr"`
+		Failures int        `xml:"failures,attr"`
+		Time     string     `xml:"time,attr"`
+		Cases    []testCase `xml:"testcase"`
+		duration time.Duration
+	}
+	type testSuites struct {
+		XMLName  xml.Name     `xml:"testsuites"`
+		Name     string       `xml:"name,attr"`
+		Tests    int          `xml:"tests,attr"`
+		Failures int          `xml:"failures,attr"`
+		Time     string       `xml:"time,attr"`
+		Suites   []*testSuite `xml:"testsuite"`
+	}
+	seconds := func(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
+	out := testSuites{Name: "humm-contract", Tests: len(r.Cases), Failures: r.Failed, Time: seconds(r.Duration)}
+	byFile := map[string]*testSuite{}
+	for _, c := range r.Cases {
+		s := byFile[c.File]
+		if s == nil {
+			s = &testSuite{Name: c.File}
+			byFile[c.File] = s
+			out.Suites = append(out.Suites, s)
+		}
+		tc := testCase{Name: c.Name, Classname: strings.TrimSuffix(path.Base(c.File), ".yaml"), Time: seconds(c.Duration)}
+		if !c.Passed {
+			s.Failures++
+			tc.Failure = &failure{Message: c.firstFailure(), Text: c.failureText()}
+		}
+		s.Tests++
+		s.duration += c.Duration
+		s.Time = seconds(s.duration)
+		s.Cases = append(s.Cases, tc)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func (c CaseResult) firstFailure() string {
+	for _, s := range c.Steps {
+		if len(s.Failures) > 0 {
+			return fmt.Sprintf("step %q: %s", s.Name, s.Failures[0])
+		}
+	}
+	return ""
+}

@@ -1,0 +1,496 @@
+package mock
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/require"
+
+	"github.com/heyhumm/humm-members-mock/mock/spec"
+)
+
+// update rewrites the golden files under testdata/ (go test ./mock -update).
+// One flag for the package: golden tests in other files use it too.
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// golden compares got with testdata/name, or rewrites the file with -update.
+// A mismatch shows the lines that differ.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "missing golden file; run go test ./mock -run %s -update", t.Name())
+	if !bytes.Equal(want, got) {
+		t.Fatalf("%s differs from the generated output (rerun with -update if the change is intended):\n%s", path, lineDiff(string(want), string(got)))
+	}
+}
+
+// lineDiff lists the first lines that differ, with their numbers.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	shown := 0
+	for i := 0; i < max(len(w), len(g)) && shown < 20; i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			fmt.Fprintf(&b, "line %d\n  - %s\n  + %s\n", i+1, wl, gl)
+			shown++
+		}
+	}
+	fmt.Fprintf(&b, "(%d lines golden, %d lines generated)", len(w), len(g))
+	return b.String()
+}
+
+// exportedState is the world as GET /__mock/state serves it.
+func exportedState(t *testing.T, m *testMock) State {
+	t.Helper()
+	res := m.do(http.MethodGet, "/__mock/state", "", nil)
+	require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+	var st State
+	require.NoError(t, json.Unmarshal(res.Body, &st))
+	return st
+}
+
+func TestSeededWorldGolden(t *testing.T) {
+	m := newTestMock(t, Config{Seed: 1})
+	res := m.do(http.MethodGet, "/__mock/state", "", nil)
+	require.Equal(t, http.StatusOK, res.Status)
+	var indented bytes.Buffer
+	require.NoError(t, json.Indent(&indented, res.Body, "", "  "))
+	indented.WriteByte('\n')
+	golden(t, "world-seed-1.json", indented.Bytes())
+}
+
+func TestSameSeedSameWorld(t *testing.T) {
+	first := exportedState(t, newTestMock(t, Config{Seed: 1}))
+	again := exportedState(t, newTestMock(t, Config{Seed: 1}))
+	require.Equal(t, first, again, "seed 1 twice")
+
+	other := exportedState(t, newTestMock(t, Config{Seed: 2}))
+	require.NotEqual(t, first.OrganizationID, other.OrganizationID, "seed 2 has other ids")
+	require.NotEqual(t, first.Users[5].Email, other.Users[5].Email, "seed 2 has other people")
+	require.NotEqual(t, first.Memberships, other.Memberships)
+
+	// New ids come from the seed too, so a replayed session matches.
+	var created []string
+	for range 2 {
+		m := newTestMock(t, Config{Seed: 1})
+		res := m.do(http.MethodPost, m.membersPath(m.profile.OrganizationID), TokenOrgAdmin,
+			map[string]any{"user_id": m.profile.CandidateUserIDs[0]})
+		require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+		created = append(created, res.Object(t)["id"].(string))
+	}
+	require.Equal(t, created[0], created[1], "the first new member of seed 1 has the same id every time")
+}
+
+// uuid4 is a lowercase version 4 uuid, what the mock generates.
+var uuid4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+
+func TestSeededWorldShape(t *testing.T) {
+	for _, seed := range []int64{1, 2, 3, 42, 1 << 40} {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			m := newTestMock(t, Config{Seed: seed})
+			st := exportedState(t, m)
+			require.GreaterOrEqual(t, len(st.Organizations), 3, "several organizations")
+			require.GreaterOrEqual(t, len(st.Users), 24, "dozens of users")
+
+			users := map[string]User{}
+			admins := 0
+			for _, u := range st.Users {
+				require.Regexp(t, uuid4, u.ID)
+				require.NotContains(t, users, u.ID, "duplicate user id")
+				users[u.ID] = u
+				if u.IsSystemAdmin {
+					admins++
+				}
+			}
+			require.Equal(t, 1, admins, "one system admin, the token holder")
+			orgs := map[string]bool{}
+			for _, o := range st.Organizations {
+				require.Regexp(t, uuid4, o.ID)
+				require.NotEmpty(t, o.Name)
+				orgs[o.ID] = true
+			}
+			require.True(t, orgs[st.OrganizationID])
+			require.True(t, orgs[st.OtherOrganizationID])
+			require.NotEqual(t, st.OrganizationID, st.OtherOrganizationID)
+
+			roles, states := map[string]int{}, map[string]int{}
+			perOrg := map[string]int{}
+			ids := map[string]bool{}
+			for _, mm := range st.Memberships {
+				require.Regexp(t, uuid4, mm.ID)
+				require.False(t, ids[mm.ID], "duplicate membership id")
+				ids[mm.ID] = true
+				require.True(t, orgs[mm.OrganizationID])
+				require.Contains(t, users, mm.UserID)
+				require.False(t, mm.UpdatedAt.Before(mm.CreatedAt.Time), "updated_at before created_at")
+				roles[mm.Role]++
+				states[mm.MembershipState]++
+				perOrg[mm.OrganizationID]++
+			}
+			require.GreaterOrEqual(t, len(st.Memberships), 24, "dozens of members")
+			for _, r := range []string{RoleSystemAdmin, RoleOrgAdmin, RoleAnalyst} {
+				require.Positive(t, roles[r], "members with role %s", r)
+			}
+			for _, s := range []string{StateActive, StatePending, StateSuspended} {
+				require.Positive(t, states[s], "members in state %s", s)
+			}
+			require.Len(t, roles, 3, "only the spec's roles")
+			require.Len(t, states, 3, "only the spec's states")
+			require.GreaterOrEqual(t, perOrg[st.OrganizationID], 20, "the profile's organization has a page worth of members")
+			require.GreaterOrEqual(t, len(perOrg), 3, "members spread over several organizations")
+		})
+	}
+}
+
+// TestIdentitiesHoldTheirStanding: each development token's user stands in
+// the profile's organization as its name says, and only the system admin
+// belongs to the other organization.
+func TestIdentitiesHoldTheirStanding(t *testing.T) {
+	for _, seed := range []int64{1, 7, 99} {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			m := newTestMock(t, Config{Seed: seed})
+			st := exportedState(t, m)
+			membership := func(org, user string) *Membership {
+				for _, mm := range st.Memberships {
+					if mm.OrganizationID == org && mm.UserID == user {
+						return &mm
+					}
+				}
+				return nil
+			}
+			tokens := map[string]string{}
+			for _, id := range st.Identities {
+				tokens[id.Standing] = id.Token
+				u := m.identity(id.Token)
+				require.Equal(t, id.UserID, u)
+				primary := membership(st.OrganizationID, u)
+				switch id.Standing {
+				case "system_admin":
+					require.Equal(t, TokenSystemAdmin, id.Token)
+					found := false
+					for _, usr := range st.Users {
+						if usr.ID == u {
+							found = usr.IsSystemAdmin
+						}
+					}
+					require.True(t, found, "the system admin token holder is a system admin")
+				case "org_admin":
+					require.Equal(t, TokenOrgAdmin, id.Token)
+					require.NotNil(t, primary)
+					require.Equal(t, RoleOrgAdmin, primary.Role)
+					require.Equal(t, StateActive, primary.MembershipState)
+				case "analyst":
+					require.Equal(t, TokenAnalyst, id.Token)
+					require.NotNil(t, primary)
+					require.Equal(t, RoleAnalyst, primary.Role)
+					require.Equal(t, StateActive, primary.MembershipState)
+				case "suspended":
+					require.Equal(t, TokenSuspended, id.Token)
+					require.NotNil(t, primary)
+					require.Equal(t, StateSuspended, primary.MembershipState)
+				case "outsider":
+					require.Equal(t, TokenOutsider, id.Token)
+					require.Nil(t, primary)
+				default:
+					t.Fatalf("unexpected standing %q", id.Standing)
+				}
+				if id.Standing != "system_admin" {
+					require.Nil(t, membership(st.OtherOrganizationID, u), "%s is not in the other organization", id.Standing)
+				}
+			}
+			require.Len(t, tokens, 5)
+		})
+	}
+}
+
+// emailOK: a plain address at a domain reserved for examples.
+func emailOK(email string) error {
+	a, err := mail.ParseAddress(email)
+	if err != nil {
+		return err
+	}
+	if a.Address != email || a.Name != "" {
+		return fmt.Errorf("%q is not a bare address", email)
+	}
+	local, domain, _ := strings.Cut(email, "@")
+	if local == "" || strings.HasPrefix(local, ".") || strings.HasSuffix(local, ".") || strings.Contains(local, "..") {
+		return fmt.Errorf("%q: bad local part", email)
+	}
+	switch domain {
+	case "example.com", "example.org", "example.net":
+		return nil
+	}
+	return fmt.Errorf("%q: not a reserved example domain", email)
+}
+
+var auth0Sub = regexp.MustCompile(`^auth0\|[0-9a-f]{24}$`)
+
+// checkUser asserts that a generated user looks like a real person.
+func checkUser(t *testing.T, u User) {
+	t.Helper()
+	require.NoError(t, emailOK(u.Email))
+	if u.Picture != nil {
+		p, err := url.Parse(*u.Picture)
+		require.NoError(t, err)
+		require.Equal(t, "https", p.Scheme, *u.Picture)
+		require.NotEmpty(t, p.Host, *u.Picture)
+		require.Equal(t, u.Email, p.Query().Get("u"), "the avatar is the person's")
+	}
+	if u.Auth0Sub != nil {
+		require.Regexp(t, auth0Sub, *u.Auth0Sub)
+	}
+	if u.GivenName != nil && u.FamilyName != nil && u.Name != nil {
+		require.Equal(t, *u.GivenName+" "+*u.FamilyName, *u.Name, "name is given and family name")
+	}
+	if u.GivenName != nil && u.Nickname != nil {
+		require.Equal(t, strings.ToLower(*u.GivenName), *u.Nickname)
+	}
+	for _, f := range []*string{u.GivenName, u.FamilyName, u.Name, u.Nickname} {
+		if f != nil {
+			require.NotEmpty(t, strings.TrimSpace(*f))
+		}
+	}
+}
+
+// asJSON is v as it travels: what a client validates.
+func asJSON(t *testing.T, v any) any {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	var out any
+	require.NoError(t, json.Unmarshal(b, &out))
+	return out
+}
+
+func TestGeneratedUsersMatchUserResponseAndLookReal(t *testing.T) {
+	sp, err := spec.Embedded()
+	require.NoError(t, err)
+	schema := sp.Doc.Components.Schemas["UserResponse"].Value
+	opts := append(sp.Doc.GetSchemaValidationOptions(), openapi3.VisitAsResponse(), openapi3.MultiErrors())
+	nulls := map[string]int{}
+	for _, seed := range []int64{1, 2, 3, 5, 8, 13, 21} {
+		m := newTestMock(t, Config{Seed: seed})
+		for _, u := range exportedState(t, m).Users {
+			v := asJSON(t, u)
+			require.NoError(t, schema.VisitJSON(v, opts...), "seed %d user %+v", seed, v)
+			checkUser(t, u)
+			for k, x := range v.(map[string]any) {
+				if x == nil {
+					nulls[k]++
+				}
+			}
+		}
+	}
+	// The profile fields are nullable and the generator uses that, as the
+	// real service may: frontends must cope with missing names.
+	require.NotEmpty(t, nulls, "some optional field is null somewhere")
+	require.NotContains(t, nulls, "id")
+	require.NotContains(t, nulls, "email")
+}
+
+// TestDynamicGenerationMatchesEveryResponseSchema generates a body for every
+// response (and header, and request body) the spec defines, for many seeds,
+// and validates it with the document's formats.
+func TestDynamicGenerationMatchesEveryResponseSchema(t *testing.T) {
+	sp, err := spec.Embedded()
+	require.NoError(t, err)
+	type target struct {
+		where   string
+		name    string
+		schema  *openapi3.SchemaRef
+		request bool
+	}
+	var targets []target
+	for path, item := range sp.Doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if op.RequestBody != nil {
+				if media := op.RequestBody.Value.Content.Get("application/json"); media != nil {
+					targets = append(targets, target{method + " " + path + " request", "", media.Schema, true})
+				}
+			}
+			for status, ref := range op.Responses.Map() {
+				where := fmt.Sprintf("%s %s %s", method, path, status)
+				for name, h := range ref.Value.Headers {
+					targets = append(targets, target{where + " header " + name, name, h.Value.Schema, false})
+				}
+				if media := ref.Value.Content.Get("application/json"); media != nil {
+					targets = append(targets, target{where, "", media.Schema, false})
+				}
+			}
+		}
+	}
+	for name, ref := range sp.Doc.Components.Schemas {
+		targets = append(targets, target{"components.schemas." + name, "", ref, false})
+	}
+	sort.Slice(targets, func(i, j int) bool { return targets[i].where < targets[j].where })
+	require.GreaterOrEqual(t, len(targets), 30)
+
+	opts := sp.Doc.GetSchemaValidationOptions()
+	for seed := int64(1); seed <= 40; seed++ {
+		g := newFaker(seed)
+		for round := 0; round < 3; round++ {
+			for _, tg := range targets {
+				v := asJSON(t, g.value(tg.name, tg.schema, true))
+				as := openapi3.VisitAsResponse()
+				if tg.request {
+					as = openapi3.VisitAsRequest()
+				}
+				o := append(append([]openapi3.SchemaValidationOption{as}, opts...), openapi3.MultiErrors())
+				require.NoError(t, tg.schema.Value.VisitJSON(v, o...), "seed %d %s: %v", seed, tg.where, v)
+			}
+		}
+	}
+}
+
+// TestPreferDynamicServesValidBodies asks the running mock for every status
+// of every operation with dynamic=true: each must come back as asked (a body
+// that broke the spec would be a 500) and match its schema.
+func TestPreferDynamicServesValidBodies(t *testing.T) {
+	for _, seed := range []int64{1, 2, 3} {
+		m := newTestMock(t, Config{Seed: seed})
+		sp := m.srv.spec
+		member := "3c90c3cc-0d44-4b50-8888-8dd25736052a"
+		for path, item := range sp.Doc.Paths.Map() {
+			target := strings.NewReplacer("{organization_id}", m.profile.OrganizationID, "{member_id}", member).Replace(path)
+			for method, op := range item.Operations() {
+				for status, ref := range op.Responses.Map() {
+					var body any
+					if op.RequestBody != nil {
+						body = map[string]any{"user_id": m.profile.CandidateUserIDs[0]}
+					}
+					res := m.do(method, target, TokenOrgAdmin, body, "Prefer", "code="+status+", dynamic=true")
+					require.Equal(t, status, fmt.Sprint(res.Status), "seed %d %s %s: %s", seed, method, path, res.Body)
+					media := ref.Value.Content.Get("application/json")
+					require.NotNil(t, media)
+					require.NoError(t, media.Schema.Value.VisitJSON(res.JSON(t), sp.Doc.GetSchemaValidationOptions()...),
+						"seed %d %s %s %s: %s", seed, method, path, status, res.Body)
+				}
+			}
+		}
+	}
+}
+
+func TestProfile(t *testing.T) {
+	m := newTestMock(t, Config{Seed: 1})
+	p := m.profile
+	require.Equal(t, m.url, p.BaseURL)
+	require.Equal(t, map[string]string{
+		"system_admin": TokenSystemAdmin,
+		"org_admin":    TokenOrgAdmin,
+		"analyst":      TokenAnalyst,
+		"suspended":    TokenSuspended,
+		"outsider":     TokenOutsider,
+	}, p.Tokens)
+	require.Regexp(t, uuid4, p.OrganizationID)
+	require.Regexp(t, uuid4, p.OtherOrganizationID)
+	require.NotEqual(t, p.OrganizationID, p.OtherOrganizationID)
+
+	// Served as JSON with the same content.
+	res := m.do(http.MethodGet, "/__mock/profile", "", nil)
+	require.Equal(t, http.StatusOK, res.Status)
+	var served Profile
+	require.NoError(t, json.Unmarshal(res.Body, &served))
+	require.Equal(t, p, served)
+
+	// Each token stands as named: list access in the profile's organization.
+	wantList := map[string]int{"system_admin": 200, "org_admin": 200, "analyst": 200, "suspended": 403, "outsider": 403}
+	for standing, token := range p.Tokens {
+		res := m.do(http.MethodGet, m.membersPath(p.OrganizationID), token, nil)
+		require.Equal(t, wantList[standing], res.Status, "%s: %s", standing, res.Body)
+	}
+	res = m.do(http.MethodGet, m.membersPath(p.OtherOrganizationID), TokenOrgAdmin, nil)
+	require.Equal(t, http.StatusForbidden, res.Status, "the org admin has no standing in the other organization")
+
+	assertCandidates(t, m, 3)
+	// The candidates really are free: each can be added once.
+	for _, id := range p.CandidateUserIDs {
+		res := m.do(http.MethodPost, m.membersPath(p.OrganizationID), TokenOrgAdmin, map[string]any{"user_id": id})
+		require.Equal(t, http.StatusOK, res.Status, "candidate %s: %s", id, res.Body)
+	}
+}
+
+// assertCandidates: at least n distinct known users, none a member of the
+// profile's organization, none a system admin or a token holder.
+func assertCandidates(t *testing.T, m *testMock, n int) {
+	t.Helper()
+	p := m.profile
+	require.GreaterOrEqual(t, len(p.CandidateUserIDs), n)
+	seen := map[string]bool{}
+	m.srv.store.read(func(w *world) {
+		holders := map[string]bool{}
+		for _, id := range w.identities {
+			holders[id.UserID] = true
+		}
+		for _, id := range p.CandidateUserIDs {
+			require.False(t, seen[id], "duplicate candidate %s", id)
+			seen[id] = true
+			u := w.users[id]
+			require.NotNil(t, u, "candidate %s is a known user", id)
+			require.False(t, u.IsSystemAdmin)
+			require.False(t, holders[id], "candidate %s holds a token", id)
+			require.Nil(t, w.byOrgUser[orgUserKey(p.OrganizationID, id)], "candidate %s is already a member", id)
+		}
+	})
+}
+
+func TestMembersGrowsTheProfileOrganizationTo100000(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a world of 100,000 members: about 15 s under -race")
+	}
+	t.Parallel()
+	const n = 100_000
+	m := newTestMock(t, Config{Seed: 1, Members: n})
+	var got int
+	var users []User
+	m.srv.store.read(func(w *world) {
+		got = len(w.byOrg[w.organizationID])
+		for _, id := range w.userOrder {
+			users = append(users, *w.users[id])
+		}
+	})
+	require.GreaterOrEqual(t, got, n)
+
+	// Over HTTP: page n/50 of the list is full, so the list reaches n.
+	res := m.do(http.MethodGet, m.membersPath(m.profile.OrganizationID)+fmt.Sprintf("?page=%d&page_size=50", n/50), TokenOrgAdmin, nil)
+	require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+	require.Len(t, res.List(t), 50)
+
+	// A search still answers, and every one of the people looks real.
+	res = m.do(http.MethodGet, m.membersPath(m.profile.OrganizationID)+"?query=EXAMPLE.ORG&page_size=100", TokenOrgAdmin, nil)
+	require.Equal(t, http.StatusOK, res.Status)
+	require.Len(t, res.List(t), 100)
+	for _, u := range users {
+		if err := emailOK(u.Email); err != nil {
+			t.Fatalf("user %s: %v", u.ID, err)
+		}
+		if u.Auth0Sub != nil && !auth0Sub.MatchString(*u.Auth0Sub) {
+			t.Fatalf("user %s: auth0_sub %q", u.ID, *u.Auth0Sub)
+		}
+	}
+	assertCandidates(t, m, 3)
+}

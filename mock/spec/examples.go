@@ -1,0 +1,173 @@
+package spec
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Example is one example of the document with the schema it illustrates.
+type Example struct {
+	Where   string
+	Schema  *openapi3.Schema
+	Value   any
+	Request bool // a request example: readOnly properties must be absent
+}
+
+// Examples lists every example in doc: the media types of request bodies
+// and responses (named `examples` and single `example`), parameters and
+// headers, and the `example` of every schema reachable from the components.
+func Examples(doc *openapi3.T) []Example {
+	var out []Example
+	media := func(where string, content openapi3.Content, request bool) {
+		for _, mime := range sortedKeys(content) {
+			m := content[mime]
+			if m == nil || m.Schema == nil || m.Schema.Value == nil {
+				continue
+			}
+			at := where + " " + mime
+			if m.Example != nil {
+				out = append(out, Example{at + " example", m.Schema.Value, m.Example, request})
+			}
+			for _, name := range sortedKeys(m.Examples) {
+				if ex := m.Examples[name]; ex != nil && ex.Value != nil {
+					out = append(out, Example{at + " examples." + name, m.Schema.Value, ex.Value.Value, request})
+				}
+			}
+		}
+	}
+	parameter := func(where string, p *openapi3.Parameter, request bool) {
+		if p == nil {
+			return
+		}
+		if p.Schema != nil && p.Schema.Value != nil {
+			if p.Example != nil {
+				out = append(out, Example{where + " example", p.Schema.Value, p.Example, request})
+			}
+			for _, name := range sortedKeys(p.Examples) {
+				if ex := p.Examples[name]; ex != nil && ex.Value != nil {
+					out = append(out, Example{where + " examples." + name, p.Schema.Value, ex.Value.Value, request})
+				}
+			}
+		}
+		media(where, p.Content, request)
+	}
+	response := func(where string, r *openapi3.Response) {
+		if r == nil {
+			return
+		}
+		for _, h := range sortedKeys(r.Headers) {
+			if ref := r.Headers[h]; ref != nil && ref.Value != nil {
+				parameter(where+" header "+h, &ref.Value.Parameter, false)
+			}
+		}
+		media(where, r.Content, false)
+	}
+
+	paths := doc.Paths.Map()
+	for _, path := range sortedKeys(paths) {
+		item := paths[path]
+		for _, p := range item.Parameters {
+			if p.Value != nil {
+				parameter(path+" parameter "+p.Value.Name, p.Value, true)
+			}
+		}
+		ops := item.Operations()
+		for _, method := range sortedKeys(ops) {
+			op := ops[method]
+			at := method + " " + path
+			for _, p := range op.Parameters {
+				if p.Value != nil {
+					parameter(at+" parameter "+p.Value.Name, p.Value, true)
+				}
+			}
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				media(at+" request", op.RequestBody.Value.Content, true)
+			}
+			responses := op.Responses.Map()
+			for _, status := range sortedKeys(responses) {
+				response(at+" response "+status, responses[status].Value)
+			}
+		}
+	}
+	if c := doc.Components; c != nil {
+		for _, name := range sortedKeys(c.Parameters) {
+			parameter("components.parameters."+name, c.Parameters[name].Value, true)
+		}
+		for _, name := range sortedKeys(c.RequestBodies) {
+			if rb := c.RequestBodies[name].Value; rb != nil {
+				media("components.requestBodies."+name, rb.Content, true)
+			}
+		}
+		for _, name := range sortedKeys(c.Responses) {
+			response("components.responses."+name, c.Responses[name].Value)
+		}
+		// A component schema is named as such wherever the walk meets it.
+		named := map[*openapi3.Schema]string{}
+		for name, ref := range c.Schemas {
+			if ref.Value != nil {
+				named[ref.Value] = "components.schemas." + name
+			}
+		}
+		seen := map[*openapi3.Schema]bool{}
+		var walk func(where string, ref *openapi3.SchemaRef)
+		walk = func(where string, ref *openapi3.SchemaRef) {
+			if ref == nil || ref.Value == nil || seen[ref.Value] {
+				return
+			}
+			s := ref.Value
+			seen[s] = true
+			if name, ok := named[s]; ok {
+				where = name
+			}
+			if s.Example != nil {
+				out = append(out, Example{where + " example", s, s.Example, false})
+			}
+			for _, name := range sortedKeys(s.Properties) {
+				walk(where+"."+name, s.Properties[name])
+			}
+			walk(where+"[]", s.Items)
+			for i, group := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
+				for j, sub := range group {
+					walk(fmt.Sprintf("%s.%s[%d]", where, [...]string{"allOf", "anyOf", "oneOf"}[i], j), sub)
+				}
+			}
+			if s.AdditionalProperties.Schema != nil {
+				walk(where+".additionalProperties", s.AdditionalProperties.Schema)
+			}
+		}
+		for _, name := range sortedKeys(c.Schemas) {
+			walk("components.schemas."+name, c.Schemas[name])
+		}
+	}
+	return out
+}
+
+// ExampleProblems validates every example against its own schema with the
+// document's format validators (so the uuid format is enforced) and returns
+// one line per example that breaks it.
+func ExampleProblems(doc *openapi3.T) (problems []string, checked int) {
+	for _, ex := range Examples(doc) {
+		opts := append(doc.GetSchemaValidationOptions(), openapi3.MultiErrors())
+		if ex.Request {
+			opts = append(opts, openapi3.VisitAsRequest())
+		} else {
+			opts = append(opts, openapi3.VisitAsResponse())
+		}
+		if err := ex.Schema.VisitJSON(ex.Value, opts...); err != nil {
+			problems = append(problems, ex.Where+": "+err.Error())
+		}
+		checked++
+	}
+	return problems, checked
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

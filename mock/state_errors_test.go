@@ -1,0 +1,48 @@
+package mock
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestAWriteThatCannotBeSavedDidNotHappen(t *testing.T) {
+	m := newTestMock(t, Config{StatePath: filepath.Join(t.TempDir(), "state.json")})
+	save := m.srv.store.persist
+	m.srv.store.persist = func(State) error { return errors.New("disk full") }
+	org, user := m.profile.OrganizationID, m.profile.CandidateUserIDs[0]
+	for i := 0; i < 2; i++ {
+		r := m.do(http.MethodPost, m.membersPath(org), TokenOrgAdmin, map[string]any{"user_id": user})
+		require.Equal(t, http.StatusInternalServerError, r.Status, "attempt %d: %s", i, r.Body)
+		require.Contains(t, r.Object(t)["detail"], "disk full", "the real failure reaches the client")
+	}
+	list := m.do(http.MethodGet, m.membersPath(org)+"?page_size=100", TokenOrgAdmin, nil).List(t)
+	require.Len(t, list, seedPrimaryMembers, "the unsaved member is not in memory either")
+	m.srv.store.persist = save
+	require.Equal(t, http.StatusOK, m.do(http.MethodPost, m.membersPath(org), TokenOrgAdmin, map[string]any{"user_id": user}).Status)
+}
+
+func TestStateImportRefusesWhatIsNotOneObject(t *testing.T) {
+	m := newTestMock(t, Config{})
+	before := m.do(http.MethodGet, "/__mock/state", "", nil).Body
+	for _, body := range []string{"null", "[]", string(before) + "\n{}", `{"users":[]} trailing`} {
+		r := m.do(http.MethodPut, "/__mock/state", "", body)
+		require.Equal(t, http.StatusBadRequest, r.Status, "import of %.20q", body)
+		require.Contains(t, r.Object(t)["detail"], "current state kept")
+	}
+	require.Equal(t, before, m.do(http.MethodGet, "/__mock/state", "", nil).Body)
+	require.Equal(t, http.StatusOK, m.do(http.MethodGet, m.membersPath(m.profile.OrganizationID), TokenAnalyst, nil).Status)
+}
+
+func TestControlRequestsAreLoggedButNotJournaled(t *testing.T) {
+	var logs bytes.Buffer
+	m := newTestMock(t, Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	m.do(http.MethodGet, "/__mock/health", "", nil)
+	require.Contains(t, logs.String(), "path=/__mock/health status=200")
+	require.Empty(t, m.do(http.MethodGet, "/__mock/requests", "", nil).List(t))
+}
