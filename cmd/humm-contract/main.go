@@ -52,8 +52,22 @@ func exitCode(err error) int {
 	return 2
 }
 
+// run dispatches to a subcommand; without one it runs the suite, so
+// `humm-contract --profile p.yaml` and `humm-contract run --profile p.yaml`
+// are the same.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	flags := flag.NewFlagSet("humm-contract", flag.ContinueOnError)
+	if len(args) > 0 {
+		switch args[0] {
+		case "run":
+			return runSuite(ctx, args[1:], stdout, stderr)
+		}
+	}
+	return runSuite(ctx, args, stdout, stderr)
+}
+
+// runSuite replays the suite against a target.
+func runSuite(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	flags := flag.NewFlagSet("humm-contract run", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	var (
 		baseURL     = flags.String("base-url", "", "the target's base URL (overrides the profile's base_url)")
