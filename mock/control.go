@@ -1,8 +1,10 @@
 package mock
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -94,13 +96,27 @@ func (s *Server) controlResponse(r *http.Request) *response {
 // journalEntry is one exchange as the journal keeps it: never a token or a
 // body.
 type journalEntry struct {
-	Time       time.Time `json:"time"`
-	Method     string    `json:"method"`
-	Path       string    `json:"path"`
-	Query      string    `json:"query,omitempty"`
-	Status     int       `json:"status"`
-	DurationMS float64   `json:"duration_ms"`
-	Problems   []string  `json:"validation_problems,omitempty"`
+	Time      time.Time `json:"time"`
+	Method    string    `json:"method"`
+	Path      string    `json:"path"`
+	Query     string    `json:"query,omitempty"`
+	Operation string    `json:"operation,omitempty"`
+	// As is the standing of the development token sent (org_admin, ...).
+	As           string          `json:"as,omitempty"`
+	RequestBody  json.RawMessage `json:"request_body,omitempty"`
+	Status       int             `json:"status"`
+	ResponseBody json.RawMessage `json:"response_body,omitempty"`
+	DurationMS   float64         `json:"duration_ms"`
+	Problems     []string        `json:"validation_problems,omitempty"`
+}
+
+// journalBody keeps a JSON body of at most journalBodyBytes, so that the
+// journal stays small and can be replayed; anything else is left out.
+func journalBody(h http.Header, body []byte) json.RawMessage {
+	if len(body) == 0 || len(body) > journalBodyBytes || !strings.Contains(h.Get("Content-Type"), "json") || !json.Valid(body) {
+		return nil
+	}
+	return json.RawMessage(body)
 }
 
 // journal is a bounded ring of recent exchanges, oldest first.

@@ -15,8 +15,10 @@ import (
 const (
 	// maxBodyBytes: larger request bodies are a 413.
 	maxBodyBytes = 1 << 20
-	// journalSize bounds /__mock/requests.
-	journalSize = 200
+	// journalSize bounds /__mock/requests, and journalBodyBytes each body
+	// it keeps.
+	journalSize      = 200
+	journalBodyBytes = 64 << 10
 	// candidateCount is how many users free to add the profile offers.
 	candidateCount = 10
 )

@@ -141,16 +141,16 @@ func (s *Server) newID() string {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	if s.cors(w, r) {
-		s.finish(r, start, http.StatusNoContent, nil)
+		s.finish(start, &exchange{r: r}, &response{Status: http.StatusNoContent}, nil)
 		return
 	}
 	if strings.HasPrefix(r.URL.Path, controlPrefix) {
 		s.control(w, r)
 		return
 	}
-	resp, problems, fault := s.handleAPI(r)
+	x, resp, problems, fault := s.handleAPI(r)
 	if fault != "" {
-		s.finish(r, start, 0, append(problems, "scenario fault: "+fault))
+		s.finish(start, x, &response{}, append(problems, "scenario fault: "+fault))
 		if err := writeFault(w, fault, resp); err != nil {
 			s.log.Error("scenario fault", "fault", fault, "error", err.Error())
 		}
@@ -162,18 +162,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(resp.Body)))
 	// Logged and journaled before the client can see the response, so the
 	// journal never lags behind what a client has received.
-	s.finish(r, start, resp.Status, problems)
+	s.finish(start, x, resp, problems)
 	w.WriteHeader(resp.Status)
 	_, _ = w.Write(resp.Body)
 }
 
 // finish writes the log line and the journal entry. The Authorization
-// header is never kept.
-func (s *Server) finish(r *http.Request, start time.Time, status int, problems []string) {
+// header is never kept: the journal names the standing of a development
+// token instead.
+func (s *Server) finish(start time.Time, x *exchange, resp *response, problems []string) {
 	d := time.Since(start)
-	s.logRequest(r, status, d)
-	s.journal.add(journalEntry{Time: start.UTC(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-		Status: status, DurationMS: float64(d.Microseconds()) / 1000, Problems: problems})
+	s.logRequest(x.r, resp.Status, d)
+	s.journal.add(journalEntry{Time: start.UTC(), Method: x.r.Method, Path: x.r.URL.Path, Query: x.r.URL.RawQuery,
+		Operation: x.operation, As: x.standing, RequestBody: journalBody(x.r.Header, x.rawBody),
+		Status: resp.Status, ResponseBody: journalBody(resp.Header, resp.Body),
+		DurationMS: float64(d.Microseconds()) / 1000, Problems: problems})
 }
 
 func (s *Server) logRequest(r *http.Request, status int, d time.Duration) {
@@ -183,9 +186,11 @@ func (s *Server) logRequest(r *http.Request, status int, d time.Duration) {
 // exchange is one API request as it moves through the pipeline.
 type exchange struct {
 	r         *http.Request
-	route     *routers.Route
+	route     *routers.Route // nil when no operation matched
 	params    map[string]string
-	body      []byte
+	rawBody   []byte // as sent
+	body      []byte // validated, the spec's defaults written in
+	standing  string // of the development token sent, if any
 	caller    *User
 	operation string
 }
@@ -193,19 +198,20 @@ type exchange struct {
 // handleAPI runs the pipeline in behaviour.md's order and returns the
 // response to send, validated, the spec violations found in it, and the
 // fault a scenario asks for, if any.
-func (s *Server) handleAPI(r *http.Request) (*response, []string, string) {
+func (s *Server) handleAPI(r *http.Request) (*exchange, *response, []string, string) {
+	x := &exchange{r: r, standing: s.standingOfToken(r)}
 	route, params, err := s.spec.FindRoute(r)
 	switch {
 	case errors.Is(err, routers.ErrMethodNotAllowed):
 		e := errorf(http.StatusMethodNotAllowed, "Method Not Allowed")
 		e.Header = http.Header{"Allow": {strings.Join(s.spec.AllowedMethods(r), ", ")}}
-		return errorResponse(e), nil, ""
+		return x, errorResponse(e), nil, ""
 	case err != nil:
-		return errorResponse(errorf(http.StatusNotFound, "Not Found")), nil, ""
+		return x, errorResponse(errorf(http.StatusNotFound, "Not Found")), nil, ""
 	}
-	x := &exchange{r: r, route: route, params: params, operation: route.Operation.OperationID}
+	x.route, x.params, x.operation = route, params, route.Operation.OperationID
 	var resp *response
-	effect, fault, matched := s.scenarios.take(x.operation, s.standingOfToken(r), params)
+	effect, fault, matched := s.scenarios.take(x.operation, x.standing, params)
 	switch {
 	case !matched:
 		resp = s.respond(x)
@@ -224,7 +230,7 @@ func (s *Server) handleAPI(r *http.Request) (*response, []string, string) {
 		s.defect.mutate(s, x, resp)
 	}
 	resp, problems := s.checkResponse(x, resp)
-	return resp, problems, fault
+	return x, resp, problems, fault
 }
 
 // standingOfToken names the identity whose token the request carries, for
@@ -284,7 +290,9 @@ func (s *Server) respond(x *exchange) *response {
 // reported and the spec's defaults written into the request.
 func (s *Server) validateRequest(x *exchange) *apiError {
 	lastQueryValueWins(x.r)
-	if _, aerr := readBody(x.r, x.route); aerr != nil {
+	raw, aerr := readBody(x.r, x.route)
+	x.rawBody = raw
+	if aerr != nil {
 		return aerr
 	}
 	err := openapi3filter.ValidateRequest(x.r.Context(), &openapi3filter.RequestValidationInput{
