@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -51,9 +52,16 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 func (s *Server) controlResponse(r *http.Request) *response {
 	path := r.URL.Path[len(controlPrefix):]
 	method := r.Method
-	switch {
-	case path == "health" && method == http.MethodGet:
+	if path == "health" && method == http.MethodGet {
 		return jsonResponse(http.StatusOK, map[string]string{"status": "ok"})
+	}
+	if page := qaPage(path, method); page != nil { // the QA page (qapage.go)
+		return page
+	}
+	if aerr := s.checkAdminToken(r); aerr != nil {
+		return errorResponse(aerr)
+	}
+	switch {
 	case path == "profile" && method == http.MethodGet:
 		scheme := "http"
 		if r.TLS != nil {
@@ -85,12 +93,39 @@ func (s *Server) controlResponse(r *http.Request) *response {
 	case path == "scenarios":
 		return s.controlScenarios(r)
 	case path == "requests" && method == http.MethodGet:
+		if r.URL.Query().Get("format") == "fixture" {
+			return s.journalFixture(r)
+		}
 		return jsonResponse(http.StatusOK, s.journal.entries())
 	case path == "requests" && method == http.MethodDelete:
 		s.journal.clear()
 		return jsonResponse(http.StatusOK, map[string]string{"status": "cleared"})
 	}
 	return errorResponse(errorf(http.StatusNotFound, "Not Found"))
+}
+
+// checkAdminToken guards the control API when Config.AdminToken is set:
+// the token comes as `Authorization: Bearer <token>` or in
+// X-Mock-Admin-Token, and is compared in constant time.
+func (s *Server) checkAdminToken(r *http.Request) *apiError {
+	want := s.cfg.AdminToken
+	if want == "" {
+		return nil
+	}
+	got := strings.TrimSpace(r.Header.Get("X-Mock-Admin-Token"))
+	if got == "" {
+		scheme, token, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+		if ok && strings.EqualFold(scheme, "Bearer") {
+			got = strings.TrimSpace(token)
+		}
+	}
+	if got == "" {
+		return unauthorized("Not authenticated: the control API needs the admin token")
+	}
+	if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		return unauthorized("Invalid admin token")
+	}
+	return nil
 }
 
 // journalEntry is one exchange as the journal keeps it: never a token or a
@@ -112,8 +147,10 @@ type journalEntry struct {
 
 // journalBody keeps a JSON body of at most journalBodyBytes, so that the
 // journal stays small and can be replayed; anything else is left out.
+// Whether it parses is checked when the journal is read, not on every
+// request.
 func journalBody(h http.Header, body []byte) json.RawMessage {
-	if len(body) == 0 || len(body) > journalBodyBytes || !strings.Contains(h.Get("Content-Type"), "json") || !json.Valid(body) {
+	if len(body) == 0 || len(body) > journalBodyBytes || !strings.Contains(h.Get("Content-Type"), "json") {
 		return nil
 	}
 	return json.RawMessage(body)
@@ -145,7 +182,15 @@ func (j *journal) entries() []journalEntry {
 	defer j.mu.Unlock()
 	out := make([]journalEntry, 0, len(j.items))
 	out = append(out, j.items[j.next:]...)
-	return append(out, j.items[:j.next]...)
+	out = append(out, j.items[:j.next]...)
+	for i := range out {
+		for _, b := range []*json.RawMessage{&out[i].RequestBody, &out[i].ResponseBody} {
+			if *b != nil && !json.Valid(*b) {
+				*b = nil
+			}
+		}
+	}
+	return out
 }
 
 func (j *journal) clear() {

@@ -53,6 +53,10 @@ type response struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// partsChecked: the body is made of parts validated already (see
+	// responsecheck.go), with partsViolation their first problem.
+	partsChecked   bool
+	partsViolation error
 }
 
 func jsonResponse(status int, v any) *response {

@@ -140,26 +140,43 @@ const (
 	opDelete = "delete_organization_member"
 )
 
+// searchableText is what `query` matches: the user's email and names,
+// lower-cased.
+func searchableText(u *User) string {
+	var b strings.Builder
+	b.WriteString(u.Email)
+	for _, f := range []*string{u.Name, u.GivenName, u.FamilyName, u.Nickname} {
+		if f != nil {
+			b.WriteByte('\n')
+			b.WriteString(*f)
+		}
+	}
+	return strings.ToLower(b.String())
+}
+
 // listMembers: the organization's members ordered by (created_at, id), the
 // query matched case-insensitively against the user's email and names, then
 // the page. page and pageSize carry the spec's defaults.
-func listMembers(w *world, orgID string, page, pageSize int, query string) []MemberView {
-	needle := strings.ToLower(query)
+func listMembers(w *world, orgID string, page, pageSize int, query string) []*Membership {
 	skip := (page - 1) * pageSize
-	out := make([]MemberView, 0, min(pageSize, len(w.byOrg[orgID])))
-	for _, m := range w.byOrg[orgID] {
-		if needle != "" && !strings.Contains(w.searchText[m.UserID], needle) {
-			continue
-		}
+	out := make([]*Membership, 0, min(pageSize, len(w.byOrg[orgID])))
+	take := func(m *Membership) bool {
 		if skip > 0 {
 			skip--
-			continue
+			return true
 		}
-		out = append(out, w.view(m))
-		if len(out) == pageSize {
-			break
-		}
+		out = append(out, m)
+		return len(out) < pageSize
 	}
+	if query == "" {
+		for _, m := range w.byOrg[orgID] {
+			if !take(m) {
+				break
+			}
+		}
+		return out
+	}
+	w.searchIndex(orgID).matching(strings.ToLower(query), take)
 	return out
 }
 

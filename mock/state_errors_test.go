@@ -59,3 +59,17 @@ func TestJournalKeepsBodiesAndTheStandingNeverTheToken(t *testing.T) {
 	require.Equal(t, map[string]any{"user_id": user}, entry["request_body"])
 	require.Equal(t, user, entry["response_body"].(map[string]any)["user_id"])
 }
+
+func TestIdsStayUniqueAcrossRestartsOnTheSameStateFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	first := newTestMock(t, Config{StatePath: path})
+	org := first.profile.OrganizationID
+	a := first.do(http.MethodPost, first.membersPath(org), TokenOrgAdmin, map[string]any{"user_id": first.profile.CandidateUserIDs[0]})
+	require.Equal(t, http.StatusOK, a.Status)
+	// The same seed replays the same id sequence: the restarted mock must
+	// skip the ids its state already holds.
+	second := newTestMock(t, Config{StatePath: path})
+	b := second.do(http.MethodPost, second.membersPath(org), TokenOrgAdmin, map[string]any{"user_id": second.profile.CandidateUserIDs[0]})
+	require.Equal(t, http.StatusOK, b.Status, "body: %s", b.Body)
+	require.NotEqual(t, a.Object(t)["id"], b.Object(t)["id"])
+}

@@ -32,6 +32,10 @@ func main() {
 	}
 }
 
+// maxHeaderBytes bounds a request's headers: far above what a browser
+// sends, far below net/http's default of 1 MiB.
+const maxHeaderBytes = 64 << 10
+
 // run parses flags, starts the mock and serves until ctx ends. ready, when
 // set, receives the address once the listener is open.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready chan<- string) error {
@@ -42,11 +46,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	members := fs.Int("members", 0, "grow the profile's organization to this many members")
 	specPath := fs.String("spec", "", "OpenAPI document to serve instead of the embedded one")
 	lenient := fs.Bool("lenient", false, "log responses that break the spec and send them anyway, instead of a 500")
+	fullValidation := fs.Bool("full-validation", false, "check every response whole, every time (slower; the default validates each stored member once)")
 	origins := fs.String("cors-origins", "", "comma-separated origins allowed by CORS (empty: any)")
 	statePath := fs.String("state", "", "load the state from this file at start and save it after each change")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	defect := fs.String("defect", "", "switch on one backend bug, for testing the contract suite (see --list-defects)")
 	listDefects := fs.Bool("list-defects", false, "list the defects and exit")
+	adminToken := fs.String("admin-token", os.Getenv("HUMM_MOCK_ADMIN_TOKEN"),
+		"when set, /__mock/* (but health) needs `Authorization: Bearer TOKEN` or X-Mock-Admin-Token (default $HUMM_MOCK_ADMIN_TOKEN)")
+	headerTimeout := fs.Duration("read-header-timeout", 10*time.Second, "cut off a client that has not sent its request headers within this")
+	readTimeout := fs.Duration("read-timeout", 30*time.Second, "cut off a client that has not sent its whole request within this")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -55,6 +64,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 			fmt.Fprintf(stdout, "%-24s %s\n", name, mock.DefectDescription(name))
 		}
 		return nil
+	}
+	if *headerTimeout <= 0 || *readTimeout <= 0 {
+		return errors.New("--read-header-timeout and --read-timeout must be positive")
 	}
 	if *seed == 0 {
 		return errors.New("--seed 0 is refused: pick a number, the same number gives the same world")
@@ -77,8 +89,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	if *origins != "" {
 		allowed = strings.Split(*origins, ",")
 	}
-	m, err := mock.New(mock.Config{Spec: sp, Seed: *seed, Members: *members, Lenient: *lenient,
-		AllowedOrigins: allowed, Logger: logger, StatePath: *statePath, Defect: *defect})
+	m, err := mock.New(mock.Config{Spec: sp, Seed: *seed, Members: *members, Lenient: *lenient, FullValidation: *fullValidation,
+		AllowedOrigins: allowed, Logger: logger, StatePath: *statePath, Defect: *defect,
+		AdminToken: *adminToken})
 	if err != nil {
 		return err
 	}
@@ -91,8 +104,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	}
 	base := "http://" + ln.Addr().String()
 	printBanner(stdout, base, m.Profile(base))
-	srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 90 * time.Second, IdleTimeout: 120 * time.Second}
+	// Slow clients are cut off by the header and read timeouts; headers are
+	// bounded by maxHeaderBytes (431 past it), bodies by the mock (413).
+	srv := &http.Server{Handler: m, ReadHeaderTimeout: *headerTimeout, ReadTimeout: *readTimeout,
+		WriteTimeout: 90 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: maxHeaderBytes}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	if ready != nil {

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -22,9 +21,28 @@ import (
 	members "github.com/heyhumm/humm-members-mock"
 )
 
-// uuidPattern accepts any version and either case, as pydantic's UUID does;
-// values are compared in lower case by the service.
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+// IsUUID accepts 8-4-4-4-12 hex digits of any version and either case, as
+// pydantic's UUID does; values are compared in lower case by the service.
+// A loop, not a regexp: it runs on every uuid of every request and response.
+func IsUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // Spec is a loaded, validated document with its router.
 type Spec struct {
@@ -32,6 +50,10 @@ type Spec struct {
 	Router routers.Router
 	// Raw is the document's source, as loaded.
 	Raw []byte
+
+	// Validation options, built once: they are read-only.
+	requestOptions, responseOptions, headerOptions *openapi3filter.Options
+	schemaOptions                                  []openapi3.SchemaValidationOption
 }
 
 // Load parses and validates a document, registers the uuid format on it and
@@ -63,7 +85,25 @@ func Load(data []byte) (*Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build router: %w", err)
 	}
-	return &Spec{Doc: doc, Router: router, Raw: data}, nil
+	sp := &Spec{Doc: doc, Router: router, Raw: data, schemaOptions: doc.GetSchemaValidationOptions()}
+	// Every request: all problems at once, defaults written into the
+	// request, authentication left to the caller (identity is checked
+	// before validation).
+	sp.requestOptions = &openapi3filter.Options{
+		MultiError:              true,
+		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+		SchemaValidationOptions: sp.schemaOptions,
+	}
+	// Every response: an undocumented status is a violation too.
+	sp.responseOptions = &openapi3filter.Options{
+		MultiError:              true,
+		IncludeResponseStatus:   true,
+		SchemaValidationOptions: sp.schemaOptions,
+	}
+	headerOnly := *sp.responseOptions
+	headerOnly.ExcludeResponseBody = true
+	sp.headerOptions = &headerOnly
+	return sp, nil
 }
 
 // LoadFile loads the document at path.
@@ -100,25 +140,15 @@ func FromFlag(path string) (*Spec, error) {
 	return LoadFile(path)
 }
 
-// RequestOptions are the options every request is validated with: all
-// problems at once, defaults written into the request, and authentication
-// left to the caller (identity is checked before validation).
-func (s *Spec) RequestOptions() *openapi3filter.Options {
-	return &openapi3filter.Options{
-		MultiError:              true,
-		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
-		SchemaValidationOptions: s.Doc.GetSchemaValidationOptions(),
-	}
-}
+// RequestOptions are the options every request is validated with.
+func (s *Spec) RequestOptions() *openapi3filter.Options { return s.requestOptions }
 
-// ResponseOptions make an undocumented status a violation too.
-func (s *Spec) ResponseOptions() *openapi3filter.Options {
-	return &openapi3filter.Options{
-		MultiError:              true,
-		IncludeResponseStatus:   true,
-		SchemaValidationOptions: s.Doc.GetSchemaValidationOptions(),
-	}
-}
+// ResponseOptions are the options every response is validated with.
+func (s *Spec) ResponseOptions() *openapi3filter.Options { return s.responseOptions }
+
+// SchemaOptions validate a value against one of the document's schemas
+// with its formats (uuid) on.
+func (s *Spec) SchemaOptions() []openapi3.SchemaValidationOption { return s.schemaOptions }
 
 // FindRoute routes a request. The error is routers.ErrPathNotFound or
 // routers.ErrMethodNotAllowed when the document has no such operation.
@@ -130,6 +160,28 @@ func (s *Spec) FindRoute(r *http.Request) (*routers.Route, map[string]string, er
 // document: status documented for the operation, content type, headers and
 // body schema.
 func (s *Spec) ValidateResponse(ctx context.Context, req *http.Request, route *routers.Route, params map[string]string, status int, header http.Header, body []byte) error {
+	return s.validateResponse(ctx, req, route, params, status, header, body, s.responseOptions)
+}
+
+// ValidateResponseEnvelope checks all but the body: the status is
+// documented for the operation, the content type and headers are right.
+// For a body whose parts were each validated already.
+func (s *Spec) ValidateResponseEnvelope(ctx context.Context, req *http.Request, route *routers.Route, params map[string]string, status int, header http.Header) error {
+	if err := s.validateResponse(ctx, req, route, params, status, header, nil, s.headerOptions); err != nil {
+		return err
+	}
+	// kin-openapi skips the content type along with the body.
+	ref := route.Operation.Responses.Status(status)
+	if ref == nil {
+		ref = route.Operation.Responses.Default()
+	}
+	if ref != nil && ref.Value != nil && len(ref.Value.Content) > 0 && ref.Value.Content.Get(header.Get("Content-Type")) == nil {
+		return fmt.Errorf("response header Content-Type has unexpected value: %q", header.Get("Content-Type"))
+	}
+	return nil
+}
+
+func (s *Spec) validateResponse(ctx context.Context, req *http.Request, route *routers.Route, params map[string]string, status int, header http.Header, body []byte, options *openapi3filter.Options) error {
 	input := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{
 			Request:    req,
@@ -138,7 +190,7 @@ func (s *Spec) ValidateResponse(ctx context.Context, req *http.Request, route *r
 		},
 		Status:  status,
 		Header:  header,
-		Options: s.ResponseOptions(),
+		Options: options,
 	}
 	input.SetBodyBytes(body)
 	return openapi3filter.ValidateResponse(ctx, input)
@@ -157,9 +209,6 @@ func (s *Spec) AllowedMethods(req *http.Request) []string {
 	}
 	return methods
 }
-
-// IsUUID reports whether s is a uuid as the document's uuid format accepts.
-func IsUUID(s string) bool { return uuidPattern.MatchString(s) }
 
 // OperationByID is the route of an operation, for answering it without a
 // request (scenarios); nil when the document has no such operation.
@@ -184,4 +233,22 @@ func (s *Spec) OperationIDs() []string {
 	}
 	sort.Strings(ids)
 	return ids
+}
+
+// OperationSchema is the JSON schema of an operation's response for a
+// status; nil when there is none.
+func (s *Spec) OperationSchema(operationID string, status int) *openapi3.Schema {
+	route := s.OperationByID(operationID)
+	if route == nil {
+		return nil
+	}
+	ref := route.Operation.Responses.Status(status)
+	if ref == nil || ref.Value == nil {
+		return nil
+	}
+	media := ref.Value.Content.Get("application/json")
+	if media == nil || media.Schema == nil {
+		return nil
+	}
+	return media.Schema.Value
 }

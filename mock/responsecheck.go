@@ -1,0 +1,236 @@
+package mock
+
+// Every response is checked against the spec before it is sent. Checking a
+// list of 50 members with kin-openapi on every read is the mock's
+// bottleneck, so by default the guarantee is kept with less work:
+//
+//   - each member, as the list and the update return it, is encoded and
+//     validated once per version (a version is an updated_at, which every
+//     change moves), and kept;
+//   - a response made of such members is checked only for what it adds:
+//     status, content type and headers;
+//   - any other response (errors, a create or delete) is checked whole,
+//     and the verdict for a small body is remembered, since a response is
+//     a function of the operation, status, headers and body.
+//
+// Config.FullValidation checks every response whole, every time; a test
+// finds the same bytes and the same verdicts in both modes.
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// encodedView is a member with its user, encoded once per version, with
+// its verdicts against the list item schema and the update's response
+// schema.
+type encodedView struct {
+	member                      Membership // the version encoded
+	user                        *User
+	body                        []byte
+	listViolation, putViolation error
+}
+
+// viewSchemas are the schemas a member view is returned under, from the
+// spec: the list's items and the update's response. incremental is true
+// when they are one plain object schema, whose verdict for a new version
+// follows from the old one's and from its changed properties alone.
+type viewSchemas struct {
+	listItem, update *openapi3.Schema
+	incremental      bool
+}
+
+func newViewSchemas(sp interface {
+	OperationSchema(operationID string, status int) *openapi3.Schema
+}) viewSchemas {
+	var vs viewSchemas
+	if list := sp.OperationSchema(opList, http.StatusOK); list != nil && list.Items != nil {
+		vs.listItem = list.Items.Value
+	}
+	vs.update = sp.OperationSchema(opUpdate, http.StatusOK)
+	if s := vs.listItem; s != nil && s == vs.update {
+		vs.incremental = len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) == 0 && s.Not == nil &&
+			s.MinProps == 0 && s.MaxProps == nil && s.Type.Is("object")
+	}
+	return vs
+}
+
+// viewOf returns the member's encoded view. A new version is encoded and
+// validated once: whole the first time, and afterwards, when the schema
+// allows it, only the properties that changed since the last version.
+func (s *Server) viewOf(w *world, m *Membership) *encodedView {
+	var prev *encodedView
+	if v, ok := w.views.Load(m.ID); ok {
+		prev = v.(*encodedView)
+		if prev.member == *m {
+			return prev
+		}
+	}
+	user := w.users[m.UserID]
+	ev := &encodedView{member: *m, user: user, body: mustJSON(w.view(m))}
+	if prev != nil && s.views.incremental && prev.user == user && prev.listViolation == nil {
+		for name, value := range changedProperties(prev.member, *m) {
+			if prop := s.views.listItem.Properties[name]; prop != nil && prop.Value != nil {
+				if err := s.checkSchema(prop.Value, value); err != nil {
+					ev.listViolation = fmt.Errorf("property %q: %w", name, err)
+					break
+				}
+			}
+		}
+		ev.putViolation = ev.listViolation
+	} else {
+		var value any
+		_ = json.Unmarshal(ev.body, &value)
+		ev.listViolation = s.checkSchema(s.views.listItem, value)
+		if s.views.update == s.views.listItem {
+			ev.putViolation = ev.listViolation
+		} else {
+			ev.putViolation = s.checkSchema(s.views.update, value)
+		}
+	}
+	w.views.Store(m.ID, ev)
+	return ev
+}
+
+// changedProperties names, by their JSON names, the fields of a membership
+// that differ between two versions, with their new JSON values.
+func changedProperties(old, cur Membership) map[string]any {
+	changed := map[string]any{}
+	for _, f := range []struct {
+		name     string
+		was, now string
+	}{
+		{"id", old.ID, cur.ID},
+		{"organization_id", old.OrganizationID, cur.OrganizationID},
+		{"user_id", old.UserID, cur.UserID},
+		{"role", old.Role, cur.Role},
+		{"membership_state", old.MembershipState, cur.MembershipState},
+		{"created_at", old.CreatedAt.Format(timeLayout), cur.CreatedAt.Format(timeLayout)},
+		{"updated_at", old.UpdatedAt.Format(timeLayout), cur.UpdatedAt.Format(timeLayout)},
+	} {
+		if f.was != f.now {
+			changed[f.name] = f.now
+		}
+	}
+	return changed
+}
+
+func (s *Server) checkSchema(schema *openapi3.Schema, value any) error {
+	if schema == nil {
+		return nil
+	}
+	opts := append(s.spec.SchemaOptions(), openapi3.VisitAsResponse(), openapi3.MultiErrors())
+	return schema.VisitJSON(value, opts...)
+}
+
+// listResponse assembles a list from encoded views.
+func (s *Server) listResponse(w *world, members []*Membership) *response {
+	views := make([]*encodedView, len(members))
+	size := 2
+	for i, m := range members {
+		views[i] = s.viewOf(w, m)
+		size += len(views[i].body) + 1
+	}
+	body := make([]byte, 0, size)
+	body = append(body, '[')
+	var violation error
+	for i, v := range views {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		body = append(body, v.body...)
+		if v.listViolation != nil && violation == nil {
+			violation = fmt.Errorf("response body item %d: %w", i, v.listViolation)
+		}
+	}
+	body = append(body, ']')
+	return &response{Status: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}}, Body: body,
+		partsChecked: true, partsViolation: violation}
+}
+
+// viewResponse is one member with its user, as the update returns it.
+func (s *Server) viewResponse(w *world, m *Membership) *response {
+	v := s.viewOf(w, m)
+	return &response{Status: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}}, Body: v.body,
+		partsChecked: true, partsViolation: v.putViolation}
+}
+
+// checkResponse validates a response against the spec, status included. A
+// violation becomes a 500 naming it, unless the mock is lenient (or runs a
+// defect, which is a broken backend on purpose).
+func (s *Server) checkResponse(x *exchange, resp *response) (*response, []string) {
+	if resp.Status == http.StatusInternalServerError && s.defect == nil {
+		// The mock's own failure (a state it could not save): the spec
+		// documents no 500, as FastAPI's does not, and the detail must reach
+		// the client rather than be replaced by a complaint about it.
+		return resp, nil
+	}
+	err := s.responseVerdict(x, resp)
+	if err == nil {
+		return resp, nil
+	}
+	violation := fmt.Sprintf("%s answered %d: %v", x.operation, resp.Status, err)
+	problems := []string{violation}
+	if s.cfg.Lenient || s.defect != nil {
+		s.log.Warn("response breaks the spec", "violation", violation)
+		return resp, problems
+	}
+	s.log.Error("response breaks the spec", "violation", violation)
+	return errorResponse(errorf(http.StatusInternalServerError, "mock response breaks openapi.yaml: %s", violation)), problems
+}
+
+// memoBodyBytes bounds the bodies whose verdicts are remembered, and
+// memoEntries how many are.
+const (
+	memoBodyBytes = 4 << 10
+	memoEntries   = 8192
+)
+
+func (s *Server) responseVerdict(x *exchange, resp *response) error {
+	ctx := x.r.Context()
+	switch {
+	case s.cfg.FullValidation || s.defect != nil:
+		return s.spec.ValidateResponse(ctx, x.r, x.route, x.params, resp.Status, resp.Header, resp.Body)
+	case resp.partsChecked:
+		if err := s.spec.ValidateResponseEnvelope(ctx, x.r, x.route, x.params, resp.Status, resp.Header); err != nil {
+			return err
+		}
+		return resp.partsViolation
+	case len(resp.Body) <= memoBodyBytes:
+		key := x.operation + "\x00" + strconv.Itoa(resp.Status) + "\x00" + resp.Header.Get("Content-Type") + "\x00" +
+			resp.Header.Get("Www-Authenticate") + "\x00" + string(resp.Body)
+		return s.memo.verdict(key, func() error {
+			return s.spec.ValidateResponse(ctx, x.r, x.route, x.params, resp.Status, resp.Header, resp.Body)
+		})
+	default:
+		return s.spec.ValidateResponse(ctx, x.r, x.route, x.params, resp.Status, resp.Header, resp.Body)
+	}
+}
+
+// verdictMemo remembers verdicts of small responses, forgetting them all
+// when full (simpler than an LRU, and a refill is cheap).
+type verdictMemo struct {
+	m     sync.Map // key -> memoVerdict
+	count atomic.Int64
+}
+
+type memoVerdict struct{ err error }
+
+func (vm *verdictMemo) verdict(key string, check func() error) error {
+	if v, ok := vm.m.Load(key); ok {
+		return v.(memoVerdict).err
+	}
+	err := check()
+	if vm.count.Add(1) > memoEntries {
+		vm.m.Clear()
+		vm.count.Store(1)
+	}
+	vm.m.Store(key, memoVerdict{err})
+	return err
+}
