@@ -77,6 +77,13 @@ func (c *Config) Select() []fixtures.Case {
 // start (unreachable target, a profile too small for the suite) or was
 // interrupted; failed cases are in the report, not in the error.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
+	if cfg.Spec == nil {
+		sp, err := spec.Embedded()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Spec = sp
+	}
 	r := &runner{cfg: cfg, client: &http.Client{Timeout: cfg.Timeout}, mask: cfg.Profile.masker(), now: cfg.Now}
 	if r.now == nil {
 		r.now = time.Now

@@ -120,6 +120,8 @@ func TestValidationProblemsBecomeFastAPIDetailEntries(t *testing.T) {
 		{"required field missing", http.MethodPost, list, map[string]any{"role": "ANALYST"}, "", []issue{{"body.user_id", "missing"}}},
 		{"field of the wrong type", http.MethodPost, list, map[string]any{"user_id": 7}, "", []issue{{"body.user_id", "string_type"}}},
 		{"null where not nullable", http.MethodPost, list, map[string]any{"user_id": nil}, "", []issue{{"body.user_id", "none_forbidden"}}},
+		{"null role, which has a default", http.MethodPut, one, map[string]any{"role": nil}, "", []issue{{"body.role", "none_forbidden"}}},
+		{"null role on create", http.MethodPost, list, map[string]any{"user_id": unknownUUID, "role": nil}, "", []issue{{"body.role", "none_forbidden"}}},
 		{"uuid field not a uuid", http.MethodPost, list, map[string]any{"user_id": "bob"}, "", []issue{{"body.user_id", "uuid_parsing"}}},
 		{"body not an object", http.MethodPost, list, []string{"x"}, "", []issue{{"body", "model_attributes_type"}}},
 		{"body that does not parse", http.MethodPost, list, `{"user_id":`, "", []issue{{"body", "json_invalid"}}},

@@ -317,6 +317,15 @@ func (s *Server) validateRequest(x *exchange) *apiError {
 	if err != nil {
 		return validationFailed(validationIssues(err)...)
 	}
+	if rb := x.route.Operation.RequestBody; rb != nil && rb.Value != nil {
+		if media := rb.Value.Content.Get("application/json"); media != nil && media.Schema != nil {
+			var sent any
+			_ = json.Unmarshal(raw, &sent) // readBody made sure it parses
+			if issues := nullIssues([]any{"body"}, media.Schema.Value, sent); len(issues) > 0 {
+				return validationFailed(issues...)
+			}
+		}
+	}
 	if x.route.Operation.RequestBody != nil {
 		body, rerr := io.ReadAll(x.r.Body)
 		if rerr != nil {

@@ -223,3 +223,60 @@ func joinOr(items []string) string {
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }
+
+// nullIssues finds nulls where the spec does not allow them. kin-openapi
+// lets a null through a property that is only `allOf: [$ref]` (FastAPI's
+// way of giving a referenced enum a default) and then writes the default
+// over it; pydantic answers 422.
+func nullIssues(loc []any, schema *openapi3.Schema, value any) []validationIssue {
+	if schema == nil {
+		return nil
+	}
+	switch v := value.(type) {
+	case nil:
+		if !allowsNull(schema) {
+			return []validationIssue{{Loc: loc, Msg: "Input should not be null", Type: "none_forbidden"}}
+		}
+	case map[string]any:
+		var out []validationIssue
+		for _, name := range sortedKeys(v) {
+			if prop := schema.Properties[name]; prop != nil {
+				out = append(out, nullIssues(append(append([]any(nil), loc...), name), prop.Value, v[name])...)
+			}
+		}
+		return out
+	case []any:
+		if schema.Items == nil {
+			return nil
+		}
+		var out []validationIssue
+		for i, item := range v {
+			out = append(out, nullIssues(append(append([]any(nil), loc...), i), schema.Items.Value, item)...)
+		}
+		return out
+	}
+	return nil
+}
+
+func allowsNull(s *openapi3.Schema) bool {
+	if s.Nullable {
+		return true
+	}
+	for _, group := range []openapi3.SchemaRefs{s.AnyOf, s.OneOf} {
+		for _, branch := range group {
+			if branch.Value != nil && allowsNull(branch.Value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

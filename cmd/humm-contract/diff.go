@@ -1,0 +1,75 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/heyhumm/humm-members-mock/contract"
+	"github.com/heyhumm/humm-members-mock/fixtures"
+	"github.com/heyhumm/humm-members-mock/mock/spec"
+)
+
+// errBreaking ends a diff that found breaking changes (exit status 1, as
+// for failed cases); the report has already listed them.
+var errBreaking = fmt.Errorf("breaking changes: %w", errCasesFailed)
+
+// runDiff lists the changes between two versions of the spec that break
+// clients, with the fixture cases each one affects.
+func runDiff(args []string, stdout, stderr io.Writer) error {
+	flags := flag.NewFlagSet("humm-contract diff", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	flags.Usage = func() {
+		fmt.Fprintln(stderr, "usage: humm-contract diff [--fixtures DIR] [--generated] OLD.yaml NEW.yaml")
+		flags.PrintDefaults()
+	}
+	var (
+		fixturesDir = flags.String("fixtures", "", "a fixtures directory to check instead of the embedded suite")
+		generated   = flags.Bool("generated", false, "also check the cases gen derives from OLD.yaml")
+	)
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if flags.NArg() != 2 {
+		flags.Usage()
+		return fmt.Errorf("diff takes two spec files, OLD.yaml NEW.yaml (flags first); got %q", flags.Args())
+	}
+	oldPath, newPath := flags.Arg(0), flags.Arg(1)
+	oldSpec, err := spec.LoadFile(oldPath)
+	if err != nil {
+		return err
+	}
+	newSpec, err := spec.LoadFile(newPath)
+	if err != nil {
+		return err
+	}
+	var suite *fixtures.Suite
+	if *fixturesDir != "" {
+		suite, err = fixtures.LoadDir(*fixturesDir)
+	} else {
+		suite, err = fixtures.Embedded()
+	}
+	if err != nil {
+		return fmt.Errorf("invalid fixtures:\n%w", err)
+	}
+	if *generated {
+		if suite, _, err = contract.WithGenerated(suite, oldSpec, specSource(oldPath)); err != nil {
+			return err
+		}
+	}
+	drift, err := contract.Diff(oldSpec, newSpec, oldPath, newPath, suite)
+	if err != nil {
+		return err
+	}
+	if err := drift.Write(stdout); err != nil {
+		return err
+	}
+	if drift.Breaking() > 0 {
+		return errBreaking
+	}
+	return nil
+}

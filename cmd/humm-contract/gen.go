@@ -1,0 +1,64 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/heyhumm/humm-members-mock/contract"
+	"github.com/heyhumm/humm-members-mock/mock/spec"
+)
+
+// runGen writes the cases generated from the spec, one fixture file per
+// operation.
+func runGen(args []string, stdout, stderr io.Writer) error {
+	flags := flag.NewFlagSet("humm-contract gen", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	var (
+		specPath = flags.String("spec", "", "another version of openapi.yaml (default: the embedded one)")
+		outDir   = flags.String("out", ".", "directory to write the gen-*.yaml files to (created if missing)")
+	)
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %q", flags.Args())
+	}
+	sp, err := spec.FromFlag(*specPath)
+	if err != nil {
+		return err
+	}
+	files, err := contract.Generate(sp, specSource(*specPath))
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*outDir, 0o755); err != nil {
+		return err
+	}
+	total := 0
+	for _, f := range files {
+		path := filepath.Join(*outDir, f.Name)
+		if err := os.WriteFile(path, f.Data, 0o644); err != nil {
+			return err
+		}
+		total += f.Cases
+		fmt.Fprintf(stdout, "wrote %s: %d cases for %s\n", path, f.Cases, f.OperationID)
+	}
+	fmt.Fprintf(stdout, "%d cases in %d files\n", total, len(files))
+	return nil
+}
+
+// specSource names the document in generated headers: stable, so that the
+// files do not change with the directory gen ran in.
+func specSource(path string) string {
+	if path == "" {
+		return "openapi.yaml"
+	}
+	return filepath.Base(path)
+}
