@@ -5,8 +5,9 @@ SEED        ?= 1
 BASE_URL    ?= http://127.0.0.1:4010
 PROFILE     ?=
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+FUZZTIME    ?= 10s
 
-.PHONY: run test lint bench contract
+.PHONY: run test lint bench load contract fuzz
 
 ## run: the mock on $(ADDR) with the seeded world (seed $(SEED))
 run:
@@ -27,6 +28,13 @@ lint:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+## load: the mock under load next to a bare handler and a naive kin-openapi one (PRISM=URL adds a running Prism)
+load:
+	$(GO) run ./cmd/humm-load --duration 10s $(if $(PRISM),--prism $(PRISM))
+	$(GO) build -o /tmp/humm-mock-load ./cmd/humm-mock
+	$(GO) run ./cmd/humm-load --startup /tmp/humm-mock-load --members 24 --duration 2s
+	$(GO) run ./cmd/humm-load --startup /tmp/humm-mock-load --members 100000 --duration 5s
+
 ## contract: the fixture suite against BASE_URL; PROFILE names a profile file, else the mock's /__mock/profile is used
 contract:
 ifeq ($(strip $(PROFILE)),)
@@ -34,3 +42,24 @@ ifeq ($(strip $(PROFILE)),)
 else
 	$(GO) run ./cmd/humm-contract --base-url $(BASE_URL) --profile $(PROFILE)
 endif
+
+## fuzz: each fuzz target for FUZZTIME (default 10s); FUZZTIME=10m for a longer run. Failing inputs land in testdata/fuzz/
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzPipeline$$' -fuzztime $(FUZZTIME) ./mock
+	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./fixtures
+	$(GO) test -run '^$$' -fuzz '^FuzzParseProfile$$' -fuzztime $(FUZZTIME) ./contract
+
+## e2e: the QA page and a frontend on another origin in headless Chromium, and the typed TypeScript client, against the mock; installs Debian's chromium and the npm packages when missing; screenshots in e2e/artifacts/
+CHROMIUM ?= /usr/bin/chromium
+E2E_SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: e2e
+e2e:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo "e2e: $(CHROMIUM) is missing, installing Debian's chromium"; \
+		$(E2E_SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(E2E_SUDO) apt-get install -y chromium; \
+	fi
+	@command -v npm >/dev/null || { echo "e2e: npm is missing: install Node.js 20 or later"; exit 1; }
+	@if [ ! e2e/node_modules/.package-lock.json -nt e2e/package-lock.json ]; then cd e2e && npm ci --no-audit --no-fund; fi
+	$(GO) build -o e2e/.bin/humm-mock ./cmd/humm-mock
+	cd e2e && CHROMIUM=$(CHROMIUM) HUMM_MOCK_BIN=$(CURDIR)/e2e/.bin/humm-mock timeout 900 npm test

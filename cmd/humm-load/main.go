@@ -49,6 +49,7 @@ type options struct {
 	connections int
 	ops         []string
 	target      string
+	prism       string
 	members     int
 	startup     string
 }
@@ -61,6 +62,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&o.connections, "connections", 50, "concurrent keep-alive connections")
 	fs.StringVar(&ops, "ops", "put,list", "operations to drive: put, list, search")
 	fs.StringVar(&o.target, "target", "", "drive this server instead of the three in-process ones (loopback only)")
+	fs.StringVar(&o.prism, "prism", "", "also drive this server (Prism's mock of the same spec) in the same rounds, and report the ratio")
 	fs.IntVar(&o.members, "members", 200, "members of the profile's organization")
 	fs.StringVar(&o.startup, "startup", "", "a humm-mock binary: measure start-up and memory instead")
 	if err := fs.Parse(args); err != nil {
@@ -201,6 +203,12 @@ func compare(ctx context.Context, op, mockURL string, req loadRequest, o options
 	// The three servers take turns in short rounds, so that a noisy
 	// neighbour slows them alike and the ratios stay meaningful.
 	servers := []struct{ name, url string }{{"bare net/http", bare.URL}, {"kin-openapi naive", naive.URL}, {"humm-mock", mockURL}}
+	if o.prism != "" {
+		if err := loopbackOnly(o.prism); err != nil {
+			return err
+		}
+		servers = append(servers, struct{ name, url string }{"prism", o.prism})
+	}
 	samples := make([]sample, len(servers))
 	round := o
 	round.duration = o.duration / rounds
@@ -215,8 +223,12 @@ func compare(ctx context.Context, op, mockURL string, req loadRequest, o options
 		fmt.Fprintf(stdout, "%-6s %-18s %s\n", op, srv.name, results[srv.name])
 	}
 	m, b, n := results["humm-mock"], results["bare net/http"], results["kin-openapi naive"]
-	fmt.Fprintf(stdout, "%-6s ratios: mock/bare %.2f  mock/naive %.2f  p99 mock/bare %.2f\n\n",
-		op, m.rps/b.rps, m.rps/n.rps, float64(m.p99)/float64(b.p99))
+	fmt.Fprintf(stdout, "%-6s ratios: mock/bare %.2f  mock/naive %.2f  p99 mock/bare %.2f", op, m.rps/b.rps, m.rps/n.rps, float64(m.p99)/float64(b.p99))
+	if p, ok := results["prism"]; ok && p.rps > 0 {
+		fmt.Fprintf(stdout, "  mock/prism %.1f", m.rps/p.rps)
+	}
+	fmt.Fprintln(stdout)
+	fmt.Fprintln(stdout)
 	return nil
 }
 
