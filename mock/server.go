@@ -189,7 +189,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) finish(start time.Time, x *exchange, resp *response, problems []string) {
 	d := time.Since(start)
 	s.logRequest(x.r, resp.Status, d)
-	s.journal.add(journalEntry{Time: start.UTC(), Method: x.r.Method, Path: x.r.URL.Path, Query: x.r.URL.RawQuery,
+	s.journal.add(journalEntry{Time: start.UTC(), Method: x.r.Method, Path: x.r.URL.Path, Query: x.rawQuery,
 		Operation: x.operation, As: x.standing, RequestBody: journalBody(x.r.Header, x.rawBody),
 		Status: resp.Status, ResponseBody: journalBody(resp.Header, resp.Body),
 		DurationMS: float64(d.Microseconds()) / 1000, Problems: problems})
@@ -204,6 +204,7 @@ type exchange struct {
 	r         *http.Request
 	route     *routers.Route // nil when no operation matched
 	params    map[string]string
+	rawQuery  string // as sent, before the spec's defaults are written in
 	rawBody   []byte // as sent
 	body      []byte // validated, the spec's defaults written in
 	standing  string // of the development token sent, if any
@@ -215,7 +216,7 @@ type exchange struct {
 // response to send, validated, the spec violations found in it, and the
 // fault a scenario asks for, if any.
 func (s *Server) handleAPI(r *http.Request) (*exchange, *response, []string, string) {
-	x := &exchange{r: r, standing: s.standingOfToken(r)}
+	x := &exchange{r: r, rawQuery: r.URL.RawQuery, standing: s.standingOfToken(r)}
 	route, params, err := s.spec.FindRoute(r)
 	switch {
 	case errors.Is(err, routers.ErrMethodNotAllowed):

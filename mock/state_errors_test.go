@@ -73,3 +73,10 @@ func TestIdsStayUniqueAcrossRestartsOnTheSameStateFile(t *testing.T) {
 	require.Equal(t, http.StatusOK, b.Status, "body: %s", b.Body)
 	require.NotEqual(t, a.Object(t)["id"], b.Object(t)["id"])
 }
+
+func TestJournalShowsTheQueryAsSent(t *testing.T) {
+	m := newTestMock(t, Config{})
+	m.do(http.MethodGet, m.membersPath(m.profile.OrganizationID)+"?page_size=3", TokenAnalyst, nil)
+	entry := m.do(http.MethodGet, "/__mock/requests", "", nil).List(t)[0].(map[string]any)
+	require.Equal(t, "page_size=3", entry["query"], "not the defaults the spec wrote in")
+}

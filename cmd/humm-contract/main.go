@@ -60,6 +60,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		switch args[0] {
 		case "run":
 			return runSuite(ctx, args[1:], stdout, stderr)
+		case "gen":
+			return runGen(args[1:], stdout, stderr)
+		case "diff":
+			return runDiff(args[1:], stdout, stderr)
+		case "record":
+			return runRecord(ctx, args[1:], stdout, stderr)
 		}
 	}
 	return runSuite(ctx, args, stdout, stderr)
@@ -75,6 +81,7 @@ func runSuite(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fromMock    = flags.Bool("profile-from-mock", false, "fetch the profile from the mock at --base-url (GET /__mock/profile)")
 		specPath    = flags.String("spec", "", "another version of openapi.yaml (default: the embedded one)")
 		fixturesDir = flags.String("fixtures", "", "a fixtures directory to run instead of the embedded suite")
+		generated   = flags.Bool("generated", false, "also run the cases gen derives from the spec, generated in memory (nothing is written)")
 		runPattern  = flags.String("run", "", "run only the cases whose names match this regular expression")
 		shardFlag   = flags.String("shard", "", "run the I-th of N slices of the cases, as I/N")
 		parallel    = flags.Int("parallel", 4, "cases run at once (the steps of a case always run in order)")
@@ -119,6 +126,15 @@ func runSuite(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if err != nil {
 		return fmt.Errorf("invalid fixtures, nothing was run:\n%w", err)
+	}
+	if *generated {
+		var skipped []string
+		if cfg.Suite, skipped, err = contract.WithGenerated(cfg.Suite, cfg.Spec, specSource(*specPath)); err != nil {
+			return err
+		}
+		for _, name := range skipped {
+			fmt.Fprintf(stderr, "--generated: %s is in the suite already; running the suite's copy\n", name)
+		}
 	}
 
 	report, err := contract.Run(ctx, cfg)

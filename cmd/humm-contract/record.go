@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/heyhumm/humm-members-mock/contract"
+	"github.com/heyhumm/humm-members-mock/mock/spec"
+)
+
+// notKebab is what a file name loses to become a case name.
+var notKebab = regexp.MustCompile(`[^a-z0-9]+`)
+
+// runRecord proxies a client's traffic to an implementation and, when ctx
+// ends (Ctrl-C), writes the session as a flow fixture.
+func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	flags := flag.NewFlagSet("humm-contract record", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	var (
+		upstream    = flags.String("upstream", "", "the implementation to forward to, such as http://127.0.0.1:4010")
+		listen      = flags.String("listen", "127.0.0.1:4020", "address the proxy listens on; point the frontend here")
+		out         = flags.String("out", "", "the fixture file to write when the recording stops")
+		name        = flags.String("name", "", "the recorded case's name (default: from --out)")
+		profilePath = flags.String("profile", "", "target profile, YAML or JSON: its tokens become roles, its ids placeholders")
+		fromMock    = flags.Bool("profile-from-mock", false, "fetch the profile from the mock at --upstream (GET /__mock/profile)")
+		specPath    = flags.String("spec", "", "another version of openapi.yaml (default: the embedded one)")
+		timeout     = flags.Duration("timeout", 10*time.Second, "bound on fetching the profile and on stopping")
+	)
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	switch {
+	case flags.NArg() > 0:
+		return fmt.Errorf("unexpected arguments: %q", flags.Args())
+	case *upstream == "" || *out == "":
+		return errors.New("record needs --upstream URL and --out FILE")
+	case *profilePath == "" && !*fromMock:
+		return errors.New("give --profile FILE, or --profile-from-mock when the upstream is the mock: tokens are recorded as the profile's roles")
+	}
+	if u, err := url.Parse(*upstream); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--upstream %q is not an http(s) URL", *upstream)
+	}
+	caseName := *name
+	if caseName == "" {
+		base := strings.TrimSuffix(filepath.Base(*out), filepath.Ext(*out))
+		caseName = strings.Trim(notKebab.ReplaceAllString(strings.ToLower(base), "-"), "-")
+		if caseName == "" {
+			caseName = "recorded-session"
+		}
+	}
+	profile, err := loadProfile(ctx, *profilePath, *fromMock, *upstream, *timeout)
+	if err != nil {
+		return err
+	}
+	sp, err := spec.FromFlag(*specPath)
+	if err != nil {
+		return err
+	}
+	rec, err := contract.NewRecorder(*upstream, profile, sp, stdout)
+	if err != nil {
+		return err
+	}
+	// Checked before the session starts, so that it is not lost at the end.
+	if dir := filepath.Dir(*out); dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return fmt.Errorf("--out: directory %s does not exist", dir)
+		}
+	}
+
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return err
+	}
+	if host, _, _ := net.SplitHostPort(*listen); host != "127.0.0.1" && host != "localhost" && host != "::1" {
+		fmt.Fprintf(stderr, "warning: the recorder listens on %s, beyond this machine\n", ln.Addr())
+	}
+	srv := &http.Server{Handler: rec, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "recording: http://%s -> %s; stop with Ctrl-C to write %s\n", ln.Addr(), redacted(*upstream), *out)
+
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		return err
+	}
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), *timeout)
+	defer cancel()
+	if err := srv.Shutdown(stopCtx); err != nil {
+		fmt.Fprintf(stderr, "warning: stopping the proxy: %v\n", err)
+	}
+	if rec.Len() == 0 {
+		return fmt.Errorf("nothing was recorded: %s not written", *out)
+	}
+	data, err := rec.Fixture(caseName, fmt.Sprintf("Recorded by humm-contract record from %s: %d exchanges.", redacted(*upstream), rec.Len()),
+		"Run it with the suite: copy it into a fixtures directory and select it with --run.")
+	if err != nil {
+		return err
+	}
+	if err := writeAtomically(*out, data); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %d exchanges to %s as case %s\n", rec.Len(), *out, caseName)
+	return nil
+}
+
+// redacted hides a password in a URL.
+func redacted(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.Redacted()
+}
+
+// writeAtomically writes a file whole or not at all.
+func writeAtomically(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
