@@ -21,6 +21,9 @@ const (
 	journalBodyBytes = 64 << 10
 	// candidateCount is how many users free to add the profile offers.
 	candidateCount = 10
+	// maxJSONDepth bounds the nesting of a request body: far beyond what any
+	// request of the spec needs (an object of scalars).
+	maxJSONDepth = 64
 )
 
 // Fixed development tokens, one per standing in the profile's organization.

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -306,6 +307,11 @@ func (s *Server) respond(x *exchange) *response {
 // validateRequest: body checks, then kin-openapi with every problem
 // reported and the spec's defaults written into the request.
 func (s *Server) validateRequest(x *exchange) *apiError {
+	if _, err := url.ParseQuery(x.r.URL.RawQuery); err != nil {
+		// net/url gives up past 10,000 parameters or on a bad escape, and
+		// r.URL.Query() would then quietly see none.
+		return validationFailed(validationIssue{Loc: []any{"query"}, Msg: "Query string could not be parsed: " + err.Error(), Type: "value_error"})
+	}
 	lastQueryValueWins(x.r)
 	raw, aerr := readBody(x.r, x.route)
 	x.rawBody = raw

@@ -55,10 +55,6 @@ func readBody(r *http.Request, route *routers.Route) ([]byte, *apiError) {
 	return data, nil
 }
 
-// maxJSONDepth bounds the nesting of a request body: far beyond what any
-// request of the spec needs (an object of scalars).
-const maxJSONDepth = 64
-
 // jsonDepth is the deepest nesting of arrays and objects in valid JSON.
 func jsonDepth(data []byte) int {
 	depth, deepest := 0, 0

@@ -1,0 +1,341 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/heyhumm/humm-members-mock/mock"
+)
+
+// buildMock builds humm-mock into a temporary folder, for tests that need
+// a real process to kill.
+func buildMock(t *testing.T) string {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to build humm-mock with")
+	}
+	bin := filepath.Join(t.TempDir(), "humm-mock")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, goBin, "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+	return bin
+}
+
+// process is one humm-mock process on 127.0.0.1:0.
+type process struct {
+	cmd  *exec.Cmd
+	base string
+	out  *syncBuffer
+}
+
+func startProcess(t *testing.T, bin string, args ...string) *process {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"--addr", "127.0.0.1:0"}, args...)...)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	p := &process{cmd: cmd, out: &syncBuffer{}}
+	cmd.Stderr = p.out
+	require.NoError(t, cmd.Start())
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if base, ok := strings.CutPrefix(sc.Text(), "humm-mock listening on "); ok {
+				found <- base
+			}
+		}
+		close(found)
+	}()
+	select {
+	case base, ok := <-found:
+		if !ok {
+			_ = cmd.Wait()
+			t.Fatalf("humm-mock exited before listening: %s", p.out)
+		}
+		p.base = base
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		t.Fatalf("humm-mock did not listen within 30 s: %s", p.out)
+	}
+	return p
+}
+
+// kill sends SIGKILL: no deferred save, no shutdown.
+func (p *process) kill() {
+	_ = p.cmd.Process.Kill()
+	_ = p.cmd.Wait()
+}
+
+// slot is what one (organization, user) pair holds: no membership, or one
+// with an id (empty when not known yet) and a role.
+type slot struct {
+	present  bool
+	id, role string
+}
+
+func (s slot) matches(m *mock.Membership) bool {
+	if !s.present || m == nil {
+		return !s.present && m == nil
+	}
+	return (s.id == "" || s.id == m.ID) && s.role == m.Role
+}
+
+type crashPair struct {
+	org, user string
+	acked     slot  // after the last write the server acknowledged
+	pending   *slot // after the write in flight at the kill, if any
+}
+
+// TestSIGKILLNeverLosesAnAcknowledgedWrite kills the real process with
+// SIGKILL at random moments while writers are busy, restarts it on the same
+// --state file, and checks each time that the file loads and holds every
+// write acknowledged before the kill. A write in flight at the kill may
+// have landed or not; nothing else may differ.
+func TestSIGKILLNeverLosesAnAcknowledgedWrite(t *testing.T) {
+	const (
+		rounds  = 6
+		writers = 4
+		owned   = 3 // pairs per writer
+	)
+	bin := buildMock(t)
+	dir := t.TempDir()
+	statePath := filepath.Join(dir, "state.json")
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 3))
+
+	p := startProcess(t, bin, "--state", statePath)
+	st := fetchState(t, p.base)
+	var pairs []*crashPair
+	members := map[string]bool{}
+	for _, m := range st.Memberships {
+		members[m.OrganizationID+"/"+m.UserID] = true
+	}
+	for _, o := range st.Organizations {
+		for _, u := range st.Users {
+			if !members[o.ID+"/"+u.ID] && len(pairs) < writers*owned {
+				pairs = append(pairs, &crashPair{org: o.ID, user: u.ID})
+			}
+		}
+	}
+	require.Len(t, pairs, writers*owned)
+
+	acknowledged, uncertain := 0, 0
+	for round := range rounds {
+		transport := &http.Transport{}
+		client := &http.Client{Timeout: 10 * time.Second, Transport: transport}
+		var wg sync.WaitGroup
+		counts := make([]int, writers)
+		for w := range writers {
+			wg.Go(func() {
+				wrng := rand.New(rand.NewPCG(uint64(round), uint64(w)))
+				mine := pairs[w*owned : (w+1)*owned]
+				for {
+					cp := mine[wrng.IntN(len(mine))]
+					next, method, path, body := plannedWrite(cp, wrng)
+					cp.pending = &next
+					status, resp, err := sysAdminDo(client, method, p.base+path, body)
+					if err != nil {
+						return // the process is gone: this write may or may not have landed
+					}
+					if status != http.StatusOK {
+						t.Errorf("%s %s: %d %s", method, path, status, resp)
+						cp.pending = nil
+						return
+					}
+					if !next.present {
+						next.id = ""
+					} else {
+						var m mock.Membership
+						if json.Unmarshal(resp, &m) != nil {
+							t.Errorf("%s %s: %s", method, path, resp)
+							return
+						}
+						next.id = m.ID
+					}
+					cp.acked, cp.pending = next, nil
+					counts[w]++
+				}
+			})
+		}
+		time.Sleep(time.Duration(50+rng.IntN(350)) * time.Millisecond)
+		p.kill()
+		wg.Wait()
+		transport.CloseIdleConnections()
+		for _, c := range counts {
+			acknowledged += c
+		}
+
+		// The file must load (a corrupt one stops start-up) and hold every
+		// acknowledged write.
+		p = startProcess(t, bin, "--state", statePath)
+		st = fetchState(t, p.base)
+		rows := map[string]*mock.Membership{}
+		for i := range st.Memberships {
+			m := &st.Memberships[i]
+			rows[m.OrganizationID+"/"+m.UserID] = m
+		}
+		for _, cp := range pairs {
+			got := rows[cp.org+"/"+cp.user]
+			ok := cp.acked.matches(got) || cp.pending != nil && cp.pending.matches(got)
+			require.True(t, ok, "round %d: %s/%s holds %+v; acknowledged %+v, in flight %+v", round, cp.org, cp.user, got, cp.acked, cp.pending)
+			if cp.pending != nil {
+				uncertain++
+			}
+			// What the file holds is the truth for the next round.
+			cp.acked, cp.pending = slot{}, nil
+			if got != nil {
+				cp.acked = slot{present: true, id: got.ID, role: got.Role}
+			}
+		}
+	}
+	p.kill()
+	t.Logf("%d rounds, %d acknowledged writes kept, %d writes in flight at a kill", rounds, acknowledged, uncertain)
+	require.Greater(t, acknowledged, rounds*writers, "the writers got too little done for the test to mean anything")
+
+	// Temporary files a kill left behind are in the state's own folder and
+	// nowhere else.
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		if e.Name() != "state.json" {
+			require.Regexp(t, `^\.state\.json\..*\.tmp$`, e.Name())
+		}
+	}
+}
+
+// plannedWrite picks a write for a pair: a create when it has no
+// membership, else an update or a delete; next is what the pair holds if
+// the write lands.
+func plannedWrite(cp *crashPair, r *rand.Rand) (next slot, method, path string, body any) {
+	roles := []string{mock.RoleAnalyst, mock.RoleOrgAdmin, mock.RoleSystemAdmin}
+	members := "/api/organization/" + cp.org + "/member"
+	role := roles[r.IntN(len(roles))]
+	switch {
+	case !cp.acked.present:
+		return slot{present: true, role: role}, http.MethodPost, members, map[string]string{"user_id": cp.user, "role": role}
+	case r.IntN(3) == 0:
+		return slot{}, http.MethodDelete, members + "/" + cp.acked.id, nil
+	default:
+		return slot{present: true, id: cp.acked.id, role: role}, http.MethodPut, members + "/" + cp.acked.id, map[string]string{"role": role}
+	}
+}
+
+func sysAdminDo(client *http.Client, method, url string, body any) (int, []byte, error) {
+	var reader io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			return 0, nil, err
+		}
+		reader = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, url, reader)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+mock.TokenSystemAdmin)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, data, err
+}
+
+func fetchState(t *testing.T, base string) mock.State {
+	t.Helper()
+	c := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := c.Get(base + "/__mock/state")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var st mock.State
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&st))
+	return st
+}
+
+// The real server's limits: headers, slow clients, the admin token.
+
+func TestHeadersOverTheLimitAre431(t *testing.T) {
+	r := start(t)
+	addr := strings.TrimPrefix(r.base, "http://")
+	exchange := func(headerBytes int) string {
+		conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+		require.NoError(t, err)
+		defer conn.Close()
+		require.NoError(t, conn.SetDeadline(time.Now().Add(10*time.Second)))
+		go func() {
+			fmt.Fprintf(conn, "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: %s\r\n\r\n", strings.Repeat("a", headerBytes))
+		}()
+		status, err := bufio.NewReader(conn).ReadString('\n')
+		require.NoError(t, err)
+		return strings.TrimSpace(status)
+	}
+	require.Equal(t, "HTTP/1.1 200 OK", exchange(maxHeaderBytes/2))
+	require.Equal(t, "HTTP/1.1 431 Request Header Fields Too Large", exchange(maxHeaderBytes*2))
+	require.NoError(t, r.stop())
+}
+
+func TestSlowClientsAreCutOff(t *testing.T) {
+	r := start(t, "--read-header-timeout", "300ms", "--read-timeout", "600ms")
+	addr := strings.TrimPrefix(r.base, "http://")
+	for _, tc := range []struct {
+		name  string
+		begin string // sent at once; then nothing more
+	}{
+		{"headers never finished", "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\n"},
+		{"body never finished", "POST /__mock/state HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"organizations\""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+			require.NoError(t, err)
+			defer conn.Close()
+			start := time.Now()
+			_, err = io.WriteString(conn, tc.begin)
+			require.NoError(t, err)
+			require.NoError(t, conn.SetReadDeadline(time.Now().Add(10*time.Second)))
+			_, _ = io.Copy(io.Discard, conn) // returns when the server closes the connection
+			took := time.Since(start)
+			require.Less(t, took, 5*time.Second, "the server held a silent client for %s", took)
+		})
+	}
+	// The server still serves everyone else.
+	status, _ := r.do(http.MethodGet, "/__mock/health", "", "")
+	require.Equal(t, http.StatusOK, status)
+	require.NoError(t, r.stop())
+}
+
+func TestRunAdminTokenProtectsTheControlAPI(t *testing.T) {
+	const admin = "flag-admin-token"
+	r := start(t, "--admin-token", admin, "--log-format", "json")
+	status, _ := r.do(http.MethodGet, "/__mock/health", "", "")
+	require.Equal(t, http.StatusOK, status)
+	status, body := r.do(http.MethodGet, "/__mock/state", "", "")
+	require.Equal(t, http.StatusUnauthorized, status, "%s", body)
+	status, _ = r.do(http.MethodGet, "/__mock/state", admin, "")
+	require.Equal(t, http.StatusOK, status)
+	status, _ = r.do(http.MethodPost, "/__mock/reset", "", "", "X-Mock-Admin-Token", admin)
+	require.Equal(t, http.StatusOK, status)
+	require.NoError(t, r.stop())
+	require.NotContains(t, r.stderr.String()+r.stdout.String(), admin, "the admin token is never printed")
+}

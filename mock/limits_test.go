@@ -1,0 +1,338 @@
+package mock
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// rawExchange sends raw bytes on a fresh loopback connection and reads
+// one response; the body is written from another goroutine, so a server
+// that answers before reading it all is not blocked by the test.
+func rawExchange(t *testing.T, base string, head string, body io.Reader) (*http.Response, []byte) {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", strings.TrimPrefix(base, "http://"), 5*time.Second)
+	require.NoError(t, err)
+	defer conn.Close()
+	require.NoError(t, conn.SetDeadline(time.Now().Add(20*time.Second)))
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		if _, err := io.WriteString(conn, head); err != nil {
+			return
+		}
+		if body != nil {
+			_, _ = io.Copy(conn, body)
+		}
+	}()
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	require.NoError(t, err)
+	data, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	resp.Body.Close()
+	conn.Close() // unblocks a writer the server stopped reading
+	<-written
+	return resp, data
+}
+
+// detailString is a {"detail": string} body's detail.
+func detailString(t *testing.T, body []byte) string {
+	t.Helper()
+	var v struct {
+		Detail string `json:"detail"`
+	}
+	require.NoError(t, json.Unmarshal(body, &v), "body: %.300s", body)
+	require.NotEmpty(t, v.Detail, "body: %.300s", body)
+	return v.Detail
+}
+
+// endless is an io.Reader of n bytes of JSON-ish filler, never held in
+// memory at once.
+type endless struct{ n int64 }
+
+func (e *endless) Read(p []byte) (int, error) {
+	if e.n <= 0 {
+		return 0, io.EOF
+	}
+	k := min(int64(len(p)), e.n)
+	for i := range k {
+		p[i] = '['
+	}
+	e.n -= k
+	return int(k), nil
+}
+
+func TestBodiesOverOneMiBAre413WithoutBeingReadWhole(t *testing.T) {
+	m := newTestMock(t, Config{})
+	path := m.membersPath(m.profile.OrganizationID)
+	for _, tc := range []struct {
+		name string
+		head string
+		body io.Reader
+	}{
+		{"declared length", fmt.Sprintf("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n",
+			path, TokenOrgAdmin, 64<<20), &endless{n: 64 << 20}},
+		{"chunked, no length", fmt.Sprintf("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+			path, TokenOrgAdmin), io.MultiReader(strings.NewReader(fmt.Sprintf("%x\r\n", 16<<20)), &endless{n: 16 << 20}, strings.NewReader("\r\n0\r\n\r\n"))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := m.srv.store.export()
+			start := time.Now()
+			resp, body := rawExchange(t, m.url, tc.head, tc.body)
+			require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, "%s", body)
+			require.Equal(t, "application/json", resp.Header.Get("Content-Type"))
+			require.Contains(t, detailString(t, body), "larger than")
+			require.Less(t, time.Since(start), 15*time.Second)
+			require.Equal(t, before, m.srv.store.export(), "a refused body changes nothing")
+		})
+	}
+}
+
+func TestDeeplyNestedAndHugeJSONIsA422NotACrash(t *testing.T) {
+	m := newTestMock(t, Config{})
+	path := m.membersPath(m.profile.OrganizationID)
+	nested := func(open, closing string, depth int) string {
+		return strings.Repeat(open, depth) + strings.Repeat(closing, depth)
+	}
+	cand := m.profile.CandidateUserIDs[0]
+	for _, tc := range []struct {
+		name string
+		body string
+		loc  []any
+	}{
+		{"100k nested arrays", nested("[", "]", 100_000), []any{"body"}},
+		{"100k nested objects", strings.Repeat(`{"a":`, 100_000) + "1" + strings.Repeat("}", 100_000), []any{"body"}},
+		{"nesting within the limit, in role", `{"user_id":"` + cand + `","role":` + nested("[", "]", maxJSONDepth-1) + `}`, []any{"body", "role"}},
+		{"nesting past the limit, in role", `{"user_id":"` + cand + `","role":` + nested("[", "]", maxJSONDepth) + `}`, []any{"body"}},
+		{"9,000 levels in role (seconds of schema validation without the limit)", `{"user_id":"` + cand + `","role":` + nested("[", "]", 9_000) + `}`, []any{"body"}},
+		{"brackets in strings do not count", `{"user_id":"` + cand + `","role":"` + strings.Repeat(`[{\"`, 5_000) + `"}`, []any{"body", "role"}},
+		{"nesting past the decoder's limit, in role", `{"user_id":"` + cand + `","role":` + nested("[", "]", 20_000) + `}`, []any{"body"}},
+		{"a 1 MiB array of numbers as the role", `{"user_id":"` + cand + `","role":[` + strings.Repeat("0,", 500_000) + `0]}`, []any{"body", "role"}},
+		{"a 1 MiB string as the user id", `{"user_id":"` + strings.Repeat("a", 1_000_000) + `"}`, []any{"body", "user_id"}},
+		{"250k keys and no user id", `{` + strings.Repeat(`"k":0,`, 170_000) + `"z":0}`, []any{"body", "user_id"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			require.LessOrEqual(t, len(tc.body), maxBodyBytes)
+			before := m.srv.store.export()
+			var ms runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&ms)
+			allocated := ms.TotalAlloc
+			start := time.Now()
+			r := m.do(http.MethodPost, path, TokenOrgAdmin, tc.body)
+			took := time.Since(start)
+			runtime.ReadMemStats(&ms)
+			require.Equal(t, http.StatusUnprocessableEntity, r.Status, "%.300s", r.Body)
+			var v struct {
+				Detail []validationIssue `json:"detail"`
+			}
+			require.NoError(t, json.Unmarshal(r.Body, &v))
+			require.NotEmpty(t, v.Detail)
+			require.Equal(t, tc.loc, v.Detail[0].Loc, "%.300s", r.Body)
+			require.Equal(t, before, m.srv.store.export())
+			// A bounded body costs bounded work: generous bounds, for the
+			// race detector on a small CI machine.
+			require.Less(t, took, 20*time.Second)
+			require.Less(t, ms.TotalAlloc-allocated, uint64(512<<20), "allocated for one 1 MiB request")
+		})
+	}
+}
+
+func TestHugeURLsAndQueriesAreRefusedInTheAPIFormat(t *testing.T) {
+	m := newTestMock(t, Config{})
+	org := m.profile.OrganizationID
+	manyParams := strings.Repeat("page=1&", 5_000) + "page_size=" + strings.Repeat("9", 5_000)
+	for _, tc := range []struct {
+		name, target string
+		status       int
+	}{
+		{"a 60 KB organization id", "/api/organization/" + strings.Repeat("a", 60_000) + "/member", http.StatusUnprocessableEntity},
+		{"a 60 KB path", "/" + strings.Repeat("a/", 30_000), http.StatusNotFound},
+		{"a 60 KB member id", m.memberPath(org, strings.Repeat("b", 60_000)), http.StatusMethodNotAllowed},
+		{"5k repeated parameters and a 5k-digit page size", m.membersPath(org) + "?" + manyParams, http.StatusUnprocessableEntity},
+		// Past net/url's limit of 10,000 parameters the query does not
+		// parse: refused, rather than read as no parameters at all.
+		{"20k parameters", m.membersPath(org) + "?" + strings.Repeat("page=1&", 20_000) + "page_size=0", http.StatusUnprocessableEntity},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := m.do(http.MethodGet, tc.target, TokenAnalyst, nil)
+			require.Equal(t, tc.status, r.Status, "%.300s", r.Body)
+			if tc.status >= 400 {
+				require.Contains(t, string(r.Body), `"detail"`)
+			}
+		})
+	}
+}
+
+// TestThousandConcurrentConnections opens 1,000 loopback connections,
+// then sends a list request on each at once and holds every connection
+// open until all are answered: each must be a full, valid 200.
+func TestThousandConcurrentConnections(t *testing.T) {
+	const conns = 1000
+	m := newTestMock(t, Config{})
+	addr := strings.TrimPrefix(m.url, "http://")
+	target := m.membersPath(m.profile.OrganizationID) + "?page_size=5"
+	var dialed, answered sync.WaitGroup
+	dialed.Add(conns)
+	answered.Add(conns)
+	release := make(chan struct{})
+	errs := make(chan error, conns)
+	var done sync.WaitGroup
+	for i := range conns {
+		done.Go(func() {
+			conn, err := net.DialTimeout("tcp", addr, 10*time.Second)
+			dialed.Done()
+			if err != nil {
+				answered.Done()
+				errs <- fmt.Errorf("conn %d: dial: %w", i, err)
+				return
+			}
+			defer conn.Close()
+			_ = conn.SetDeadline(time.Now().Add(60 * time.Second))
+			<-release
+			err = func() error {
+				defer answered.Done()
+				if _, err := fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n\r\n", target, TokenAnalyst); err != nil {
+					return err
+				}
+				resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+				if err != nil {
+					return err
+				}
+				defer resp.Body.Close()
+				body, err := io.ReadAll(resp.Body)
+				if err != nil {
+					return err
+				}
+				var items []map[string]any
+				if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &items) != nil || len(items) != 5 {
+					return fmt.Errorf("%d %.200s", resp.StatusCode, body)
+				}
+				return nil
+			}()
+			if err != nil {
+				errs <- fmt.Errorf("conn %d: %w", i, err)
+			}
+			answered.Wait() // every connection stays open until all are answered
+		})
+	}
+	dialed.Wait()
+	close(release)
+	done.Wait()
+	close(errs)
+	var all []string
+	for err := range errs {
+		all = append(all, err.Error())
+	}
+	require.Empty(t, all, "%d of %d connections failed", len(all), conns)
+}
+
+// syncLog is a log destination the server's goroutines may write at once.
+type syncLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncLog) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncLog) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestAdminTokenGuardsTheControlAPI(t *testing.T) {
+	const admin = "s3cret-admin-token"
+	var logs syncLog
+	m := newTestMock(t, Config{AdminToken: admin, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	for _, tc := range []struct {
+		name, method, path string
+		headers            []string
+		status             int
+		detail             string
+	}{
+		{"health stays open", http.MethodGet, "/__mock/health", nil, http.StatusOK, ""},
+		{"no token", http.MethodGet, "/__mock/state", nil, http.StatusUnauthorized, "Not authenticated"},
+		{"a development token is not the admin token", http.MethodGet, "/__mock/profile", []string{"Authorization", "Bearer " + TokenSystemAdmin}, http.StatusUnauthorized, "Invalid admin token"},
+		{"a wrong header token", http.MethodPost, "/__mock/reset", []string{"X-Mock-Admin-Token", admin + "x"}, http.StatusUnauthorized, "Invalid admin token"},
+		{"not Bearer", http.MethodGet, "/__mock/requests", []string{"Authorization", "Basic " + admin}, http.StatusUnauthorized, "Not authenticated"},
+		{"a prefix of the token", http.MethodGet, "/__mock/scenarios", []string{"Authorization", "Bearer " + admin[:5]}, http.StatusUnauthorized, "Invalid admin token"},
+		{"unknown control path, no token", http.MethodGet, "/__mock/nothing", nil, http.StatusUnauthorized, "Not authenticated"},
+		{"Bearer", http.MethodGet, "/__mock/state", []string{"Authorization", "Bearer " + admin}, http.StatusOK, ""},
+		{"header", http.MethodPost, "/__mock/reset", []string{"X-Mock-Admin-Token", admin}, http.StatusOK, ""},
+		{"lower-case scheme", http.MethodGet, "/__mock/profile", []string{"Authorization", "bearer " + admin}, http.StatusOK, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := m.do(tc.method, tc.path, "", nil, tc.headers...)
+			require.Equal(t, tc.status, r.Status, "%s", r.Body)
+			require.Equal(t, "application/json", r.Header.Get("Content-Type"))
+			if tc.status == http.StatusUnauthorized {
+				require.Equal(t, "Bearer", r.Header.Get("WWW-Authenticate"))
+				require.Contains(t, detailString(t, r.Body), tc.detail)
+			}
+		})
+	}
+	// The API keeps its own tokens; the admin token opens nothing there.
+	require.Equal(t, http.StatusOK, m.do(http.MethodGet, m.membersPath(m.profile.OrganizationID), TokenAnalyst, nil).Status)
+	require.Equal(t, http.StatusUnauthorized, m.do(http.MethodGet, m.membersPath(m.profile.OrganizationID), admin, nil).Status)
+	// Neither the admin token nor a development token reaches the logs or
+	// the journal.
+	journal := m.do(http.MethodGet, "/__mock/requests", "", nil, "X-Mock-Admin-Token", admin)
+	require.Equal(t, http.StatusOK, journal.Status)
+	for _, secret := range []string{admin, TokenAnalyst} {
+		require.NotContains(t, logs.String(), secret)
+		require.NotContains(t, string(journal.Body), secret)
+	}
+}
+
+func TestWithoutAdminTokenTheControlAPIIsOpen(t *testing.T) {
+	m := newTestMock(t, Config{})
+	require.Equal(t, http.StatusOK, m.do(http.MethodGet, "/__mock/state", "", nil).Status)
+}
+
+// TestStateTempFileIsWrittenNextToTheStateFile: saves never go through
+// the system's temporary folder (a rename across file systems is not
+// atomic) nor anywhere outside the state file's folder, and leave nothing
+// behind.
+func TestStateTempFileIsWrittenNextToTheStateFile(t *testing.T) {
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "does-not-exist"))
+	outer := t.TempDir()
+	dir := filepath.Join(outer, "state")
+	require.NoError(t, os.Mkdir(dir, 0o755))
+	statePath := filepath.Join(dir, "state.json")
+	m := newTestMock(t, Config{StatePath: statePath})
+	r := m.do(http.MethodPost, m.membersPath(m.profile.OrganizationID), TokenOrgAdmin, map[string]any{"user_id": m.profile.CandidateUserIDs[0]})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	require.NoError(t, m.srv.Close())
+
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "only the state file is left in its folder")
+	require.Equal(t, "state.json", entries[0].Name())
+	entries, err = os.ReadDir(outer)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "nothing is written beside the state folder")
+
+	loaded, found, err := loadStateFile(statePath)
+	require.NoError(t, err)
+	require.True(t, found)
+	require.Equal(t, m.srv.store.export(), loaded)
+}
