@@ -161,6 +161,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.finish(start, &exchange{r: r}, &response{Status: http.StatusNoContent}, nil)
 		return
 	}
+	if r.URL.Path == strings.TrimSuffix(controlPrefix, "/") {
+		// The QA page lives at /__mock/; a typed /__mock finds it too.
+		http.Redirect(w, r, controlPrefix, http.StatusMovedPermanently)
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, controlPrefix) {
 		s.control(w, r)
 		return
