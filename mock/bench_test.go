@@ -91,3 +91,25 @@ func BenchmarkCreateThenDelete(b *testing.B) {
 		m.serve(b, http.MethodDelete, base+"/"+created.ID, "", http.StatusOK)
 	}
 }
+
+// BenchmarkUpdateUncached sends a request never seen before every time (a
+// new job_id), so its validation is never remembered: the honest cost of
+// an update.
+func BenchmarkUpdateUncached(b *testing.B) {
+	m := newBenchMock(b, 0)
+	var list []Membership
+	_ = json.Unmarshal(m.serve(b, http.MethodGet, "/api/organization/"+m.profile.OrganizationID+"/member", "", http.StatusOK), &list)
+	var target string
+	for _, mm := range list {
+		if mm.Role == RoleAnalyst {
+			target = mm.ID
+			break
+		}
+	}
+	path := "/api/organization/" + m.profile.OrganizationID + "/member/" + target + "?job_id="
+	gen := newFaker(99)
+	b.ReportAllocs()
+	for b.Loop() {
+		m.serve(b, http.MethodPut, path+gen.uuid4(), `{"role":"ANALYST"}`, http.StatusOK)
+	}
+}

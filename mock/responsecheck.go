@@ -75,10 +75,10 @@ func (s *Server) viewOf(w *world, m *Membership) *encodedView {
 	user := w.users[m.UserID]
 	ev := &encodedView{member: *m, user: user, body: mustJSON(w.view(m))}
 	if prev != nil && s.views.incremental && prev.user == user && prev.listViolation == nil {
-		for name, value := range changedProperties(prev.member, *m) {
-			if prop := s.views.listItem.Properties[name]; prop != nil && prop.Value != nil {
-				if err := s.checkSchema(prop.Value, value); err != nil {
-					ev.listViolation = fmt.Errorf("property %q: %w", name, err)
+		for _, c := range changedProperties(prev.member, *m) {
+			if prop := s.views.listItem.Properties[c.name]; prop != nil && prop.Value != nil {
+				if err := s.checkSchema(prop.Value, c.value); err != nil {
+					ev.listViolation = fmt.Errorf("property %q: %w", c.name, err)
 					break
 				}
 			}
@@ -100,8 +100,8 @@ func (s *Server) viewOf(w *world, m *Membership) *encodedView {
 
 // changedProperties names, by their JSON names, the fields of a membership
 // that differ between two versions, with their new JSON values.
-func changedProperties(old, cur Membership) map[string]any {
-	changed := map[string]any{}
+func changedProperties(old, cur Membership) []changedProperty {
+	var changed []changedProperty
 	for _, f := range []struct {
 		name     string
 		was, now string
@@ -111,14 +111,25 @@ func changedProperties(old, cur Membership) map[string]any {
 		{"user_id", old.UserID, cur.UserID},
 		{"role", old.Role, cur.Role},
 		{"membership_state", old.MembershipState, cur.MembershipState},
-		{"created_at", old.CreatedAt.Format(timeLayout), cur.CreatedAt.Format(timeLayout)},
-		{"updated_at", old.UpdatedAt.Format(timeLayout), cur.UpdatedAt.Format(timeLayout)},
 	} {
 		if f.was != f.now {
-			changed[f.name] = f.now
+			changed = append(changed, changedProperty{f.name, f.now})
+		}
+	}
+	for _, f := range []struct {
+		name     string
+		was, now Timestamp
+	}{{"created_at", old.CreatedAt, cur.CreatedAt}, {"updated_at", old.UpdatedAt, cur.UpdatedAt}} {
+		if !f.was.Equal(f.now.Time) {
+			changed = append(changed, changedProperty{f.name, f.now.UTC().Format(timeLayout)})
 		}
 	}
 	return changed
+}
+
+type changedProperty struct {
+	name  string
+	value any
 }
 
 func (s *Server) checkSchema(schema *openapi3.Schema, value any) error {
@@ -213,24 +224,31 @@ func (s *Server) responseVerdict(x *exchange, resp *response) error {
 	}
 }
 
-// verdictMemo remembers verdicts of small responses, forgetting them all
-// when full (simpler than an LRU, and a refill is cheap).
+// verdictMemo remembers verdicts of small requests and responses,
+// forgetting them all when full (simpler than an LRU, and a refill is
+// cheap).
 type verdictMemo struct {
-	m     sync.Map // key -> memoVerdict
+	m     sync.Map // key -> verdict
 	count atomic.Int64
 }
 
-type memoVerdict struct{ err error }
-
-func (vm *verdictMemo) verdict(key string, check func() error) error {
+func (vm *verdictMemo) remember(key string, compute func() any) any {
 	if v, ok := vm.m.Load(key); ok {
-		return v.(memoVerdict).err
+		return v
 	}
-	err := check()
+	v := compute()
 	if vm.count.Add(1) > memoEntries {
 		vm.m.Clear()
 		vm.count.Store(1)
 	}
-	vm.m.Store(key, memoVerdict{err})
-	return err
+	vm.m.Store(key, v)
+	return v
 }
+
+// verdict is remember for an error verdict.
+func (vm *verdictMemo) verdict(key string, check func() error) error {
+	v := vm.remember(key, func() any { return memoVerdict{check()} })
+	return v.(memoVerdict).err
+}
+
+type memoVerdict struct{ err error }

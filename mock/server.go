@@ -54,16 +54,18 @@ type Config struct {
 
 // Server is the mock's http.Handler.
 type Server struct {
-	cfg       Config
-	spec      *spec.Spec
-	store     *store
-	seed      State // the world at start, for reset
-	log       *slog.Logger
-	journal   *journal
-	defect    *defect
-	scenarios *scenarios
-	views     viewSchemas
-	memo      verdictMemo
+	cfg         Config
+	spec        *spec.Spec
+	store       *store
+	seed        State // the world at start, for reset
+	log         *slog.Logger
+	journal     *journal
+	defect      *defect
+	scenarios   *scenarios
+	views       viewSchemas
+	memo        verdictMemo
+	requestMemo verdictMemo
+	routeMemo   verdictMemo
 
 	idMu  sync.Mutex
 	idGen *faker // new ids come from the seed too: a replayed run matches
@@ -223,7 +225,7 @@ type exchange struct {
 // fault a scenario asks for, if any.
 func (s *Server) handleAPI(r *http.Request) (*exchange, *response, []string, string) {
 	x := &exchange{r: r, rawQuery: r.URL.RawQuery, standing: s.standingOfToken(r)}
-	route, params, err := s.spec.FindRoute(r)
+	route, params, err := s.findRoute(r)
 	switch {
 	case errors.Is(err, routers.ErrMethodNotAllowed):
 		e := errorf(http.StatusMethodNotAllowed, "Method Not Allowed")
@@ -254,6 +256,29 @@ func (s *Server) handleAPI(r *http.Request) (*exchange, *response, []string, str
 	}
 	resp, problems := s.checkResponse(x, resp)
 	return x, resp, problems, fault
+}
+
+// routeMemoPath bounds the paths whose routes are remembered.
+const routeMemoPath = 512
+
+// findRoute routes a request from the spec, remembering the answer for a
+// method and path seen before (routing is a third of an update's work).
+func (s *Server) findRoute(r *http.Request) (*routers.Route, map[string]string, error) {
+	if len(r.URL.Path) > routeMemoPath {
+		return s.spec.FindRoute(r)
+	}
+	v := s.routeMemo.remember(r.Method+" "+r.URL.Path, func() any {
+		route, params, err := s.spec.FindRoute(r)
+		return foundRoute{route, params, err}
+	}).(foundRoute)
+	return v.route, v.params, v.err
+}
+
+// foundRoute is what routing a method and path gave; params are only read.
+type foundRoute struct {
+	route  *routers.Route
+	params map[string]string
+	err    error
 }
 
 // standingOfToken names the identity whose token the request carries, for
@@ -323,6 +348,33 @@ func (s *Server) validateRequest(x *exchange) *apiError {
 	if aerr != nil {
 		return aerr
 	}
+	if len(raw) > memoBodyBytes || len(x.r.URL.RawQuery) > memoBodyBytes {
+		return s.validateWithSpec(x, raw)
+	}
+	// A request's verdict, and the defaults written into it, follow from
+	// its operation, path, query, content type and body: a request seen
+	// before is not validated again (see responsecheck.go for responses).
+	key := x.operation + "\x00" + x.r.URL.Path + "\x00" + x.r.URL.RawQuery + "\x00" + x.r.Header.Get("Content-Type") + "\x00" + string(raw)
+	v := s.requestMemo.remember(key, func() any {
+		aerr := s.validateWithSpec(x, raw)
+		return validatedRequest{err: aerr, rawQuery: x.r.URL.RawQuery, body: x.body}
+	}).(validatedRequest)
+	x.r.URL.RawQuery, x.body = v.rawQuery, v.body
+	return v.err
+}
+
+// validatedRequest is a request's verdict, with its query and body after
+// the spec's defaults were written in.
+type validatedRequest struct {
+	err      *apiError
+	rawQuery string
+	body     []byte
+}
+
+// validateWithSpec runs kin-openapi on the request, every problem
+// reported and the spec's defaults written in, then the null check it
+// misses.
+func (s *Server) validateWithSpec(x *exchange, raw []byte) *apiError {
 	err := openapi3filter.ValidateRequest(x.r.Context(), &openapi3filter.RequestValidationInput{
 		Request: x.r, PathParams: x.params, Route: x.route, Options: s.spec.RequestOptions(),
 	})
