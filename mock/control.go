@@ -69,7 +69,11 @@ func (s *Server) controlResponse(r *http.Request) *response {
 		}
 		return jsonResponse(http.StatusOK, s.Profile(scheme+"://"+r.Host))
 	case path == "reset" && method == http.MethodPost:
-		if err := s.store.replace(s.seed); err != nil {
+		seed, err := s.seedWorld()
+		if err == nil {
+			err = s.store.replace(seed)
+		}
+		if err != nil {
 			return errorResponse(errorf(http.StatusInternalServerError, "reset: %v", err))
 		}
 		s.journal.clear()

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
@@ -57,7 +58,7 @@ type Server struct {
 	cfg         Config
 	spec        *spec.Spec
 	store       *store
-	seed        State // the world at start, for reset
+	userSchema  *openapi3.SchemaRef // people are generated from it
 	log         *slog.Logger
 	journal     *journal
 	defect      *defect
@@ -99,21 +100,20 @@ func New(cfg Config) (*Server, error) {
 	if userSchema == nil {
 		return nil, errors.New("spec has no UserResponse schema")
 	}
-	seed, err := seedState(newFaker(cfg.Seed), userSchema, cfg.Members)
-	if err != nil {
-		return nil, err
-	}
-	s := &Server{cfg: cfg, spec: cfg.Spec, seed: seed, log: cfg.Logger,
+	s := &Server{cfg: cfg, spec: cfg.Spec, userSchema: userSchema, log: cfg.Logger,
 		journal: newJournal(journalSize), defect: d, idGen: newFaker(cfg.Seed ^ 0x5eed),
 		scenarios: newScenarios(cfg.Seed, cfg.Now), views: newViewSchemas(cfg.Spec)}
-	initial := seed
+	var initial State
+	found := false
 	if cfg.StatePath != "" {
-		loaded, found, err := loadStateFile(cfg.StatePath)
+		initial, found, err = loadStateFile(cfg.StatePath)
 		if err != nil {
 			return nil, err
 		}
-		if found {
-			initial = loaded
+	}
+	if !found {
+		if initial, err = s.seedWorld(); err != nil {
+			return nil, err
 		}
 	}
 	w, err := newWorld(initial)
@@ -132,6 +132,13 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	return s, nil
+}
+
+// seedWorld generates the world of the seed. It is generated again on
+// reset rather than kept: a copy of a 100,000-member world would double the
+// mock's memory.
+func (s *Server) seedWorld() (State, error) {
+	return seedState(newFaker(s.cfg.Seed), s.userSchema, s.cfg.Members)
 }
 
 // Close saves the state one last time, when it is kept in a file.
