@@ -7,7 +7,52 @@ import (
 	"github.com/heyhumm/humm-members-mock/contract"
 	"github.com/heyhumm/humm-members-mock/fixtures"
 	"github.com/heyhumm/humm-members-mock/mock"
+	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
+
+// serveBenchMock starts a fresh in-process mock and fetches its profile.
+func serveBenchMock(b *testing.B) (*contract.Profile, func()) {
+	m, err := mock.New(mock.Config{Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	profile, err := contract.FetchMockProfile(b.Context(), srv.Client(), srv.URL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return profile, srv.Close
+}
+
+// BenchmarkGenerateAndRunNegativeCases times deriving the negative and
+// boundary cases from the spec and running them against an in-process mock
+// (target: under 5 s).
+func BenchmarkGenerateAndRunNegativeCases(b *testing.B) {
+	sp, err := spec.Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	embedded, err := fixtures.Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		b.StopTimer()
+		profile, stop := serveBenchMock(b)
+		b.StartTimer()
+		suite, _, err := contract.WithGenerated(&fixtures.Suite{Rules: embedded.Rules}, sp, "openapi.yaml")
+		if err != nil {
+			b.Fatal(err)
+		}
+		report, err := contract.Run(b.Context(), contract.Config{Suite: suite, Profile: profile, Spec: sp, Parallel: 4})
+		b.StopTimer()
+		stop()
+		if err != nil || report.Failed > 0 {
+			b.Fatalf("generated cases: %v, %d failed", err, report.Failed)
+		}
+		b.StartTimer()
+	}
+}
 
 // BenchmarkSuiteAgainstTheMock times one run of the whole embedded suite
 // against an in-process mock (target: under 3 s).
@@ -18,19 +63,11 @@ func BenchmarkSuiteAgainstTheMock(b *testing.B) {
 	}
 	for b.Loop() {
 		b.StopTimer()
-		m, err := mock.New(mock.Config{Seed: 1})
-		if err != nil {
-			b.Fatal(err)
-		}
-		srv := httptest.NewServer(m)
-		profile, err := contract.FetchMockProfile(b.Context(), srv.Client(), srv.URL)
-		if err != nil {
-			b.Fatal(err)
-		}
+		profile, stop := serveBenchMock(b)
 		b.StartTimer()
 		report, err := contract.Run(b.Context(), contract.Config{Suite: suite, Profile: profile, Parallel: 4})
 		b.StopTimer()
-		srv.Close()
+		stop()
 		if err != nil || report.Failed > 0 {
 			b.Fatalf("suite: %v, %d failed", err, report.Failed)
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -111,5 +112,31 @@ func BenchmarkUpdateUncached(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		m.serve(b, http.MethodPut, path+gen.uuid4(), `{"role":"ANALYST"}`, http.StatusOK)
+	}
+}
+
+// BenchmarkNew times building a mock with the default world: most of the
+// start-up (target: process start to first 200 under 150 ms).
+func BenchmarkNew(b *testing.B) {
+	for b.Loop() {
+		if _, err := New(Config{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkWorld100k reports the live heap of a 100,000-member world
+// (target: resident memory under 200 MB).
+func BenchmarkWorld100k(b *testing.B) {
+	for b.Loop() {
+		m, err := New(Config{Members: 100_000})
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "MB-live")
+		runtime.KeepAlive(m)
 	}
 }
