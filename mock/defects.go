@@ -189,11 +189,3 @@ func editJSON(edit func(op string, v map[string]any)) func(*Server, *exchange, *
 		}
 	}
 }
-
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}

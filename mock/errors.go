@@ -66,3 +66,12 @@ func jsonResponse(status int, v any) *response {
 	}
 	return &response{Status: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: body}
 }
+
+// mustJSON encodes values the mock built itself, which always encode.
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
