@@ -44,6 +44,19 @@ func (m *benchMock) serve(b *testing.B, method, path, body string, want int) []b
 	return rec.Body.Bytes()
 }
 
+// analystMember is the id of an ANALYST member an org admin may update.
+func (m *benchMock) analystMember(b *testing.B) string {
+	var list []Membership
+	_ = json.Unmarshal(m.serve(b, http.MethodGet, "/api/organization/"+m.profile.OrganizationID+"/member", "", http.StatusOK), &list)
+	for _, mm := range list {
+		if mm.Role == RoleAnalyst {
+			return mm.ID
+		}
+	}
+	b.Fatal("no ANALYST member")
+	return ""
+}
+
 func BenchmarkListPageOf50(b *testing.B) {
 	m := newBenchMock(b, 200)
 	path := "/api/organization/" + m.profile.OrganizationID + "/member?page_size=50"
@@ -64,16 +77,7 @@ func BenchmarkListSearch100kMembers(b *testing.B) {
 
 func BenchmarkUpdate(b *testing.B) {
 	m := newBenchMock(b, 0)
-	var list []Membership
-	_ = json.Unmarshal(m.serve(b, http.MethodGet, "/api/organization/"+m.profile.OrganizationID+"/member", "", http.StatusOK), &list)
-	var target string
-	for _, mm := range list {
-		if mm.Role == RoleAnalyst {
-			target = mm.ID
-			break
-		}
-	}
-	path := "/api/organization/" + m.profile.OrganizationID + "/member/" + target
+	path := "/api/organization/" + m.profile.OrganizationID + "/member/" + m.analystMember(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		m.serve(b, http.MethodPut, path, `{"role":"ANALYST"}`, http.StatusOK)
@@ -98,16 +102,7 @@ func BenchmarkCreateThenDelete(b *testing.B) {
 // an update.
 func BenchmarkUpdateUncached(b *testing.B) {
 	m := newBenchMock(b, 0)
-	var list []Membership
-	_ = json.Unmarshal(m.serve(b, http.MethodGet, "/api/organization/"+m.profile.OrganizationID+"/member", "", http.StatusOK), &list)
-	var target string
-	for _, mm := range list {
-		if mm.Role == RoleAnalyst {
-			target = mm.ID
-			break
-		}
-	}
-	path := "/api/organization/" + m.profile.OrganizationID + "/member/" + target + "?job_id="
+	path := "/api/organization/" + m.profile.OrganizationID + "/member/" + m.analystMember(b) + "?job_id="
 	gen := newFaker(99)
 	b.ReportAllocs()
 	for b.Loop() {
