@@ -25,6 +25,8 @@ import (
 	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
 // encodedView is a member with its user, encoded once per version, with
@@ -44,12 +46,12 @@ type encodedView struct {
 type viewSchemas struct {
 	listItem, update *openapi3.Schema
 	incremental      bool
+	// options check a value as part of a response, built once.
+	options []openapi3.SchemaValidationOption
 }
 
-func newViewSchemas(sp interface {
-	OperationSchema(operationID string, status int) *openapi3.Schema
-}) viewSchemas {
-	var vs viewSchemas
+func newViewSchemas(sp *spec.Spec) viewSchemas {
+	vs := viewSchemas{options: append(sp.SchemaOptions(), openapi3.VisitAsResponse(), openapi3.MultiErrors())}
 	if list := sp.OperationSchema(opList, http.StatusOK); list != nil && list.Items != nil {
 		vs.listItem = list.Items.Value
 	}
@@ -136,8 +138,7 @@ func (s *Server) checkSchema(schema *openapi3.Schema, value any) error {
 	if schema == nil {
 		return nil
 	}
-	opts := append(s.spec.SchemaOptions(), openapi3.VisitAsResponse(), openapi3.MultiErrors())
-	return schema.VisitJSON(value, opts...)
+	return schema.VisitJSON(value, s.views.options...)
 }
 
 // listResponse assembles a list from encoded views.

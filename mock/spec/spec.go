@@ -147,8 +147,12 @@ func (s *Spec) RequestOptions() *openapi3filter.Options { return s.requestOption
 func (s *Spec) ResponseOptions() *openapi3filter.Options { return s.responseOptions }
 
 // SchemaOptions validate a value against one of the document's schemas
-// with its formats (uuid) on.
-func (s *Spec) SchemaOptions() []openapi3.SchemaValidationOption { return s.schemaOptions }
+// with its formats (uuid) on. The slice is full to capacity, so that a
+// caller's append copies it rather than writing into the one every
+// goroutine shares.
+func (s *Spec) SchemaOptions() []openapi3.SchemaValidationOption {
+	return s.schemaOptions[:len(s.schemaOptions):len(s.schemaOptions)]
+}
 
 // FindRoute routes a request. The error is routers.ErrPathNotFound or
 // routers.ErrMethodNotAllowed when the document has no such operation.
