@@ -160,5 +160,6 @@ func printBanner(w io.Writer, base string, p mock.Profile) {
 	for _, standing := range []string{"system_admin", "org_admin", "analyst", "suspended", "outsider"} {
 		fmt.Fprintf(w, "export TOKEN_%s=%s\n", strings.ToUpper(standing), p.Tokens[standing])
 	}
-	fmt.Fprintf(w, "\ncurl -H \"Authorization: Bearer $TOKEN_ORG_ADMIN\" %s/api/organization/%s/member\n\n", base, p.OrganizationID)
+	fmt.Fprintf(w, "\ncurl -H \"Authorization: Bearer $TOKEN_ORG_ADMIN\" %s/api/organization/%s/member\n", base, p.OrganizationID)
+	fmt.Fprintf(w, "# QA page: %s/__mock/\n\n", base)
 }
