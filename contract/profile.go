@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -89,6 +90,9 @@ func ParseProfile(data []byte, baseURL string, lookupEnv func(string) (string, b
 	return &p, nil
 }
 
+// AdminTokenEnv names the variable holding a mock's admin token.
+const AdminTokenEnv = "HUMM_MOCK_ADMIN_TOKEN"
+
 // FetchMockProfile asks a mock for its profile (GET /__mock/profile).
 // baseURL is kept as the profile's base_url: it is how this client reaches
 // the mock, whatever the mock believes its address is.
@@ -97,6 +101,11 @@ func FetchMockProfile(ctx context.Context, client *http.Client, baseURL string) 
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, err
+	}
+	// A mock started with --admin-token guards /__mock/; both read the
+	// token from the same variable.
+	if token := os.Getenv(AdminTokenEnv); token != "" {
+		req.Header.Set("X-Mock-Admin-Token", token)
 	}
 	resp, err := client.Do(req)
 	if err != nil {

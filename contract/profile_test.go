@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/heyhumm/humm-members-mock/contract"
+	"github.com/heyhumm/humm-members-mock/mock"
 )
 
 const profileYAML = `
@@ -113,4 +114,18 @@ func TestFetchMockProfileKeepsTheAddressItWasFetchedFrom(t *testing.T) {
 
 	_, err = contract.FetchMockProfile(context.Background(), srv.Client(), srv.URL+"/nowhere")
 	require.ErrorContains(t, err, "404 Not Found")
+}
+
+func TestFetchMockProfileSendsTheAdminTokenFromTheEnvironment(t *testing.T) {
+	m, err := mock.New(mock.Config{Seed: 1, AdminToken: "s3cret"})
+	require.NoError(t, err)
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	t.Setenv(contract.AdminTokenEnv, "")
+	_, err = contract.FetchMockProfile(context.Background(), srv.Client(), srv.URL)
+	require.ErrorContains(t, err, "401")
+	t.Setenv(contract.AdminTokenEnv, "s3cret")
+	p, err := contract.FetchMockProfile(context.Background(), srv.Client(), srv.URL)
+	require.NoError(t, err)
+	require.Equal(t, srv.URL, p.BaseURL)
 }
