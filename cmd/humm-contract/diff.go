@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,10 +27,7 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 		fixturesDir = flags.String("fixtures", "", "a fixtures directory to check instead of the embedded suite")
 		generated   = flags.Bool("generated", false, "also check the cases gen derives from OLD.yaml")
 	)
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	if help, err := parseFlags(flags, args); help || err != nil {
 		return err
 	}
 	if flags.NArg() != 2 {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -21,10 +20,7 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 		specPath = flags.String("spec", "", "another version of openapi.yaml (default: the embedded one)")
 		outDir   = flags.String("out", ".", "directory to write the gen-*.yaml files to (created if missing)")
 	)
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	if help, err := parseFlags(flags, args); help || err != nil {
 		return err
 	}
 	if flags.NArg() > 0 {

@@ -36,13 +36,7 @@ func TestGenAndDiffExitCodes(t *testing.T) {
 	dir := t.TempDir()
 	diffData := filepath.Join("..", "..", "contract", "testdata", "diff")
 	old := filepath.Join(diffData, "old.yaml")
-	tests := []struct {
-		name     string
-		args     []string
-		code     int
-		stdout   []string
-		errorHas string
-	}{
+	tests := []exitCase{
 		{name: "gen with an argument", args: []string{"gen", "extra"}, code: 2, errorHas: "unexpected arguments"},
 		{name: "gen from a spec that does not load", args: []string{"gen", "--spec", writeFile(t, dir, "bad.yaml", "openapi: 3.0.3\n"), "--out", dir}, code: 2, errorHas: "bad.yaml"},
 		{name: "gen from another spec", args: []string{"gen", "--spec", old, "--out", filepath.Join(dir, "other")}, code: 0, stdout: []string{"cases for delete_organization_member"}},
@@ -57,19 +51,7 @@ func TestGenAndDiffExitCodes(t *testing.T) {
 		{name: "diff of a spec that does not load", args: []string{"diff", old, filepath.Join(dir, "bad.yaml")}, code: 2, errorHas: "bad.yaml"},
 		{name: "diff with fixtures that do not load", args: []string{"diff", "--fixtures", dir, old, old}, code: 2, errorHas: "invalid fixtures"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			err := run(context.Background(), tt.args, &stdout, &stderr)
-			require.Equal(t, tt.code, exitCode(err), "error: %v\nstdout: %s\nstderr: %s", err, stdout.String(), stderr.String())
-			for _, s := range tt.stdout {
-				require.Contains(t, stdout.String(), s)
-			}
-			if tt.errorHas != "" {
-				require.ErrorContains(t, err, tt.errorHas)
-			}
-		})
-	}
+	checkExitCodes(t, tests)
 }
 
 func TestRunGeneratedWritesNothing(t *testing.T) {

@@ -71,6 +71,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return runSuite(ctx, args, stdout, stderr)
 }
 
+// parseFlags parses a subcommand's flags; help reports that -h was asked
+// for, which prints the usage and does nothing else.
+func parseFlags(flags *flag.FlagSet, args []string) (help bool, err error) {
+	err = flags.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return true, nil
+	}
+	return false, err
+}
+
 // runSuite replays the suite against a target.
 func runSuite(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("humm-contract run", flag.ContinueOnError)
@@ -89,10 +99,7 @@ func runSuite(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		junitPath   = flags.String("junit", "", "write a JUnit XML report to this file")
 		jsonPath    = flags.String("json", "", "write a JSON report to this file")
 	)
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	if help, err := parseFlags(flags, args); help || err != nil {
 		return err
 	}
 	if flags.NArg() > 0 {

@@ -45,13 +45,7 @@ func TestRunExitCodes(t *testing.T) {
 	writeFile(t, badFixtures, "rules.yaml", "rules:\n  - {id: r, text: a rule}\n")
 	writeFile(t, badFixtures, "cases.yaml", "cases:\n  - name: c\n    rules: [r]\n    steps:\n      - {name: s, method: GET, path: /, as: root, expect: {status: 200}}\n")
 
-	tests := []struct {
-		name     string
-		args     []string
-		code     int
-		stdout   []string
-		errorHas string
-	}{
+	tests := []exitCase{
 		{name: "all pass", args: []string{"--base-url", clean, "--profile-from-mock", "--run", "-can-list$"}, code: 0,
 			stdout: []string{"PASS analyst-can-list", "\n3 passed, 0 failed\n"}},
 		{name: "a case fails", args: []string{"--base-url", broken, "--profile-from-mock", "--run", "^analyst-"}, code: 1,
@@ -72,19 +66,7 @@ func TestRunExitCodes(t *testing.T) {
 			errorHas: "openapi.yaml"},
 		{name: "unreachable target", args: []string{"--base-url", closed.URL, "--profile-from-mock"}, code: 2, errorHas: "connection refused"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			err := run(context.Background(), tt.args, &stdout, &stderr)
-			require.Equal(t, tt.code, exitCode(err), "error: %v\nstdout: %s\nstderr: %s", err, stdout.String(), stderr.String())
-			for _, s := range tt.stdout {
-				require.Contains(t, stdout.String(), s)
-			}
-			if tt.errorHas != "" {
-				require.ErrorContains(t, err, tt.errorHas)
-			}
-		})
-	}
+	checkExitCodes(t, tests)
 }
 
 func TestProfileFileWithEnvironmentAndReports(t *testing.T) {
@@ -129,4 +111,31 @@ func TestHelpIsNotAnError(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	require.NoError(t, run(context.Background(), []string{"-h"}, &stdout, &stderr))
 	require.Contains(t, stderr.String(), "-profile-from-mock")
+}
+
+// exitCase is one command line, the exit code it must give, what stdout
+// must hold and what the error must say.
+type exitCase struct {
+	name     string
+	args     []string
+	code     int
+	stdout   []string
+	errorHas string
+}
+
+func checkExitCodes(t *testing.T, tests []exitCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), tt.args, &stdout, &stderr)
+			require.Equal(t, tt.code, exitCode(err), "error: %v\nstdout: %s\nstderr: %s", err, stdout.String(), stderr.String())
+			for _, s := range tt.stdout {
+				require.Contains(t, stdout.String(), s)
+			}
+			if tt.errorHas != "" {
+				require.ErrorContains(t, err, tt.errorHas)
+			}
+		})
+	}
 }

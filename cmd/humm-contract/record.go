@@ -37,10 +37,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		specPath    = flags.String("spec", "", "another version of openapi.yaml (default: the embedded one)")
 		timeout     = flags.Duration("timeout", 10*time.Second, "bound on fetching the profile and on stopping")
 	)
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	if help, err := parseFlags(flags, args); help || err != nil {
 		return err
 	}
 	switch {
