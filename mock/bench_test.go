@@ -17,7 +17,7 @@ type benchMock struct {
 
 func newBenchMock(b *testing.B, members int) *benchMock {
 	b.Helper()
-	srv, err := New(Config{Members: members})
+	srv, err := New(Config{Seed: 1, Members: members})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func BenchmarkUpdateUncached(b *testing.B) {
 // start-up (target: process start to first 200 under 150 ms).
 func BenchmarkNew(b *testing.B) {
 	for b.Loop() {
-		if _, err := New(Config{}); err != nil {
+		if _, err := New(Config{Seed: 1}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -124,7 +124,7 @@ func BenchmarkNew(b *testing.B) {
 // (target: resident memory under 200 MB).
 func BenchmarkWorld100k(b *testing.B) {
 	for b.Loop() {
-		m, err := New(Config{Members: 100_000})
+		m, err := New(Config{Seed: 1, Members: 100_000})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -22,6 +22,9 @@ type testMock struct {
 
 func newTestMock(t *testing.T, cfg Config) *testMock {
 	t.Helper()
+	if cfg.Seed == 0 {
+		cfg.Seed = 1 // the world most tests are written against
+	}
 	m, err := New(cfg)
 	require.NoError(t, err)
 	ts := httptest.NewServer(m)

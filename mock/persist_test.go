@@ -330,3 +330,23 @@ func TestCloseSavesTheState(t *testing.T) {
 	plain := newTestMock(t, Config{Seed: 1})
 	require.NoError(t, plain.srv.Close(), "without a state file Close is a no-op")
 }
+
+// TestSeedZeroIsRefusedWhateverElseIsSet: seed 0 is gofakeit's "random", so
+// a missing or reset state file would give another world on every run.
+func TestSeedZeroIsRefusedWhateverElseIsSet(t *testing.T) {
+	for name, cfg := range map[string]Config{
+		"alone":           {},
+		"with state path": {StatePath: filepath.Join(t.TempDir(), "state.json")},
+		"with members":    {Members: 30},
+	} {
+		t.Run(name, func(t *testing.T) {
+			m, err := New(cfg)
+			require.Nil(t, m)
+			require.ErrorContains(t, err, "seed 0 is refused")
+			if cfg.StatePath != "" {
+				_, statErr := os.Stat(cfg.StatePath)
+				require.True(t, os.IsNotExist(statErr), "a refused start writes no state file")
+			}
+		})
+	}
+}

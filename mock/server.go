@@ -1,6 +1,6 @@
 // Package mock is the stateful mock of the organization-members API: it
 // routes from the spec, validates every request and every response against
-// it, and behaves as behaviour.md describes (see policy.go).
+// it, and behaves as BEHAVIOUR.md describes (see policy.go).
 package mock
 
 import (
@@ -23,11 +23,13 @@ import (
 	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
-// Config sets up a mock. The zero value, with Spec left nil, is the
-// embedded spec, seed 1, strict responses and no CORS origins but any.
+// Config sets up a mock. Seed is required; with the rest left zero it is
+// the embedded spec, strict responses and CORS for any origin.
 type Config struct {
 	Spec *spec.Spec
-	// Seed makes the world; 0 is refused (it would mean "random").
+	// Seed makes the world and the ids of new rows. 0 is refused, whatever
+	// else is set: gofakeit reads it as "random", and a state file that is
+	// missing or reset would then give a different world on every run.
 	Seed int64
 	// Members grows the profile's organization to this many members.
 	Members int
@@ -82,9 +84,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Spec = sp
 	}
 	if cfg.Seed == 0 {
-		if cfg.StatePath == "" {
-			cfg.Seed = 1
-		}
+		return nil, errors.New("seed 0 is refused: pick a number, the same number gives the same world")
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -227,7 +227,7 @@ type exchange struct {
 	operation string
 }
 
-// handleAPI runs the pipeline in behaviour.md's order and returns the
+// handleAPI runs the pipeline in BEHAVIOUR.md's order and returns the
 // response to send, validated, the spec violations found in it, and the
 // fault a scenario asks for, if any.
 func (s *Server) handleAPI(r *http.Request) (*exchange, *response, []string, string) {

@@ -72,7 +72,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if o.startup != "" {
 		return measureStartup(ctx, o, stdout)
 	}
-	m, err := mock.New(mock.Config{Members: o.members})
+	m, err := mock.New(mock.Config{Seed: 1, Members: o.members})
 	if err != nil {
 		return err
 	}
