@@ -3,6 +3,7 @@ package mock
 import (
 	"crypto/subtle"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -20,6 +21,32 @@ type Profile struct {
 	OrganizationID      string            `json:"organization_id"`
 	OtherOrganizationID string            `json:"other_organization_id"`
 	CandidateUserIDs    []string          `json:"candidate_user_ids"`
+	// AnalystMemberID is an analyst's membership in OrganizationID held by
+	// none of the tokens: something to promote in the README's tour.
+	AnalystMemberID string `json:"-"`
+}
+
+// tokenStandings orders the tokens in the shell profile.
+var tokenStandings = []string{"system_admin", "org_admin", "analyst", "suspended", "outsider"}
+
+// WriteShell writes the profile as shell assignments, the block humm-mock
+// prints at start and GET /__mock/profile?format=shell serves, so that a
+// terminal needs nothing but curl: eval "$(curl -s $BASE/__mock/profile?format=shell)".
+func (p Profile) WriteShell(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "export BASE=%s\n", p.BaseURL)
+	fmt.Fprintf(&b, "export ORG=%s OTHER_ORG=%s\n", p.OrganizationID, p.OtherOrganizationID)
+	candidate := ""
+	if len(p.CandidateUserIDs) > 0 {
+		candidate = p.CandidateUserIDs[0]
+	}
+	fmt.Fprintf(&b, "# a user who is no member of ORG yet, and an analyst of ORG:\nexport CANDIDATE=%s MEMBER=%s\n", candidate, p.AnalystMemberID)
+	b.WriteString("# development tokens, one per standing in ORG:\n")
+	for _, standing := range tokenStandings {
+		fmt.Fprintf(&b, "export TOKEN_%s=%s\n", strings.ToUpper(standing), p.Tokens[standing])
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // Profile describes the mock's current world for the contract runner.
@@ -31,6 +58,7 @@ func (s *Server) Profile(baseURL string) Profile {
 		}
 		p.OrganizationID, p.OtherOrganizationID = w.organizationID, w.otherOrganizationID
 		p.CandidateUserIDs = candidateUsers(w, w.organizationID, candidateCount)
+		p.AnalystMemberID = untokenedAnalyst(w, w.organizationID)
 	})
 	return p
 }
@@ -67,7 +95,13 @@ func (s *Server) controlResponse(r *http.Request) *response {
 		if r.TLS != nil {
 			scheme = "https"
 		}
-		return jsonResponse(http.StatusOK, s.Profile(scheme+"://"+r.Host))
+		p := s.Profile(scheme + "://" + r.Host)
+		if r.URL.Query().Get("format") == "shell" {
+			var b strings.Builder
+			_ = p.WriteShell(&b) // a strings.Builder does not fail
+			return &response{Status: http.StatusOK, Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: []byte(b.String())}
+		}
+		return jsonResponse(http.StatusOK, p)
 	case path == "reset" && method == http.MethodPost:
 		seed, err := s.seedWorld()
 		if err == nil {

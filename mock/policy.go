@@ -1,6 +1,6 @@
 package mock
 
-// The mock's policy: every rule of behaviour.md, and every choice made where
+// The mock's policy: every rule of BEHAVIOUR.md, and every choice made where
 // it is silent, lives in this file. Change a rule here, with the fixtures.
 
 import (
@@ -11,7 +11,7 @@ import (
 	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
-// Choices where behaviour.md is silent (also listed in the README).
+// Choices where BEHAVIOUR.md is silent (also listed in the README).
 const (
 	// maxBodyBytes: larger request bodies are a 413.
 	maxBodyBytes = 1 << 20
@@ -96,7 +96,7 @@ const (
 // standingIn: a system admin everywhere; otherwise through an active
 // membership only. An active SYSTEM_ADMIN-role member who is not a system
 // admin user administers that organization like an ORGANIZATION_ADMIN
-// (behaviour.md is silent; the role outranks ORGANIZATION_ADMIN).
+// (BEHAVIOUR.md is silent; the role outranks ORGANIZATION_ADMIN).
 func standingIn(w *world, caller *User, orgID string) standing {
 	if caller.IsSystemAdmin {
 		return standingSystemAdmin
@@ -111,7 +111,7 @@ func standingIn(w *world, caller *User, orgID string) standing {
 	return standingAdmin
 }
 
-// authorize is the table of behaviour.md: any active member lists, admins
+// authorize is the table of BEHAVIOUR.md: any active member lists, admins
 // write, the rest is 403.
 func authorize(st standing, operationID string) *apiError {
 	need := standingAdmin
@@ -274,10 +274,7 @@ func deleteMember(w *world, st standing, orgID, memberID string) (*Membership, *
 // candidateUsers are users free to add to orgID: not members, not system
 // admins and holding no development token, in the world's order.
 func candidateUsers(w *world, orgID string, n int) []string {
-	holders := map[string]bool{}
-	for _, id := range w.identities {
-		holders[id.UserID] = true
-	}
+	holders := tokenHolders(w)
 	var out []string
 	for _, id := range w.userOrder {
 		if len(out) == n {
@@ -289,6 +286,27 @@ func candidateUsers(w *world, orgID string, n int) []string {
 		out = append(out, id)
 	}
 	return out
+}
+
+// untokenedAnalyst is the first active analyst membership of orgID whose
+// user holds none of the development tokens, or "".
+func untokenedAnalyst(w *world, orgID string) string {
+	holders := tokenHolders(w)
+	for _, m := range w.byOrg[orgID] {
+		if m.Role == RoleAnalyst && m.MembershipState == StateActive && !holders[m.UserID] {
+			return m.ID
+		}
+	}
+	return ""
+}
+
+// tokenHolders are the users of the development tokens.
+func tokenHolders(w *world) map[string]bool {
+	holders := map[string]bool{}
+	for _, id := range w.identities {
+		holders[id.UserID] = true
+	}
+	return holders
 }
 
 func isUUID(s string) bool { return spec.IsUUID(s) }

@@ -16,22 +16,16 @@ var errBreaking = fmt.Errorf("breaking changes: %w", errCasesFailed)
 
 // runDiff lists the changes between two versions of the spec that break
 // clients, with the fixture cases each one affects.
-func runDiff(args []string, stdout, stderr io.Writer) error {
-	flags := flag.NewFlagSet("humm-contract diff", flag.ContinueOnError)
-	flags.SetOutput(stderr)
-	flags.Usage = func() {
-		fmt.Fprintln(stderr, "usage: humm-contract diff [--fixtures DIR] [--generated] OLD.yaml NEW.yaml")
-		flags.PrintDefaults()
-	}
+func runDiff(args []string, stdout io.Writer) error {
+	flags := flag.NewFlagSet("diff", flag.ContinueOnError)
 	var (
-		fixturesDir = flags.String("fixtures", "", "a fixtures directory to check instead of the embedded suite")
+		fixturesDir = flags.String("fixtures", "", "check the fixtures in `DIR` instead of the embedded suite")
 		generated   = flags.Bool("generated", false, "also check the cases gen derives from OLD.yaml")
 	)
-	if help, err := parseFlags(flags, args); help || err != nil {
+	if help, err := parseFlags(flags, args, stdout); help || err != nil {
 		return err
 	}
 	if flags.NArg() != 2 {
-		flags.Usage()
 		return fmt.Errorf("diff takes two spec files, OLD.yaml NEW.yaml (flags first); got %q", flags.Args())
 	}
 	oldPath, newPath := flags.Arg(0), flags.Arg(1)

@@ -13,18 +13,17 @@ import (
 
 // runGen writes the cases generated from the spec, one fixture file per
 // operation.
-func runGen(args []string, stdout, stderr io.Writer) error {
-	flags := flag.NewFlagSet("humm-contract gen", flag.ContinueOnError)
-	flags.SetOutput(stderr)
+func runGen(args []string, stdout io.Writer) error {
+	flags := flag.NewFlagSet("gen", flag.ContinueOnError)
 	var (
-		specPath = flags.String("spec", "", "another version of openapi.yaml (default: the embedded one)")
-		outDir   = flags.String("out", ".", "directory to write the gen-*.yaml files to (created if missing)")
+		specPath = flags.String("spec", "", "generate from the OpenAPI document in `FILE` instead of the embedded one")
+		outDir   = flags.String("out", ".", "write the gen-*.yaml files to `DIR`, created if missing")
 	)
-	if help, err := parseFlags(flags, args); help || err != nil {
+	if help, err := parseFlags(flags, args, stdout); help || err != nil {
 		return err
 	}
-	if flags.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments: %q", flags.Args())
+	if err := noArguments(flags); err != nil {
+		return err
 	}
 	sp, err := spec.FromFlag(*specPath)
 	if err != nil {

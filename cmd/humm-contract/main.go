@@ -1,10 +1,11 @@
 // Command humm-contract replays the contract suite against an
 // implementation of the organization-members API (the mock, a local
 // backend, a staging deployment) and reports every way it disagrees with
-// openapi.yaml and behaviour.md.
+// openapi.yaml and BEHAVIOUR.md.
 //
 //	humm-contract --base-url http://127.0.0.1:4010 --profile-from-mock
 //	humm-contract --profile staging.yaml --junit report.xml
+//	humm-contract help    # the subcommands: run (the default), gen, diff, record
 //
 // Exit status: 0 when every case passes, 1 when one fails, 2 for a usage,
 // profile or fixture error or a target that does not answer.
@@ -20,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"strings"
 	"syscall"
 	"time"
 
@@ -52,61 +54,146 @@ func exitCode(err error) int {
 	return 2
 }
 
+// commands are the subcommands, in the order help lists them.
+var commands = []struct{ name, args, summary string }{
+	{"run", "[flags]", "replay the suite against a target (the default when the first argument is a flag)"},
+	{"gen", "[flags]", "write the negative and boundary cases derived from the spec as fixture files"},
+	{"diff", "[flags] OLD.yaml NEW.yaml", "list the changes between two specs that break clients, with the cases they touch"},
+	{"record", "[flags]", "proxy a client's session to a target and write it as a flow fixture"},
+	{"help", "[COMMAND]", "print this help, or a command's flags"},
+}
+
 // run dispatches to a subcommand; without one it runs the suite, so
 // `humm-contract --profile p.yaml` and `humm-contract run --profile p.yaml`
 // are the same.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 {
-		switch args[0] {
-		case "run":
-			return runSuite(ctx, args[1:], stdout, stderr)
-		case "gen":
-			return runGen(args[1:], stdout, stderr)
-		case "diff":
-			return runDiff(args[1:], stdout, stderr)
-		case "record":
-			return runRecord(ctx, args[1:], stdout, stderr)
-		}
+	command, rest := "run", args
+	if len(args) > 0 && (!strings.HasPrefix(args[0], "-") || isHelpFlag(args[0])) {
+		command, rest = args[0], args[1:]
 	}
-	return runSuite(ctx, args, stdout, stderr)
+	switch command {
+	case "run":
+		return runSuite(ctx, rest, stdout, stderr)
+	case "gen":
+		return runGen(rest, stdout)
+	case "diff":
+		return runDiff(rest, stdout)
+	case "record":
+		return runRecord(ctx, rest, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		return runHelp(ctx, rest, stdout, stderr)
+	}
+	return unknownCommand(command)
 }
 
-// parseFlags parses a subcommand's flags; help reports that -h was asked
-// for, which prints the usage and does nothing else.
-func parseFlags(flags *flag.FlagSet, args []string) (help bool, err error) {
-	err = flags.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		return true, nil
+func unknownCommand(name string) error {
+	return fmt.Errorf("unknown command %q (see humm-contract help)", name)
+}
+
+func isCommand(name string) bool {
+	for _, c := range commands {
+		if c.name == name {
+			return true
+		}
 	}
-	return false, err
+	return false
+}
+
+func isHelpFlag(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help"
+}
+
+// runHelp lists the subcommands or, given one, prints its flags.
+func runHelp(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 1 {
+		return fmt.Errorf("unexpected argument %q: help takes one command", args[1])
+	}
+	if len(args) == 1 && args[0] != "help" && !isHelpFlag(args[0]) {
+		if !isCommand(args[0]) {
+			return unknownCommand(args[0])
+		}
+		return run(ctx, []string{args[0], "--help"}, stdout, stderr)
+	}
+	fmt.Fprint(stdout, `usage: humm-contract [COMMAND] [flags]
+
+humm-contract checks an implementation of the organization-members API
+against openapi.yaml and BEHAVIOUR.md.
+
+Commands:
+`)
+	for _, c := range commands {
+		fmt.Fprintf(stdout, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(stdout, `
+Run 'humm-contract help COMMAND' or 'humm-contract COMMAND --help' for a
+command's flags. Exit status: 0 when every case passes, 1 when one fails
+(or diff finds a breaking change), 2 for any other error.
+`)
+	return nil
+}
+
+// parseFlags parses a subcommand's flags. help reports that -h was asked
+// for: the command's usage is on stdout and there is nothing else to do.
+// The flag package's own output (an error, then the whole usage) is
+// dropped: main prints the error alone, on one line.
+func parseFlags(flags *flag.FlagSet, args []string, stdout io.Writer) (help bool, err error) {
+	flags.SetOutput(io.Discard)
+	flags.Usage = func() {}
+	err = flags.Parse(args)
+	if !errors.Is(err, flag.ErrHelp) {
+		return false, err
+	}
+	for _, c := range commands {
+		if c.name == flags.Name() {
+			fmt.Fprintf(stdout, "usage: humm-contract %s %s\n\n%s.\n\nFlags:\n", c.name, c.args, capitalized(c.summary))
+		}
+	}
+	flags.SetOutput(stdout)
+	flags.PrintDefaults()
+	return true, nil
+}
+
+func capitalized(s string) string {
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// noArguments refuses what the flags left over.
+func noArguments(flags *flag.FlagSet) error {
+	if flags.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", flags.Arg(0))
+	}
+	return nil
 }
 
 // runSuite replays the suite against a target.
 func runSuite(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	flags := flag.NewFlagSet("humm-contract run", flag.ContinueOnError)
-	flags.SetOutput(stderr)
+	flags := flag.NewFlagSet("run", flag.ContinueOnError)
+	// Backquoted words are the value names help shows: -profile FILE.
 	var (
-		baseURL     = flags.String("base-url", "", "the target's base URL (overrides the profile's base_url)")
-		profilePath = flags.String("profile", "", "target profile, YAML or JSON; ${ENV_VAR} is expanded in any value")
+		baseURL     = flags.String("base-url", "", "the target's base `URL` (overrides the profile's base_url)")
+		profilePath = flags.String("profile", "", "read the target profile from `FILE`, YAML or JSON; ${ENV_VAR} is expanded in any value")
 		fromMock    = flags.Bool("profile-from-mock", false, "fetch the profile from the mock at --base-url (GET /__mock/profile)")
-		specPath    = flags.String("spec", "", "another version of openapi.yaml (default: the embedded one)")
-		fixturesDir = flags.String("fixtures", "", "a fixtures directory to run instead of the embedded suite")
+		specPath    = flags.String("spec", "", "check against the OpenAPI document in `FILE` instead of the embedded one")
+		fixturesDir = flags.String("fixtures", "", "run the fixtures in `DIR` instead of the embedded suite")
 		generated   = flags.Bool("generated", false, "also run the cases gen derives from the spec, generated in memory (nothing is written)")
-		runPattern  = flags.String("run", "", "run only the cases whose names match this regular expression")
-		shardFlag   = flags.String("shard", "", "run the I-th of N slices of the cases, as I/N")
-		parallel    = flags.Int("parallel", 4, "cases run at once (the steps of a case always run in order)")
-		timeout     = flags.Duration("timeout", 10*time.Second, "bound on each request")
-		junitPath   = flags.String("junit", "", "write a JUnit XML report to this file")
-		jsonPath    = flags.String("json", "", "write a JSON report to this file")
+		runPattern  = flags.String("run", "", "run only the cases whose names match `REGEXP`")
+		shardFlag   = flags.String("shard", "", "run slice I of N of the selected cases, given as `I/N`")
+		parallel    = flags.Int("parallel", 4, "run `N` cases at once (the steps of a case always run in order)")
+		timeout     = flags.Duration("timeout", 10*time.Second, "give each request at most `DURATION`")
+		junitPath   = flags.String("junit", "", "write a JUnit XML report to `FILE`")
+		jsonPath    = flags.String("json", "", "write a JSON report to `FILE`")
 	)
-	if help, err := parseFlags(flags, args); help || err != nil {
+	if help, err := parseFlags(flags, args, stdout); help || err != nil {
 		return err
 	}
-	if flags.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments: %q", flags.Args())
+	if err := noArguments(flags); err != nil {
+		return err
 	}
-	if *parallel < 1 || *timeout <= 0 {
-		return errors.New("--parallel and --timeout must be positive")
+	switch {
+	case *parallel < 1:
+		return fmt.Errorf("--parallel %d: want 1 or more", *parallel)
+	case *timeout <= 0:
+		return fmt.Errorf("--timeout %s: want a positive duration", *timeout)
 	}
 	cfg := contract.Config{Parallel: *parallel, Timeout: *timeout, Progress: stdout}
 	var err error

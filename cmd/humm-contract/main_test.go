@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -59,7 +63,7 @@ func TestRunExitCodes(t *testing.T) {
 		{name: "bad run pattern", args: []string{"--base-url", clean, "--profile-from-mock", "--run", "("}, code: 2, errorHas: "--run"},
 		{name: "run pattern that selects nothing", args: []string{"--base-url", clean, "--profile-from-mock", "--run", "^no-such-case$"}, code: 2, errorHas: "no case selected"},
 		{name: "bad shard", args: []string{"--base-url", clean, "--profile-from-mock", "--shard", "3/2"}, code: 2, errorHas: "--shard"},
-		{name: "unknown flag", args: []string{"--colour"}, code: 2, errorHas: "flag provided but not defined"},
+		{name: "unknown flag", args: []string{"--colour"}, code: 2, errorHas: "flag provided but not defined", usageError: true},
 		{name: "invalid fixtures", args: []string{"--base-url", clean, "--profile-from-mock", "--fixtures", badFixtures}, code: 2,
 			errorHas: filepath.Join(badFixtures, "cases.yaml") + `:5: as "root" must be one of`},
 		{name: "spec that does not load", args: []string{"--base-url", clean, "--profile-from-mock", "--spec", writeFile(t, dir, "openapi.yaml", "openapi: 3.0.3\n")}, code: 2,
@@ -107,20 +111,148 @@ func TestProfileFileWithEnvironmentAndReports(t *testing.T) {
 	}
 }
 
-func TestHelpIsNotAnError(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	require.NoError(t, run(context.Background(), []string{"-h"}, &stdout, &stderr))
-	require.Contains(t, stderr.String(), "-profile-from-mock")
+func TestUsageErrors(t *testing.T) {
+	tests := []exitCase{
+		{name: "unknown command", args: []string{"frobnicate"}, errorHas: `unknown command "frobnicate"`},
+		{name: "help for an unknown command", args: []string{"help", "frobnicate"}, errorHas: `unknown command "frobnicate"`},
+		{name: "help for two commands", args: []string{"help", "gen", "diff"}, errorHas: `unexpected argument "diff"`},
+		{name: "run with an argument", args: []string{"run", "extra"}, errorHas: `unexpected argument "extra"`},
+		{name: "flags, then an argument", args: []string{"--profile", "p.yaml", "extra", "--parallel", "2"}, errorHas: `unexpected argument "extra"`},
+		{name: "gen with an argument", args: []string{"gen", "extra"}, errorHas: `unexpected argument "extra"`},
+		{name: "record with an argument", args: []string{"record", "extra"}, errorHas: `unexpected argument "extra"`},
+		{name: "diff of one file", args: []string{"diff", "old.yaml"}, errorHas: "two spec files"},
+		{name: "parallel 0", args: []string{"--parallel", "0"}, errorHas: "--parallel 0"},
+		{name: "negative parallel", args: []string{"run", "--parallel", "-5"}, errorHas: "--parallel -5"},
+		{name: "negative timeout", args: []string{"--timeout", "-1s"}, errorHas: "--timeout -1s"},
+		{name: "zero timeout", args: []string{"--timeout", "0s"}, errorHas: "--timeout 0s"},
+		{name: "record with a negative timeout", args: []string{"record", "--timeout", "-1s"}, errorHas: "--timeout -1s"},
+		{name: "shard that does not parse", args: []string{"--shard", "half"}, errorHas: "--shard"},
+		{name: "shard 0", args: []string{"--shard", "0/2"}, errorHas: "--shard"},
+		{name: "parallel that is not a number", args: []string{"--parallel", "many"}, errorHas: `invalid value "many" for flag -parallel`},
+		{name: "flag without its value", args: []string{"--parallel"}, errorHas: "flag needs an argument: -parallel"},
+		{name: "unknown flag", args: []string{"gen", "--colour"}, errorHas: "flag provided but not defined: -colour"},
+	}
+	for i := range tests {
+		tests[i].code, tests[i].usageError = 2, true
+	}
+	checkExitCodes(t, tests)
+}
+
+// flagLine is a flag as help names it: -name, then its value name, if
+// any, in capitals. A backquote in a usage string makes whatever it quotes
+// the value name, as in "-admin-token Authorization: Bearer TOKEN".
+var flagLine = regexp.MustCompile(`^  -[a-z-]+( [A-Z/]+)?$`)
+
+func TestHelpListsEveryCommand(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}, {"-help"}, {"help", "help"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			require.NoError(t, run(context.Background(), args, &stdout, &stderr), "help is not an error: exit status 0")
+			require.Empty(t, stderr.String())
+			help := stdout.String()
+			for _, command := range []string{"run", "gen", "diff", "record", "help"} {
+				require.Regexp(t, `(?m)^  `+command+` +[a-z].+$`, help, "%s has a one-line description", command)
+			}
+			require.Contains(t, help, "'humm-contract COMMAND --help'")
+			require.NotContains(t, help, "-profile-from-mock", "not run's flags")
+		})
+	}
+}
+
+func TestCommandHelpListsItsFlags(t *testing.T) {
+	tests := []struct {
+		args  []string
+		usage string
+		flags []string
+	}{
+		{[]string{"run", "--help"}, "usage: humm-contract run [flags]\n",
+			[]string{"base-url URL", "profile FILE", "profile-from-mock", "spec FILE", "fixtures DIR", "generated", "run REGEXP",
+				"shard I/N", "parallel N", "timeout DURATION", "junit FILE", "json FILE"}},
+		{[]string{"help", "run"}, "usage: humm-contract run [flags]\n", []string{"profile FILE"}},
+		{[]string{"--profile", "p.yaml", "-h"}, "usage: humm-contract run [flags]\n", []string{"profile FILE"}},
+		{[]string{"gen", "--help"}, "usage: humm-contract gen [flags]\n", []string{"spec FILE", "out DIR"}},
+		{[]string{"help", "gen"}, "usage: humm-contract gen [flags]\n", []string{"spec FILE", "out DIR"}},
+		{[]string{"diff", "-h"}, "usage: humm-contract diff [flags] OLD.yaml NEW.yaml\n", []string{"fixtures DIR", "generated"}},
+		{[]string{"--help", "record"}, "usage: humm-contract record [flags]\n",
+			[]string{"upstream URL", "listen ADDR", "out FILE", "name NAME", "profile FILE", "profile-from-mock", "spec FILE", "timeout DURATION"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			require.NoError(t, run(context.Background(), tt.args, &stdout, &stderr))
+			require.Empty(t, stderr.String())
+			help := stdout.String()
+			require.True(t, strings.HasPrefix(help, tt.usage), help)
+			for _, flag := range tt.flags {
+				require.Regexp(t, `(?m)^  -`+regexp.QuoteMeta(flag)+`\n    \t[a-z].+$`, help, "-%s has a one-line description", flag)
+			}
+			for _, line := range strings.Split(help, "\n") {
+				if strings.HasPrefix(line, "  -") {
+					require.Regexp(t, flagLine, line)
+				}
+			}
+		})
+	}
+}
+
+// TestMainExitCodes runs main in a child process: 0 and the help on stdout
+// when help is asked for, 2 and one line on stderr for a usage error.
+func TestMainExitCodes(t *testing.T) {
+	if args, ok := os.LookupEnv("HUMM_CONTRACT_TEST_MAIN_ARGS"); ok {
+		os.Args = append([]string{"humm-contract"}, strings.Split(args, "\n")...)
+		main()
+		return
+	}
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"unknown command", []string{"frobnicate"}, 2, "", "humm-contract: unknown command \"frobnicate\" (see humm-contract help)\n"},
+		{"unknown flag", []string{"gen", "--colour"}, 2, "", "humm-contract: flag provided but not defined: -colour\n"},
+		{"negative parallel", []string{"--parallel", "-5"}, 2, "", "humm-contract: --parallel -5: want 1 or more\n"},
+		{"--help", []string{"--help"}, 0, "usage: humm-contract [COMMAND] [flags]\n", ""},
+		{"help gen", []string{"help", "gen"}, 0, "usage: humm-contract gen [flags]\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestMainExitCodes$")
+			cmd.Env = append(os.Environ(), "HUMM_CONTRACT_TEST_MAIN_ARGS="+strings.Join(tt.args, "\n"))
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			code := 0
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				code = exit.ExitCode()
+			} else {
+				require.NoError(t, err)
+			}
+			require.Equal(t, tt.code, code, "stdout: %s\nstderr: %s", stdout.String(), stderr.String())
+			require.Equal(t, tt.stderr, stderr.String())
+			if tt.stdout == "" {
+				require.Empty(t, stdout.String())
+			} else {
+				require.True(t, strings.HasPrefix(stdout.String(), tt.stdout), stdout.String())
+			}
+		})
+	}
 }
 
 // exitCase is one command line, the exit code it must give, what stdout
-// must hold and what the error must say.
+// must hold and what the error must say. A usage error prints nothing
+// itself and is one line, which main prints on stderr.
 type exitCase struct {
-	name     string
-	args     []string
-	code     int
-	stdout   []string
-	errorHas string
+	name       string
+	args       []string
+	code       int
+	stdout     []string
+	errorHas   string
+	usageError bool
 }
 
 func checkExitCodes(t *testing.T, tests []exitCase) {
@@ -135,6 +267,11 @@ func checkExitCodes(t *testing.T, tests []exitCase) {
 			}
 			if tt.errorHas != "" {
 				require.ErrorContains(t, err, tt.errorHas)
+			}
+			if tt.usageError {
+				require.NotContains(t, err.Error(), "\n")
+				require.Empty(t, stdout.String())
+				require.Empty(t, stderr.String())
 			}
 		})
 	}

@@ -25,24 +25,26 @@ var notKebab = regexp.MustCompile(`[^a-z0-9]+`)
 // runRecord proxies a client's traffic to an implementation and, when ctx
 // ends (Ctrl-C), writes the session as a flow fixture.
 func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	flags := flag.NewFlagSet("humm-contract record", flag.ContinueOnError)
-	flags.SetOutput(stderr)
+	flags := flag.NewFlagSet("record", flag.ContinueOnError)
 	var (
-		upstream    = flags.String("upstream", "", "the implementation to forward to, such as http://127.0.0.1:4010")
-		listen      = flags.String("listen", "127.0.0.1:4020", "address the proxy listens on; point the frontend here")
-		out         = flags.String("out", "", "the fixture file to write when the recording stops")
-		name        = flags.String("name", "", "the recorded case's name (default: from --out)")
-		profilePath = flags.String("profile", "", "target profile, YAML or JSON: its tokens become roles, its ids placeholders")
+		upstream    = flags.String("upstream", "", "forward to the implementation at `URL`, such as http://127.0.0.1:4010")
+		listen      = flags.String("listen", "127.0.0.1:4020", "listen on `ADDR`; point the frontend here")
+		out         = flags.String("out", "", "write the session to the fixture `FILE` when the recording stops")
+		name        = flags.String("name", "", "call the recorded case `NAME` (default: from --out)")
+		profilePath = flags.String("profile", "", "read the target profile from `FILE`, YAML or JSON: its tokens become roles, its ids placeholders")
 		fromMock    = flags.Bool("profile-from-mock", false, "fetch the profile from the mock at --upstream (GET /__mock/profile)")
-		specPath    = flags.String("spec", "", "another version of openapi.yaml (default: the embedded one)")
-		timeout     = flags.Duration("timeout", 10*time.Second, "bound on fetching the profile and on stopping")
+		specPath    = flags.String("spec", "", "check against the OpenAPI document in `FILE` instead of the embedded one")
+		timeout     = flags.Duration("timeout", 10*time.Second, "give fetching the profile, and stopping, at most `DURATION` each")
 	)
-	if help, err := parseFlags(flags, args); help || err != nil {
+	if help, err := parseFlags(flags, args, stdout); help || err != nil {
+		return err
+	}
+	if err := noArguments(flags); err != nil {
 		return err
 	}
 	switch {
-	case flags.NArg() > 0:
-		return fmt.Errorf("unexpected arguments: %q", flags.Args())
+	case *timeout <= 0:
+		return fmt.Errorf("--timeout %s: want a positive duration", *timeout)
 	case *upstream == "" || *out == "":
 		return errors.New("record needs --upstream URL and --out FILE")
 	case *profilePath == "" && !*fromMock:

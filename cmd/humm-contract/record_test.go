@@ -162,7 +162,7 @@ func TestRecordUsage(t *testing.T) {
 		{name: "both profiles", args: []string{"--upstream", upstream, "--out", filepath.Join(dir, "s.yaml"), "--profile-from-mock", "--profile", "p.yaml"}, errorHas: "not both"},
 		{name: "out in a missing directory", args: []string{"--upstream", upstream, "--out", filepath.Join(dir, "nope", "s.yaml"), "--profile-from-mock"}, errorHas: "does not exist"},
 		{name: "bad upstream", args: []string{"--upstream", "127.0.0.1:4010", "--out", filepath.Join(dir, "s.yaml"), "--profile", writeFile(t, dir, "p.yaml", stagingProfile)}, errorHas: "upstream"},
-		{name: "stray argument", args: []string{"--upstream", upstream, "extra"}, errorHas: "unexpected arguments"},
+		{name: "stray argument", args: []string{"--upstream", upstream, "extra"}, errorHas: `unexpected argument "extra"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -27,39 +27,64 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, nil); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "humm-mock:", err)
-		}
+		fmt.Fprintln(os.Stderr, "humm-mock:", err)
 		os.Exit(2)
 	}
 }
+
+// adminTokenEnv holds the admin token when --admin-token is not given.
+const adminTokenEnv = "HUMM_MOCK_ADMIN_TOKEN"
 
 // maxHeaderBytes bounds a request's headers: far above what a browser
 // sends, far below net/http's default of 1 MiB.
 const maxHeaderBytes = 64 << 10
 
 // run parses flags, starts the mock and serves until ctx ends. ready, when
-// set, receives the address once the listener is open.
+// set, receives the address once the listener is open. Help (-h, --help,
+// help) goes to stdout and is not an error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready chan<- string) error {
 	fs := flag.NewFlagSet("humm-mock", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:4010", "address to listen on (loopback unless you mean otherwise)")
-	seed := fs.Int64("seed", 1, "seed of the generated world (0 is refused: it would mean random)")
-	members := fs.Int("members", 0, "grow the profile's organization to this many members")
-	specPath := fs.String("spec", "", "OpenAPI document to serve instead of the embedded one")
+	// The flag package would print each error followed by the whole usage;
+	// main prints the error alone, on one line.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	// Backquoted words are the value names help shows: -addr ADDR.
+	addr := fs.String("addr", "127.0.0.1:4010", "listen on `ADDR`; keep it on loopback unless others must reach the mock")
+	seed := fs.Int64("seed", 1, "seed the generated world with `N`, not 0: the same seed gives the same world")
+	members := fs.Int("members", 0, "grow the profile's organization to `N` members (0: the default world)")
+	specPath := fs.String("spec", "", "serve the OpenAPI document in `FILE` instead of the embedded one")
 	lenient := fs.Bool("lenient", false, "log responses that break the spec and send them anyway, instead of a 500")
-	fullValidation := fs.Bool("full-validation", false, "check every response whole, every time (slower; the default validates each stored member once)")
-	origins := fs.String("cors-origins", "", "comma-separated origins allowed by CORS (empty: any)")
-	statePath := fs.String("state", "", "load the state from this file at start and save it after each change")
-	logFormat := fs.String("log-format", "text", "log format: text or json")
-	defect := fs.String("defect", "", "switch on one backend bug, for testing the contract suite (see --list-defects)")
+	fullValidation := fs.Bool("full-validation", false, "validate every response whole, every time (slower; by default each stored member once)")
+	origins := fs.String("cors-origins", "", "comma-separated `ORIGINS` that CORS allows (default: any)")
+	statePath := fs.String("state", "", "load the state from `FILE` at start and save it after each change")
+	logFormat := fs.String("log-format", "text", "log `FORMAT`: text or json")
+	defect := fs.String("defect", "", "switch on the backend bug `NAME`, to test the contract suite (see -list-defects)")
 	listDefects := fs.Bool("list-defects", false, "list the defects and exit")
-	adminToken := fs.String("admin-token", os.Getenv("HUMM_MOCK_ADMIN_TOKEN"),
-		"when set, /__mock/* (but health) needs `Authorization: Bearer TOKEN` or X-Mock-Admin-Token (default $HUMM_MOCK_ADMIN_TOKEN)")
-	headerTimeout := fs.Duration("read-header-timeout", 10*time.Second, "cut off a client that has not sent its request headers within this")
-	readTimeout := fs.Duration("read-timeout", 30*time.Second, "cut off a client that has not sent its whole request within this")
-	if err := fs.Parse(args); err != nil {
+	// Not defaulted from the environment here: help would print the token.
+	adminToken := fs.String("admin-token", "", "require `TOKEN` on /__mock/* but health, as a bearer token or X-Mock-Admin-Token (default: $"+adminTokenEnv+")")
+	headerTimeout := fs.Duration("read-header-timeout", 10*time.Second, "cut off a client whose request headers take longer than `DURATION`")
+	readTimeout := fs.Duration("read-timeout", 30*time.Second, "cut off a client whose whole request takes longer than `DURATION`")
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) || (err == nil && fs.NArg() == 1 && fs.Arg(0) == "help") {
+		printUsage(stdout, fs)
+		return nil
+	}
+	if err != nil {
 		return err
+	}
+	switch {
+	case fs.NArg() > 1 && fs.Arg(0) == "help":
+		return fmt.Errorf("unexpected argument %q after help", fs.Arg(1))
+	case fs.NArg() > 0:
+		return fmt.Errorf("unexpected argument %q (humm-mock has no subcommands; see humm-mock --help)", fs.Arg(0))
+	case *seed == 0:
+		return errors.New("--seed 0 is refused: pick a number, the same number gives the same world")
+	case *members < 0:
+		return fmt.Errorf("--members %d: want 0 or more", *members)
+	case *headerTimeout <= 0:
+		return fmt.Errorf("--read-header-timeout %s: want a positive duration", *headerTimeout)
+	case *readTimeout <= 0:
+		return fmt.Errorf("--read-timeout %s: want a positive duration", *readTimeout)
 	}
 	if *listDefects {
 		for _, name := range mock.Defects() {
@@ -67,11 +92,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		}
 		return nil
 	}
-	if *headerTimeout <= 0 || *readTimeout <= 0 {
-		return errors.New("--read-header-timeout and --read-timeout must be positive")
-	}
-	if *seed == 0 {
-		return errors.New("--seed 0 is refused: pick a number, the same number gives the same world")
+	if *adminToken == "" {
+		*adminToken = os.Getenv(adminTokenEnv)
 	}
 	var handler slog.Handler
 	switch *logFormat {
@@ -153,13 +175,23 @@ func limitMemory() {
 	debug.SetMemoryLimit(int64(ms.HeapAlloc) + 48<<20)
 }
 
+// printUsage is the help: humm-mock has no subcommands, only flags.
+func printUsage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprint(w, `usage: humm-mock [flags]
+
+humm-mock serves a stateful mock of the organization-members API.
+It has no subcommands: help, -h and --help print this.
+
+Flags:
+`)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
 func printBanner(w io.Writer, base string, p mock.Profile) {
 	fmt.Fprintf(w, "humm-mock listening on %s\n\n", base)
-	fmt.Fprintf(w, "organization_id=%s\nother_organization_id=%s\n\n", p.OrganizationID, p.OtherOrganizationID)
-	fmt.Fprintln(w, "# development tokens, one per standing in organization_id:")
-	for _, standing := range []string{"system_admin", "org_admin", "analyst", "suspended", "outsider"} {
-		fmt.Fprintf(w, "export TOKEN_%s=%s\n", strings.ToUpper(standing), p.Tokens[standing])
-	}
-	fmt.Fprintf(w, "\ncurl -H \"Authorization: Bearer $TOKEN_ORG_ADMIN\" %s/api/organization/%s/member\n", base, p.OrganizationID)
+	fmt.Fprintln(w, "# paste into a shell, or: eval \"$(curl -s "+base+"/__mock/profile?format=shell)\"")
+	_ = p.WriteShell(w) // a terminal that went away is no reason to stop serving
+	fmt.Fprintf(w, "\ncurl -H \"Authorization: Bearer $TOKEN_ORG_ADMIN\" \"$BASE/api/organization/$ORG/member\"\n")
 	fmt.Fprintf(w, "# QA page: %s/__mock/\n\n", base)
 }

@@ -149,12 +149,12 @@ func TestRunServesHealthAndPrintsTheTokenBlock(t *testing.T) {
 	p := r.profile()
 	out := r.stdout.String()
 	require.Contains(t, out, "humm-mock listening on "+r.base+"\n")
-	require.Contains(t, out, "organization_id="+p.OrganizationID+"\n")
-	require.Contains(t, out, "other_organization_id="+p.OtherOrganizationID+"\n")
+	require.Contains(t, out, "export BASE="+r.base+"\n")
+	require.Contains(t, out, "export ORG="+p.OrganizationID+" OTHER_ORG="+p.OtherOrganizationID+"\n")
 	for standing, token := range p.Tokens {
 		require.Contains(t, out, "export TOKEN_"+strings.ToUpper(standing)+"="+token+"\n")
 	}
-	require.Contains(t, out, `curl -H "Authorization: Bearer $TOKEN_ORG_ADMIN" `+r.base+"/api/organization/"+p.OrganizationID+"/member")
+	require.Contains(t, out, `curl -H "Authorization: Bearer $TOKEN_ORG_ADMIN" "$BASE/api/organization/$ORG/member"`)
 	require.NotContains(t, r.stderr.String(), "dev-", "tokens go to stdout only")
 
 	// The block is copy-paste: a shell given its assignment lines knows the
@@ -163,15 +163,15 @@ func TestRunServesHealthAndPrintsTheTokenBlock(t *testing.T) {
 	if err != nil {
 		t.Skip("no sh to paste the block into")
 	}
-	assignment := regexp.MustCompile(`^(export )?[A-Za-z_][A-Za-z0-9_]*=\S+$`)
+	assignment := regexp.MustCompile(`^export( [A-Z_]+=\S+)+$`)
 	var pasted []string
 	for _, line := range strings.Split(out, "\n") {
 		if assignment.MatchString(line) {
 			pasted = append(pasted, line)
 		}
 	}
-	require.Len(t, pasted, 7, "two organization lines and five tokens:\n%s", out)
-	script := strings.Join(pasted, "\n") + "\nprintf '%s\\n' \"$organization_id\" \"$TOKEN_ORG_ADMIN\" \"$TOKEN_OUTSIDER\"\n"
+	require.Len(t, pasted, 8, "base, organizations, candidate and member, five tokens:\n%s", out)
+	script := strings.Join(pasted, "\n") + "\nprintf '%s\\n' \"$ORG\" \"$TOKEN_ORG_ADMIN\" \"$TOKEN_OUTSIDER\"\n"
 	shellOut, err := exec.Command(sh, "-c", script).Output()
 	require.NoError(t, err)
 	vars := strings.Fields(string(shellOut))
@@ -277,6 +277,16 @@ func TestRunRefusesBadFlags(t *testing.T) {
 		{"unknown flag", []string{"--colour"}, "flag provided but not defined: -colour"},
 		{"broken spec file", []string{"--spec", brokenSpec}, brokenSpec},
 		{"bad address", []string{"--addr", "127.0.0.1:notaport"}, "notaport"},
+		// Go's flag stops at the first argument that is not a flag: the
+		// flags after a stray word would be ignored.
+		{"leftover argument", []string{"extra-word", "--addr", "127.0.0.1:4231"}, `unexpected argument "extra-word"`},
+		{"a subcommand", []string{"serve"}, `unexpected argument "serve"`},
+		{"help with an argument", []string{"help", "extra"}, `unexpected argument "extra"`},
+		{"leftover argument with --list-defects", []string{"--list-defects", "extra"}, `unexpected argument "extra"`},
+		{"negative members", []string{"--members", "-5"}, "--members -5"},
+		{"negative read timeout", []string{"--read-timeout", "-1s"}, "--read-timeout -1s"},
+		{"zero read-header timeout", []string{"--read-header-timeout", "0s"}, "--read-header-timeout 0s"},
+		{"members that is not a number", []string{"--members", "many"}, `invalid value "many" for flag -members`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -294,7 +304,9 @@ func TestRunRefusesBadFlags(t *testing.T) {
 				t.Fatal("run did not return: the flags were accepted")
 			}
 			require.Error(t, err)
-			require.Contains(t, err.Error()+stderr.String(), tc.want)
+			require.Contains(t, err.Error(), tc.want)
+			require.NotContains(t, err.Error(), "\n", "main prints the error on one line")
+			require.Empty(t, stderr.String(), "and nothing else: no usage dump")
 			require.Empty(t, ready, "nothing listens")
 			require.NotContains(t, stdout.String(), "listening")
 		})
@@ -321,7 +333,7 @@ func TestRunLogsOneJSONLinePerRequestWithoutTokens(t *testing.T) {
 	p := mock.Profile{Tokens: map[string]string{"org_admin": mock.TokenOrgAdmin}}
 	// The profile is not fetched over HTTP here: control requests are not
 	// what this test counts. Find the organization from the banner.
-	m := regexp.MustCompile(`(?m)^organization_id=(\S+)$`).FindStringSubmatch(r.stdout.String())
+	m := regexp.MustCompile(`(?m)^export ORG=(\S+) `).FindStringSubmatch(r.stdout.String())
 	require.Len(t, m, 2, "banner: %s", r.stdout)
 	p.OrganizationID = m[1]
 	members := "/api/organization/" + p.OrganizationID + "/member"
@@ -430,21 +442,97 @@ func TestRunRefusesACorruptStateFile(t *testing.T) {
 	}
 }
 
-func TestMainExitsWithAMessage(t *testing.T) {
-	if os.Getenv("HUMM_MOCK_TEST_MAIN") == "1" {
-		os.Args = []string{"humm-mock", "--seed", "0"}
-		main()
-		return
+// flagLine is a flag as help names it: -name, then its value name, if
+// any, in capitals. A backquote in a usage string makes whatever it quotes
+// the value name, as in "-admin-token Authorization: Bearer TOKEN".
+var flagLine = regexp.MustCompile(`^  -[a-z-]+( [A-Z]+)?$`)
+
+func TestRunHelpListsEveryFlag(t *testing.T) {
+	// The token in the environment is the default, but is never printed.
+	t.Setenv(adminTokenEnv, "env-admin-token")
+	flags := []string{"addr", "seed", "members", "spec", "lenient", "full-validation", "cors-origins", "state",
+		"log-format", "defect", "list-defects", "admin-token", "read-header-timeout", "read-timeout"}
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"-help"}, {"help"}, {"--seed", "2", "--help"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			var stdout, stderr syncBuffer
+			ready := make(chan string, 1)
+			require.NoError(t, run(context.Background(), args, &stdout, &stderr, ready), "help is not an error: main exits 0")
+			require.Empty(t, ready, "nothing listens")
+			require.Empty(t, stderr.String())
+			help := stdout.String()
+			require.True(t, strings.HasPrefix(help, "usage: humm-mock [flags]\n"), help)
+			require.Contains(t, help, "It has no subcommands")
+			for _, name := range flags {
+				require.Regexp(t, `(?m)^  -`+name+`( [A-Z]+)?\n    \t[a-z].+$`, help, "-%s has a one-line description", name)
+			}
+			require.Contains(t, help, "\n  -admin-token TOKEN\n")
+			for _, line := range strings.Split(help, "\n") {
+				if strings.HasPrefix(line, "  -") {
+					require.Regexp(t, flagLine, line)
+				}
+			}
+			require.NotContains(t, help, "env-admin-token")
+		})
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestMainExitsWithAMessage$")
-	cmd.Env = append(os.Environ(), "HUMM_MOCK_TEST_MAIN=1")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	err := cmd.Run()
-	var exit *exec.ExitError
-	require.True(t, errors.As(err, &exit), "main exits non-zero: %v", err)
-	require.Equal(t, 2, exit.ExitCode())
-	require.Contains(t, stderr.String(), "humm-mock: --seed 0 is refused")
+}
+
+func TestRunTakesTheAdminTokenFromTheEnvironment(t *testing.T) {
+	const admin = "env-admin-token"
+	t.Setenv(adminTokenEnv, admin)
+	r := start(t)
+	status, _ := r.do(http.MethodGet, "/__mock/state", "", "")
+	require.Equal(t, http.StatusUnauthorized, status)
+	status, _ = r.do(http.MethodGet, "/__mock/state", admin, "")
+	require.Equal(t, http.StatusOK, status)
+	require.NoError(t, r.stop())
+}
+
+// TestMainExitCodes runs main in a child process: 0 and the help on stdout
+// when help is asked for, 2 and one line on stderr for a usage error.
+func TestMainExitCodes(t *testing.T) {
+	if args, ok := os.LookupEnv("HUMM_MOCK_TEST_MAIN_ARGS"); ok {
+		os.Args = append([]string{"humm-mock"}, strings.Split(args, "\n")...)
+		main()
+		os.Exit(0)
+	}
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"seed 0", []string{"--seed", "0"}, 2, "", "humm-mock: --seed 0 is refused: pick a number, the same number gives the same world\n"},
+		{"leftover argument", []string{"extra-word", "--addr", "127.0.0.1:0"}, 2, "",
+			"humm-mock: unexpected argument \"extra-word\" (humm-mock has no subcommands; see humm-mock --help)\n"},
+		{"unknown flag", []string{"--colour"}, 2, "", "humm-mock: flag provided but not defined: -colour\n"},
+		{"--help", []string{"--help"}, 0, "usage: humm-mock [flags]\n", ""},
+		{"-h", []string{"-h"}, 0, "usage: humm-mock [flags]\n", ""},
+		{"help", []string{"help"}, 0, "usage: humm-mock [flags]\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestMainExitCodes$")
+			cmd.Env = append(os.Environ(), "HUMM_MOCK_TEST_MAIN_ARGS="+strings.Join(tt.args, "\n"))
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			code := 0
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				code = exit.ExitCode()
+			} else {
+				require.NoError(t, err)
+			}
+			require.Equal(t, tt.code, code, "stdout: %s\nstderr: %s", stdout.String(), stderr.String())
+			require.Equal(t, tt.stderr, stderr.String())
+			if tt.stdout == "" {
+				require.Empty(t, stdout.String())
+			} else {
+				require.True(t, strings.HasPrefix(stdout.String(), tt.stdout), stdout.String())
+			}
+		})
+	}
 }
