@@ -184,7 +184,7 @@ func TestChecksRunInBehaviourOrder(t *testing.T) {
 	}
 }
 
-// TestAuthorizationTable pins behaviour.md's table, one row per cell.
+// TestAuthorizationTable pins BEHAVIOUR.md's table, one row per cell.
 func TestAuthorizationTable(t *testing.T) {
 	ops := []string{"list", "create", "update", "delete"}
 	table := map[string][]int{
