@@ -84,7 +84,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		cfg.Spec = sp
 	}
-	r := &runner{cfg: cfg, client: &http.Client{Timeout: cfg.Timeout}, mask: cfg.Profile.masker(), now: cfg.Now}
+	r := &runner{cfg: cfg, client: &http.Client{Timeout: cfg.Timeout,
+		// A redirect is an answer to check (a trailing slash is a 307), not one to follow.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, mask: cfg.Profile.masker(), now: cfg.Now}
 	if r.now == nil {
 		r.now = time.Now
 	}

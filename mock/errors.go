@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -17,11 +18,15 @@ type apiError struct {
 
 func (e *apiError) Error() string { return fmt.Sprintf("%d %v", e.Status, e.Detail) }
 
-// validationIssue is one entry of FastAPI's HTTPValidationError.
+// validationIssue is one entry of FastAPI's HTTPValidationError, its keys
+// in pydantic's order: type, loc, msg, input (always there; null when
+// unknown) and ctx (where pydantic gives one).
 type validationIssue struct {
-	Loc  []any  `json:"loc"`
-	Msg  string `json:"msg"`
-	Type string `json:"type"`
+	Type  string          `json:"type"`
+	Loc   []any           `json:"loc"`
+	Msg   string          `json:"msg"`
+	Input json.RawMessage `json:"input"`
+	Ctx   map[string]any  `json:"ctx,omitempty"`
 }
 
 func errorf(status int, format string, args ...any) *apiError {
@@ -35,12 +40,16 @@ func validationFailed(issues ...validationIssue) *apiError {
 // errorResponse renders an apiError in the API's format; it is the only
 // place error bodies are built.
 func errorResponse(e *apiError) *response {
-	body, err := json.Marshal(struct {
+	// As Starlette's JSONResponse: no HTML escaping, compact.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(struct {
 		Detail any `json:"detail"`
-	}{e.Detail})
-	if err != nil { // a detail is strings and lists of strings: cannot fail
+	}{e.Detail}); err != nil { // a detail is strings and issues: cannot fail
 		panic(err)
 	}
+	body := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	h := http.Header{"Content-Type": {"application/json"}}
 	for k, v := range e.Header {
 		h[k] = v

@@ -21,9 +21,6 @@ const (
 	journalBodyBytes = 64 << 10
 	// candidateCount is how many users free to add the profile offers.
 	candidateCount = 10
-	// maxJSONDepth bounds the nesting of a request body: far beyond what any
-	// request of the spec needs (an object of scalars).
-	maxJSONDepth = 64
 )
 
 // Fixed development tokens, one per standing in the profile's organization.
@@ -161,6 +158,11 @@ func searchableText(u *User) string {
 // query matched case-insensitively against the user's email and names, then
 // the page. page and pageSize carry the spec's defaults.
 func listMembers(w *world, orgID string, page, pageSize int, query string) []*Membership {
+	if page-1 > len(w.byOrg[orgID])/pageSize {
+		// Past the end, however far: pydantic takes integers of any size
+		// (a page beyond int64 arrives as the largest int).
+		return []*Membership{}
+	}
 	skip := (page - 1) * pageSize
 	out := make([]*Membership, 0, min(pageSize, len(w.byOrg[orgID])))
 	take := func(m *Membership) bool {

@@ -4,6 +4,7 @@
 package mock
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -236,9 +237,12 @@ func (s *Server) handleAPI(r *http.Request) (*exchange, *response, []string, str
 	switch {
 	case errors.Is(err, routers.ErrMethodNotAllowed):
 		e := errorf(http.StatusMethodNotAllowed, "Method Not Allowed")
-		e.Header = http.Header{"Allow": {strings.Join(s.spec.AllowedMethods(r), ", ")}}
+		e.Header = http.Header{"Allow": {s.spec.Allow(r)}}
 		return x, errorResponse(e), nil, ""
 	case err != nil:
+		if location := s.slashRedirect(r); location != "" {
+			return x, &response{Status: http.StatusTemporaryRedirect, Header: http.Header{"Location": {location}}}, nil, ""
+		}
 		return x, errorResponse(errorf(http.StatusNotFound, "Not Found")), nil, ""
 	}
 	x.route, x.params, x.operation = route, params, route.Operation.OperationID
@@ -265,20 +269,82 @@ func (s *Server) handleAPI(r *http.Request) (*exchange, *response, []string, str
 	return x, resp, problems, fault
 }
 
+// slashRedirect is Starlette's redirect_slashes (starlette/routing.py:
+// Router.app): a path no route takes, but that a route takes (with any
+// method) once its trailing slashes are stripped or one is added, is a 307
+// to the absolute URL of that path, query kept. "" when there is none.
+func (s *Server) slashRedirect(r *http.Request) string {
+	path := r.URL.Path
+	if path == "/" {
+		return ""
+	}
+	other := path + "/"
+	if strings.HasSuffix(path, "/") {
+		other = strings.TrimRight(path, "/")
+	}
+	probe := r.Clone(r.Context())
+	probe.URL.Path, probe.URL.RawPath = other, ""
+	if _, _, err := s.spec.FindRoute(probe); err != nil && !errors.Is(err, routers.ErrMethodNotAllowed) {
+		return ""
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	location := scheme + "://" + r.Host + other
+	if r.URL.RawQuery != "" {
+		location += "?" + r.URL.RawQuery
+	}
+	return pyQuoteURL(location)
+}
+
+// pyQuoteURL escapes as Starlette's RedirectResponse does:
+// urllib.parse.quote(url, safe=":/%#?=@[]!$&'()*+,;").
+func pyQuoteURL(u string) string {
+	const safe = ":/%#?=@[]!$&'()*+,;_.-~"
+	var b strings.Builder
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(safe, c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
+}
+
 // routeMemoPath bounds the paths whose routes are remembered.
 const routeMemoPath = 512
 
 // findRoute routes a request from the spec, remembering the answer for a
 // method and path seen before (routing is a third of an update's work).
 func (s *Server) findRoute(r *http.Request) (*routers.Route, map[string]string, error) {
+	if r.URL.RawPath != "" {
+		// Starlette routes the decoded path: %2F is a separator there.
+		r = r.Clone(r.Context())
+		r.URL.RawPath = ""
+	}
 	if len(r.URL.Path) > routeMemoPath {
-		return s.spec.FindRoute(r)
+		return s.routeDecoded(r)
 	}
 	v := s.routeMemo.remember(r.Method+" "+r.URL.Path, func() any {
-		route, params, err := s.spec.FindRoute(r)
+		route, params, err := s.routeDecoded(r)
 		return foundRoute{route, params, err}
 	}).(foundRoute)
 	return v.route, v.params, v.err
+}
+
+// routeDecoded routes r; path parameters are the decoded segments, as
+// Starlette passes them (the router hands them over escaped).
+func (s *Server) routeDecoded(r *http.Request) (*routers.Route, map[string]string, error) {
+	route, params, err := s.spec.FindRoute(r)
+	for name, value := range params {
+		if decoded, uerr := url.PathUnescape(value); uerr == nil {
+			params[name] = decoded
+		}
+	}
+	return route, params, err
 }
 
 // foundRoute is what routing a method and path gave; params are only read.
@@ -321,8 +387,11 @@ func (s *Server) respond(x *exchange) *response {
 		return errorResponse(perr)
 	}
 	sleep(x.r, prefer.delay)
+	body, aerr := decodeBody(x.r, x.route)
+	if aerr != nil {
+		return errorResponse(aerr)
+	}
 	var caller *User
-	var aerr *apiError
 	s.store.read(func(w *world) { caller, aerr = authenticate(w, x.r.Header.Get("Authorization")) })
 	if aerr != nil {
 		return errorResponse(aerr)
@@ -331,7 +400,7 @@ func (s *Server) respond(x *exchange) *response {
 	if prefer.forced() {
 		return s.forcedResponse(x, prefer)
 	}
-	if aerr := s.validateRequest(x); aerr != nil {
+	if aerr := s.validateRequest(x, body); aerr != nil {
 		return errorResponse(aerr)
 	}
 	resp, aerr := s.operate(x)
@@ -341,70 +410,72 @@ func (s *Server) respond(x *exchange) *response {
 	return resp
 }
 
-// validateRequest: body checks, then kin-openapi with every problem
-// reported and the spec's defaults written into the request.
-func (s *Server) validateRequest(x *exchange) *apiError {
-	if _, err := url.ParseQuery(x.r.URL.RawQuery); err != nil {
-		// net/url gives up past 10,000 parameters or on a bad escape, and
-		// r.URL.Query() would then quietly see none.
-		return validationFailed(validationIssue{Loc: []any{"query"}, Msg: "Query string could not be parsed: " + err.Error(), Type: "value_error"})
-	}
-	lastQueryValueWins(x.r)
-	raw, aerr := readBody(x.r, x.route)
-	x.rawBody = raw
-	if aerr != nil {
-		return aerr
-	}
-	if len(raw) > memoBodyBytes || len(x.r.URL.RawQuery) > memoBodyBytes {
-		return s.validateWithSpec(x, raw)
+// validateRequest validates as FastAPI does (pydantic.go); a request
+// with a construct pydantic.go does not model goes to kin-openapi instead.
+func (s *Server) validateRequest(x *exchange, body requestBody) *apiError {
+	x.rawBody = body.raw
+	if len(body.raw) > memoBodyBytes || len(x.r.URL.RawQuery) > memoBodyBytes {
+		v := s.validate(x, body)
+		x.r.URL.RawQuery, x.body, x.params = v.rawQuery, v.body, v.params
+		return v.err
 	}
 	// A request's verdict, and the defaults written into it, follow from
 	// its operation, path, query, content type and body: a request seen
 	// before is not validated again (see responsecheck.go for responses).
-	key := x.operation + "\x00" + x.r.URL.Path + "\x00" + x.r.URL.RawQuery + "\x00" + x.r.Header.Get("Content-Type") + "\x00" + string(raw)
-	v := s.requestMemo.remember(key, func() any {
-		aerr := s.validateWithSpec(x, raw)
-		return validatedRequest{err: aerr, rawQuery: x.r.URL.RawQuery, body: x.body}
-	}).(validatedRequest)
-	x.r.URL.RawQuery, x.body = v.rawQuery, v.body
+	key := x.operation + "\x00" + x.r.URL.Path + "\x00" + x.r.URL.RawQuery + "\x00" + x.r.Header.Get("Content-Type") + "\x00" + string(body.raw)
+	v := s.requestMemo.remember(key, func() any { return s.validate(x, body) }).(validatedRequest)
+	x.r.URL.RawQuery, x.body, x.params = v.rawQuery, v.body, v.params
 	return v.err
 }
 
-// validatedRequest is a request's verdict, with its query and body after
-// the spec's defaults were written in.
+// validatedRequest is a request's verdict, with its parameters, query and
+// body in canonical form and the spec's defaults written in.
 type validatedRequest struct {
 	err      *apiError
+	params   map[string]string
 	rawQuery string
 	body     []byte
 }
 
+func (s *Server) validate(x *exchange, body requestBody) validatedRequest {
+	p := s.validatePydantic(x.route, x.params, pyQuery(x.r.URL.RawQuery), x.r.Header, body)
+	if p.unmodeled {
+		// A construct pydantic.go does not model: kin-openapi alone, on the
+		// request as sent.
+		if body.sent {
+			x.r.Body = io.NopCloser(bytes.NewReader(body.raw))
+		}
+		return s.validateWithSpec(x, x.params)
+	}
+	if len(p.issues) > 0 {
+		return validatedRequest{err: validationFailed(p.issues...)}
+	}
+	// Valid, canonical, with the spec's defaults written in.
+	query := url.Values{}
+	for name, value := range p.query {
+		query.Set(name, value)
+	}
+	return validatedRequest{params: p.params, rawQuery: query.Encode(), body: p.body}
+}
+
 // validateWithSpec runs kin-openapi on the request, every problem
-// reported and the spec's defaults written in, then the null check it
-// misses.
-func (s *Server) validateWithSpec(x *exchange, raw []byte) *apiError {
+// reported and the spec's defaults written in.
+func (s *Server) validateWithSpec(x *exchange, params map[string]string) validatedRequest {
 	err := openapi3filter.ValidateRequest(x.r.Context(), &openapi3filter.RequestValidationInput{
-		Request: x.r, PathParams: x.params, Route: x.route, Options: s.spec.RequestOptions(),
+		Request: x.r, PathParams: params, Route: x.route, Options: s.spec.RequestOptions(),
 	})
 	if err != nil {
-		return validationFailed(validationIssues(err)...)
+		return validatedRequest{err: validationFailed(validationIssues(err)...), params: params}
 	}
-	if rb := x.route.Operation.RequestBody; rb != nil && rb.Value != nil {
-		if media := rb.Value.Content.Get("application/json"); media != nil && media.Schema != nil {
-			var sent any
-			_ = json.Unmarshal(raw, &sent) // readBody made sure it parses
-			if issues := nullIssues([]any{"body"}, media.Schema.Value, sent); len(issues) > 0 {
-				return validationFailed(issues...)
-			}
-		}
-	}
-	if x.route.Operation.RequestBody != nil {
+	v := validatedRequest{params: params, rawQuery: x.r.URL.RawQuery}
+	if x.route.Operation.RequestBody != nil && x.r.Body != nil {
 		body, rerr := io.ReadAll(x.r.Body)
 		if rerr != nil {
-			return errorf(http.StatusInternalServerError, "read validated body: %v", rerr)
+			v.err = errorf(http.StatusInternalServerError, "read validated body: %v", rerr)
 		}
-		x.body = body
+		v.body = body
 	}
-	return nil
+	return v
 }
 
 // operate runs the organization check, authorization and the operation

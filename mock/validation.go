@@ -1,14 +1,13 @@
 package mock
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -16,85 +15,97 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 )
 
-// readBody reads a request body up to the limit: 413 past it, and 422 at
-// ["body"] when it is not JSON, empty, or does not parse. kin-openapi sees
-// only a body that passed these checks.
-func readBody(r *http.Request, route *routers.Route) ([]byte, *apiError) {
+// decodeBody reads the body of an operation that takes one, as FastAPI
+// does before it looks at anything else of the request (fastapi/routing.py:
+// get_request_handler): a JSON content type is decoded by Python's
+// json.loads, a body that does not parse is a 422 json_invalid at
+// ["body", POS] and one that cannot be decoded a 400; any other content
+// type, or none (strict_content_type, FastAPI 0.132 and later), leaves the
+// bytes as they are. Past maxBodyBytes it is a 413 (mock/policy.go).
+func decodeBody(r *http.Request, route *routers.Route) (requestBody, *apiError) {
 	if route.Operation.RequestBody == nil {
-		return nil, nil
+		return requestBody{}, nil
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return nil, errorf(http.StatusRequestEntityTooLarge, "Request body is larger than %d bytes", maxBodyBytes)
+		return requestBody{}, errorf(http.StatusRequestEntityTooLarge, "Request body is larger than %d bytes", maxBodyBytes)
 	case err != nil:
-		return nil, validationFailed(validationIssue{Loc: []any{"body"}, Msg: "Request body could not be read", Type: "json_invalid"})
+		return requestBody{}, errorf(http.StatusBadRequest, detailBodyParseError)
 	}
-	r.Body = io.NopCloser(bytes.NewReader(data))
-	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	isJSON := mediaType == "application/json" || strings.HasSuffix(mediaType, "+json")
+	if len(data) == 0 {
+		return requestBody{}, nil
+	}
+	body := requestBody{sent: true, raw: data}
+	if !isJSONContentType(r.Header.Get("Content-Type")) {
+		return body, nil
+	}
+	value, err := pyJSONLoads(data)
+	var decodeErr *pyJSONError
 	switch {
-	case len(bytes.TrimSpace(data)) == 0:
-		return nil, validationFailed(validationIssue{Loc: []any{"body"}, Msg: "Field required", Type: "missing"})
-	case !isJSON:
-		// FastAPI does not parse a body it was not told is JSON; the model
-		// then sees no valid object.
-		return nil, validationFailed(validationIssue{Loc: []any{"body"},
-			Msg: fmt.Sprintf("Input should be a JSON object; Content-Type %q is not application/json", r.Header.Get("Content-Type")), Type: "model_attributes_type"})
-	case !json.Valid(data):
-		return nil, validationFailed(validationIssue{Loc: []any{"body"}, Msg: "JSON decode error", Type: "json_invalid"})
-	case jsonDepth(data) > maxJSONDepth:
-		// Schema validation of deep nesting costs time quadratic in the
-		// depth (seconds for 20 KB); the API's bodies are flat objects.
-		return nil, validationFailed(validationIssue{Loc: []any{"body"},
-			Msg: fmt.Sprintf("JSON decode error: nested deeper than %d levels", maxJSONDepth), Type: "json_invalid"})
+	case errors.As(err, &decodeErr):
+		return requestBody{}, validationFailed(validationIssue{Type: "json_invalid", Loc: []any{"body", decodeErr.pos},
+			Msg: "JSON decode error", Input: json.RawMessage("{}"), Ctx: map[string]any{"error": decodeErr.msg}})
+	case err != nil:
+		return requestBody{}, errorf(http.StatusBadRequest, detailBodyParseError)
 	}
-	// kin-openapi matches the content type exactly; the body is JSON.
-	r.Header.Set("Content-Type", "application/json")
-	return data, nil
+	body.json, body.value = true, value
+	return body, nil
 }
 
-// jsonDepth is the deepest nesting of arrays and objects in valid JSON.
-func jsonDepth(data []byte) int {
-	depth, deepest := 0, 0
-	inString, escaped := false, false
-	for _, c := range data {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '[' || c == '{':
-			depth++
-			deepest = max(deepest, depth)
-		case c == ']' || c == '}':
-			depth--
-		}
+// detailBodyParseError is FastAPI's 400 for a body json.loads cannot
+// decode (fastapi/routing.py: get_request_handler).
+const detailBodyParseError = "There was an error parsing the body"
+
+// isJSONContentType reads the header as Python's email.message does
+// (get_content_maintype, get_content_subtype): application/json or any
+// application/*+json, parameters ignored.
+func isJSONContentType(value string) bool {
+	if value == "" {
+		return false
 	}
-	return deepest
+	mediaType, _, _ := strings.Cut(value, ";")
+	mediaType = strings.ToLower(strings.TrimSpace(mediaType))
+	if strings.Count(mediaType, "/") != 1 {
+		return false // email.message reads it as text/plain
+	}
+	main, sub, _ := strings.Cut(mediaType, "/")
+	return main == "application" && (sub == "json" || strings.HasSuffix(sub, "+json"))
 }
 
-// lastQueryValueWins rewrites the query so each parameter keeps only its
-// last value, as FastAPI does for a scalar parameter.
-func lastQueryValueWins(r *http.Request) {
-	if !strings.Contains(r.URL.RawQuery, "&") {
-		return // one parameter at most: nothing repeated
-	}
-	q := r.URL.Query()
-	for k, v := range q {
-		if len(v) > 1 {
-			q[k] = v[len(v)-1:]
+// pyQuery parses a query string as Starlette does (urllib.parse.parse_qsl
+// with keep_blank_values): split on '&' only, '+' is a space, a bad
+// percent escape is kept as written; the last of a repeated name wins.
+func pyQuery(raw string) map[string]string {
+	out := map[string]string{}
+	for _, pair := range strings.Split(raw, "&") {
+		if pair == "" {
+			continue
 		}
+		name, value, _ := strings.Cut(pair, "=")
+		out[pyUnquotePlus(name)] = pyUnquotePlus(value)
 	}
-	r.URL.RawQuery = q.Encode()
+	return out
+}
+
+// pyUnquotePlus is urllib.parse.unquote_plus with errors='replace'.
+func pyUnquotePlus(s string) string {
+	s = strings.ReplaceAll(s, "+", " ")
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1:i+3]) {
+			v, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
+			b = append(b, byte(v))
+			i += 2
+			continue
+		}
+		b = append(b, s[i])
+	}
+	return strings.ToValidUTF8(string(b), "\uFFFD")
 }
 
 // validationIssues translates kin-openapi's request errors into FastAPI's
@@ -218,61 +229,4 @@ func joinOr(items []string) string {
 		return strings.Join(items, "")
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
-}
-
-// nullIssues finds nulls where the spec does not allow them. kin-openapi
-// lets a null through a property that is only `allOf: [$ref]` (FastAPI's
-// way of giving a referenced enum a default) and then writes the default
-// over it; pydantic answers 422.
-func nullIssues(loc []any, schema *openapi3.Schema, value any) []validationIssue {
-	if schema == nil {
-		return nil
-	}
-	switch v := value.(type) {
-	case nil:
-		if !allowsNull(schema) {
-			return []validationIssue{{Loc: loc, Msg: "Input should not be null", Type: "none_forbidden"}}
-		}
-	case map[string]any:
-		var out []validationIssue
-		for _, name := range sortedKeys(v) {
-			if prop := schema.Properties[name]; prop != nil {
-				out = append(out, nullIssues(append(append([]any(nil), loc...), name), prop.Value, v[name])...)
-			}
-		}
-		return out
-	case []any:
-		if schema.Items == nil {
-			return nil
-		}
-		var out []validationIssue
-		for i, item := range v {
-			out = append(out, nullIssues(append(append([]any(nil), loc...), i), schema.Items.Value, item)...)
-		}
-		return out
-	}
-	return nil
-}
-
-func allowsNull(s *openapi3.Schema) bool {
-	if s.Nullable {
-		return true
-	}
-	for _, group := range []openapi3.SchemaRefs{s.AnyOf, s.OneOf} {
-		for _, branch := range group {
-			if branch.Value != nil && allowsNull(branch.Value) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

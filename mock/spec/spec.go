@@ -54,6 +54,7 @@ type Spec struct {
 	// Validation options, built once: they are read-only.
 	requestOptions, responseOptions, headerOptions *openapi3filter.Options
 	schemaOptions                                  []openapi3.SchemaValidationOption
+	order                                          declarationOrder
 }
 
 // Load parses and validates a document, registers the uuid format on it and
@@ -85,7 +86,8 @@ func Load(data []byte) (*Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build router: %w", err)
 	}
-	sp := &Spec{Doc: doc, Router: router, Raw: data, schemaOptions: doc.GetSchemaValidationOptions()}
+	sp := &Spec{Doc: doc, Router: router, Raw: data, schemaOptions: doc.GetSchemaValidationOptions(),
+		order: readDeclarationOrder(data, doc)}
 	// Every request: all problems at once, defaults written into the
 	// request, authentication left to the caller (identity is checked
 	// before validation).
@@ -200,18 +202,18 @@ func (s *Spec) validateResponse(ctx context.Context, req *http.Request, route *r
 	return openapi3filter.ValidateResponse(ctx, input)
 }
 
-// AllowedMethods lists the methods the document defines for the path of
-// req, for a 405's Allow header.
-func (s *Spec) AllowedMethods(req *http.Request) []string {
-	var methods []string
+// Allow is a 405's Allow header for req, whose path the document has with
+// other methods: the method of the first operation declared for the path
+// (see FirstMethod); "" when no operation has the path.
+func (s *Spec) Allow(req *http.Request) string {
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 		probe := req.Clone(req.Context())
 		probe.Method = m
-		if _, _, err := s.Router.FindRoute(probe); err == nil {
-			methods = append(methods, m)
+		if route, _, err := s.Router.FindRoute(probe); err == nil {
+			return s.FirstMethod(route.Path)
 		}
 	}
-	return methods
+	return ""
 }
 
 // OperationByID is the route of an operation, for answering it without a

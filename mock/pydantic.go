@@ -1,0 +1,678 @@
+package mock
+
+// Request validation as a FastAPI service on pydantic 2 does it: every
+// parameter and the body checked in python lax mode, every problem
+// reported at once in declaration order (path, query, header, then the body
+// field by field; fastapi/dependencies/utils.py: solve_dependencies,
+// request_params_to_args, request_body_to_args), each entry with pydantic's
+// type, loc, msg, input and ctx (pydantic-core: src/errors/types.rs).
+//
+// Only what the document's schemas say is modelled here; a construct it
+// does not model (an array, a number, a oneOf, ...) makes the whole request
+// go to kin-openapi alone, so that nothing unmodelled is let through.
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/big"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// requestBody is the body as FastAPI hands it to validation
+// (fastapi/routing.py: get_request_handler): nothing, a decoded JSON
+// value, or raw bytes when the content type was not JSON.
+type requestBody struct {
+	sent  bool // a non-empty body came with a route that takes one
+	json  bool // decoded as JSON; else raw bytes
+	value any  // the decoded value (nil for JSON null)
+	raw   []byte
+}
+
+// pydanticRequest is the outcome of validating a request: the problems,
+// or the request's parameters and body in canonical form (uuids lower case
+// with dashes, integers in decimal) with the spec's defaults written in;
+// unmodeled when the operation holds a construct not modelled here.
+type pydanticRequest struct {
+	issues    []validationIssue
+	params    map[string]string
+	query     map[string]string // declared query parameters that were sent
+	body      []byte            // canonical JSON, nil without a body
+	unmodeled bool
+}
+
+// validatePydantic validates the request's parameters and body.
+func (s *Server) validatePydantic(route *routers.Route, params map[string]string, query map[string]string, header http.Header, body requestBody) pydanticRequest {
+	out := pydanticRequest{params: map[string]string{}, query: map[string]string{}}
+	for k, v := range params {
+		out.params[k] = v
+	}
+	for _, in := range []string{openapi3.ParameterInPath, openapi3.ParameterInQuery, openapi3.ParameterInHeader, openapi3.ParameterInCookie} {
+		for _, p := range declaredParameters(route, in) {
+			var raw string
+			var sent bool
+			switch in {
+			case openapi3.ParameterInPath:
+				raw, sent = params[p.Name]
+			case openapi3.ParameterInQuery:
+				raw, sent = query[p.Name]
+			case openapi3.ParameterInHeader:
+				raw = header.Get(p.Name)
+				sent = len(header.Values(p.Name)) > 0
+			default:
+				out.unmodeled = true
+				return out
+			}
+			loc := []any{in, p.Name}
+			if !sent {
+				if p.Required {
+					out.issues = append(out.issues, issue("missing", loc, "Field required", nil, nil))
+				} else if def := schemaDefault(p.Schema); def != nil && in == openapi3.ParameterInQuery {
+					out.query[p.Name] = formatDefault(def)
+				}
+				continue
+			}
+			canon, issues, ok := pydanticValue(s.spec.PropertyOrder, loc, p.Schema, raw)
+			if !ok {
+				out.unmodeled = true
+				return out
+			}
+			out.issues = append(out.issues, issues...)
+			if len(issues) == 0 {
+				text := fmt.Sprint(canon)
+				switch in {
+				case openapi3.ParameterInPath:
+					out.params[p.Name] = text
+				case openapi3.ParameterInQuery:
+					out.query[p.Name] = text
+				}
+			}
+		}
+	}
+	rb := route.Operation.RequestBody
+	if rb == nil || rb.Value == nil {
+		return out
+	}
+	media := rb.Value.Content.Get("application/json")
+	if media == nil || media.Schema == nil {
+		out.unmodeled = true
+		return out
+	}
+	loc := []any{"body"}
+	var value any
+	switch {
+	case !body.sent || (body.json && body.value == nil):
+		// No body, or JSON null: FastAPI sees None (dependencies/utils.py:
+		// _validate_value_with_model_field).
+		if rb.Value.Required {
+			out.issues = append(out.issues, issue("missing", loc, "Field required", nil, nil))
+		}
+		return out
+	case body.json:
+		value = body.value
+	default:
+		// Bytes reach the model as they are; jsonable_encoder renders them
+		// as text (invalid UTF-8 is replaced: mock/policy.go).
+		value = rawBytesInput(body.raw)
+	}
+	canon, issues, ok := pydanticValue(s.spec.PropertyOrder, loc, media.Schema, value)
+	if !ok {
+		out.unmodeled = true
+		return out
+	}
+	out.issues = append(out.issues, issues...)
+	if len(issues) == 0 {
+		out.body = mustJSON(canon)
+	}
+	return out
+}
+
+// schemaDefault is a schema's default, or that of the one schema it wraps
+// in allOf (FastAPI's way of defaulting a referenced enum).
+func schemaDefault(ref *openapi3.SchemaRef) any {
+	for ref != nil && ref.Value != nil {
+		if ref.Value.Default != nil {
+			return ref.Value.Default
+		}
+		if len(ref.Value.AllOf) != 1 {
+			return nil
+		}
+		ref = ref.Value.AllOf[0]
+	}
+	return nil
+}
+
+// formatDefault writes a default as a query value: whole numbers without
+// a fraction (YAML's 50 is a float64 to kin-openapi).
+func formatDefault(v any) string {
+	if f, ok := v.(float64); ok && f == math.Trunc(f) {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
+}
+
+// rawBytes is a body that was not decoded, as the model sees it.
+type rawBytes string
+
+func rawBytesInput(b []byte) rawBytes {
+	return rawBytes(strings.ToValidUTF8(string(b), "\uFFFD"))
+}
+
+// declaredParameters lists an operation's parameters of one location in
+// declaration order: the path's, then the operation's (which override a
+// path parameter of the same name).
+func declaredParameters(route *routers.Route, in string) []*openapi3.Parameter {
+	var out []*openapi3.Parameter
+	seen := map[string]int{}
+	for _, group := range []openapi3.Parameters{route.PathItem.Parameters, route.Operation.Parameters} {
+		for _, ref := range group {
+			p := ref.Value
+			if p == nil || p.In != in {
+				continue
+			}
+			if i, dup := seen[p.Name]; dup {
+				out[i] = p
+				continue
+			}
+			seen[p.Name] = len(out)
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func issue(typ string, loc []any, msg string, input any, ctx map[string]any) validationIssue {
+	return validationIssue{Type: typ, Loc: append([]any(nil), loc...), Msg: msg, Input: pyInput(input), Ctx: ctx}
+}
+
+// pyInput renders an offending value as FastAPI's jsonable_encoder and
+// Starlette's JSONResponse would.
+func pyInput(v any) json.RawMessage {
+	if b, ok := v.(rawBytes); ok {
+		v = string(b)
+	}
+	return pyJSONDumps(v)
+}
+
+// propertyOrderFunc gives an object schema's properties in declaration
+// order (spec.Spec.PropertyOrder).
+type propertyOrderFunc func(*openapi3.Schema) []string
+
+// pydanticValue validates one value against a schema as pydantic 2 does in
+// python lax mode. It returns the value in canonical form, the problems
+// found, and ok=false when the schema holds a construct not modelled here.
+func pydanticValue(order propertyOrderFunc, loc []any, ref *openapi3.SchemaRef, value any) (any, []validationIssue, bool) {
+	if ref == nil || ref.Value == nil {
+		return value, nil, true
+	}
+	s := ref.Value
+	if value == nil && s.Nullable {
+		return nil, nil, true
+	}
+	if len(s.OneOf) > 0 || len(s.AnyOf) > 0 || s.Not != nil {
+		return nil, nil, false
+	}
+	if len(s.AllOf) > 0 {
+		// FastAPI's way of giving a referenced schema a default.
+		if len(s.AllOf) > 1 || s.Type != nil && len(s.Type.Slice()) > 0 {
+			return nil, nil, false
+		}
+		return pydanticValue(order, loc, s.AllOf[0], value)
+	}
+	if len(s.Enum) > 0 {
+		return pydanticEnum(loc, s, value)
+	}
+	switch {
+	case s.Type == nil || len(s.Type.Slice()) == 0:
+		if len(s.Properties) > 0 {
+			return pydanticModel(order, loc, s, value)
+		}
+		return pyCanonical(value), nil, true // any value
+	case s.Type.Is(openapi3.TypeString):
+		return pydanticString(loc, s, value)
+	case s.Type.Is(openapi3.TypeInteger):
+		return pydanticInt(loc, s, value)
+	case s.Type.Is(openapi3.TypeBoolean):
+		return pydanticBool(loc, value)
+	case s.Type.Is(openapi3.TypeObject):
+		return pydanticModel(order, loc, s, value)
+	}
+	return nil, nil, false
+}
+
+// pydanticModel is a model in python mode with from_attributes, as FastAPI
+// validates a body (fastapi/_compat/v2.py: ModelField.validate): a dict,
+// its fields in declaration order, extra keys ignored unless the schema
+// forbids them.
+func pydanticModel(order propertyOrderFunc, loc []any, s *openapi3.Schema, value any) (any, []validationIssue, bool) {
+	dict, ok := value.(*pyDict)
+	if !ok {
+		return nil, []validationIssue{issue("model_attributes_type", loc,
+			"Input should be a valid dictionary or object to extract fields from", value, nil)}, true
+	}
+	required := map[string]bool{}
+	for _, name := range s.Required {
+		required[name] = true
+	}
+	canon := map[string]any{}
+	var issues []validationIssue
+	for _, name := range order(s) {
+		fieldLoc := append(append([]any(nil), loc...), name)
+		v, sent := dict.get(name)
+		if !sent {
+			if required[name] {
+				issues = append(issues, issue("missing", fieldLoc, "Field required", dict, nil))
+			} else if def := schemaDefault(s.Properties[name]); def != nil {
+				canon[name] = def
+			}
+			continue
+		}
+		c, fieldIssues, ok := pydanticValue(order, fieldLoc, s.Properties[name], v)
+		if !ok {
+			return nil, nil, false
+		}
+		issues = append(issues, fieldIssues...)
+		canon[name] = c
+	}
+	if forbidsExtra(s) {
+		for _, key := range dict.keys {
+			if s.Properties[key] == nil {
+				issues = append(issues, issue("extra_forbidden", append(append([]any(nil), loc...), key),
+					"Extra inputs are not permitted", dict.vals[key], nil))
+			}
+		}
+	}
+	return canon, issues, true
+}
+
+func forbidsExtra(s *openapi3.Schema) bool {
+	ap := s.AdditionalProperties
+	return ap.Has != nil && !*ap.Has
+}
+
+func pydanticEnum(loc []any, s *openapi3.Schema, value any) (any, []validationIssue, bool) {
+	quoted := make([]string, len(s.Enum))
+	for i, e := range s.Enum {
+		text, isString := e.(string)
+		if !isString {
+			return nil, nil, false // pydantic's messages for other enums are not modelled
+		}
+		quoted[i] = "'" + text + "'"
+		if value == text {
+			return text, nil, true
+		}
+	}
+	expected := joinOr(quoted)
+	return nil, []validationIssue{issue("enum", loc, "Input should be "+expected, value, map[string]any{"expected": expected})}, true
+}
+
+func pydanticString(loc []any, s *openapi3.Schema, value any) (any, []validationIssue, bool) {
+	var text string
+	switch v := value.(type) {
+	case string:
+		text = v
+	case rawBytes:
+		text = string(v) // lax mode takes bytes as text
+	default:
+		if s.Format == "uuid" {
+			return nil, []validationIssue{issue("uuid_type", loc, "UUID input should be a string, bytes or UUID object", value, nil)}, true
+		}
+		return nil, []validationIssue{issue("string_type", loc, "Input should be a valid string", value, nil)}, true
+	}
+	switch s.Format {
+	case "uuid":
+		canon, problem := parsePydanticUUID(text)
+		if problem != "" {
+			return nil, []validationIssue{issue("uuid_parsing", loc, "Input should be a valid UUID, "+problem, value, map[string]any{"error": problem})}, true
+		}
+		return canon, nil, true
+	case "":
+	default:
+		return nil, nil, false // date-time, email, ...: left to kin-openapi
+	}
+	n := uint64(utf8.RuneCountInString(text))
+	switch {
+	case n < s.MinLength:
+		return nil, []validationIssue{issue("string_too_short", loc,
+			fmt.Sprintf("String should have at least %d character%s", s.MinLength, plural(s.MinLength)), value,
+			map[string]any{"min_length": s.MinLength})}, true
+	case s.MaxLength != nil && n > *s.MaxLength:
+		return nil, []validationIssue{issue("string_too_long", loc,
+			fmt.Sprintf("String should have at most %d character%s", *s.MaxLength, plural(*s.MaxLength)), value,
+			map[string]any{"max_length": *s.MaxLength})}, true
+	case s.Pattern != "":
+		re, err := regexp.Compile(s.Pattern)
+		if err != nil {
+			return nil, nil, false
+		}
+		if !re.MatchString(text) {
+			return nil, []validationIssue{issue("string_pattern_mismatch", loc, "String should match pattern '"+s.Pattern+"'", value,
+				map[string]any{"pattern": s.Pattern})}, true
+		}
+	}
+	return text, nil, true
+}
+
+func plural(n uint64) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// pydanticInt: a str is parsed as pydantic-core's str_as_int does, a float
+// must be whole; then the bounds (pydantic-core src/validators/int.rs:
+// multiple_of, le, lt, ge, gt, in that order).
+func pydanticInt(loc []any, s *openapi3.Schema, value any) (any, []validationIssue, bool) {
+	var n *big.Int
+	fail := func(typ, msg string) (any, []validationIssue, bool) {
+		return nil, []validationIssue{issue(typ, loc, msg, value, nil)}, true
+	}
+	switch v := value.(type) {
+	case string:
+		var typ string
+		if n, typ = pyStrAsInt(v); n == nil {
+			if typ == "int_parsing_size" {
+				return fail(typ, "Unable to parse input string as an integer, exceeded maximum size")
+			}
+			return fail(typ, "Input should be a valid integer, unable to parse string as an integer")
+		}
+	case *big.Int:
+		n = v
+	case float64:
+		switch {
+		case math.IsNaN(v) || math.IsInf(v, 0):
+			return fail("finite_number", "Input should be a finite number")
+		case v != math.Trunc(v):
+			return fail("int_from_float", "Input should be a valid integer, got a number with a fractional part")
+		}
+		n, _ = big.NewFloat(v).Int(nil)
+	default:
+		return fail("int_type", "Input should be a valid integer")
+	}
+	bound := func(f float64) (*big.Int, bool) {
+		if f != math.Trunc(f) {
+			return nil, false
+		}
+		b, _ := big.NewFloat(f).Int(nil)
+		return b, true
+	}
+	if s.ExclusiveMax.Value != nil || s.ExclusiveMin.Value != nil {
+		return nil, nil, false // OpenAPI 3.1's numeric exclusive bounds
+	}
+	exclusiveMax, exclusiveMin := s.ExclusiveMax.IsTrue(), s.ExclusiveMin.IsTrue()
+	if s.MultipleOf != nil {
+		m, ok := bound(*s.MultipleOf)
+		if !ok || m.Sign() == 0 {
+			return nil, nil, false
+		}
+		if new(big.Int).Rem(n, m).Sign() != 0 {
+			return nil, []validationIssue{issue("multiple_of", loc, "Input should be a multiple of "+m.String(), value, map[string]any{"multiple_of": m})}, true
+		}
+	}
+	if s.Max != nil {
+		m, ok := bound(*s.Max)
+		if !ok {
+			return nil, nil, false
+		}
+		if exclusiveMax && n.Cmp(m) >= 0 {
+			return nil, []validationIssue{issue("less_than", loc, "Input should be less than "+m.String(), value, map[string]any{"lt": m})}, true
+		}
+		if !exclusiveMax && n.Cmp(m) > 0 {
+			return nil, []validationIssue{issue("less_than_equal", loc, "Input should be less than or equal to "+m.String(), value, map[string]any{"le": m})}, true
+		}
+	}
+	if s.Min != nil {
+		m, ok := bound(*s.Min)
+		if !ok {
+			return nil, nil, false
+		}
+		if !exclusiveMin && n.Cmp(m) < 0 {
+			return nil, []validationIssue{issue("greater_than_equal", loc, "Input should be greater than or equal to "+m.String(), value, map[string]any{"ge": m})}, true
+		}
+		if exclusiveMin && n.Cmp(m) <= 0 {
+			return nil, []validationIssue{issue("greater_than", loc, "Input should be greater than "+m.String(), value, map[string]any{"gt": m})}, true
+		}
+	}
+	return json.Number(n.String()), nil, true
+}
+
+// maxIntStringDigits is where pydantic-core gives up on an integer string
+// (jiter's NumberOutOfRange: Python's 4,300-digit limit).
+const maxIntStringDigits = 4300
+
+// pyStrAsInt is pydantic-core's str_as_int (src/input/shared.rs): the
+// strict JSON form first, then the lax one (whitespace, '+', leading
+// zeros, '_' between digits, a ".0" fraction). typ names the failure.
+func pyStrAsInt(s string) (*big.Int, string) {
+	if n, tooLong := jsonInt(s); n != nil || tooLong {
+		if tooLong {
+			return nil, "int_parsing_size"
+		}
+		return n, ""
+	}
+	if cleaned, ok := cleanIntStr(s); ok {
+		if n, _ := jsonInt(cleaned); n != nil {
+			return n, ""
+		}
+	}
+	return nil, "int_parsing"
+}
+
+// jsonInt parses -?(0|[1-9][0-9]*), as jiter's NumberInt does.
+func jsonInt(s string) (n *big.Int, tooLong bool) {
+	digits := strings.TrimPrefix(s, "-")
+	if digits == "" || digits[0] == '0' && len(digits) > 1 {
+		return nil, false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return nil, false
+		}
+	}
+	if len(digits) > maxIntStringDigits {
+		return nil, true
+	}
+	n, _ = new(big.Int).SetString(s, 10)
+	return n, false
+}
+
+// cleanIntStr is pydantic-core's clean_int_str.
+func cleanIntStr(s string) (string, bool) {
+	before := len(s)
+	s = strings.TrimSpace(s)
+	if rest, ok := strings.CutPrefix(s, "+"); ok {
+		if strings.HasPrefix(rest, "-") {
+			return "", false
+		}
+		s = rest
+	}
+	negative := false
+	if rest, ok := strings.CutPrefix(s, "-"); ok {
+		if strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "+") {
+			return "", false
+		}
+		negative, s = true, rest
+	}
+	s, ok := stripLeadingZeros(s)
+	if !ok {
+		return "", false
+	}
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		if frac := s[i+1:]; frac != "" && strings.Trim(frac, "0") == "" {
+			s = s[:i]
+		}
+	}
+	sign := ""
+	if negative {
+		sign = "-"
+	}
+	if strings.Contains(s, "_") && !strings.HasPrefix(s, "_") && !strings.HasSuffix(s, "_") && !strings.Contains(s, "__") {
+		return sign + strings.ReplaceAll(s, "_", ""), true
+	}
+	if before == len(s) {
+		return "", false
+	}
+	return sign + s, true
+}
+
+// stripLeadingZeros is pydantic-core's strip_leading_zeros.
+func stripLeadingZeros(s string) (string, bool) {
+	if s == "" {
+		return "", false
+	}
+	switch c := s[0]; {
+	case c == '0':
+	case c >= '1' && c <= '9' || c == '-':
+		return s, true
+	default:
+		return "", false
+	}
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '0' || c == '_':
+		case c >= '1' && c <= '9' || c == '-':
+			return s[i:], true
+		case c == '.':
+			return s[i-1:], true
+		default:
+			return "", false
+		}
+	}
+	return s[len(s)-1:], true
+}
+
+// pydanticBool is lax bool parsing (pydantic-core src/input/shared.rs:
+// str_as_bool).
+func pydanticBool(loc []any, value any) (any, []validationIssue, bool) {
+	switch v := value.(type) {
+	case bool:
+		return v, nil, true
+	case string:
+		switch strings.ToLower(v) {
+		case "0", "off", "f", "false", "n", "no":
+			return false, nil, true
+		case "1", "on", "t", "true", "y", "yes":
+			return true, nil, true
+		}
+		return nil, []validationIssue{issue("bool_parsing", loc, "Input should be a valid boolean, unable to interpret input", value, nil)}, true
+	case *big.Int:
+		if v.IsInt64() && (v.Int64() == 0 || v.Int64() == 1) {
+			return v.Int64() == 1, nil, true
+		}
+		return nil, []validationIssue{issue("bool_parsing", loc, "Input should be a valid boolean, unable to interpret input", value, nil)}, true
+	}
+	return nil, []validationIssue{issue("bool_type", loc, "Input should be a valid boolean", value, nil)}, true
+}
+
+// pyCanonical turns a decoded value into one encoding/json writes.
+func pyCanonical(v any) any {
+	switch v := v.(type) {
+	case *big.Int:
+		return json.Number(v.String())
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil
+		}
+		return v
+	case []any:
+		out := make([]any, len(v))
+		for i, item := range v {
+			out[i] = pyCanonical(item)
+		}
+		return out
+	case *pyDict:
+		out := make(map[string]any, len(v.keys))
+		for _, k := range v.keys {
+			out[k] = pyCanonical(v.vals[k])
+		}
+		return out
+	case rawBytes:
+		return string(v)
+	}
+	return v
+}
+
+// parsePydanticUUID parses as the uuid crate's Uuid::parse_str, which
+// pydantic-core uses (src/validators/uuid.rs): 32 hex digits, or 8-4-4-4-12
+// bare, in braces or after "urn:uuid:", either case. The canonical form is
+// lower case with dashes; problem is the crate's error text otherwise
+// (uuid 1.x src/error.rs: InvalidUuid::into_err, Display).
+func parsePydanticUUID(s string) (canon, problem string) {
+	body := s
+	switch {
+	case len(s) == 38 && s[0] == '{' && s[37] == '}':
+		body = s[1:37]
+	case len(s) == 45 && strings.HasPrefix(s, "urn:uuid:"):
+		body = s[9:]
+	}
+	hex := ""
+	switch {
+	case len(s) == 32:
+		hex = s
+	case len(body) == 36 && body[8] == '-' && body[13] == '-' && body[18] == '-' && body[23] == '-':
+		hex = body[:8] + body[9:13] + body[14:18] + body[19:23] + body[24:]
+	}
+	if len(hex) == 32 && isHex(hex) {
+		h := strings.ToLower(hex)
+		return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], ""
+	}
+	return "", uuidProblem(s)
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// uuidProblem is the uuid crate's InvalidUuid::into_err, worded by its
+// Display, as pydantic 2.13 (pydantic-core 2.46) reports it: the character
+// error is the short "invalid character: found `x` at N" of uuid 1.19 and
+// later.
+func uuidProblem(input string) string {
+	str, offset, simple := input, 0, true
+	switch {
+	case len(input) >= 2 && input[0] == '{' && input[len(input)-1] == '}':
+		str, offset, simple = input[1:len(input)-1], 1, false
+	case strings.HasPrefix(input, "urn:uuid:"):
+		str, offset, simple = input[9:], 9, false
+	}
+	hyphens := 0
+	var bounds [4]int
+	for i, c := range str {
+		switch {
+		case c >= utf8.RuneSelf || !(c == '-' || isHex(string(c))):
+			return fmt.Sprintf("invalid character: found `%c` at %d", c, i+offset+1)
+		case c == '-':
+			if hyphens < 4 {
+				bounds[hyphens] = i
+			}
+			hyphens++
+		}
+	}
+	if hyphens == 0 && simple {
+		return "invalid length: expected length 32 for simple format, found " + strconv.Itoa(len(input))
+	}
+	if hyphens != 4 {
+		return "invalid group count: expected 5, found " + strconv.Itoa(hyphens+1)
+	}
+	starts, lengths := [5]int{0, 9, 14, 19, 24}, [5]int{8, 4, 4, 4, 12}
+	for i := 0; i < 4; i++ {
+		if bounds[i] != starts[i+1]-1 {
+			return fmt.Sprintf("invalid group length in group %d: expected %d, found %d", i, lengths[i], bounds[i]-starts[i])
+		}
+	}
+	return fmt.Sprintf("invalid group length in group 4: expected 12, found %d", len(input)-starts[4])
+}
