@@ -4,16 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
+	"github.com/heyhumm/humm-members-mock/internal/cmdtest"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -198,49 +196,13 @@ func TestCommandHelpListsItsFlags(t *testing.T) {
 // TestMainExitCodes runs main in a child process: 0 and the help on stdout
 // when help is asked for, 2 and one line on stderr for a usage error.
 func TestMainExitCodes(t *testing.T) {
-	if args, ok := os.LookupEnv("HUMM_CONTRACT_TEST_MAIN_ARGS"); ok {
-		os.Args = append([]string{"humm-contract"}, strings.Split(args, "\n")...)
-		main()
-		return
-	}
-	tests := []struct {
-		name   string
-		args   []string
-		code   int
-		stdout string
-		stderr string
-	}{
-		{"unknown command", []string{"frobnicate"}, 2, "", "humm-contract: unknown command \"frobnicate\" (see humm-contract help)\n"},
-		{"unknown flag", []string{"gen", "--colour"}, 2, "", "humm-contract: flag provided but not defined: -colour\n"},
-		{"negative parallel", []string{"--parallel", "-5"}, 2, "", "humm-contract: --parallel -5: want 1 or more\n"},
-		{"--help", []string{"--help"}, 0, "usage: humm-contract [COMMAND] [flags]\n", ""},
-		{"help gen", []string{"help", "gen"}, 0, "usage: humm-contract gen [flags]\n", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestMainExitCodes$")
-			cmd.Env = append(os.Environ(), "HUMM_CONTRACT_TEST_MAIN_ARGS="+strings.Join(tt.args, "\n"))
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			err := cmd.Run()
-			code := 0
-			var exit *exec.ExitError
-			if errors.As(err, &exit) {
-				code = exit.ExitCode()
-			} else {
-				require.NoError(t, err)
-			}
-			require.Equal(t, tt.code, code, "stdout: %s\nstderr: %s", stdout.String(), stderr.String())
-			require.Equal(t, tt.stderr, stderr.String())
-			if tt.stdout == "" {
-				require.Empty(t, stdout.String())
-			} else {
-				require.True(t, strings.HasPrefix(stdout.String(), tt.stdout), stdout.String())
-			}
-		})
-	}
+	cmdtest.RunMain(t, "TestMainExitCodes", "humm-contract", main, []cmdtest.Case{
+		{Name: "unknown command", Args: []string{"frobnicate"}, Code: 2, Stdout: "", Stderr: "humm-contract: unknown command \"frobnicate\" (see humm-contract help)\n"},
+		{Name: "unknown flag", Args: []string{"gen", "--colour"}, Code: 2, Stdout: "", Stderr: "humm-contract: flag provided but not defined: -colour\n"},
+		{Name: "negative parallel", Args: []string{"--parallel", "-5"}, Code: 2, Stdout: "", Stderr: "humm-contract: --parallel -5: want 1 or more\n"},
+		{Name: "--help", Args: []string{"--help"}, Code: 0, Stdout: "usage: humm-contract [COMMAND] [flags]\n", Stderr: ""},
+		{Name: "help gen", Args: []string{"help", "gen"}, Code: 0, Stdout: "usage: humm-contract gen [flags]\n", Stderr: ""},
+	})
 }
 
 // exitCase is one command line, the exit code it must give, what stdout

@@ -5,7 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
+	"github.com/heyhumm/humm-members-mock/internal/cmdtest"
 	"io"
 	"net"
 	"net/http"
@@ -490,49 +490,12 @@ func TestRunTakesTheAdminTokenFromTheEnvironment(t *testing.T) {
 // TestMainExitCodes runs main in a child process: 0 and the help on stdout
 // when help is asked for, 2 and one line on stderr for a usage error.
 func TestMainExitCodes(t *testing.T) {
-	if args, ok := os.LookupEnv("HUMM_MOCK_TEST_MAIN_ARGS"); ok {
-		os.Args = append([]string{"humm-mock"}, strings.Split(args, "\n")...)
-		main()
-		os.Exit(0)
-	}
-	tests := []struct {
-		name   string
-		args   []string
-		code   int
-		stdout string
-		stderr string
-	}{
-		{"seed 0", []string{"--seed", "0"}, 2, "", "humm-mock: --seed 0 is refused: pick a number, the same number gives the same world\n"},
-		{"leftover argument", []string{"extra-word", "--addr", "127.0.0.1:0"}, 2, "",
-			"humm-mock: unexpected argument \"extra-word\" (humm-mock has no subcommands; see humm-mock --help)\n"},
-		{"unknown flag", []string{"--colour"}, 2, "", "humm-mock: flag provided but not defined: -colour\n"},
-		{"--help", []string{"--help"}, 0, "usage: humm-mock [flags]\n", ""},
-		{"-h", []string{"-h"}, 0, "usage: humm-mock [flags]\n", ""},
-		{"help", []string{"help"}, 0, "usage: humm-mock [flags]\n", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestMainExitCodes$")
-			cmd.Env = append(os.Environ(), "HUMM_MOCK_TEST_MAIN_ARGS="+strings.Join(tt.args, "\n"))
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			err := cmd.Run()
-			code := 0
-			var exit *exec.ExitError
-			if errors.As(err, &exit) {
-				code = exit.ExitCode()
-			} else {
-				require.NoError(t, err)
-			}
-			require.Equal(t, tt.code, code, "stdout: %s\nstderr: %s", stdout.String(), stderr.String())
-			require.Equal(t, tt.stderr, stderr.String())
-			if tt.stdout == "" {
-				require.Empty(t, stdout.String())
-			} else {
-				require.True(t, strings.HasPrefix(stdout.String(), tt.stdout), stdout.String())
-			}
-		})
-	}
+	cmdtest.RunMain(t, "TestMainExitCodes", "humm-mock", main, []cmdtest.Case{
+		{Name: "seed 0", Args: []string{"--seed", "0"}, Code: 2, Stdout: "", Stderr: "humm-mock: --seed 0 is refused: pick a number, the same number gives the same world\n"},
+		{Name: "leftover argument", Args: []string{"extra-word", "--addr", "127.0.0.1:0"}, Code: 2, Stdout: "", Stderr: "humm-mock: unexpected argument \"extra-word\" (humm-mock has no subcommands; see humm-mock --help)\n"},
+		{Name: "unknown flag", Args: []string{"--colour"}, Code: 2, Stdout: "", Stderr: "humm-mock: flag provided but not defined: -colour\n"},
+		{Name: "--help", Args: []string{"--help"}, Code: 0, Stdout: "usage: humm-mock [flags]\n", Stderr: ""},
+		{Name: "-h", Args: []string{"-h"}, Code: 0, Stdout: "usage: humm-mock [flags]\n", Stderr: ""},
+		{Name: "help", Args: []string{"help"}, Code: 0, Stdout: "usage: humm-mock [flags]\n", Stderr: ""},
+	})
 }
