@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+
+	"github.com/heyhumm/humm-members-mock/mock/stack"
 )
 
 // apiError is the one error type that reaches clients: a status and a
@@ -18,16 +20,8 @@ type apiError struct {
 
 func (e *apiError) Error() string { return fmt.Sprintf("%d %v", e.Status, e.Detail) }
 
-// validationIssue is one entry of FastAPI's HTTPValidationError, its keys
-// in pydantic's order: type, loc, msg, input (always there; null when
-// unknown) and ctx (where pydantic gives one).
-type validationIssue struct {
-	Type  string          `json:"type"`
-	Loc   []any           `json:"loc"`
-	Msg   string          `json:"msg"`
-	Input json.RawMessage `json:"input"`
-	Ctx   map[string]any  `json:"ctx,omitempty"`
-}
+// validationIssue is one entry of FastAPI's HTTPValidationError.
+type validationIssue = stack.Issue
 
 func errorf(status int, format string, args ...any) *apiError {
 	return &apiError{Status: status, Detail: fmt.Sprintf(format, args...)}

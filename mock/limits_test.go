@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/heyhumm/humm-members-mock/mock/stack"
 	"io"
 	"log/slog"
 	"net"
@@ -119,8 +120,8 @@ func TestDeeplyNestedAndHugeJSONIsBoundedWork(t *testing.T) {
 	}{
 		{"100k nested arrays", nested("[", "]", 100_000), nil},
 		{"100k nested objects", strings.Repeat(`{"a":`, 100_000) + "1" + strings.Repeat("}", 100_000), nil},
-		{"nesting within the limit, in role", `{"user_id":"` + cand + `","role":` + nested("[", "]", maxPyJSONDepth-2) + `}`, []any{"body", "role"}},
-		{"nesting past the limit, in role", `{"user_id":"` + cand + `","role":` + nested("[", "]", maxPyJSONDepth) + `}`, nil},
+		{"nesting within the limit, in role", `{"user_id":"` + cand + `","role":` + nested("[", "]", stack.MaxJSONDepth-2) + `}`, []any{"body", "role"}},
+		{"nesting past the limit, in role", `{"user_id":"` + cand + `","role":` + nested("[", "]", stack.MaxJSONDepth) + `}`, nil},
 		{"brackets in strings do not count", `{"user_id":"` + cand + `","role":"` + strings.Repeat(`[{\"`, 5_000) + `"}`, []any{"body", "role"}},
 		{"20,000 levels in role", `{"user_id":"` + cand + `","role":` + nested("[", "]", 20_000) + `}`, nil},
 		{"a 1 MiB array of numbers as the role", `{"user_id":"` + cand + `","role":[` + strings.Repeat("0,", 500_000) + `0]}`, []any{"body", "role"}},

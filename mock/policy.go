@@ -3,7 +3,7 @@ package mock
 // The mock's policy: every rule of BEHAVIOUR.md, and every choice made where
 // it is silent, lives in this file. Change a rule here, with the fixtures.
 // What the stack itself does (routing, decoding, validation) is emulated
-// in pyjson.go and pydantic.go and is not a choice; the two places where
+// in mock/stack and is not a choice; the two places where
 // the mock departs from the stack on purpose are named below.
 
 import (
@@ -19,7 +19,7 @@ import (
 // Where the service answers 500 because it cannot render a 422 (an input
 // of NaN or Infinity, the bytes of a non-UTF-8 body sent as another content
 // type), the mock sends the 422 with input null, or the text with U+FFFD
-// (pyjson.go: appendPyJSON; pydantic.go: rawBytesInput): a mock that 500s
+// (mock/stack: appendPyJSON, rawBytesInput): a mock that 500s
 // on purpose helps no one.
 const (
 	// maxBodyBytes: larger request bodies are a 413.

@@ -22,6 +22,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/mock/stack"
 )
 
 // Config sets up a mock. Seed is required; with the rest left zero it is
@@ -410,11 +411,11 @@ func (s *Server) respond(x *exchange) *response {
 	return resp
 }
 
-// validateRequest validates as FastAPI does (pydantic.go); a request
-// with a construct pydantic.go does not model goes to kin-openapi instead.
-func (s *Server) validateRequest(x *exchange, body requestBody) *apiError {
-	x.rawBody = body.raw
-	if len(body.raw) > memoBodyBytes || len(x.r.URL.RawQuery) > memoBodyBytes {
+// validateRequest validates as FastAPI does (mock/stack); a request with a
+// construct the stack package does not model goes to kin-openapi instead.
+func (s *Server) validateRequest(x *exchange, body stack.Body) *apiError {
+	x.rawBody = body.Raw
+	if len(body.Raw) > memoBodyBytes || len(x.r.URL.RawQuery) > memoBodyBytes {
 		v := s.validate(x, body)
 		x.r.URL.RawQuery, x.body, x.params = v.rawQuery, v.body, v.params
 		return v.err
@@ -422,7 +423,7 @@ func (s *Server) validateRequest(x *exchange, body requestBody) *apiError {
 	// A request's verdict, and the defaults written into it, follow from
 	// its operation, path, query, content type and body: a request seen
 	// before is not validated again (see responsecheck.go for responses).
-	key := x.operation + "\x00" + x.r.URL.Path + "\x00" + x.r.URL.RawQuery + "\x00" + x.r.Header.Get("Content-Type") + "\x00" + string(body.raw)
+	key := x.operation + "\x00" + x.r.URL.Path + "\x00" + x.r.URL.RawQuery + "\x00" + x.r.Header.Get("Content-Type") + "\x00" + string(body.Raw)
 	v := s.requestMemo.remember(key, func() any { return s.validate(x, body) }).(validatedRequest)
 	x.r.URL.RawQuery, x.body, x.params = v.rawQuery, v.body, v.params
 	return v.err
@@ -437,25 +438,25 @@ type validatedRequest struct {
 	body     []byte
 }
 
-func (s *Server) validate(x *exchange, body requestBody) validatedRequest {
-	p := s.validatePydantic(x.route, x.params, pyQuery(x.r.URL.RawQuery), x.r.Header, body)
-	if p.unmodeled {
+func (s *Server) validate(x *exchange, body stack.Body) validatedRequest {
+	p := stack.ValidateRequest(s.spec.PropertyOrder, x.route, x.params, stack.ParseQuery(x.r.URL.RawQuery), x.r.Header, body)
+	if p.Unmodeled {
 		// A construct pydantic.go does not model: kin-openapi alone, on the
 		// request as sent.
-		if body.sent {
-			x.r.Body = io.NopCloser(bytes.NewReader(body.raw))
+		if body.Sent {
+			x.r.Body = io.NopCloser(bytes.NewReader(body.Raw))
 		}
 		return s.validateWithSpec(x, x.params)
 	}
-	if len(p.issues) > 0 {
-		return validatedRequest{err: validationFailed(p.issues...)}
+	if len(p.Issues) > 0 {
+		return validatedRequest{err: validationFailed(p.Issues...)}
 	}
 	// Valid, canonical, with the spec's defaults written in.
 	query := url.Values{}
-	for name, value := range p.query {
+	for name, value := range p.Query {
 		query.Set(name, value)
 	}
-	return validatedRequest{params: p.params, rawQuery: query.Encode(), body: p.body}
+	return validatedRequest{params: p.Params, rawQuery: query.Encode(), body: p.Body}
 }
 
 // validateWithSpec runs kin-openapi on the request, every problem

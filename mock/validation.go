@@ -1,18 +1,17 @@
 package mock
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/heyhumm/humm-members-mock/mock/stack"
 )
 
 // decodeBody reads the body of an operation that takes one, as FastAPI
@@ -22,91 +21,31 @@ import (
 // ["body", POS] and one that cannot be decoded a 400; any other content
 // type, or none (strict_content_type, FastAPI 0.132 and later), leaves the
 // bytes as they are. Past maxBodyBytes it is a 413 (mock/policy.go).
-func decodeBody(r *http.Request, route *routers.Route) (requestBody, *apiError) {
+func decodeBody(r *http.Request, route *routers.Route) (stack.Body, *apiError) {
 	if route.Operation.RequestBody == nil {
-		return requestBody{}, nil
+		return stack.Body{}, nil
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return requestBody{}, errorf(http.StatusRequestEntityTooLarge, "Request body is larger than %d bytes", maxBodyBytes)
+		return stack.Body{}, errorf(http.StatusRequestEntityTooLarge, "Request body is larger than %d bytes", maxBodyBytes)
 	case err != nil:
-		return requestBody{}, errorf(http.StatusBadRequest, detailBodyParseError)
+		return stack.Body{}, errorf(http.StatusBadRequest, detailBodyParseError)
 	}
-	if len(data) == 0 {
-		return requestBody{}, nil
-	}
-	body := requestBody{sent: true, raw: data}
-	if !isJSONContentType(r.Header.Get("Content-Type")) {
-		return body, nil
-	}
-	value, err := pyJSONLoads(data)
-	var decodeErr *pyJSONError
+	body, invalid, err := stack.DecodeBody(r.Header.Get("Content-Type"), data)
 	switch {
-	case errors.As(err, &decodeErr):
-		return requestBody{}, validationFailed(validationIssue{Type: "json_invalid", Loc: []any{"body", decodeErr.pos},
-			Msg: "JSON decode error", Input: json.RawMessage("{}"), Ctx: map[string]any{"error": decodeErr.msg}})
+	case invalid != nil:
+		return stack.Body{}, validationFailed(*invalid)
 	case err != nil:
-		return requestBody{}, errorf(http.StatusBadRequest, detailBodyParseError)
+		return stack.Body{}, errorf(http.StatusBadRequest, detailBodyParseError)
 	}
-	body.json, body.value = true, value
 	return body, nil
 }
 
 // detailBodyParseError is FastAPI's 400 for a body json.loads cannot
 // decode (fastapi/routing.py: get_request_handler).
 const detailBodyParseError = "There was an error parsing the body"
-
-// isJSONContentType reads the header as Python's email.message does
-// (get_content_maintype, get_content_subtype): application/json or any
-// application/*+json, parameters ignored.
-func isJSONContentType(value string) bool {
-	if value == "" {
-		return false
-	}
-	mediaType, _, _ := strings.Cut(value, ";")
-	mediaType = strings.ToLower(strings.TrimSpace(mediaType))
-	if strings.Count(mediaType, "/") != 1 {
-		return false // email.message reads it as text/plain
-	}
-	main, sub, _ := strings.Cut(mediaType, "/")
-	return main == "application" && (sub == "json" || strings.HasSuffix(sub, "+json"))
-}
-
-// pyQuery parses a query string as Starlette does (urllib.parse.parse_qsl
-// with keep_blank_values): split on '&' only, '+' is a space, a bad
-// percent escape is kept as written; the last of a repeated name wins.
-func pyQuery(raw string) map[string]string {
-	out := map[string]string{}
-	for _, pair := range strings.Split(raw, "&") {
-		if pair == "" {
-			continue
-		}
-		name, value, _ := strings.Cut(pair, "=")
-		out[pyUnquotePlus(name)] = pyUnquotePlus(value)
-	}
-	return out
-}
-
-// pyUnquotePlus is urllib.parse.unquote_plus with errors='replace'.
-func pyUnquotePlus(s string) string {
-	s = strings.ReplaceAll(s, "+", " ")
-	if !strings.Contains(s, "%") {
-		return s
-	}
-	var b []byte
-	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1:i+3]) {
-			v, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
-			b = append(b, byte(v))
-			i += 2
-			continue
-		}
-		b = append(b, s[i])
-	}
-	return strings.ToValidUTF8(string(b), "\uFFFD")
-}
 
 // validationIssues translates kin-openapi's request errors into FastAPI's
 // HTTPValidationError entries: the one place this is done.
@@ -193,7 +132,7 @@ func describeSchemaError(e *openapi3.SchemaError) (msg, typ string) {
 		for i, v := range s.Enum {
 			quoted[i] = fmt.Sprintf("'%v'", v)
 		}
-		return "Input should be " + joinOr(quoted), "enum"
+		return "Input should be " + stack.JoinOr(quoted), "enum"
 	case "minimum":
 		return fmt.Sprintf("Input should be greater than or equal to %v", *s.Min), "greater_than_equal"
 	case "maximum":
@@ -222,11 +161,4 @@ func describeSchemaError(e *openapi3.SchemaError) (msg, typ string) {
 		}
 	}
 	return e.Reason, "value_error"
-}
-
-func joinOr(items []string) string {
-	if len(items) < 2 {
-		return strings.Join(items, "")
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }

@@ -1,4 +1,4 @@
-package mock
+package stack
 
 // Request validation as a FastAPI service on pydantic 2 does it: every
 // parameter and the body checked in python lax mode, every problem
@@ -26,33 +26,45 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 )
 
-// requestBody is the body as FastAPI hands it to validation
+// Body is the body as FastAPI hands it to validation
 // (fastapi/routing.py: get_request_handler): nothing, a decoded JSON
 // value, or raw bytes when the content type was not JSON.
-type requestBody struct {
-	sent  bool // a non-empty body came with a route that takes one
-	json  bool // decoded as JSON; else raw bytes
-	value any  // the decoded value (nil for JSON null)
-	raw   []byte
+type Body struct {
+	Sent  bool // a non-empty body came with a route that takes one
+	JSON  bool // decoded as JSON; else raw bytes
+	Value any  // the decoded value (nil for JSON null)
+	Raw   []byte
 }
 
-// pydanticRequest is the outcome of validating a request: the problems,
+// Issue is one entry of FastAPI's HTTPValidationError, its keys in
+// pydantic's order: type, loc, msg, input (always there; null when
+// unknown) and ctx (where pydantic gives one).
+type Issue struct {
+	Type  string          `json:"type"`
+	Loc   []any           `json:"loc"`
+	Msg   string          `json:"msg"`
+	Input json.RawMessage `json:"input"`
+	Ctx   map[string]any  `json:"ctx,omitempty"`
+}
+
+// Request is the outcome of validating a request: the problems,
 // or the request's parameters and body in canonical form (uuids lower case
 // with dashes, integers in decimal) with the spec's defaults written in;
 // unmodeled when the operation holds a construct not modelled here.
-type pydanticRequest struct {
-	issues    []validationIssue
-	params    map[string]string
-	query     map[string]string // declared query parameters that were sent
-	body      []byte            // canonical JSON, nil without a body
-	unmodeled bool
+type Request struct {
+	Issues    []Issue
+	Params    map[string]string
+	Query     map[string]string // declared query parameters, sent or defaulted
+	Body      []byte            // canonical JSON, nil without a body
+	Unmodeled bool
 }
 
-// validatePydantic validates the request's parameters and body.
-func (s *Server) validatePydantic(route *routers.Route, params map[string]string, query map[string]string, header http.Header, body requestBody) pydanticRequest {
-	out := pydanticRequest{params: map[string]string{}, query: map[string]string{}}
+// ValidateRequest validates a routed request's parameters and body; query
+// is the query string as ParseQuery reads it.
+func ValidateRequest(order PropertyOrder, route *routers.Route, params map[string]string, query map[string]string, header http.Header, body Body) Request {
+	out := Request{Params: map[string]string{}, Query: map[string]string{}}
 	for k, v := range params {
-		out.params[k] = v
+		out.Params[k] = v
 	}
 	for _, in := range []string{openapi3.ParameterInPath, openapi3.ParameterInQuery, openapi3.ParameterInHeader, openapi3.ParameterInCookie} {
 		for _, p := range declaredParameters(route, in) {
@@ -67,31 +79,31 @@ func (s *Server) validatePydantic(route *routers.Route, params map[string]string
 				raw = header.Get(p.Name)
 				sent = len(header.Values(p.Name)) > 0
 			default:
-				out.unmodeled = true
+				out.Unmodeled = true
 				return out
 			}
 			loc := []any{in, p.Name}
 			if !sent {
 				if p.Required {
-					out.issues = append(out.issues, issue("missing", loc, "Field required", nil, nil))
+					out.Issues = append(out.Issues, issue("missing", loc, "Field required", nil, nil))
 				} else if def := schemaDefault(p.Schema); def != nil && in == openapi3.ParameterInQuery {
-					out.query[p.Name] = formatDefault(def)
+					out.Query[p.Name] = formatDefault(def)
 				}
 				continue
 			}
-			canon, issues, ok := pydanticValue(s.spec.PropertyOrder, loc, p.Schema, raw)
+			canon, issues, ok := Value(order, loc, p.Schema, raw)
 			if !ok {
-				out.unmodeled = true
+				out.Unmodeled = true
 				return out
 			}
-			out.issues = append(out.issues, issues...)
+			out.Issues = append(out.Issues, issues...)
 			if len(issues) == 0 {
 				text := fmt.Sprint(canon)
 				switch in {
 				case openapi3.ParameterInPath:
-					out.params[p.Name] = text
+					out.Params[p.Name] = text
 				case openapi3.ParameterInQuery:
-					out.query[p.Name] = text
+					out.Query[p.Name] = text
 				}
 			}
 		}
@@ -102,34 +114,34 @@ func (s *Server) validatePydantic(route *routers.Route, params map[string]string
 	}
 	media := rb.Value.Content.Get("application/json")
 	if media == nil || media.Schema == nil {
-		out.unmodeled = true
+		out.Unmodeled = true
 		return out
 	}
 	loc := []any{"body"}
 	var value any
 	switch {
-	case !body.sent || (body.json && body.value == nil):
+	case !body.Sent || (body.JSON && body.Value == nil):
 		// No body, or JSON null: FastAPI sees None (dependencies/utils.py:
 		// _validate_value_with_model_field).
 		if rb.Value.Required {
-			out.issues = append(out.issues, issue("missing", loc, "Field required", nil, nil))
+			out.Issues = append(out.Issues, issue("missing", loc, "Field required", nil, nil))
 		}
 		return out
-	case body.json:
-		value = body.value
+	case body.JSON:
+		value = body.Value
 	default:
 		// Bytes reach the model as they are; jsonable_encoder renders them
 		// as text (invalid UTF-8 is replaced: mock/policy.go).
-		value = rawBytesInput(body.raw)
+		value = rawBytesInput(body.Raw)
 	}
-	canon, issues, ok := pydanticValue(s.spec.PropertyOrder, loc, media.Schema, value)
+	canon, issues, ok := Value(order, loc, media.Schema, value)
 	if !ok {
-		out.unmodeled = true
+		out.Unmodeled = true
 		return out
 	}
-	out.issues = append(out.issues, issues...)
+	out.Issues = append(out.Issues, issues...)
 	if len(issues) == 0 {
-		out.body = mustJSON(canon)
+		out.Body, _ = json.Marshal(canon) // canonical values always encode
 	}
 	return out
 }
@@ -188,8 +200,16 @@ func declaredParameters(route *routers.Route, in string) []*openapi3.Parameter {
 	return out
 }
 
-func issue(typ string, loc []any, msg string, input any, ctx map[string]any) validationIssue {
-	return validationIssue{Type: typ, Loc: append([]any(nil), loc...), Msg: msg, Input: pyInput(input), Ctx: ctx}
+func issue(typ string, loc []any, msg string, input any, ctx map[string]any) Issue {
+	return Issue{Type: typ, Loc: append([]any(nil), loc...), Msg: msg, Input: pyInput(input), Ctx: ctx}
+}
+
+// JoinOr words a list as pydantic does: "'A', 'B' or 'C'".
+func JoinOr(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }
 
 // pyInput renders an offending value as FastAPI's jsonable_encoder and
@@ -198,17 +218,18 @@ func pyInput(v any) json.RawMessage {
 	if b, ok := v.(rawBytes); ok {
 		v = string(b)
 	}
-	return pyJSONDumps(v)
+	return DumpJSON(v)
 }
 
-// propertyOrderFunc gives an object schema's properties in declaration
+// PropertyOrder gives an object schema's properties in declaration
 // order (spec.Spec.PropertyOrder).
-type propertyOrderFunc func(*openapi3.Schema) []string
+type PropertyOrder func(*openapi3.Schema) []string
 
-// pydanticValue validates one value against a schema as pydantic 2 does in
-// python lax mode. It returns the value in canonical form, the problems
+// Value validates one value against a schema as pydantic 2 does in
+// python lax mode: a query or path value is a string, a body value what
+// LoadJSON gives. It returns the value in canonical form, the problems
 // found, and ok=false when the schema holds a construct not modelled here.
-func pydanticValue(order propertyOrderFunc, loc []any, ref *openapi3.SchemaRef, value any) (any, []validationIssue, bool) {
+func Value(order PropertyOrder, loc []any, ref *openapi3.SchemaRef, value any) (any, []Issue, bool) {
 	if ref == nil || ref.Value == nil {
 		return value, nil, true
 	}
@@ -224,7 +245,7 @@ func pydanticValue(order propertyOrderFunc, loc []any, ref *openapi3.SchemaRef, 
 		if len(s.AllOf) > 1 || s.Type != nil && len(s.Type.Slice()) > 0 {
 			return nil, nil, false
 		}
-		return pydanticValue(order, loc, s.AllOf[0], value)
+		return Value(order, loc, s.AllOf[0], value)
 	}
 	if len(s.Enum) > 0 {
 		return pydanticEnum(loc, s, value)
@@ -251,10 +272,10 @@ func pydanticValue(order propertyOrderFunc, loc []any, ref *openapi3.SchemaRef, 
 // validates a body (fastapi/_compat/v2.py: ModelField.validate): a dict,
 // its fields in declaration order, extra keys ignored unless the schema
 // forbids them.
-func pydanticModel(order propertyOrderFunc, loc []any, s *openapi3.Schema, value any) (any, []validationIssue, bool) {
-	dict, ok := value.(*pyDict)
+func pydanticModel(order PropertyOrder, loc []any, s *openapi3.Schema, value any) (any, []Issue, bool) {
+	dict, ok := value.(*Dict)
 	if !ok {
-		return nil, []validationIssue{issue("model_attributes_type", loc,
+		return nil, []Issue{issue("model_attributes_type", loc,
 			"Input should be a valid dictionary or object to extract fields from", value, nil)}, true
 	}
 	required := map[string]bool{}
@@ -262,7 +283,7 @@ func pydanticModel(order propertyOrderFunc, loc []any, s *openapi3.Schema, value
 		required[name] = true
 	}
 	canon := map[string]any{}
-	var issues []validationIssue
+	var issues []Issue
 	for _, name := range order(s) {
 		fieldLoc := append(append([]any(nil), loc...), name)
 		v, sent := dict.get(name)
@@ -274,7 +295,7 @@ func pydanticModel(order propertyOrderFunc, loc []any, s *openapi3.Schema, value
 			}
 			continue
 		}
-		c, fieldIssues, ok := pydanticValue(order, fieldLoc, s.Properties[name], v)
+		c, fieldIssues, ok := Value(order, fieldLoc, s.Properties[name], v)
 		if !ok {
 			return nil, nil, false
 		}
@@ -297,7 +318,7 @@ func forbidsExtra(s *openapi3.Schema) bool {
 	return ap.Has != nil && !*ap.Has
 }
 
-func pydanticEnum(loc []any, s *openapi3.Schema, value any) (any, []validationIssue, bool) {
+func pydanticEnum(loc []any, s *openapi3.Schema, value any) (any, []Issue, bool) {
 	quoted := make([]string, len(s.Enum))
 	for i, e := range s.Enum {
 		text, isString := e.(string)
@@ -309,11 +330,11 @@ func pydanticEnum(loc []any, s *openapi3.Schema, value any) (any, []validationIs
 			return text, nil, true
 		}
 	}
-	expected := joinOr(quoted)
-	return nil, []validationIssue{issue("enum", loc, "Input should be "+expected, value, map[string]any{"expected": expected})}, true
+	expected := JoinOr(quoted)
+	return nil, []Issue{issue("enum", loc, "Input should be "+expected, value, map[string]any{"expected": expected})}, true
 }
 
-func pydanticString(loc []any, s *openapi3.Schema, value any) (any, []validationIssue, bool) {
+func pydanticString(loc []any, s *openapi3.Schema, value any) (any, []Issue, bool) {
 	var text string
 	switch v := value.(type) {
 	case string:
@@ -322,15 +343,15 @@ func pydanticString(loc []any, s *openapi3.Schema, value any) (any, []validation
 		text = string(v) // lax mode takes bytes as text
 	default:
 		if s.Format == "uuid" {
-			return nil, []validationIssue{issue("uuid_type", loc, "UUID input should be a string, bytes or UUID object", value, nil)}, true
+			return nil, []Issue{issue("uuid_type", loc, "UUID input should be a string, bytes or UUID object", value, nil)}, true
 		}
-		return nil, []validationIssue{issue("string_type", loc, "Input should be a valid string", value, nil)}, true
+		return nil, []Issue{issue("string_type", loc, "Input should be a valid string", value, nil)}, true
 	}
 	switch s.Format {
 	case "uuid":
-		canon, problem := parsePydanticUUID(text)
+		canon, problem := ParseUUID(text)
 		if problem != "" {
-			return nil, []validationIssue{issue("uuid_parsing", loc, "Input should be a valid UUID, "+problem, value, map[string]any{"error": problem})}, true
+			return nil, []Issue{issue("uuid_parsing", loc, "Input should be a valid UUID, "+problem, value, map[string]any{"error": problem})}, true
 		}
 		return canon, nil, true
 	case "":
@@ -340,11 +361,11 @@ func pydanticString(loc []any, s *openapi3.Schema, value any) (any, []validation
 	n := uint64(utf8.RuneCountInString(text))
 	switch {
 	case n < s.MinLength:
-		return nil, []validationIssue{issue("string_too_short", loc,
+		return nil, []Issue{issue("string_too_short", loc,
 			fmt.Sprintf("String should have at least %d character%s", s.MinLength, plural(s.MinLength)), value,
 			map[string]any{"min_length": s.MinLength})}, true
 	case s.MaxLength != nil && n > *s.MaxLength:
-		return nil, []validationIssue{issue("string_too_long", loc,
+		return nil, []Issue{issue("string_too_long", loc,
 			fmt.Sprintf("String should have at most %d character%s", *s.MaxLength, plural(*s.MaxLength)), value,
 			map[string]any{"max_length": *s.MaxLength})}, true
 	case s.Pattern != "":
@@ -353,7 +374,7 @@ func pydanticString(loc []any, s *openapi3.Schema, value any) (any, []validation
 			return nil, nil, false
 		}
 		if !re.MatchString(text) {
-			return nil, []validationIssue{issue("string_pattern_mismatch", loc, "String should match pattern '"+s.Pattern+"'", value,
+			return nil, []Issue{issue("string_pattern_mismatch", loc, "String should match pattern '"+s.Pattern+"'", value,
 				map[string]any{"pattern": s.Pattern})}, true
 		}
 	}
@@ -370,10 +391,10 @@ func plural(n uint64) string {
 // pydanticInt: a str is parsed as pydantic-core's str_as_int does, a float
 // must be whole; then the bounds (pydantic-core src/validators/int.rs:
 // multiple_of, le, lt, ge, gt, in that order).
-func pydanticInt(loc []any, s *openapi3.Schema, value any) (any, []validationIssue, bool) {
+func pydanticInt(loc []any, s *openapi3.Schema, value any) (any, []Issue, bool) {
 	var n *big.Int
-	fail := func(typ, msg string) (any, []validationIssue, bool) {
-		return nil, []validationIssue{issue(typ, loc, msg, value, nil)}, true
+	fail := func(typ, msg string) (any, []Issue, bool) {
+		return nil, []Issue{issue(typ, loc, msg, value, nil)}, true
 	}
 	switch v := value.(type) {
 	case string:
@@ -414,7 +435,7 @@ func pydanticInt(loc []any, s *openapi3.Schema, value any) (any, []validationIss
 			return nil, nil, false
 		}
 		if new(big.Int).Rem(n, m).Sign() != 0 {
-			return nil, []validationIssue{issue("multiple_of", loc, "Input should be a multiple of "+m.String(), value, map[string]any{"multiple_of": m})}, true
+			return nil, []Issue{issue("multiple_of", loc, "Input should be a multiple of "+m.String(), value, map[string]any{"multiple_of": m})}, true
 		}
 	}
 	if s.Max != nil {
@@ -423,10 +444,10 @@ func pydanticInt(loc []any, s *openapi3.Schema, value any) (any, []validationIss
 			return nil, nil, false
 		}
 		if exclusiveMax && n.Cmp(m) >= 0 {
-			return nil, []validationIssue{issue("less_than", loc, "Input should be less than "+m.String(), value, map[string]any{"lt": m})}, true
+			return nil, []Issue{issue("less_than", loc, "Input should be less than "+m.String(), value, map[string]any{"lt": m})}, true
 		}
 		if !exclusiveMax && n.Cmp(m) > 0 {
-			return nil, []validationIssue{issue("less_than_equal", loc, "Input should be less than or equal to "+m.String(), value, map[string]any{"le": m})}, true
+			return nil, []Issue{issue("less_than_equal", loc, "Input should be less than or equal to "+m.String(), value, map[string]any{"le": m})}, true
 		}
 	}
 	if s.Min != nil {
@@ -435,10 +456,10 @@ func pydanticInt(loc []any, s *openapi3.Schema, value any) (any, []validationIss
 			return nil, nil, false
 		}
 		if !exclusiveMin && n.Cmp(m) < 0 {
-			return nil, []validationIssue{issue("greater_than_equal", loc, "Input should be greater than or equal to "+m.String(), value, map[string]any{"ge": m})}, true
+			return nil, []Issue{issue("greater_than_equal", loc, "Input should be greater than or equal to "+m.String(), value, map[string]any{"ge": m})}, true
 		}
 		if exclusiveMin && n.Cmp(m) <= 0 {
-			return nil, []validationIssue{issue("greater_than", loc, "Input should be greater than "+m.String(), value, map[string]any{"gt": m})}, true
+			return nil, []Issue{issue("greater_than", loc, "Input should be greater than "+m.String(), value, map[string]any{"gt": m})}, true
 		}
 	}
 	return json.Number(n.String()), nil, true
@@ -551,7 +572,7 @@ func stripLeadingZeros(s string) (string, bool) {
 
 // pydanticBool is lax bool parsing (pydantic-core src/input/shared.rs:
 // str_as_bool).
-func pydanticBool(loc []any, value any) (any, []validationIssue, bool) {
+func pydanticBool(loc []any, value any) (any, []Issue, bool) {
 	switch v := value.(type) {
 	case bool:
 		return v, nil, true
@@ -562,14 +583,14 @@ func pydanticBool(loc []any, value any) (any, []validationIssue, bool) {
 		case "1", "on", "t", "true", "y", "yes":
 			return true, nil, true
 		}
-		return nil, []validationIssue{issue("bool_parsing", loc, "Input should be a valid boolean, unable to interpret input", value, nil)}, true
+		return nil, []Issue{issue("bool_parsing", loc, "Input should be a valid boolean, unable to interpret input", value, nil)}, true
 	case *big.Int:
 		if v.IsInt64() && (v.Int64() == 0 || v.Int64() == 1) {
 			return v.Int64() == 1, nil, true
 		}
-		return nil, []validationIssue{issue("bool_parsing", loc, "Input should be a valid boolean, unable to interpret input", value, nil)}, true
+		return nil, []Issue{issue("bool_parsing", loc, "Input should be a valid boolean, unable to interpret input", value, nil)}, true
 	}
-	return nil, []validationIssue{issue("bool_type", loc, "Input should be a valid boolean", value, nil)}, true
+	return nil, []Issue{issue("bool_type", loc, "Input should be a valid boolean", value, nil)}, true
 }
 
 // pyCanonical turns a decoded value into one encoding/json writes.
@@ -588,7 +609,7 @@ func pyCanonical(v any) any {
 			out[i] = pyCanonical(item)
 		}
 		return out
-	case *pyDict:
+	case *Dict:
 		out := make(map[string]any, len(v.keys))
 		for _, k := range v.keys {
 			out[k] = pyCanonical(v.vals[k])
@@ -600,12 +621,12 @@ func pyCanonical(v any) any {
 	return v
 }
 
-// parsePydanticUUID parses as the uuid crate's Uuid::parse_str, which
+// ParseUUID parses as the uuid crate's Uuid::parse_str, which
 // pydantic-core uses (src/validators/uuid.rs): 32 hex digits, or 8-4-4-4-12
 // bare, in braces or after "urn:uuid:", either case. The canonical form is
 // lower case with dashes; problem is the crate's error text otherwise
 // (uuid 1.x src/error.rs: InvalidUuid::into_err, Display).
-func parsePydanticUUID(s string) (canon, problem string) {
+func ParseUUID(s string) (canon, problem string) {
 	body := s
 	switch {
 	case len(s) == 38 && s[0] == '{' && s[37] == '}':

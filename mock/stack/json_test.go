@@ -1,4 +1,4 @@
-package mock
+package stack
 
 import (
 	"encoding/binary"
@@ -74,11 +74,11 @@ func TestPyJSONErrorsAsCPython(t *testing.T) {
 		{`{"é":x}`, "Expecting value", 5}, // characters, not bytes
 	} {
 		t.Run(tc.doc, func(t *testing.T) {
-			_, err := pyJSONLoads([]byte(tc.doc))
-			var perr *pyJSONError
+			_, err := LoadJSON([]byte(tc.doc))
+			var perr *JSONError
 			require.ErrorAs(t, err, &perr)
-			require.Equal(t, tc.msg, perr.msg)
-			require.Equal(t, tc.pos, perr.pos)
+			require.Equal(t, tc.msg, perr.Msg)
+			require.Equal(t, tc.pos, perr.Pos)
 		})
 	}
 }
@@ -99,13 +99,13 @@ func TestPyJSONAcceptsWhatPythonAccepts(t *testing.T) {
 		"utf-16 with BOM":  append([]byte{0xFF, 0xFE}, utf16le(doc)...),
 	} {
 		t.Run(name, func(t *testing.T) {
-			v, err := pyJSONLoads(data)
+			v, err := LoadJSON(data)
 			require.NoError(t, err)
-			d := v.(*pyDict)
+			d := v.(*Dict)
 			require.Equal(t, []string{"role", "x", "n", "s"}, d.keys, "first-seen order")
 			require.True(t, math.IsInf(d.vals["x"].(float64), 1), "the last of duplicate keys wins")
 			require.Equal(t, "😀", d.vals["s"])
-			require.Equal(t, `{"role":"ANALYST","x":null,"n":0,"s":"😀"}`, string(pyJSONDumps(v)))
+			require.Equal(t, `{"role":"ANALYST","x":null,"n":0,"s":"😀"}`, string(DumpJSON(v)))
 		})
 	}
 }
@@ -118,11 +118,11 @@ func TestPyJSONUndecodable(t *testing.T) {
 		"an int of 5k digits": []byte(strings.Repeat("9", 5000)),
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := pyJSONLoads(data)
-			require.ErrorIs(t, err, errUndecodable)
+			_, err := LoadJSON(data)
+			require.ErrorIs(t, err, ErrUndecodable)
 		})
 	}
-	_, err := pyJSONLoads([]byte(strings.Repeat("[", 70) + strings.Repeat("]", 70)))
+	_, err := LoadJSON([]byte(strings.Repeat("[", 70) + strings.Repeat("]", 70)))
 	require.NoError(t, err, "70 levels are nothing to Python")
 }
 

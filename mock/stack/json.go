@@ -1,4 +1,7 @@
-package mock
+// Package stack answers as the service's stack does: FastAPI, Starlette,
+// pydantic 2 and CPython's json. The mock validates requests with it, and
+// humm-contract gen derives from it what such a service answers.
+package stack
 
 // A request body as FastAPI's service sees it: Python's json.loads on the
 // body's bytes (starlette/requests.py: Request.json), with its errors, its
@@ -21,45 +24,45 @@ import (
 	"unicode/utf8"
 )
 
-// pyDict is a JSON object as Python builds it: keys in the order first
+// Dict is a JSON object as Python builds it: keys in the order first
 // seen, each with the last value given for it.
-type pyDict struct {
+type Dict struct {
 	keys []string
 	vals map[string]any
 }
 
-func (d *pyDict) get(key string) (any, bool) {
+func (d *Dict) get(key string) (any, bool) {
 	v, ok := d.vals[key]
 	return v, ok
 }
 
-// pyJSONError is json.JSONDecodeError: FastAPI answers it with a 422
+// JSONError is json.JSONDecodeError: FastAPI answers it with a 422
 // json_invalid at ["body", pos] (fastapi/routing.py: get_request_handler).
-type pyJSONError struct {
-	msg string
-	pos int // in characters of the decoded text, as Python counts them
+type JSONError struct {
+	Msg string
+	Pos int // in characters of the decoded text, as Python counts them
 }
 
-func (e *pyJSONError) Error() string { return e.msg + " at " + strconv.Itoa(e.pos) }
+func (e *JSONError) Error() string { return e.Msg + " at " + strconv.Itoa(e.Pos) }
 
-// errUndecodable is any other failure of json.loads (UnicodeDecodeError,
+// ErrUndecodable is any other failure of json.loads (UnicodeDecodeError,
 // RecursionError): FastAPI answers 400 "There was an error parsing the body".
-var errUndecodable = errors.New("body cannot be decoded")
+var ErrUndecodable = errors.New("body cannot be decoded")
 
-// maxPyJSONDepth is where CPython's scanner gives up with a RecursionError:
+// MaxJSONDepth is where CPython's scanner gives up with a RecursionError:
 // near the interpreter's recursion limit (1,000), less the frames FastAPI
 // holds (900 levels pass, 990 fail on CPython 3.11; the exact figure
 // depends on the stack in use).
-const maxPyJSONDepth = 950
+const MaxJSONDepth = 950
 
 // maxPyIntDigits is Python's default limit on the digits of an integer read
 // from text (sys.int_info.default_max_str_digits, since 3.11).
 const maxPyIntDigits = 4300
 
-// pyJSONLoads decodes data as json.loads(data) does: values are nil, bool,
+// LoadJSON decodes data as json.loads(data) does: values are nil, bool,
 // *big.Int, float64 (NaN and infinities included), string, []any and
-// *pyDict.
-func pyJSONLoads(data []byte) (any, error) {
+// *Dict.
+func LoadJSON(data []byte) (any, error) {
 	text, err := pyDecodeText(data)
 	if err != nil {
 		return nil, err
@@ -71,7 +74,7 @@ func pyJSONLoads(data []byte) (any, error) {
 		return nil, err
 	}
 	if end = p.skipWS(end); end != len(p.s) {
-		return nil, &pyJSONError{"Extra data", end}
+		return nil, &JSONError{"Extra data", end}
 	}
 	return v, nil
 }
@@ -120,7 +123,7 @@ func decodeUTF8(b []byte) ([]rune, error) {
 				b = b[3:]
 				continue
 			}
-			return nil, errUndecodable
+			return nil, ErrUndecodable
 		}
 		out = append(out, r)
 		b = b[size:]
@@ -130,7 +133,7 @@ func decodeUTF8(b []byte) ([]rune, error) {
 
 func decodeUTF16(b []byte, order binary.ByteOrder) ([]rune, error) {
 	if len(b)%2 != 0 {
-		return nil, errUndecodable // truncated data
+		return nil, ErrUndecodable // truncated data
 	}
 	units := make([]uint16, len(b)/2)
 	for i := range units {
@@ -141,13 +144,13 @@ func decodeUTF16(b []byte, order binary.ByteOrder) ([]rune, error) {
 
 func decodeUTF32(b []byte, order binary.ByteOrder) ([]rune, error) {
 	if len(b)%4 != 0 {
-		return nil, errUndecodable
+		return nil, ErrUndecodable
 	}
 	out := make([]rune, len(b)/4)
 	for i := range out {
 		c := order.Uint32(b[4*i:])
 		if c > utf8.MaxRune {
-			return nil, errUndecodable // code point not in range(0x110000)
+			return nil, ErrUndecodable // code point not in range(0x110000)
 		}
 		out[i] = rune(c)
 	}
@@ -178,14 +181,14 @@ func (p *pyScanner) has(i int, word string) bool {
 // scan is scan_once_unicode: one value at idx, and where it ends.
 func (p *pyScanner) scan(idx, depth int) (any, int, error) {
 	if idx >= len(p.s) {
-		return nil, 0, &pyJSONError{"Expecting value", idx}
+		return nil, 0, &JSONError{"Expecting value", idx}
 	}
 	switch c := p.s[idx]; {
 	case c == '"':
 		return p.str(idx + 1)
 	case c == '{' || c == '[':
-		if depth >= maxPyJSONDepth {
-			return nil, 0, errUndecodable // RecursionError
+		if depth >= MaxJSONDepth {
+			return nil, 0, ErrUndecodable // RecursionError
 		}
 		if c == '{' {
 			return p.object(idx+1, depth+1)
@@ -221,7 +224,7 @@ func (p *pyScanner) number(start int) (any, int, error) {
 	case idx < len(s) && s[idx] == '0':
 		idx++
 	default:
-		return nil, 0, &pyJSONError{"Expecting value", start}
+		return nil, 0, &JSONError{"Expecting value", start}
 	}
 	isFloat := false
 	if idx+1 < len(s) && s[idx] == '.' && digit(idx+1) {
@@ -247,12 +250,12 @@ func (p *pyScanner) number(start int) (any, int, error) {
 	if isFloat {
 		f, err := strconv.ParseFloat(text, 64)
 		if err != nil && !errors.Is(err, strconv.ErrRange) {
-			return nil, 0, errUndecodable
+			return nil, 0, ErrUndecodable
 		}
 		return f, idx, nil // out of range: Python's float gives inf or 0.0 too
 	}
 	if len(strings.TrimPrefix(text, "-")) > maxPyIntDigits {
-		return nil, 0, errUndecodable // int(): exceeds the limit for integer string conversion
+		return nil, 0, ErrUndecodable // int(): exceeds the limit for integer string conversion
 	}
 	n, _ := new(big.Int).SetString(text, 10)
 	return n, idx, nil
@@ -266,11 +269,11 @@ func (p *pyScanner) str(end int) (any, int, error) {
 		next := end
 		for ; next < len(s) && s[next] != '"' && s[next] != '\\'; next++ {
 			if s[next] <= 0x1f {
-				return nil, 0, &pyJSONError{"Invalid control character at", next}
+				return nil, 0, &JSONError{"Invalid control character at", next}
 			}
 		}
 		if next >= len(s) {
-			return nil, 0, &pyJSONError{"Unterminated string starting at", begin}
+			return nil, 0, &JSONError{"Unterminated string starting at", begin}
 		}
 		b.WriteString(string(s[end:next]))
 		if s[next] == '"' {
@@ -278,13 +281,13 @@ func (p *pyScanner) str(end int) (any, int, error) {
 		}
 		next++ // past the backslash
 		if next == len(s) {
-			return nil, 0, &pyJSONError{"Unterminated string starting at", begin}
+			return nil, 0, &JSONError{"Unterminated string starting at", begin}
 		}
 		if c := s[next]; c != 'u' {
 			end = next + 1
 			unescaped, ok := map[rune]rune{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}[c]
 			if !ok {
-				return nil, 0, &pyJSONError{"Invalid \\escape", end - 2}
+				return nil, 0, &JSONError{"Invalid \\escape", end - 2}
 			}
 			b.WriteRune(unescaped)
 			continue
@@ -292,17 +295,17 @@ func (p *pyScanner) str(end int) (any, int, error) {
 		next++
 		end = next + 4
 		if end >= len(s) {
-			return nil, 0, &pyJSONError{"Invalid \\uXXXX escape", next - 1}
+			return nil, 0, &JSONError{"Invalid \\uXXXX escape", next - 1}
 		}
 		c, ok := p.hex4(next)
 		if !ok {
-			return nil, 0, &pyJSONError{"Invalid \\uXXXX escape", end - 5}
+			return nil, 0, &JSONError{"Invalid \\uXXXX escape", end - 5}
 		}
 		// A high surrogate followed by \u and a low one is one character.
 		if utf16.IsSurrogate(c) && c < 0xDC00 && end+6 < len(s) && s[end] == '\\' && s[end+1] == 'u' {
 			c2, ok := p.hex4(end + 2)
 			if !ok {
-				return nil, 0, &pyJSONError{"Invalid \\uXXXX escape", end + 1}
+				return nil, 0, &JSONError{"Invalid \\uXXXX escape", end + 1}
 			}
 			if c2 >= 0xDC00 && c2 <= 0xDFFF {
 				c = utf16.DecodeRune(c, c2)
@@ -332,14 +335,14 @@ func (p *pyScanner) hex4(i int) (rune, bool) {
 
 // object is _parse_object_unicode; idx is just past the '{'.
 func (p *pyScanner) object(idx, depth int) (any, int, error) {
-	d := &pyDict{vals: map[string]any{}}
+	d := &Dict{vals: map[string]any{}}
 	idx = p.skipWS(idx)
 	if idx < len(p.s) && p.s[idx] == '}' {
 		return d, idx + 1, nil
 	}
 	for idx < len(p.s) {
 		if p.s[idx] != '"' {
-			return nil, 0, &pyJSONError{"Expecting property name enclosed in double quotes", idx}
+			return nil, 0, &JSONError{"Expecting property name enclosed in double quotes", idx}
 		}
 		key, next, err := p.str(idx + 1)
 		if err != nil {
@@ -347,7 +350,7 @@ func (p *pyScanner) object(idx, depth int) (any, int, error) {
 		}
 		idx = p.skipWS(next)
 		if idx >= len(p.s) || p.s[idx] != ':' {
-			return nil, 0, &pyJSONError{"Expecting ':' delimiter", idx}
+			return nil, 0, &JSONError{"Expecting ':' delimiter", idx}
 		}
 		v, next, err := p.scan(p.skipWS(idx+1), depth)
 		if err != nil {
@@ -363,11 +366,11 @@ func (p *pyScanner) object(idx, depth int) (any, int, error) {
 			return d, idx + 1, nil
 		}
 		if idx >= len(p.s) || p.s[idx] != ',' {
-			return nil, 0, &pyJSONError{"Expecting ',' delimiter", idx}
+			return nil, 0, &JSONError{"Expecting ',' delimiter", idx}
 		}
 		idx = p.skipWS(idx + 1)
 	}
-	return nil, 0, &pyJSONError{"Expecting property name enclosed in double quotes", idx}
+	return nil, 0, &JSONError{"Expecting property name enclosed in double quotes", idx}
 }
 
 // array is _parse_array_unicode; idx is just past the '['.
@@ -388,18 +391,18 @@ func (p *pyScanner) array(idx, depth int) (any, int, error) {
 			return out, idx + 1, nil
 		}
 		if idx >= len(p.s) || p.s[idx] != ',' {
-			return nil, 0, &pyJSONError{"Expecting ',' delimiter", idx}
+			return nil, 0, &JSONError{"Expecting ',' delimiter", idx}
 		}
 		idx = p.skipWS(idx + 1)
 	}
-	return nil, 0, &pyJSONError{"Expecting value", idx}
+	return nil, 0, &JSONError{"Expecting value", idx}
 }
 
-// pyJSONDumps renders a decoded value as Starlette's JSONResponse renders
+// DumpJSON renders a decoded value as Starlette's JSONResponse renders
 // it (json.dumps with ensure_ascii=False and compact separators).
 // Python would fail on NaN and infinities with a 500; they are rendered
 // as null (mock/policy.go: choices).
-func pyJSONDumps(v any) []byte {
+func DumpJSON(v any) []byte {
 	var b []byte
 	return appendPyJSON(b, v)
 }
@@ -430,7 +433,7 @@ func appendPyJSON(b []byte, v any) []byte {
 			b = appendPyJSON(b, item)
 		}
 		return append(b, ']')
-	case *pyDict:
+	case *Dict:
 		b = append(b, '{')
 		for i, k := range v.keys {
 			if i > 0 {
