@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"path"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,10 +14,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
 	"gopkg.in/yaml.v3"
 
 	"github.com/heyhumm/humm-members-mock/fixtures"
 	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/mock/stack"
 )
 
 // GeneratedFile is one fixture file of generated cases: those of one
@@ -84,6 +87,8 @@ func Generate(sp *spec.Spec, source string) ([]GeneratedFile, error) {
 	}
 	var files []GeneratedFile
 	for _, op := range ops {
+		op.route = &routers.Route{Spec: sp.Doc, Path: op.path, PathItem: sp.Doc.Paths.Value(op.path), Method: op.method, Operation: op.op}
+		op.order = sp.PropertyOrder
 		cases := op.cases()
 		if len(cases) == 0 {
 			continue
@@ -114,6 +119,10 @@ type genOp struct {
 	create, remove *genOp
 	itemParam      string
 	idPointer      string
+	// route and order let the stack emulation (mock/stack) say what such a
+	// service answers a case.
+	route *routers.Route
+	order stack.PropertyOrder
 }
 
 var genMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
@@ -572,7 +581,7 @@ func (op *genOp) cases() []genCase {
 		}
 		s := op.probe()
 		s.path = op.pathWith(map[string]string{p.Name: genNotAUUID})
-		s.expect = expect422([]any{"path", p.Name}, "")
+		s.expect = op.expect422(s, []any{"path", p.Name}, "")
 		add(genCase{name: "path-" + kebab(p.Name) + "-not-a-uuid", comment: fmt.Sprintf("Path parameter %s not a uuid: 422 at [path, %s].", p.Name, p.Name),
 			rules: []string{rulePathParameter, ruleOneEntry}, steps: []genStep{s}})
 	}
@@ -605,7 +614,7 @@ func (op *genOp) cases() []genCase {
 			}
 			s := op.probe()
 			s.query = param
-			s.expect = expect422([]any{"query", p.Name}, "")
+			s.expect = op.expect422(s, []any{"query", p.Name}, "")
 			add(genCase{name: name, comment: fmt.Sprintf("%s %s: 422 at [query, %s].", p.Name, v.note, p.Name),
 				rules: append(rules, ruleOneEntry), steps: []genStep{s}})
 		}
@@ -622,7 +631,7 @@ func (op *genOp) bodyCases(add func(genCase)) {
 	if op.bodyRequired {
 		s := op.probe()
 		s.body, s.hasBody = nil, false
-		s.expect = expect422([]any{"body"}, "missing")
+		s.expect = op.expect422(s, []any{"body"}, "missing")
 		add(genCase{name: "body-empty", comment: "No body: 422 at [body], type missing.", rules: []string{ruleBodyMissing, ruleOneEntry}, steps: []genStep{s}})
 	}
 	minimal := op.minimalBody(false)
@@ -634,14 +643,14 @@ func (op *genOp) bodyCases(add func(genCase)) {
 	s.headers = []keyValue{{"Content-Type", "application/json"}}
 	// Python's json stops where the closing brace should be: a 422 at
 	// ["body", POS], POS in characters (fastapi/routing.py: get_request_handler).
-	s.expect = expect422([]any{"body", utf8.RuneCountInString(broken)}, "json_invalid")
+	s.expect = op.expect422(s, []any{"body", utf8.RuneCountInString(broken)}, "json_invalid")
 	add(genCase{name: "body-not-json", comment: "A body that does not parse (no closing brace): 422 at [body, POS], type json_invalid, never a 500.",
 		rules: []string{ruleBodyNotJSON, ruleOneEntry}, steps: []genStep{s}})
 	s = op.probe()
 	s.body, s.hasBody = nil, false
 	s.rawBody = &text
 	s.headers = []keyValue{{"Content-Type", genWrongType}}
-	s.expect = expect422([]any{"body"}, "")
+	s.expect = op.expect422(s, []any{"body"}, "")
 	add(genCase{name: "body-wrong-content-type", comment: "A valid JSON body sent as " + genWrongType + ": 422 at [body].",
 		rules: []string{ruleBodyContentType, ruleOneEntry}, steps: []genStep{s}})
 
@@ -687,7 +696,7 @@ func (op *genOp) fieldCases(obj flat, at []string, add func(genCase)) {
 			}
 			s := op.probe()
 			set(&s)
-			s.expect = expect422(loc, v.typ)
+			s.expect = op.expect422(s, loc, v.typ)
 			add(genCase{name: caseName, comment: fmt.Sprintf("Body field %s %s: 422 at %s.", shown, v.note, locText(loc)),
 				rules: []string{ruleBodyField, ruleOneEntry}, steps: []genStep{s}})
 		}
@@ -780,6 +789,101 @@ func expect401(detail string) *yaml.Node {
 
 // expect422 is FastAPI's HTTPValidationError with exactly one entry, at
 // loc (and of type typ, when given).
+// expect422 is the 422 such a service gives the step: the one entry the
+// stack emulation derives for it, whole (type, loc, msg, input, ctx), when
+// it is at loc, the place the case is about; else an entry at loc (of
+// type typ, when given).
+func (op *genOp) expect422(s genStep, loc []any, typ string) *yaml.Node {
+	issue, ok := op.stackIssue(s)
+	if !ok || !reflect.DeepEqual(issue.Loc, loc) || (typ != "" && issue.Type != typ) {
+		return expect422(loc, typ)
+	}
+	entry := []any{"type", issue.Type, "loc", loc, "msg", issue.Msg, "input", jsonValue(issue.Input)}
+	if len(issue.Ctx) > 0 {
+		ctx, _ := json.Marshal(issue.Ctx) // strings and numbers: always encode
+		entry = append(entry, "ctx", jsonValue(ctx))
+	}
+	return mapNode(false,
+		"status", 422,
+		"list", mapNode(true, "at", "/detail", "length", 1, "contains", seqNode(true, mapNode(true, entry...))))
+}
+
+// stackIssue is the one 422 entry the stack emulation gives the step's
+// request; ok is false when it gives none, several, or does not model the
+// operation.
+func (op *genOp) stackIssue(s genStep) (stack.Issue, bool) {
+	template, sent := strings.Split(op.path, "/"), strings.Split(s.path, "/")
+	if len(template) != len(sent) {
+		return stack.Issue{}, false
+	}
+	params := map[string]string{}
+	for i, segment := range template {
+		if name, ok := strings.CutPrefix(segment, "{"); ok {
+			value := sent[i]
+			if strings.HasPrefix(value, "{") {
+				value = genUnknownItem // a profile placeholder: a valid uuid
+			}
+			params[strings.TrimSuffix(name, "}")] = value
+		}
+	}
+	query := map[string]string{}
+	for _, kv := range s.query {
+		query[kv.key] = fmt.Sprint(kv.value)
+	}
+	var data []byte
+	contentType := "application/json"
+	switch {
+	case s.rawBody != nil:
+		data = []byte(*s.rawBody)
+		contentType = ""
+		for _, h := range s.headers {
+			if strings.EqualFold(h.key, "Content-Type") {
+				contentType = fmt.Sprint(h.value)
+			}
+		}
+	case s.hasBody:
+		data, _ = json.Marshal(withoutNullValues(s.body)) // built from JSON values
+	}
+	body, invalid, err := stack.DecodeBody(contentType, data)
+	switch {
+	case invalid != nil:
+		return *invalid, true
+	case err != nil:
+		return stack.Issue{}, false
+	}
+	r := stack.ValidateRequest(op.order, op.route, params, query, nil, body)
+	if r.Unmodeled || len(r.Issues) != 1 {
+		return stack.Issue{}, false
+	}
+	return r.Issues[0], true
+}
+
+// withoutNullValues turns the nullValue marks of a body into JSON nulls.
+func withoutNullValues(v any) any {
+	switch v := v.(type) {
+	case nullValue:
+		return nil
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, item := range v {
+			out[k] = withoutNullValues(item)
+		}
+		return out
+	}
+	return v
+}
+
+// jsonValue decodes JSON for a YAML node, numbers as written.
+func jsonValue(data []byte) any {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return nil
+	}
+	return v
+}
+
 func expect422(loc []any, typ string) *yaml.Node {
 	entry := mapNode(true, "loc", loc)
 	if typ != "" {
@@ -809,6 +913,11 @@ func scalarNode(v any) *yaml.Node {
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.FormatInt(v, 10)}
 	case float64:
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: strconv.FormatFloat(v, 'g', -1, 64)}
+	case json.Number:
+		if _, err := v.Int64(); err == nil || !strings.ContainsAny(string(v), ".eE") {
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: string(v)}
+		}
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: string(v)}
 	case []any:
 		return seqNode(true, v...)
 	case map[string]any:
