@@ -220,10 +220,30 @@ const (
 	seedOtherMembers   = 10
 )
 
+// Seeded organizations look real: most members are active analysts, a few
+// admins, system admins are rare, pending and suspended a minority. A role
+// or state the spec adds weighs 1.
+var (
+	seedRoleWeights  = map[string]int{RoleAnalyst: 16, RoleOrgAdmin: 3, RoleSystemAdmin: 1}
+	seedStateWeights = map[string]int{StateActive: 17, StatePending: 2, StateSuspended: 1}
+)
+
+// weighted lists each value as often as its weight, in the spec's order,
+// for a uniform pick.
+func weighted(values []string, weights map[string]int) []string {
+	var out []string
+	for _, v := range values {
+		for n := max(weights[v], 1); n > 0; n-- {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // seedState builds the world for a seed: several organizations, dozens of
 // users, members across all roles and states, and the identities. members,
 // when larger, is the size the profile's organization grows to.
-func seedState(g *faker, userSchema *openapi3.SchemaRef, members int) (State, error) {
+func seedState(g *faker, userSchema *openapi3.SchemaRef, vocab vocabulary, members int) (State, error) {
 	var st State
 	for i := 0; i < seedOrganizations; i++ {
 		st.Organizations = append(st.Organizations, Organization{ID: g.uuid4(), Name: g.f.Company()})
@@ -249,8 +269,7 @@ func seedState(g *faker, userSchema *openapi3.SchemaRef, members int) (State, er
 		{Standing: "outsider", Token: TokenOutsider, UserID: outsider},
 	}
 
-	roles := []string{RoleAnalyst, RoleAnalyst, RoleAnalyst, RoleOrgAdmin, RoleSystemAdmin}
-	states := []string{StateActive, StateActive, StateActive, StatePending, StateSuspended}
+	roles, states := weighted(vocab.Roles, seedRoleWeights), weighted(vocab.States, seedStateWeights)
 	member := func(org, user, role, state string) {
 		created := seedEpoch.Add(time.Duration(g.f.Number(0, 540*24*3600))*time.Second + time.Duration(g.f.Number(0, 999999))*time.Microsecond)
 		updated := created
@@ -267,7 +286,16 @@ func seedState(g *faker, userSchema *openapi3.SchemaRef, members int) (State, er
 	member(primary, analyst, RoleAnalyst, StateActive)
 	member(primary, suspended, RoleOrgAdmin, StateSuspended)
 	next := 5 // users 0..4 hold the tokens
-	for n := max(seedPrimaryMembers, members) - 3; n > 0; n-- {
+	// Every role and state of the spec occurs, then the usual mix.
+	for _, role := range vocab.Roles {
+		member(primary, st.Users[next].ID, role, StateActive)
+		next++
+	}
+	for _, state := range vocab.States {
+		member(primary, st.Users[next].ID, RoleAnalyst, state)
+		next++
+	}
+	for n := max(seedPrimaryMembers, members) - 3 - len(vocab.Roles) - len(vocab.States); n > 0; n-- {
 		member(primary, st.Users[next].ID, pick(roles), pick(states))
 		next++
 	}

@@ -339,7 +339,7 @@ func TestStateTempFileIsWrittenNextToTheStateFile(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, entries, 1, "nothing is written beside the state folder")
 
-	loaded, found, err := loadStateFile(statePath)
+	loaded, found, err := loadStateFile(statePath, m.srv.vocab)
 	require.NoError(t, err)
 	require.True(t, found)
 	require.Equal(t, m.srv.store.export(), loaded)

@@ -17,7 +17,7 @@ const maxStateBytes = 256 << 20
 
 // loadStateFile reads a saved state. A missing file is not an error (the
 // seed is used and saved there); a corrupt one is, and is left untouched.
-func loadStateFile(path string) (State, bool, error) {
+func loadStateFile(path string, vocab vocabulary) (State, bool, error) {
 	var st State
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -29,7 +29,7 @@ func loadStateFile(path string) (State, bool, error) {
 	if err := parseState(data, &st); err != nil {
 		return st, false, fmt.Errorf("state file %s is not a valid state (left untouched; fix or remove it): %w", path, err)
 	}
-	if _, err := newWorld(st); err != nil {
+	if _, err := newWorld(st, vocab); err != nil {
 		return st, false, fmt.Errorf("state file %s is not a valid state (left untouched; fix or remove it): %w", path, err)
 	}
 	return st, true, nil

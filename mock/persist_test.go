@@ -3,6 +3,7 @@ package mock
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/heyhumm/humm-members-mock/mock/spec"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -29,7 +30,11 @@ func readStateFile(t *testing.T, path string) State {
 // built.
 func normalized(t *testing.T, st State) State {
 	t.Helper()
-	w, err := newWorld(st)
+	sp, err := spec.Embedded()
+	require.NoError(t, err)
+	vocab, err := vocabularyOf(sp)
+	require.NoError(t, err)
+	w, err := newWorld(st, vocab)
 	require.NoError(t, err)
 	return w.state()
 }

@@ -7,9 +7,14 @@ package mock
 // the mock departs from the stack on purpose are named below.
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
@@ -53,10 +58,91 @@ const (
 	StateSuspended = "suspended"
 )
 
-var (
-	validRoles  = map[string]bool{RoleSystemAdmin: true, RoleOrgAdmin: true, RoleAnalyst: true}
-	validStates = map[string]bool{StateActive: true, StatePending: true, StateSuspended: true}
-)
+// roleStandings is what an active membership of each role may do. A role
+// the spec adds and this table lacks grants nothing: it fails closed, and
+// New names it at start-up.
+var roleStandings = map[string]standing{RoleSystemAdmin: standingAdmin, RoleOrgAdmin: standingAdmin, RoleAnalyst: standingMember}
+
+// Only an active membership counts: pending, suspended and any state the
+// spec adds count as none.
+var stateRules = map[string]bool{StateActive: true, StatePending: true, StateSuspended: true}
+
+// vocabulary is the roles and membership states the spec allows, in its
+// order: what the store accepts, the seed world holds and the QA page
+// filters on.
+type vocabulary struct {
+	Roles  []string `json:"role"`
+	States []string `json:"membership_state"`
+}
+
+// vocabularyOf reads the enums of the member the update operation answers
+// with (OrganizationMemberResponse), and the roles the create and update
+// bodies may write.
+func vocabularyOf(sp *spec.Spec) (vocabulary, error) {
+	member := sp.OperationSchema(opUpdate, http.StatusOK)
+	if member == nil {
+		return vocabulary{}, fmt.Errorf("spec: %s has no 200 body to read the roles and states from", opUpdate)
+	}
+	v := vocabulary{Roles: enumOf(member.Properties["role"]), States: enumOf(member.Properties["membership_state"])}
+	for _, op := range []string{opCreate, opUpdate} {
+		route := sp.OperationByID(op)
+		if route == nil || route.Operation.RequestBody == nil || route.Operation.RequestBody.Value == nil {
+			continue
+		}
+		if media := route.Operation.RequestBody.Value.Content.Get("application/json"); media != nil && media.Schema != nil && media.Schema.Value != nil {
+			for _, role := range enumOf(media.Schema.Value.Properties["role"]) {
+				if !slices.Contains(v.Roles, role) {
+					v.Roles = append(v.Roles, role)
+				}
+			}
+		}
+	}
+	if len(v.Roles) == 0 || len(v.States) == 0 {
+		return v, errors.New("spec: the member's role and membership_state need an enum each")
+	}
+	return v, nil
+}
+
+// enumOf is a property's string enum, through the allOf FastAPI wraps a
+// defaulted reference in.
+func enumOf(ref *openapi3.SchemaRef) []string {
+	for ref != nil && ref.Value != nil {
+		if len(ref.Value.Enum) > 0 {
+			var out []string
+			for _, e := range ref.Value.Enum {
+				if s, ok := e.(string); ok {
+					out = append(out, s)
+				}
+			}
+			return out
+		}
+		if len(ref.Value.AllOf) != 1 {
+			return nil
+		}
+		ref = ref.Value.AllOf[0]
+	}
+	return nil
+}
+
+func (v vocabulary) hasRole(role string) bool   { return slices.Contains(v.Roles, role) }
+func (v vocabulary) hasState(state string) bool { return slices.Contains(v.States, state) }
+
+// unruled names each value of the spec's enums that no rule here covers,
+// for the start-up log: it grants nothing.
+func (v vocabulary) unruled() []string {
+	var out []string
+	for _, r := range v.Roles {
+		if _, ok := roleStandings[r]; !ok {
+			out = append(out, fmt.Sprintf("role %s: no rule, treated as no membership", r))
+		}
+	}
+	for _, st := range v.States {
+		if !stateRules[st] {
+			out = append(out, fmt.Sprintf("membership_state %s: no rule, treated as no membership", st))
+		}
+	}
+	return out
+}
 
 // Error details, in one place so fixtures and code agree.
 const (
@@ -111,10 +197,7 @@ func standingIn(w *world, caller *User, orgID string) standing {
 	if m == nil || m.MembershipState != StateActive {
 		return standingNone
 	}
-	if m.Role == RoleAnalyst {
-		return standingMember
-	}
-	return standingAdmin
+	return roleStandings[m.Role] // standingNone for a role without a rule
 }
 
 // authorize is the table of BEHAVIOUR.md: any active member lists, admins

@@ -63,6 +63,7 @@ type Server struct {
 	spec        *spec.Spec
 	store       *store
 	userSchema  *openapi3.SchemaRef // people are generated from it
+	vocab       vocabulary          // the spec's roles and states
 	log         *slog.Logger
 	journal     *journal
 	defect      *defect
@@ -102,13 +103,20 @@ func New(cfg Config) (*Server, error) {
 	if userSchema == nil {
 		return nil, errors.New("spec has no UserResponse schema")
 	}
-	s := &Server{cfg: cfg, spec: cfg.Spec, userSchema: userSchema, log: cfg.Logger,
+	vocab, err := vocabularyOf(cfg.Spec)
+	if err != nil {
+		return nil, err
+	}
+	for _, unruled := range vocab.unruled() {
+		cfg.Logger.Warn(unruled)
+	}
+	s := &Server{cfg: cfg, spec: cfg.Spec, userSchema: userSchema, log: cfg.Logger, vocab: vocab,
 		journal: newJournal(journalSize), defect: d, idGen: newFaker(cfg.Seed ^ 0x5eed),
 		scenarios: newScenarios(cfg.Seed, cfg.Now), views: newViewSchemas(cfg.Spec)}
 	var initial State
 	found := false
 	if cfg.StatePath != "" {
-		initial, found, err = loadStateFile(cfg.StatePath)
+		initial, found, err = loadStateFile(cfg.StatePath, vocab)
 		if err != nil {
 			return nil, err
 		}
@@ -118,15 +126,15 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
-	w, err := newWorld(initial)
+	w, err := newWorld(initial, vocab)
 	if err != nil {
 		return nil, fmt.Errorf("state: %w", err)
 	}
-	s.store = &store{w: w}
+	s.store = &store{w: w, vocab: vocab}
 	if cfg.StatePath != "" {
 		s.store.persist = func(st State) error { return saveStateFile(cfg.StatePath, st) }
 		s.store.restore = func() (State, error) {
-			st, _, err := loadStateFile(cfg.StatePath)
+			st, _, err := loadStateFile(cfg.StatePath, vocab)
 			return st, err
 		}
 		if err := s.store.persist(w.state()); err != nil {
@@ -140,7 +148,7 @@ func New(cfg Config) (*Server, error) {
 // reset rather than kept: a copy of a 100,000-member world would double the
 // mock's memory.
 func (s *Server) seedWorld() (State, error) {
-	return seedState(newFaker(s.cfg.Seed), s.userSchema, s.cfg.Members)
+	return seedState(newFaker(s.cfg.Seed), s.userSchema, s.vocab, s.cfg.Members)
 }
 
 // Close saves the state one last time, when it is kept in a file.

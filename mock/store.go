@@ -207,7 +207,7 @@ func memberLess(a, b *Membership) bool {
 }
 
 // newWorld indexes a state, refusing one that is inconsistent.
-func newWorld(s State) (*world, error) {
+func newWorld(s State, vocab vocabulary) (*world, error) {
 	w := &world{
 		organizationID:      strings.ToLower(s.OrganizationID),
 		otherOrganizationID: strings.ToLower(s.OtherOrganizationID),
@@ -258,9 +258,9 @@ func newWorld(s State) (*world, error) {
 			return nil, fmt.Errorf("memberships[%d]: unknown organization %s", i, m.OrganizationID)
 		case w.users[m.UserID] == nil:
 			return nil, fmt.Errorf("memberships[%d]: unknown user %s", i, m.UserID)
-		case !validRoles[m.Role]:
+		case !vocab.hasRole(m.Role):
 			return nil, fmt.Errorf("memberships[%d]: unknown role %q", i, m.Role)
-		case !validStates[m.MembershipState]:
+		case !vocab.hasState(m.MembershipState):
 			return nil, fmt.Errorf("memberships[%d]: unknown membership_state %q", i, m.MembershipState)
 		case m.CreatedAt.IsZero() || m.UpdatedAt.IsZero():
 			return nil, fmt.Errorf("memberships[%d]: created_at and updated_at are required", i)
@@ -366,6 +366,7 @@ func (w *world) remove(m *Membership) {
 type store struct {
 	mu      sync.RWMutex
 	w       *world
+	vocab   vocabulary // what a state may hold
 	persist func(State) error
 	// restore reads back the last state persisted, to undo a change that
 	// could not be saved: what a client was told failed did not happen.
@@ -393,7 +394,7 @@ func (s *store) write(fn func(w *world) (changed bool, err error)) error {
 	}
 	if s.restore != nil {
 		if st, rerr := s.restore(); rerr == nil {
-			if w, werr := newWorld(st); werr == nil {
+			if w, werr := newWorld(st, s.vocab); werr == nil {
 				*s.w = *w
 			}
 		}
@@ -403,7 +404,7 @@ func (s *store) write(fn func(w *world) (changed bool, err error)) error {
 
 // replace swaps in a whole new world (import, reset).
 func (s *store) replace(st State) error {
-	w, err := newWorld(st)
+	w, err := newWorld(st, s.vocab)
 	if err != nil {
 		return err
 	}

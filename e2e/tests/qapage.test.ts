@@ -78,6 +78,11 @@ describe("the QA page", { timeout: TEST_TIMEOUT_MS }, () => {
       await page.waitForFunction((n) => document.querySelectorAll("#members tbody tr[data-member-id]").length === n, apiIds.length);
       assert.deepEqual(await rowIds(), apiIds);
       assert.equal(await page.textContent("#member-count"), `${apiIds.length} of ${seedMembers.length} members`);
+      // The filters offer the spec's roles and states (GET /__mock/enums).
+      const enums = await mock.control<{ role: string[]; membership_state: string[] }>("enums");
+      assert.deepEqual(await page.$$eval("#role-filter option", (os) => os.map((o) => (o as HTMLOptionElement).value)), ["", ...enums.role]);
+      assert.deepEqual(await page.$$eval("#state-filter option", (os) => os.map((o) => (o as HTMLOptionElement).value)), ["", ...enums.membership_state]);
+      assert.deepEqual(enums.role, ["SYSTEM_ADMIN", "ORGANIZATION_ADMIN", "ANALYST"]);
       await page.selectOption("#role-filter", "ANALYST");
       const analysts = (searched.body as Member[]).filter((m) => m.role === "ANALYST").map((m) => m.id).sort();
       await page.waitForFunction((n) => document.querySelectorAll("#members tbody tr[data-member-id]").length === n || (n === 0 && document.querySelector("#members tr.empty")), analysts.length);

@@ -158,8 +158,10 @@
   // ---- profile and state ----------------------------------------------
 
   async function loadAll() {
-    const [profile, state] = await Promise.all([control("profile"), control("state")]);
+    const [profile, state, enums] = await Promise.all([control("profile"), control("state"), control("enums")]);
     ui.admin.hidden = true;
+    fillFilter(ui.roleFilter, enums.role);
+    fillFilter(ui.stateFilter, enums.membership_state);
     data.profile = profile;
     data.state = state;
     data.users = new Map((state.users || []).map((u) => [u.id, u]));
@@ -174,6 +176,13 @@
     renderProfile();
     renderOrgs();
     renderMembers();
+  }
+
+  // fillFilter offers "any" and the spec's values, keeping the choice made.
+  function fillFilter(select, values) {
+    const chosen = select.value;
+    select.replaceChildren(el("option", { value: "", text: "any" }), ...values.map((v) => el("option", { value: v, text: v })));
+    select.value = values.includes(chosen) ? chosen : "";
   }
 
   function renderProfile() {
