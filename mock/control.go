@@ -155,9 +155,8 @@ func (s *Server) checkAdminToken(r *http.Request) *apiError {
 	}
 	got := strings.TrimSpace(r.Header.Get("X-Mock-Admin-Token"))
 	if got == "" {
-		scheme, token, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
-		if ok && strings.EqualFold(scheme, "Bearer") {
-			got = strings.TrimSpace(token)
+		if token, ok := bearerToken(strings.TrimSpace(r.Header.Get("Authorization"))); ok {
+			got = token
 		}
 	}
 	if got == "" {

@@ -4,24 +4,47 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 )
 
 // defect is one realistic backend bug, switched on with --defect to prove
 // that the contract suite catches it. A mock with a defect does not repair
-// its responses: it is a broken backend on purpose.
+// its responses: it is a broken backend on purpose. New installs it at one
+// seam: around the operation, and over the answer; the pipeline and the
+// policy never see it.
 type defect struct {
 	name, description string
-	// mutate rewrites a response after the operation.
+	// operation wraps the operation (a request past validation).
+	operation func(s *Server, inner operation) operation
+	// mutate rewrites the answer.
 	mutate func(s *Server, x *exchange, r *response)
-	// analystWrites lets an active ANALYST update.
-	analystWrites bool
-	// pageOffByOne serves page N+1 for page N.
-	pageOffByOne bool
-	// caseSensitiveSearch matches the query as typed.
-	caseSensitiveSearch bool
+}
+
+// install puts the defect at its seam and makes the mock a broken backend:
+// its answers are checked whole, logged when they break the spec, and sent.
+func (d *defect) install(s *Server) {
+	s.cfg.Lenient, s.cfg.FullValidation = true, true
+	if d.operation != nil {
+		s.operate = d.operation(s, s.operate)
+	}
+	if d.mutate != nil {
+		mutate := d.mutate
+		s.rewrite = func(x *exchange, r *response) { mutate(s, x, r) }
+	}
+}
+
+// rewriteQuery changes one query parameter of a validated list request.
+func rewriteQuery(x *exchange, name string, change func(string) string) {
+	if x.operation != opList {
+		return
+	}
+	q := x.r.URL.Query()
+	q.Set(name, change(q.Get(name)))
+	x.r.URL.RawQuery = q.Encode()
 }
 
 var defects = []*defect{
@@ -56,9 +79,40 @@ var defects = []*defect{
 				r.Body = []byte(`{"detail":"validation error"}`)
 			}
 		}},
-	{name: "pagination-off-by-one", description: "page N serves the members of page N+1", pageOffByOne: true},
-	{name: "search-case-sensitive", description: "query matches only as typed", caseSensitiveSearch: true},
-	{name: "analyst-can-update", description: "an active ANALYST may update members", analystWrites: true},
+	{name: "pagination-off-by-one", description: "page N serves the members of page N+1",
+		operation: func(_ *Server, inner operation) operation {
+			return func(x *exchange) (*response, *apiError) {
+				rewriteQuery(x, "page", func(page string) string {
+					if n, err := strconv.Atoi(page); err == nil && n < math.MaxInt32 {
+						return strconv.Itoa(n + 1)
+					}
+					return page
+				})
+				return inner(x)
+			}
+		}},
+	{name: "search-case-sensitive", description: "query matches only as typed",
+		operation: func(_ *Server, inner operation) operation {
+			return func(x *exchange) (*response, *apiError) {
+				rewriteQuery(x, "query", func(q string) string {
+					if q != strings.ToLower(q) {
+						return q + "\x00" // stored text is lower-cased: an uppercase needle never matches
+					}
+					return q
+				})
+				return inner(x)
+			}
+		}},
+	{name: "analyst-can-update", description: "an active ANALYST may update members",
+		operation: func(s *Server, inner operation) operation {
+			return func(x *exchange) (*response, *apiError) {
+				resp, aerr := inner(x)
+				if aerr != nil && aerr.Status == http.StatusForbidden && x.operation == opUpdate && s.rightsOf(x) == rightsMember {
+					return s.operateWithRights(x, rightsAdmin)
+				}
+				return resp, aerr
+			}
+		}},
 	{name: "updated-at-frozen", description: "update leaves updated_at at created_at",
 		mutate: editJSON(func(op string, v map[string]any) {
 			if op == opUpdate {
@@ -145,26 +199,6 @@ func lookupDefect(name string) (*defect, error) {
 		}
 	}
 	return nil, fmt.Errorf("unknown defect %q; known: %s", name, strings.Join(Defects(), ", "))
-}
-
-func (d *defect) allows(operation string, st standing) bool {
-	return d != nil && d.analystWrites && operation == opUpdate && st == standingMember
-}
-
-func (d *defect) page(page, size int) (int, int) {
-	if d != nil && d.pageOffByOne {
-		return page + 1, size
-	}
-	return page, size
-}
-
-// query returns the needle to search for: as typed, lower-cased by the
-// policy, unless the defect keeps uppercase queries from matching.
-func (d *defect) query(q string) string {
-	if d != nil && d.caseSensitiveSearch && q != strings.ToLower(q) {
-		return q + "\x00" // stored text is lower-cased: an uppercase needle never matches
-	}
-	return q
 }
 
 // editJSON applies edit to a successful response's object, or to each item

@@ -48,7 +48,7 @@ func errorResponse(e *apiError) *response {
 	for k, v := range e.Header {
 		h[k] = v
 	}
-	return &response{Status: e.Status, Header: h, Body: body}
+	return &response{Status: e.Status, Header: h, Body: body, ownFailure: e.Status == http.StatusInternalServerError}
 }
 
 // response is a buffered reply: validated before it is sent.
@@ -60,6 +60,9 @@ type response struct {
 	// responsecheck.go), with partsViolation their first problem.
 	partsChecked   bool
 	partsViolation error
+	// ownFailure: the mock's own 500 (a state it could not save), sent as
+	// it is: the spec documents no 500, as FastAPI's does not.
+	ownFailure bool
 }
 
 func jsonResponse(status int, v any) *response {

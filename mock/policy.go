@@ -61,7 +61,7 @@ const (
 // roleStandings is what an active membership of each role may do. A role
 // the spec adds and this table lacks grants nothing: it fails closed, and
 // New names it at start-up.
-var roleStandings = map[string]standing{RoleSystemAdmin: standingAdmin, RoleOrgAdmin: standingAdmin, RoleAnalyst: standingMember}
+var roleStandings = map[string]rights{RoleSystemAdmin: rightsAdmin, RoleOrgAdmin: rightsAdmin, RoleAnalyst: rightsMember}
 
 // Only an active membership counts: pending, suspended and any state the
 // spec adds count as none.
@@ -156,56 +156,81 @@ const (
 	detailAlreadyMember      = "User is already a member of this organization"
 )
 
-// authenticate maps an Authorization header to a user: 401 when it is
-// missing, not Bearer, empty, or names no known user.
-func authenticate(w *world, authorization string) (*User, *apiError) {
-	scheme, token, ok := strings.Cut(strings.TrimSpace(authorization), " ")
+// bearerToken takes the token of an Authorization header as FastAPI's
+// HTTPBearer does (fastapi/security/utils.py:
+// get_authorization_scheme_param): the scheme up to the first space,
+// case-insensitive, the rest with surrounding whitespace stripped.
+func bearerToken(authorization string) (string, bool) {
+	scheme, token, _ := strings.Cut(authorization, " ")
 	token = strings.TrimSpace(token)
-	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return nil, unauthorized(detailNotAuthenticated)
+	return token, strings.EqualFold(scheme, "Bearer") && token != ""
+}
+
+// caller is who sends a request, resolved once, where the request enters.
+type caller struct {
+	user *User
+	err  *apiError // the 401 to answer instead, once the body is decoded
+	// standing names the development identity whose token was sent, for
+	// scenarios and the journal; "" for any other token.
+	standing string
+}
+
+// resolveCaller maps an Authorization header to a user: a 401 when it is
+// missing, not Bearer, empty, or names no known user.
+func resolveCaller(w *world, authorization string) caller {
+	token, ok := bearerToken(strings.TrimSpace(authorization))
+	if !ok {
+		return caller{err: unauthorized(detailNotAuthenticated)}
 	}
-	u := w.byToken[token]
-	if u == nil {
-		return nil, unauthorized(detailInvalidCredentials)
+	c := caller{user: w.byToken[token]}
+	if c.user == nil {
+		c.err = unauthorized(detailInvalidCredentials)
 	}
-	return u, nil
+	for _, id := range w.identities {
+		if id.Token == token {
+			c.standing = id.Standing
+		}
+	}
+	return c
 }
 
 func unauthorized(detail string) *apiError {
 	return &apiError{Status: http.StatusUnauthorized, Detail: detail, Header: http.Header{"Www-Authenticate": {"Bearer"}}}
 }
 
-// standing is what a caller may do in one organization.
-type standing int
+// rights are what a caller may do in one organization (a development
+// identity's "standing" names who it is, not this).
+type rights int
 
 const (
-	standingNone standing = iota
-	standingMember
-	standingAdmin
-	standingSystemAdmin
+	rightsUnresolved rights = iota - 1 // operateWithRights: the caller's own
+	rightsNone
+	rightsMember
+	rightsAdmin
+	rightsSystemAdmin
 )
 
-// standingIn: a system admin everywhere; otherwise through an active
+// rightsIn: a system admin everywhere; otherwise through an active
 // membership only. An active SYSTEM_ADMIN-role member who is not a system
 // admin user administers that organization like an ORGANIZATION_ADMIN
 // (BEHAVIOUR.md is silent; the role outranks ORGANIZATION_ADMIN).
-func standingIn(w *world, caller *User, orgID string) standing {
+func rightsIn(w *world, caller *User, orgID string) rights {
 	if caller.IsSystemAdmin {
-		return standingSystemAdmin
+		return rightsSystemAdmin
 	}
 	m := w.byOrgUser[orgUserKey(orgID, caller.ID)]
 	if m == nil || m.MembershipState != StateActive {
-		return standingNone
+		return rightsNone
 	}
-	return roleStandings[m.Role] // standingNone for a role without a rule
+	return roleStandings[m.Role] // rightsNone for a role without a rule
 }
 
 // authorize is the table of BEHAVIOUR.md: any active member lists, admins
 // write, the rest is 403.
-func authorize(st standing, operationID string) *apiError {
-	need := standingAdmin
+func authorize(st rights, operationID string) *apiError {
+	need := rightsAdmin
 	if operationID == opList {
-		need = standingMember
+		need = rightsMember
 	}
 	if st < need {
 		return errorf(http.StatusForbidden, detailForbidden)
@@ -215,9 +240,9 @@ func authorize(st standing, operationID string) *apiError {
 
 // requireSystemAdminFor: only a system admin creates, changes or deletes a
 // membership whose role is, or would become, SYSTEM_ADMIN.
-func requireSystemAdminFor(st standing, roles ...string) *apiError {
+func requireSystemAdminFor(st rights, roles ...string) *apiError {
 	for _, r := range roles {
-		if r == RoleSystemAdmin && st != standingSystemAdmin {
+		if r == RoleSystemAdmin && st != rightsSystemAdmin {
 			return errorf(http.StatusForbidden, detailSystemAdminOnly)
 		}
 	}
@@ -284,7 +309,7 @@ type createRequest struct {
 	Role           string  `json:"role"`
 }
 
-func createMember(w *world, st standing, orgID string, req createRequest, newID string, now time.Time) (*Membership, *apiError) {
+func createMember(w *world, st rights, orgID string, req createRequest, newID string, now time.Time) (*Membership, *apiError) {
 	if err := requireSystemAdminFor(st, req.Role); err != nil {
 		return nil, err
 	}
@@ -321,7 +346,7 @@ func findMember(w *world, orgID, memberID string) (*Membership, *apiError) {
 	return m, nil
 }
 
-func updateMember(w *world, st standing, orgID, memberID string, req updateRequest, now time.Time) (*Membership, *apiError) {
+func updateMember(w *world, st rights, orgID, memberID string, req updateRequest, now time.Time) (*Membership, *apiError) {
 	if err := requireSystemAdminFor(st, req.Role); err != nil {
 		return nil, err
 	}
@@ -353,7 +378,7 @@ func laterThan(prev Timestamp, now time.Time) Timestamp {
 	return Timestamp{t}
 }
 
-func deleteMember(w *world, st standing, orgID, memberID string) (*Membership, *apiError) {
+func deleteMember(w *world, st rights, orgID, memberID string) (*Membership, *apiError) {
 	m, err := findMember(w, orgID, memberID)
 	if err != nil {
 		return nil, err

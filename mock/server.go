@@ -59,14 +59,16 @@ type Config struct {
 
 // Server is the mock's http.Handler.
 type Server struct {
-	cfg         Config
-	spec        *spec.Spec
-	store       *store
-	userSchema  *openapi3.SchemaRef // people are generated from it
-	vocab       vocabulary          // the spec's roles and states
-	log         *slog.Logger
-	journal     *journal
-	defect      *defect
+	cfg        Config
+	spec       *spec.Spec
+	store      *store
+	userSchema *openapi3.SchemaRef // people are generated from it
+	vocab      vocabulary          // the spec's roles and states
+	log        *slog.Logger
+	journal    *journal
+	// operate and rewrite are the stages a defect can take over (defects.go).
+	operate     operation
+	rewrite     func(x *exchange, r *response)
 	scenarios   *scenarios
 	views       viewSchemas
 	memo        verdictMemo
@@ -111,8 +113,13 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger.Warn(unruled)
 	}
 	s := &Server{cfg: cfg, spec: cfg.Spec, userSchema: userSchema, log: cfg.Logger, vocab: vocab,
-		journal: newJournal(journalSize), defect: d, idGen: newFaker(cfg.Seed ^ 0x5eed),
+		journal: newJournal(journalSize), idGen: newFaker(cfg.Seed ^ 0x5eed),
 		scenarios: newScenarios(cfg.Seed, cfg.Now), views: newViewSchemas(cfg.Spec)}
+	s.operate = func(x *exchange) (*response, *apiError) { return s.operateWithRights(x, rightsUnresolved) }
+	s.rewrite = func(*exchange, *response) {}
+	if d != nil {
+		d.install(s)
+	}
 	var initial State
 	found := false
 	if cfg.StatePath != "" {
@@ -215,7 +222,7 @@ func (s *Server) finish(start time.Time, x *exchange, resp *response, problems [
 	d := time.Since(start)
 	s.logRequest(x.r, resp.Status, d)
 	s.journal.add(journalEntry{Time: start.UTC(), Method: x.r.Method, Path: x.r.URL.Path, Query: x.rawQuery,
-		Operation: x.operation, As: x.standing, RequestBody: journalBody(x.r.Header, x.rawBody),
+		Operation: x.operation, As: x.caller.standing, RequestBody: journalBody(x.r.Header, x.rawBody),
 		Status: resp.Status, ResponseBody: journalBody(resp.Header, resp.Body),
 		DurationMS: float64(d.Microseconds()) / 1000, Problems: problems})
 }
@@ -232,8 +239,7 @@ type exchange struct {
 	rawQuery  string // as sent, before the spec's defaults are written in
 	rawBody   []byte // as sent
 	body      []byte // validated, the spec's defaults written in
-	standing  string // of the development token sent, if any
-	caller    *User
+	caller    caller // resolved once, as the request enters
 	operation string
 }
 
@@ -241,7 +247,8 @@ type exchange struct {
 // response to send, validated, the spec violations found in it, and the
 // fault a scenario asks for, if any.
 func (s *Server) handleAPI(r *http.Request) (*exchange, *response, []string, string) {
-	x := &exchange{r: r, rawQuery: r.URL.RawQuery, standing: s.standingOfToken(r)}
+	x := &exchange{r: r, rawQuery: r.URL.RawQuery}
+	s.store.read(func(w *world) { x.caller = resolveCaller(w, r.Header.Get("Authorization")) })
 	route, params, err := s.findRoute(r)
 	switch {
 	case errors.Is(err, routers.ErrMethodNotAllowed):
@@ -256,7 +263,7 @@ func (s *Server) handleAPI(r *http.Request) (*exchange, *response, []string, str
 	}
 	x.route, x.params, x.operation = route, params, route.Operation.OperationID
 	var resp *response
-	effect, fault, matched := s.scenarios.take(x.operation, x.standing, params)
+	effect, fault, matched := s.scenarios.take(x.operation, x.caller.standing, params)
 	switch {
 	case !matched:
 		resp = s.respond(x)
@@ -271,9 +278,7 @@ func (s *Server) handleAPI(r *http.Request) (*exchange, *response, []string, str
 			resp = s.respond(x)
 		}
 	}
-	if s.defect != nil && s.defect.mutate != nil {
-		s.defect.mutate(s, x, resp)
-	}
+	s.rewrite(x, resp)
 	resp, problems := s.checkResponse(x, resp)
 	return x, resp, problems, fault
 }
@@ -363,22 +368,6 @@ type foundRoute struct {
 	err    error
 }
 
-// standingOfToken names the identity whose token the request carries, for
-// matching scenarios; empty for any other token.
-func (s *Server) standingOfToken(r *http.Request) string {
-	_, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	token = strings.TrimSpace(token)
-	var standing string
-	s.store.read(func(w *world) {
-		for _, id := range w.identities {
-			if id.Token == token {
-				standing = id.Standing
-			}
-		}
-	})
-	return standing
-}
-
 // sleep waits d, or until the client goes away.
 func sleep(r *http.Request, d time.Duration) {
 	if d <= 0 {
@@ -400,12 +389,9 @@ func (s *Server) respond(x *exchange) *response {
 	if aerr != nil {
 		return errorResponse(aerr)
 	}
-	var caller *User
-	s.store.read(func(w *world) { caller, aerr = authenticate(w, x.r.Header.Get("Authorization")) })
-	if aerr != nil {
-		return errorResponse(aerr)
+	if x.caller.err != nil {
+		return errorResponse(x.caller.err)
 	}
-	x.caller = caller
 	if prefer.forced() {
 		return s.forcedResponse(x, prefer)
 	}
@@ -487,18 +473,29 @@ func (s *Server) validateWithSpec(x *exchange, params map[string]string) validat
 	return v
 }
 
-// operate runs the organization check, authorization and the operation
-// under the store's lock.
-func (s *Server) operate(x *exchange) (*response, *apiError) {
+// operation is the stage that acts on the store, once a request is valid.
+type operation func(x *exchange) (*response, *apiError)
+
+// rightsOf are the caller's rights in the request's organization.
+func (s *Server) rightsOf(x *exchange) rights {
+	var r rights
+	s.store.read(func(w *world) { r = rightsIn(w, x.caller.user, strings.ToLower(x.params["organization_id"])) })
+	return r
+}
+
+// operateWithRights runs the organization check, authorization and the
+// operation under the store's lock, with the caller's rights in the
+// organization, or with the given ones.
+func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiError) {
 	orgID := strings.ToLower(x.params["organization_id"])
 	var resp *response
 	run := func(w *world) (bool, *apiError) {
 		if w.organizations[orgID] == nil {
 			return false, errorf(http.StatusNotFound, detailOrgNotFound)
 		}
-		st := standingIn(w, x.caller, orgID)
-		if s.defect.allows(x.operation, st) {
-			st = standingAdmin
+		st := with
+		if st == rightsUnresolved {
+			st = rightsIn(w, x.caller.user, orgID)
 		}
 		if err := authorize(st, x.operation); err != nil {
 			return false, err
@@ -508,8 +505,7 @@ func (s *Server) operate(x *exchange) (*response, *apiError) {
 			q := x.r.URL.Query()
 			page, _ := strconv.Atoi(q.Get("page"))
 			size, _ := strconv.Atoi(q.Get("page_size"))
-			page, size = s.defect.page(page, size)
-			resp = s.listResponse(w, listMembers(w, orgID, page, size, s.defect.query(q.Get("query"))))
+			resp = s.listResponse(w, listMembers(w, orgID, page, size, q.Get("query")))
 			return false, nil
 		case opCreate:
 			var req createRequest
