@@ -249,6 +249,73 @@ func requireSystemAdminFor(st rights, roles ...string) *apiError {
 	return nil
 }
 
+// The list's query parameters with a rule: paging and search, and the six
+// access-context parameters, checked as uuids and otherwise ignored.
+var (
+	listParamsRuled  = []string{"page", "page_size", "query"}
+	listParamsIgnore = []string{"resource_id", "source_id", "integration_source_id", "data_source_id", "context_source_id", "job_id"}
+)
+
+// listFilter is a query parameter of the list that names a property of the
+// listed members: it keeps the members whose property equals its value, as
+// json-server does (enums, uuids and formatted values exactly, plain
+// strings case-insensitively).
+type listFilter struct {
+	param string
+	fold  bool
+}
+
+// listFiltersOf classifies the list's other query parameters: a filter
+// for each that names a property of the listed items, and for the rest a
+// line for the start-up log (they are validated, then ignored).
+func listFiltersOf(sp *spec.Spec) (filters []listFilter, unruled []string) {
+	route := sp.OperationByID(opList)
+	items := sp.OperationSchema(opList, http.StatusOK)
+	if route == nil || items == nil || items.Items == nil || items.Items.Value == nil {
+		return nil, nil
+	}
+	props := items.Items.Value.Properties
+	for _, group := range []openapi3.Parameters{route.PathItem.Parameters, route.Operation.Parameters} {
+		for _, ref := range group {
+			p := ref.Value
+			if p == nil || p.In != openapi3.ParameterInQuery || slices.Contains(listParamsRuled, p.Name) || slices.Contains(listParamsIgnore, p.Name) {
+				continue
+			}
+			prop := props[p.Name]
+			if prop == nil || prop.Value == nil || !memberFields[p.Name] {
+				unruled = append(unruled, fmt.Sprintf("query parameter %s of %s: no rule, validated and ignored", p.Name, opList))
+				continue
+			}
+			v := prop.Value
+			filters = append(filters, listFilter{param: p.Name, fold: len(enumOf(prop)) == 0 && v.Format == "" && v.Type.Is(openapi3.TypeString)})
+		}
+	}
+	return filters, unruled
+}
+
+// keepFor is the predicate of the filters a list request sets.
+func keepFor(filters []listFilter, query func(string) (string, bool)) func(*Membership) bool {
+	type wanted struct {
+		field, value string
+		fold         bool
+	}
+	var set []wanted
+	for _, f := range filters {
+		if v, ok := query(f.param); ok {
+			set = append(set, wanted{f.param, v, f.fold})
+		}
+	}
+	return func(m *Membership) bool {
+		for _, w := range set {
+			got := m.field(w.field)
+			if got != w.value && !(w.fold && strings.EqualFold(got, w.value)) {
+				return false
+			}
+		}
+		return true
+	}
+}
+
 // Operation ids, as in openapi.yaml.
 const (
 	opList   = "get_organization_members"
@@ -274,7 +341,7 @@ func searchableText(u *User) string {
 // listMembers: the organization's members ordered by (created_at, id), the
 // query matched case-insensitively against the user's email and names, then
 // the page. page and pageSize carry the spec's defaults.
-func listMembers(w *world, orgID string, page, pageSize int, query string) []*Membership {
+func listMembers(w *world, orgID string, page, pageSize int, query string, keep func(*Membership) bool) []*Membership {
 	if page-1 > len(w.byOrg[orgID])/pageSize {
 		// Past the end, however far: pydantic takes integers of any size
 		// (a page beyond int64 arrives as the largest int).
@@ -283,6 +350,9 @@ func listMembers(w *world, orgID string, page, pageSize int, query string) []*Me
 	skip := (page - 1) * pageSize
 	out := make([]*Membership, 0, min(pageSize, len(w.byOrg[orgID])))
 	take := func(m *Membership) bool {
+		if !keep(m) {
+			return true
+		}
 		if skip > 0 {
 			skip--
 			return true

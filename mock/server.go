@@ -64,8 +64,10 @@ type Server struct {
 	store      *store
 	userSchema *openapi3.SchemaRef // people are generated from it
 	vocab      vocabulary          // the spec's roles and states
-	log        *slog.Logger
-	journal    *journal
+	// listFilters are the list's query parameters that filter on a property.
+	listFilters []listFilter
+	log         *slog.Logger
+	journal     *journal
 	// operate and rewrite are the stages a defect can take over (defects.go).
 	operate     operation
 	rewrite     func(x *exchange, r *response)
@@ -109,10 +111,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, unruled := range vocab.unruled() {
+	filters, unruledParams := listFiltersOf(cfg.Spec)
+	for _, unruled := range append(vocab.unruled(), unruledParams...) {
 		cfg.Logger.Warn(unruled)
 	}
-	s := &Server{cfg: cfg, spec: cfg.Spec, userSchema: userSchema, log: cfg.Logger, vocab: vocab,
+	s := &Server{cfg: cfg, spec: cfg.Spec, userSchema: userSchema, log: cfg.Logger, vocab: vocab, listFilters: filters,
 		journal: newJournal(journalSize), idGen: newFaker(cfg.Seed ^ 0x5eed),
 		scenarios: newScenarios(cfg.Seed, cfg.Now), views: newViewSchemas(cfg.Spec)}
 	s.operate = func(x *exchange) (*response, *apiError) { return s.operateWithRights(x, rightsUnresolved) }
@@ -505,7 +508,8 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 			q := x.r.URL.Query()
 			page, _ := strconv.Atoi(q.Get("page"))
 			size, _ := strconv.Atoi(q.Get("page_size"))
-			resp = s.listResponse(w, listMembers(w, orgID, page, size, q.Get("query")))
+			keep := keepFor(s.listFilters, func(name string) (string, bool) { return q.Get(name), q.Has(name) })
+			resp = s.listResponse(w, listMembers(w, orgID, page, size, q.Get("query"), keep))
 			return false, nil
 		case opCreate:
 			var req createRequest

@@ -70,6 +70,31 @@ type Membership struct {
 	search string
 }
 
+// memberFields are the properties a Membership row holds, for filters.
+var memberFields = map[string]bool{"id": true, "organization_id": true, "user_id": true, "role": true,
+	"membership_state": true, "created_at": true, "updated_at": true}
+
+// field is a row's property as the API renders it.
+func (m *Membership) field(name string) string {
+	switch name {
+	case "id":
+		return m.ID
+	case "organization_id":
+		return m.OrganizationID
+	case "user_id":
+		return m.UserID
+	case "role":
+		return m.Role
+	case "membership_state":
+		return m.MembershipState
+	case "created_at":
+		return m.CreatedAt.UTC().Format(timeLayout)
+	case "updated_at":
+		return m.UpdatedAt.UTC().Format(timeLayout)
+	}
+	return ""
+}
+
 // MemberView is OrganizationMemberResponse: the row with its user.
 type MemberView struct {
 	Membership

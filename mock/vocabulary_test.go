@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -74,4 +75,63 @@ func TestTheEmbeddedSeedWorldLooksLikeAnOrganization(t *testing.T) {
 		require.Positive(t, states[StatePending], "seed %d: %v", seed, states)
 		require.Positive(t, states[StateSuspended], "seed %d: %v", seed, states)
 	}
+}
+
+// TestListQueryParametersNamingAPropertyFilter starts the mock on a spec
+// whose list takes role, membership_state and user_id (properties of the
+// listed members) and sort (no property, no rule): the first three filter,
+// exactly, with search and paging on top; sort is validated, ignored and
+// named at start-up.
+func TestListQueryParametersNamingAPropertyFilter(t *testing.T) {
+	sp, err := spec.LoadFile("testdata/specs/list-filters.yaml")
+	require.NoError(t, err)
+	var logs bytes.Buffer
+	m := newTestMock(t, Config{Spec: sp, Members: 120, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	require.Contains(t, logs.String(), "query parameter sort of get_organization_members: no rule, validated and ignored")
+	require.NotContains(t, logs.String(), "query parameter role")
+
+	org := m.profile.OrganizationID
+	all := m.srv.store.export().Memberships
+	count := func(keep func(Membership) bool) int {
+		n := 0
+		for _, mm := range all {
+			if mm.OrganizationID == org && keep(mm) {
+				n++
+			}
+		}
+		return n
+	}
+	list := func(query string) []any {
+		r := m.do(http.MethodGet, m.membersPath(org)+"?page_size=100&"+query, TokenOrgAdmin, nil)
+		require.Equal(t, http.StatusOK, r.Status, "%s: %s", query, r.Body)
+		return r.List(t)
+	}
+	for _, tc := range []struct {
+		query string
+		keep  func(Membership) bool
+	}{
+		{"role=ORGANIZATION_ADMIN", func(mm Membership) bool { return mm.Role == RoleOrgAdmin }},
+		{"membership_state=pending", func(mm Membership) bool { return mm.MembershipState == StatePending }},
+		{"role=ANALYST&membership_state=suspended", func(mm Membership) bool { return mm.Role == RoleAnalyst && mm.MembershipState == StateSuspended }},
+		{"user_id=" + strings.ToUpper(m.identity(TokenAnalyst)), func(mm Membership) bool { return mm.UserID == m.identity(TokenAnalyst) }},
+		{"sort=email", func(Membership) bool { return true }},
+	} {
+		got := list(tc.query)
+		want := min(count(tc.keep), 100)
+		require.Equal(t, want, len(got), tc.query)
+		require.Positive(t, want, tc.query)
+		for _, item := range got {
+			mm := item.(map[string]any)
+			require.True(t, tc.keep(Membership{Role: mm["role"].(string), MembershipState: mm["membership_state"].(string), UserID: mm["user_id"].(string)}), "%s: %v", tc.query, mm)
+		}
+	}
+	// Paging tiles the filtered list.
+	first, second := list("role=ANALYST&page_size=3&page=1"), list("role=ANALYST&page_size=3&page=2")
+	both := list("role=ANALYST&page_size=6")
+	require.Equal(t, both, append(first, second...))
+	// A value outside the enum is pydantic's 422, as for any parameter.
+	r := m.do(http.MethodGet, m.membersPath(org)+"?role=BOSS", TokenOrgAdmin, nil)
+	require.Equal(t, http.StatusUnprocessableEntity, r.Status)
+	r = m.do(http.MethodGet, m.membersPath(org)+"?sort=name", TokenOrgAdmin, nil)
+	require.Equal(t, http.StatusUnprocessableEntity, r.Status, "sort is validated")
 }
