@@ -32,6 +32,8 @@ type GeneratedFile struct {
 	// Cases is how many cases the file holds.
 	Cases int
 	Data  []byte
+	// LeftOut says which cases could not be derived, and why.
+	LeftOut []string
 }
 
 // Values the generated cases send where the spec asks for a uuid that must
@@ -97,7 +99,7 @@ func Generate(sp *spec.Spec, source string) ([]GeneratedFile, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", op.id, err)
 		}
-		files = append(files, GeneratedFile{Name: "gen-" + op.kebab + ".yaml", OperationID: op.id, Cases: len(cases), Data: data})
+		files = append(files, GeneratedFile{Name: "gen-" + op.kebab + ".yaml", OperationID: op.id, Cases: len(cases), Data: data, LeftOut: op.leftOut})
 	}
 	return files, nil
 }
@@ -123,6 +125,8 @@ type genOp struct {
 	// service answers a case.
 	route *routers.Route
 	order stack.PropertyOrder
+	// leftOut names the success cases gen could not derive, and why.
+	leftOut []string
 }
 
 var genMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
@@ -734,9 +738,12 @@ func (op *genOp) successCase(name, comment string, rules []string, set func(*gen
 		main.body = op.minimalBody(true)
 	}
 	main.expect = mapNode(true, "status", 200)
+	onItem := strings.HasSuffix(op.path, "}")
 	switch {
-	case op.method == http.MethodGet:
+	case op.method == http.MethodGet && !onItem:
 	case op.create == nil:
+		// No id that names something can be had: a 200 cannot be expected.
+		op.leftOut = append(op.leftOut, fmt.Sprintf("%s: left out: no create and delete pair to set up and clean up a row of %s", name, op.path))
 		return c, false
 	case op.method == http.MethodPost && op.create == op:
 		c.candidates = 1

@@ -102,6 +102,8 @@ func (s *Server) controlResponse(r *http.Request) *response {
 			return &response{Status: http.StatusOK, Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: []byte(b.String())}
 		}
 		return jsonResponse(http.StatusOK, p)
+	case path == "operations" && method == http.MethodGet:
+		return jsonResponse(http.StatusOK, s.operations)
 	case path == "enums" && method == http.MethodGet:
 		// The spec's roles and states, for the QA page's filters.
 		return jsonResponse(http.StatusOK, s.vocab)

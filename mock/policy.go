@@ -225,11 +225,12 @@ func rightsIn(w *world, caller *User, orgID string) rights {
 	return roleStandings[m.Role] // rightsNone for a role without a rule
 }
 
-// authorize is the table of BEHAVIOUR.md: any active member lists, admins
-// write, the rest is 403.
-func authorize(st rights, operationID string) *apiError {
+// authorize is the table of BEHAVIOUR.md: any active member reads (the
+// list, and any GET under the organization), admins write, the rest is
+// 403.
+func authorize(st rights, method string) *apiError {
 	need := rightsAdmin
-	if operationID == opList {
+	if method == http.MethodGet {
 		need = rightsMember
 	}
 	if st < need {
@@ -314,6 +315,64 @@ func keepFor(filters []listFilter, query func(string) (string, bool)) func(*Memb
 		}
 		return true
 	}
+}
+
+// operationKind is how the mock serves an operation of the spec.
+type operationKind string
+
+const (
+	// kindPolicy: the four member operations, with every rule of BEHAVIOUR.md.
+	kindPolicy operationKind = "policy"
+	// kindResource: a read of the rows the policy operations change (a GET
+	// on the member path).
+	kindResource operationKind = "resource"
+	// kindExamples: anything else, answered from the spec's example of its
+	// success, or a body generated from its schema, like Prism. Under
+	// /api/organization/{organization_id} the organization's rules apply
+	// first: 404 for an unknown organization, reads need an active
+	// membership, writes admin rights.
+	kindExamples operationKind = "examples"
+)
+
+// OperationClass is one row of the table humm-mock prints at start and
+// GET /__mock/operations serves.
+type OperationClass struct {
+	Method      string        `json:"method"`
+	Path        string        `json:"path"`
+	OperationID string        `json:"operation_id"`
+	Kind        operationKind `json:"kind"`
+}
+
+// classifyOperations sorts the spec's operations into how they are served.
+func classifyOperations(sp *spec.Spec) []OperationClass {
+	memberPath := ""
+	if r := sp.OperationByID(opUpdate); r != nil {
+		memberPath = r.Path
+	}
+	var out []OperationClass
+	for _, id := range sp.OperationIDs() {
+		r := sp.OperationByID(id)
+		c := OperationClass{Method: r.Method, Path: r.Path, OperationID: id, Kind: kindExamples}
+		switch {
+		case id == opList || id == opCreate || id == opUpdate || id == opDelete:
+			c.Kind = kindPolicy
+		case r.Method == http.MethodGet && r.Path == memberPath:
+			c.Kind = kindResource
+		}
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b OperationClass) int { return strings.Compare(a.Path+" "+a.Method, b.Path+" "+b.Method) })
+	return out
+}
+
+// readMember is the resource read of one member: 404 when the
+// organization holds no such member.
+func readMember(w *world, orgID, memberID string) (*Membership, *apiError) {
+	m := w.members[strings.ToLower(memberID)]
+	if m == nil || m.OrganizationID != orgID {
+		return nil, errorf(http.StatusNotFound, detailMemberNotFound)
+	}
+	return m, nil
 }
 
 // Operation ids, as in openapi.yaml.

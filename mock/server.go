@@ -66,8 +66,11 @@ type Server struct {
 	vocab      vocabulary          // the spec's roles and states
 	// listFilters are the list's query parameters that filter on a property.
 	listFilters []listFilter
-	log         *slog.Logger
-	journal     *journal
+	// kinds says how each operation is served; operations lists them.
+	kinds      map[string]operationKind
+	operations []OperationClass
+	log        *slog.Logger
+	journal    *journal
 	// operate and rewrite are the stages a defect can take over (defects.go).
 	operate     operation
 	rewrite     func(x *exchange, r *response)
@@ -115,9 +118,13 @@ func New(cfg Config) (*Server, error) {
 	for _, unruled := range append(vocab.unruled(), unruledParams...) {
 		cfg.Logger.Warn(unruled)
 	}
-	s := &Server{cfg: cfg, spec: cfg.Spec, userSchema: userSchema, log: cfg.Logger, vocab: vocab, listFilters: filters,
+	s := &Server{cfg: cfg, spec: cfg.Spec, userSchema: userSchema, log: cfg.Logger, vocab: vocab, listFilters: filters, kinds: map[string]operationKind{},
 		journal: newJournal(journalSize), idGen: newFaker(cfg.Seed ^ 0x5eed),
 		scenarios: newScenarios(cfg.Seed, cfg.Now), views: newViewSchemas(cfg.Spec)}
+	s.operations = classifyOperations(cfg.Spec)
+	for _, c := range s.operations {
+		s.kinds[c.OperationID] = c.Kind
+	}
 	s.operate = func(x *exchange) (*response, *apiError) { return s.operateWithRights(x, rightsUnresolved) }
 	s.rewrite = func(*exchange, *response) {}
 	if d != nil {
@@ -500,7 +507,7 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 		if st == rightsUnresolved {
 			st = rightsIn(w, x.caller.user, orgID)
 		}
-		if err := authorize(st, x.operation); err != nil {
+		if err := authorize(st, x.route.Method); err != nil {
 			return false, err
 		}
 		switch x.operation {
@@ -541,10 +548,24 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 			resp = jsonResponse(http.StatusOK, m)
 			return true, nil
 		}
-		return false, errorf(http.StatusNotFound, "Not Found")
+		switch s.kinds[x.operation] {
+		case kindResource:
+			m, err := readMember(w, orgID, x.params["member_id"])
+			if err != nil {
+				return false, err
+			}
+			resp = s.viewResponse(w, m)
+		default:
+			resp = s.forcedResponse(x, preference{code: successCode(x.route.Operation)})
+		}
+		return false, nil
 	}
 	var aerr *apiError
-	if x.operation == opList {
+	if _, underOrganization := x.params["organization_id"]; !underOrganization {
+		// Outside any organization, nothing the policy knows applies.
+		return s.forcedResponse(x, preference{code: successCode(x.route.Operation)}), nil
+	}
+	if x.route.Method == http.MethodGet {
 		s.store.read(func(w *world) { _, aerr = run(w) })
 	} else {
 		err := s.store.write(func(w *world) (bool, error) {
@@ -559,4 +580,18 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 		}
 	}
 	return resp, aerr
+}
+
+// Operations is how the mock serves each operation of its spec.
+func (s *Server) Operations() []OperationClass { return s.operations }
+
+// successCode is the first 2xx status an operation documents, 200 when it
+// documents none.
+func successCode(op *openapi3.Operation) int {
+	for _, code := range definedCodes(op.Responses) {
+		if code >= 200 && code < 300 {
+			return code
+		}
+	}
+	return http.StatusOK
 }

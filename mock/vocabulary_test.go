@@ -135,3 +135,57 @@ func TestListQueryParametersNamingAPropertyFilter(t *testing.T) {
 	r = m.do(http.MethodGet, m.membersPath(org)+"?sort=name", TokenOrgAdmin, nil)
 	require.Equal(t, http.StatusUnprocessableEntity, r.Status, "sort is validated")
 }
+
+// TestEveryOperationIsServed starts the mock on a spec with a GET on the
+// member path, a group resource under the organization and an operation
+// outside it: each is classified, and answered with the organization's
+// rules where it has some.
+func TestEveryOperationIsServed(t *testing.T) {
+	sp, err := spec.LoadFile("testdata/specs/more-operations.yaml")
+	require.NoError(t, err)
+	m := newTestMock(t, Config{Spec: sp})
+	kinds := map[string]string{}
+	for _, c := range m.do(http.MethodGet, "/__mock/operations", "", nil).List(t) {
+		row := c.(map[string]any)
+		kinds[row["operation_id"].(string)] = row["kind"].(string)
+	}
+	require.Equal(t, map[string]string{
+		"get_organization_members": "policy", "create_organization_member": "policy",
+		"update_organization_member": "policy", "delete_organization_member": "policy",
+		"get_organization_member":   "resource",
+		"get_organization_groups":   "examples",
+		"create_organization_group": "examples",
+		"get_version":               "examples",
+	}, kinds)
+
+	org, other := m.profile.OrganizationID, m.profile.OtherOrganizationID
+	member := m.plainMember()
+	for _, tc := range []struct {
+		name, method, path, token string
+		body                      any
+		status                    int
+	}{
+		{"a member reads a member", http.MethodGet, m.memberPath(org, member.ID), TokenAnalyst, nil, http.StatusOK},
+		{"a member of another organization is not found", http.MethodGet, m.memberPath(org, m.firstMember(other, func(Membership) bool { return true }).ID), TokenAnalyst, nil, http.StatusNotFound},
+		{"an outsider may not read", http.MethodGet, m.memberPath(org, member.ID), TokenOutsider, nil, http.StatusForbidden},
+		{"a suspended member may not read", http.MethodGet, m.memberPath(org, member.ID), TokenSuspended, nil, http.StatusForbidden},
+		{"an unknown organization", http.MethodGet, m.memberPath(unknownUUID, member.ID), TokenSystemAdmin, nil, http.StatusNotFound},
+		{"groups are read from the example", http.MethodGet, "/api/organization/" + org + "/group", TokenAnalyst, nil, http.StatusOK},
+		{"an analyst may not write", http.MethodPost, "/api/organization/" + org + "/group", TokenAnalyst, map[string]any{"name": "x"}, http.StatusForbidden},
+		{"an admin writes, answered from the schema", http.MethodPost, "/api/organization/" + org + "/group", TokenOrgAdmin, map[string]any{"name": "x"}, http.StatusCreated},
+		{"a write is validated first", http.MethodPost, "/api/organization/" + org + "/group", TokenOrgAdmin, map[string]any{"name": ""}, http.StatusUnprocessableEntity},
+		{"groups of an unknown organization", http.MethodGet, "/api/organization/" + unknownUUID + "/group", TokenSystemAdmin, nil, http.StatusNotFound},
+		{"outside any organization", http.MethodGet, "/api/version", TokenOutsider, nil, http.StatusOK},
+		{"still with a token", http.MethodGet, "/api/version", "", nil, http.StatusUnauthorized},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := m.do(tc.method, tc.path, tc.token, tc.body)
+			require.Equal(t, tc.status, r.Status, "%s", r.Body)
+		})
+	}
+	got := m.do(http.MethodGet, m.memberPath(org, strings.ToUpper(member.ID)), TokenAnalyst, nil).Object(t)
+	require.Equal(t, member.ID, got["id"])
+	require.Equal(t, member.Role, got["role"])
+	require.Contains(t, got, "user")
+	require.Equal(t, map[string]any{"version": "2.3.1"}, m.do(http.MethodGet, "/api/version", TokenAnalyst, nil).Object(t))
+}

@@ -44,6 +44,9 @@ func runGen(args []string, stdout io.Writer) error {
 		}
 		total += f.Cases
 		fmt.Fprintf(stdout, "wrote %s: %d cases for %s\n", path, f.Cases, f.OperationID)
+		for _, why := range f.LeftOut {
+			fmt.Fprintf(stdout, "  %s\n", why)
+		}
 	}
 	fmt.Fprintf(stdout, "%d cases in %d files\n", total, len(files))
 	return nil

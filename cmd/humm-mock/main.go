@@ -128,7 +128,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		logger.Warn("listening beyond loopback: anyone who can reach this address can use the mock", "addr", ln.Addr().String())
 	}
 	base := "http://" + ln.Addr().String()
-	printBanner(stdout, base, m.Profile(base))
+	printBanner(stdout, base, m.Profile(base), m.Operations())
 	// Slow clients are cut off by the header and read timeouts; headers are
 	// bounded by maxHeaderBytes (431 past it), bodies by the mock (413).
 	srv := &http.Server{Handler: m, ReadHeaderTimeout: *headerTimeout, ReadTimeout: *readTimeout,
@@ -188,8 +188,13 @@ Flags:
 	fs.PrintDefaults()
 }
 
-func printBanner(w io.Writer, base string, p mock.Profile) {
+func printBanner(w io.Writer, base string, p mock.Profile, ops []mock.OperationClass) {
 	fmt.Fprintf(w, "humm-mock listening on %s\n\n", base)
+	fmt.Fprintln(w, "# how each operation of the spec is served (also GET /__mock/operations):")
+	for _, op := range ops {
+		fmt.Fprintf(w, "#   %-9s %-7s %s (%s)\n", op.Kind, op.Method, op.Path, op.OperationID)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintln(w, "# paste into a shell, or: eval \"$(curl -s "+base+"/__mock/profile?format=shell)\"")
 	_ = p.WriteShell(w) // a terminal that went away is no reason to stop serving
 	fmt.Fprintf(w, "\ncurl -H \"Authorization: Bearer $TOKEN_ORG_ADMIN\" \"$BASE/api/organization/$ORG/member\"\n")

@@ -150,6 +150,7 @@ func TestRunServesHealthAndPrintsTheTokenBlock(t *testing.T) {
 	out := r.stdout.String()
 	require.Contains(t, out, "humm-mock listening on "+r.base+"\n")
 	require.Contains(t, out, "export BASE="+r.base+"\n")
+	require.Contains(t, out, "#   policy    GET     /api/organization/{organization_id}/member (get_organization_members)\n", "the operations table")
 	require.Contains(t, out, "export ORG="+p.OrganizationID+" OTHER_ORG="+p.OtherOrganizationID+"\n")
 	for standing, token := range p.Tokens {
 		require.Contains(t, out, "export TOKEN_"+strings.ToUpper(standing)+"="+token+"\n")
