@@ -160,6 +160,28 @@ func (g *faker) text(name string, s *openapi3.Schema) string {
 		v = "https://i.pravatar.cc/300?u=" + url.QueryEscape(g.email)
 	case name == "auth0_sub":
 		v = "auth0|" + g.hex(12)
+	case s.Format == "date":
+		v = seedEpoch.Add(time.Duration(g.f.Number(0, 540)) * 24 * time.Hour).Format(time.DateOnly)
+	case strings.Contains(name, "phone"):
+		v = g.f.Phone()
+	case name == "locale" || name == "language":
+		v = g.f.LanguageBCP()
+	case name == "timezone" || name == "time_zone":
+		v = g.f.TimeZoneRegion()
+	case name == "country":
+		v = g.f.Country()
+	case name == "city":
+		v = g.f.City()
+	case name == "company" || name == "organization_name":
+		v = g.f.Company()
+	case name == "url" || name == "website" || strings.HasSuffix(name, "_url"):
+		v = g.f.URL()
+	case name == "description" || name == "bio" || name == "about":
+		v = g.f.Sentence(10)
+	case name == "title" || name == "job_title":
+		v = g.f.JobTitle()
+	case name == "department":
+		v = g.f.JobDescriptor()
 	case name == "detail" || name == "msg":
 		v = g.f.Sentence(6)
 	default:
@@ -195,6 +217,23 @@ func (g *faker) newPerson() {
 		return -1
 	}, strings.ToLower(g.person.FirstName+"."+g.person.LastName))
 	g.email = fmt.Sprintf("%s%d@%s", local, g.f.Number(1, 999), emailDomains[g.f.Number(0, len(emailDomains)-1)])
+}
+
+// extras generates the extra properties of a row, in name order: required
+// ones always, optional ones for most rows.
+func (g *faker) extras(props map[string]*openapi3.SchemaRef, required []string) *Extras {
+	if len(props) == 0 {
+		return nil
+	}
+	out := Extras{}
+	for _, name := range extraNames(props) {
+		req := contains(required, name)
+		if !req && g.f.Number(1, 8) == 1 {
+			continue
+		}
+		out[name] = g.value(name, props[name], req)
+	}
+	return &out
 }
 
 // newUser generates a UserResponse from the spec's schema.
@@ -277,7 +316,8 @@ func seedState(g *faker, userSchema *openapi3.SchemaRef, vocab vocabulary, membe
 			updated = created.Add(time.Duration(g.f.Number(1, 90*24*3600)) * time.Second)
 		}
 		st.Memberships = append(st.Memberships, Membership{ID: g.uuid4(), OrganizationID: org, UserID: user,
-			Role: role, MembershipState: state, CreatedAt: Timestamp{created}, UpdatedAt: Timestamp{updated}})
+			Role: role, MembershipState: state, CreatedAt: Timestamp{created}, UpdatedAt: Timestamp{updated},
+			Extra: g.extras(vocab.memberExtras, vocab.memberRequired)})
 	}
 	pick := func(list []string) string { return list[g.f.Number(0, len(list)-1)] }
 

@@ -7,6 +7,7 @@ package mock
 // the mock departs from the stack on purpose are named below.
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -73,6 +74,23 @@ var stateRules = map[string]bool{StateActive: true, StatePending: true, StateSus
 type vocabulary struct {
 	Roles  []string `json:"role"`
 	States []string `json:"membership_state"`
+	// The properties of the member and of its user that the spec has and no
+	// rule reads (extras.go), with their schemas, and the member's that the
+	// create or update bodies write (writable).
+	memberExtras   map[string]*openapi3.SchemaRef
+	userExtras     map[string]*openapi3.SchemaRef
+	writable       []string
+	memberRequired []string // the member's required properties
+}
+
+// extraNames lists the names of extras, sorted.
+func extraNames(extras map[string]*openapi3.SchemaRef) []string {
+	names := make([]string, 0, len(extras))
+	for k := range extras {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // vocabularyOf reads the enums of the member the update operation answers
@@ -83,24 +101,89 @@ func vocabularyOf(sp *spec.Spec) (vocabulary, error) {
 	if member == nil {
 		return vocabulary{}, fmt.Errorf("spec: %s has no 200 body to read the roles and states from", opUpdate)
 	}
-	v := vocabulary{Roles: enumOf(member.Properties["role"]), States: enumOf(member.Properties["membership_state"])}
-	for _, op := range []string{opCreate, opUpdate} {
-		route := sp.OperationByID(op)
-		if route == nil || route.Operation.RequestBody == nil || route.Operation.RequestBody.Value == nil {
-			continue
+	v := vocabulary{Roles: enumOf(member.Properties["role"]), States: enumOf(member.Properties["membership_state"]),
+		memberExtras: map[string]*openapi3.SchemaRef{}, userExtras: map[string]*openapi3.SchemaRef{}, memberRequired: member.Required}
+	for name, prop := range member.Properties {
+		if !membershipNames[name] && name != "user" {
+			v.memberExtras[name] = prop
 		}
-		if media := route.Operation.RequestBody.Value.Content.Get("application/json"); media != nil && media.Schema != nil && media.Schema.Value != nil {
-			for _, role := range enumOf(media.Schema.Value.Properties["role"]) {
-				if !slices.Contains(v.Roles, role) {
-					v.Roles = append(v.Roles, role)
-				}
+	}
+	if user := resolved(member.Properties["user"]); user != nil {
+		for name, prop := range user.Properties {
+			if !userNames[name] {
+				v.userExtras[name] = prop
 			}
 		}
 	}
+	for _, op := range []string{opCreate, opUpdate} {
+		body := requestSchema(sp, op)
+		if body == nil {
+			continue
+		}
+		for _, role := range enumOf(body.Properties["role"]) {
+			if !slices.Contains(v.Roles, role) {
+				v.Roles = append(v.Roles, role)
+			}
+		}
+		for name := range body.Properties {
+			if v.memberExtras[name] != nil && !slices.Contains(v.writable, name) {
+				v.writable = append(v.writable, name)
+			}
+		}
+	}
+	slices.Sort(v.writable)
 	if len(v.Roles) == 0 || len(v.States) == 0 {
 		return v, errors.New("spec: the member's role and membership_state need an enum each")
 	}
 	return v, nil
+}
+
+// requestSchema is an operation's JSON request body schema, or nil.
+func requestSchema(sp *spec.Spec, operationID string) *openapi3.Schema {
+	route := sp.OperationByID(operationID)
+	if route == nil || route.Operation.RequestBody == nil || route.Operation.RequestBody.Value == nil {
+		return nil
+	}
+	media := route.Operation.RequestBody.Value.Content.Get("application/json")
+	if media == nil || media.Schema == nil {
+		return nil
+	}
+	return media.Schema.Value
+}
+
+// writeExtras is what a create or a PUT does to the writable extras the
+// body's schema has: each takes the body's value, else the schema's
+// default, else null (PUT replaces, as `{}` demotes the role).
+func writeExtras(vocab vocabulary, bodySchema *openapi3.Schema, body []byte) *Extras {
+	if len(vocab.writable) == 0 || bodySchema == nil {
+		return nil
+	}
+	var sent map[string]any
+	_ = json.Unmarshal(body, &sent) // validated JSON
+	out := Extras{}
+	for _, name := range vocab.writable {
+		prop := bodySchema.Properties[name]
+		if prop == nil {
+			continue
+		}
+		v, ok := sent[name]
+		if !ok {
+			v = schemaDefaultOf(prop)
+		}
+		out[name] = v
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return &out
+}
+
+// schemaDefaultOf is a property's default, through an allOf wrapper.
+func schemaDefaultOf(ref *openapi3.SchemaRef) any {
+	if s := resolved(ref); s != nil {
+		return s.Default
+	}
+	return nil
 }
 
 // enumOf is a property's string enum, through the allOf FastAPI wraps a
@@ -436,6 +519,8 @@ type createRequest struct {
 	UserID         string  `json:"user_id"`
 	OrganizationID *string `json:"organization_id"`
 	Role           string  `json:"role"`
+	// Extra are the writable extras, as writeExtras sets them.
+	Extra *Extras `json:"-"`
 }
 
 func createMember(w *world, st rights, orgID string, req createRequest, newID string, now time.Time) (*Membership, *apiError) {
@@ -454,7 +539,7 @@ func createMember(w *world, st rights, orgID string, req createRequest, newID st
 	}
 	ts := Timestamp{now.UTC().Truncate(time.Microsecond)}
 	m := &Membership{ID: newID, OrganizationID: orgID, UserID: userID, Role: req.Role,
-		MembershipState: StateActive, CreatedAt: ts, UpdatedAt: ts}
+		MembershipState: StateActive, CreatedAt: ts, UpdatedAt: ts, Extra: req.Extra}
 	w.insert(m)
 	return m, nil
 }
@@ -465,6 +550,8 @@ type updateRequest struct {
 	OrganizationID *string `json:"organization_id"`
 	UserID         *string `json:"user_id"`
 	Role           string  `json:"role"`
+	// Extra are the writable extras, as writeExtras sets them.
+	Extra *Extras `json:"-"`
 }
 
 func findMember(w *world, orgID, memberID string) (*Membership, *apiError) {
@@ -493,6 +580,18 @@ func updateMember(w *world, st rights, orgID, memberID string, req updateRequest
 		return nil, errorf(http.StatusBadRequest, "organization_id in the body does not match the member")
 	}
 	m.Role = req.Role
+	if req.Extra != nil {
+		merged := Extras{}
+		if m.Extra != nil {
+			for k, v := range *m.Extra {
+				merged[k] = v
+			}
+		}
+		for k, v := range *req.Extra {
+			merged[k] = v
+		}
+		m.Extra = &merged
+	}
 	m.UpdatedAt = laterThan(m.UpdatedAt, now)
 	return m, nil
 }

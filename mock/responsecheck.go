@@ -35,7 +35,7 @@ import (
 type encodedView struct {
 	member                      Membership // the version encoded
 	user                        *User
-	body                        []byte
+	body, userBody              []byte
 	listViolation, putViolation error
 }
 
@@ -75,8 +75,19 @@ func (s *Server) viewOf(w *world, m *Membership) *encodedView {
 		}
 	}
 	user := w.users[m.UserID]
-	ev := &encodedView{member: *m, user: user, body: mustJSON(w.view(m))}
-	if prev != nil && s.views.incremental && prev.user == user && prev.listViolation == nil {
+	var userBody []byte
+	var err error
+	if prev != nil && prev.user == user {
+		userBody = prev.userBody
+	} else if userBody, err = encodeUser(user); err != nil {
+		panic(err) // stored values came from JSON: they encode
+	}
+	body, err := encodeView(m, userBody)
+	if err != nil {
+		panic(err)
+	}
+	ev := &encodedView{member: *m, user: user, body: body, userBody: userBody}
+	if prev != nil && s.views.incremental && prev.user == user && prev.listViolation == nil && prev.member.Extra == m.Extra {
 		for _, c := range changedProperties(prev.member, *m) {
 			if prop := s.views.listItem.Properties[c.name]; prop != nil && prop.Value != nil {
 				if err := s.checkSchema(prop.Value, c.value); err != nil {

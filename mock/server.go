@@ -523,6 +523,7 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 			if err := json.Unmarshal(x.body, &req); err != nil {
 				return false, validationFailed(validationIssue{Loc: []any{"body"}, Msg: err.Error(), Type: "model_attributes_type"})
 			}
+			req.Extra = s.withRequiredExtras(writeExtras(s.vocab, requestSchema(s.spec, opCreate), x.body))
 			m, err := createMember(w, st, orgID, req, s.newID(w), s.cfg.Now())
 			if err != nil {
 				return false, err
@@ -534,6 +535,7 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 			if err := json.Unmarshal(x.body, &req); err != nil {
 				return false, validationFailed(validationIssue{Loc: []any{"body"}, Msg: err.Error(), Type: "model_attributes_type"})
 			}
+			req.Extra = writeExtras(s.vocab, requestSchema(s.spec, opUpdate), x.body)
 			m, err := updateMember(w, st, orgID, x.params["member_id"], req, s.cfg.Now())
 			if err != nil {
 				return false, err
@@ -594,4 +596,34 @@ func successCode(op *openapi3.Operation) int {
 		}
 	}
 	return http.StatusOK
+}
+
+// withRequiredExtras fills in the required extras a new row has no value
+// for (they are not writable), as the seed would: the response needs them.
+func (s *Server) withRequiredExtras(extra *Extras) *Extras {
+	var out Extras
+	for _, name := range s.vocab.memberRequired {
+		prop := s.vocab.memberExtras[name]
+		if prop == nil {
+			continue
+		}
+		if extra != nil {
+			if _, ok := (*extra)[name]; ok {
+				continue
+			}
+		}
+		if out == nil {
+			out = Extras{}
+			if extra != nil {
+				for k, v := range *extra {
+					out[k] = v
+				}
+			}
+		}
+		out[name] = s.generate(name, prop)
+	}
+	if out == nil {
+		return extra
+	}
+	return &out
 }

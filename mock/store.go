@@ -53,6 +53,8 @@ type User struct {
 	Picture       *string `json:"picture"`
 	Auth0Sub      *string `json:"auth0_sub"`
 	IsSystemAdmin bool    `json:"is_system_admin"`
+	// Extra holds the properties of UserResponse not named above.
+	Extra *Extras `json:"-"`
 }
 
 // Membership is the stored row, OrganizationMember.
@@ -64,6 +66,8 @@ type Membership struct {
 	MembershipState string    `json:"membership_state"`
 	CreatedAt       Timestamp `json:"created_at"`
 	UpdatedAt       Timestamp `json:"updated_at"`
+	// Extra holds the member's properties in the spec not named above.
+	Extra *Extras `json:"-"`
 
 	// search is the user's searchable text, lower-cased, kept on the row so
 	// that a search over 100,000 members is a scan of one slice.
@@ -91,6 +95,11 @@ func (m *Membership) field(name string) string {
 		return m.CreatedAt.UTC().Format(timeLayout)
 	case "updated_at":
 		return m.UpdatedAt.UTC().Format(timeLayout)
+	}
+	if m.Extra != nil {
+		if v, ok := (*m.Extra)[name]; ok && v != nil {
+			return fmt.Sprint(v)
+		}
 	}
 	return ""
 }
@@ -271,6 +280,9 @@ func newWorld(s State, vocab vocabulary) (*world, error) {
 		if _, dup := w.users[u.ID]; dup {
 			return nil, fmt.Errorf("users[%d]: duplicate id %s", i, u.ID)
 		}
+		if err := checkExtras(fmt.Sprintf("users[%d]", i), u.Extra, extraNames(vocab.userExtras)); err != nil {
+			return nil, err
+		}
 		w.addUser(&u)
 	}
 	for i := range s.Memberships {
@@ -283,6 +295,8 @@ func newWorld(s State, vocab vocabulary) (*world, error) {
 			return nil, fmt.Errorf("memberships[%d]: unknown organization %s", i, m.OrganizationID)
 		case w.users[m.UserID] == nil:
 			return nil, fmt.Errorf("memberships[%d]: unknown user %s", i, m.UserID)
+		case checkExtras(fmt.Sprintf("memberships[%d]", i), m.Extra, extraNames(vocab.memberExtras)) != nil:
+			return nil, checkExtras(fmt.Sprintf("memberships[%d]", i), m.Extra, extraNames(vocab.memberExtras))
 		case !vocab.hasRole(m.Role):
 			return nil, fmt.Errorf("memberships[%d]: unknown role %q", i, m.Role)
 		case !vocab.hasState(m.MembershipState):

@@ -189,3 +189,65 @@ func TestEveryOperationIsServed(t *testing.T) {
 	require.Contains(t, got, "user")
 	require.Equal(t, map[string]any{"version": "2.3.1"}, m.do(http.MethodGet, "/api/version", TokenAnalyst, nil).Object(t))
 }
+
+// TestNewPropertiesFollowTheSpec starts the mock on a spec that adds
+// properties the rules know nothing of: optional ones on the user, a
+// writable one on the member and a required read-only one in the member's
+// response. They are generated for the seed world, stored and returned,
+// replaced by a PUT, exported and imported; nothing breaks the spec.
+func TestNewPropertiesFollowTheSpec(t *testing.T) {
+	sp, err := spec.LoadFile("testdata/specs/new-properties.yaml")
+	require.NoError(t, err)
+	m := newTestMock(t, Config{Spec: sp, Members: 60})
+	st := m.srv.store.export()
+	withLocale := 0
+	for _, u := range st.Users {
+		if u.Extra != nil && (*u.Extra)["locale"] != nil {
+			withLocale++
+		}
+	}
+	require.Greater(t, withLocale, len(st.Users)*2/3, "most users carry the new optional property")
+	for _, mm := range st.Memberships {
+		require.NotNil(t, mm.Extra, "every member has the required department")
+		require.NotEmpty(t, (*mm.Extra)["department"])
+	}
+
+	org := m.profile.OrganizationID
+	// Lists and updates stay valid: the required property is there.
+	list := m.do(http.MethodGet, m.membersPath(org)+"?page_size=100", TokenAnalyst, nil)
+	require.Equal(t, http.StatusOK, list.Status, "%s", list.Body)
+	first := list.List(t)[0].(map[string]any)
+	require.Contains(t, first, "department")
+	require.Contains(t, first["user"], "locale")
+
+	target := m.plainMember()
+	r := m.do(http.MethodPut, m.memberPath(org, target.ID), TokenOrgAdmin, map[string]any{"role": RoleOrgAdmin, "title": "Lead"})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	require.Equal(t, "Lead", r.Object(t)["title"])
+	require.Equal(t, "Lead", (*m.memberOf(org, target.UserID).Extra)["title"], "stored")
+	department := (*m.memberOf(org, target.UserID).Extra)["department"]
+	r = m.do(http.MethodPut, m.memberPath(org, target.ID), TokenOrgAdmin, map[string]any{})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	require.Nil(t, r.Object(t)["title"], "PUT replaces: an absent property without a default is null")
+	require.Equal(t, RoleAnalyst, r.Object(t)["role"])
+	require.Equal(t, department, r.Object(t)["department"], "a property no body writes is kept")
+
+	cand := m.profile.CandidateUserIDs[0]
+	r = m.do(http.MethodPost, m.membersPath(org), TokenOrgAdmin, map[string]any{"user_id": cand, "title": "Intern"})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	require.Equal(t, "Intern", r.Object(t)["title"])
+	created := m.memberOf(org, cand)
+	require.NotEmpty(t, (*created.Extra)["department"], "a required property is filled for a new row")
+	r = m.do(http.MethodPut, m.memberPath(org, created.ID), TokenOrgAdmin, map[string]any{"title": "Engineer"})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+
+	// The state carries them out and back in; an unknown field is refused.
+	exported := m.do(http.MethodGet, "/__mock/state", "", nil)
+	require.Contains(t, string(exported.Body), `"title":"Engineer"`)
+	require.Equal(t, http.StatusOK, m.do(http.MethodPut, "/__mock/state", "", string(exported.Body)).Status)
+	require.Equal(t, "Engineer", (*m.memberOf(org, cand).Extra)["title"])
+	typo := strings.Replace(string(exported.Body), `"title":"Engineer"`, `"titel":"Engineer"`, 1)
+	r = m.do(http.MethodPut, "/__mock/state", "", typo)
+	require.Equal(t, http.StatusBadRequest, r.Status)
+	require.Contains(t, string(r.Body), `unknown field \"titel\"`)
+}
