@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
@@ -407,7 +408,7 @@ const (
 	// kindPolicy: the four member operations, with every rule of BEHAVIOUR.md.
 	kindPolicy operationKind = "policy"
 	// kindResource: a read of the rows the policy operations change (a GET
-	// on the member path).
+	// on the member path), or an inferred resource (resources.go).
 	kindResource operationKind = "resource"
 	// kindExamples: anything else, answered from the spec's example of its
 	// success, or a body generated from its schema, like Prism. Under
@@ -426,8 +427,15 @@ type OperationClass struct {
 	Kind        operationKind `json:"kind"`
 }
 
-// classifyOperations sorts the spec's operations into how they are served.
-func classifyOperations(sp *spec.Spec) []OperationClass {
+// isPolicyOperation: the four member operations.
+func isPolicyOperation(id string) bool {
+	return id == opList || id == opCreate || id == opUpdate || id == opDelete
+}
+
+// classifyOperations sorts the spec's operations into how they are served:
+// the policy's, a read of the members, the inferred resources' (isResource)
+// and examples for the rest.
+func classifyOperations(sp *spec.Spec, isResource func(*routers.Route) bool) []OperationClass {
 	memberPath := ""
 	if r := sp.OperationByID(opUpdate); r != nil {
 		memberPath = r.Path
@@ -437,9 +445,9 @@ func classifyOperations(sp *spec.Spec) []OperationClass {
 		r := sp.OperationByID(id)
 		c := OperationClass{Method: r.Method, Path: r.Path, OperationID: id, Kind: kindExamples}
 		switch {
-		case id == opList || id == opCreate || id == opUpdate || id == opDelete:
+		case isPolicyOperation(id):
 			c.Kind = kindPolicy
-		case r.Method == http.MethodGet && r.Path == memberPath:
+		case r.Method == http.MethodGet && r.Path == memberPath, isResource(r):
 			c.Kind = kindResource
 		}
 		out = append(out, c)

@@ -66,9 +66,11 @@ type Server struct {
 	vocab      vocabulary          // the spec's roles and states
 	// listFilters are the list's query parameters that filter on a property.
 	listFilters []listFilter
-	// kinds says how each operation is served; operations lists them.
+	// kinds says how each operation is served; operations lists them;
+	// resources are the ones inferred, by collection path.
 	kinds      map[string]operationKind
 	operations []OperationClass
+	resources  map[string]*resource
 	log        *slog.Logger
 	journal    *journal
 	// operate and rewrite are the stages a defect can take over (defects.go).
@@ -121,7 +123,8 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, spec: cfg.Spec, userSchema: userSchema, log: cfg.Logger, vocab: vocab, listFilters: filters, kinds: map[string]operationKind{},
 		journal: newJournal(journalSize), idGen: newFaker(cfg.Seed ^ 0x5eed),
 		scenarios: newScenarios(cfg.Seed, cfg.Now), views: newViewSchemas(cfg.Spec)}
-	s.operations = classifyOperations(cfg.Spec)
+	s.resources = inferResources(cfg.Spec, isPolicyOperation)
+	s.operations = classifyOperations(cfg.Spec, func(r *routers.Route) bool { return s.resourceOf(r) != nil })
 	for _, c := range s.operations {
 		s.kinds[c.OperationID] = c.Kind
 	}
@@ -148,6 +151,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("state: %w", err)
 	}
 	s.store = &store{w: w, vocab: vocab}
+	s.seedResources()
 	if cfg.StatePath != "" {
 		s.store.persist = func(st State) error { return saveStateFile(cfg.StatePath, st) }
 		s.store.restore = func() (State, error) {
@@ -550,8 +554,13 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 			resp = jsonResponse(http.StatusOK, m)
 			return true, nil
 		}
-		switch s.kinds[x.operation] {
-		case kindResource:
+		switch r := s.resourceOf(x.route); {
+		case r != nil:
+			var err *apiError
+			if resp, err = s.serveResource(r, x); err != nil {
+				return false, err
+			}
+		case s.kinds[x.operation] == kindResource:
 			m, err := readMember(w, orgID, x.params["member_id"])
 			if err != nil {
 				return false, err
@@ -626,4 +635,14 @@ func (s *Server) withRequiredExtras(extra *Extras) *Extras {
 		return extra
 	}
 	return &out
+}
+
+// seedResources gives the inferred resources their rows for the seed, in
+// every organization of the world.
+func (s *Server) seedResources() {
+	var orgs []string
+	s.store.read(func(w *world) { orgs = append(orgs, w.orgOrder...) })
+	for _, r := range s.resources {
+		r.seed(s.cfg.Seed, orgs)
+	}
 }

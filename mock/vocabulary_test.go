@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -250,4 +251,65 @@ func TestNewPropertiesFollowTheSpec(t *testing.T) {
 	r = m.do(http.MethodPut, "/__mock/state", "", typo)
 	require.Equal(t, http.StatusBadRequest, r.Status)
 	require.Contains(t, string(r.Body), `unknown field \"titel\"`)
+}
+
+// TestAnInferredResourceIsServedStatefully starts the mock on a spec with a
+// label resource under the organization: it is classified as a resource,
+// seeded per organization, and created, read, replaced, merged and deleted
+// under the organization's rules.
+func TestAnInferredResourceIsServedStatefully(t *testing.T) {
+	sp, err := spec.LoadFile("testdata/specs/resource-crud.yaml")
+	require.NoError(t, err)
+	clock := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	m := newTestMock(t, Config{Spec: sp, Now: func() time.Time { clock = clock.Add(time.Second); return clock }})
+	for _, c := range m.srv.Operations() {
+		if strings.Contains(c.Path, "/label") {
+			require.Equal(t, kindResource, c.Kind, c.OperationID)
+		}
+	}
+	org, other := m.profile.OrganizationID, m.profile.OtherOrganizationID
+	labels := "/api/organization/" + org + "/label"
+	seeded := m.do(http.MethodGet, labels, TokenAnalyst, nil).List(t)
+	require.Len(t, seeded, seedRowsPerParent)
+	for i, row := range seeded {
+		require.Equal(t, org, row.(map[string]any)["organization_id"])
+		if i > 0 {
+			require.LessOrEqual(t, seeded[i-1].(map[string]any)["created_at"], row.(map[string]any)["created_at"], "ordered by created_at")
+		}
+	}
+
+	r := m.do(http.MethodPost, labels, TokenAnalyst, map[string]any{"name": "urgent"})
+	require.Equal(t, http.StatusForbidden, r.Status, "an analyst reads, admins write")
+	r = m.do(http.MethodPost, labels, TokenOrgAdmin, map[string]any{"name": "urgent", "color": "red"})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	created := r.Object(t)
+	id := created["id"].(string)
+	require.Regexp(t, uuid4, id)
+	require.Equal(t, org, created["organization_id"])
+	require.Equal(t, created["created_at"], created["updated_at"])
+	one := labels + "/" + id
+	require.Equal(t, "urgent", m.do(http.MethodGet, one, TokenAnalyst, nil).Object(t)["name"])
+	require.Len(t, m.do(http.MethodGet, labels, TokenAnalyst, nil).List(t), seedRowsPerParent+1)
+	require.Len(t, m.do(http.MethodGet, labels+"?page=2&page_size=3", TokenAnalyst, nil).List(t), 1, "paged")
+
+	r = m.do(http.MethodPatch, one, TokenOrgAdmin, map[string]any{"name": "later"})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	require.Equal(t, "later", r.Object(t)["name"])
+	require.Equal(t, "red", r.Object(t)["color"], "PATCH merges")
+	require.Greater(t, r.Object(t)["updated_at"], created["updated_at"])
+	r = m.do(http.MethodPut, one, TokenOrgAdmin, map[string]any{"name": "soon"})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	require.Nil(t, r.Object(t)["color"], "PUT replaces")
+	require.Equal(t, created["created_at"], r.Object(t)["created_at"])
+
+	r = m.do(http.MethodGet, "/api/organization/"+other+"/label/"+id, TokenSystemAdmin, nil)
+	require.Equal(t, http.StatusNotFound, r.Status, "rows belong to their organization")
+	require.JSONEq(t, `{"detail":"Label not found"}`, string(r.Body))
+	require.Equal(t, http.StatusNotFound, m.do(http.MethodGet, "/api/organization/"+unknownUUID+"/label", TokenSystemAdmin, nil).Status)
+	require.Equal(t, http.StatusForbidden, m.do(http.MethodGet, labels, TokenOutsider, nil).Status)
+
+	require.Equal(t, http.StatusOK, m.do(http.MethodDelete, one, TokenOrgAdmin, nil).Status)
+	require.Equal(t, http.StatusNotFound, m.do(http.MethodGet, one, TokenAnalyst, nil).Status)
+	require.Equal(t, http.StatusOK, m.do(http.MethodPost, "/__mock/reset", "", nil).Status)
+	require.Len(t, m.do(http.MethodGet, labels, TokenAnalyst, nil).List(t), seedRowsPerParent, "reset seeds again")
 }

@@ -1,0 +1,311 @@
+package mock
+
+// Resources the mock infers from the spec: a collection path with a GET
+// (list) or a POST (create), and an item path below it, `…/{id}`, with GET,
+// PUT, PATCH or DELETE. Their rows are kept in the shape of the spec's
+// schema, per parent (the path's other parameters, such as the
+// organization), with ids and timestamps filled by the mock. They are
+// served after the organization's rules (operateWithRights), and are
+// generated again on reset; the state file and export hold the members
+// only.
+
+import (
+	"encoding/json"
+	"hash/fnv"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/heyhumm/humm-members-mock/mock/spec"
+)
+
+// seedRowsPerParent is how many rows an inferred resource starts with in
+// each organization.
+const seedRowsPerParent = 3
+
+type resource struct {
+	name             string // for "<Name> not found"
+	collection, item string // path templates
+	idParam          string // the item path's last parameter
+	schema           *openapi3.Schema
+	pageParams       bool // the list declares page and page_size
+
+	mu   sync.Mutex
+	rows map[string][]map[string]any // parent key -> rows in created_at, id order
+}
+
+// inferResources finds the resources of the spec, by collection path;
+// ruled are the operations the policy serves, which are not resources.
+func inferResources(sp *spec.Spec, ruled func(operationID string) bool) map[string]*resource {
+	out := map[string]*resource{}
+	for _, item := range sp.Doc.Paths.InMatchingOrder() {
+		i := strings.LastIndex(item, "/")
+		last := item[i+1:]
+		if i <= 0 || !strings.HasPrefix(last, "{") || !strings.HasSuffix(last, "}") {
+			continue
+		}
+		collection := item[:i]
+		cItem, iItem := sp.Doc.Paths.Value(collection), sp.Doc.Paths.Value(item)
+		if cItem == nil || iItem == nil || (cItem.Get == nil && cItem.Post == nil) {
+			continue
+		}
+		if anyRuled(ruled, cItem, iItem) {
+			continue
+		}
+		r := &resource{collection: collection, item: item, idParam: strings.Trim(last, "{}"), rows: map[string][]map[string]any{}}
+		r.schema = rowSchema(cItem, iItem)
+		if r.schema == nil {
+			continue
+		}
+		r.name = r.schema.Title
+		if r.name == "" {
+			segment := collection[strings.LastIndex(collection, "/")+1:]
+			r.name = strings.ToUpper(segment[:1]) + strings.TrimSuffix(segment[1:], "s")
+		}
+		if cItem.Get != nil {
+			names := map[string]bool{}
+			for _, p := range cItem.Get.Parameters {
+				if p.Value != nil && p.Value.In == openapi3.ParameterInQuery {
+					names[p.Value.Name] = true
+				}
+			}
+			r.pageParams = names["page"] && names["page_size"]
+		}
+		out[collection] = r
+	}
+	return out
+}
+
+func anyRuled(ruled func(string) bool, items ...*openapi3.PathItem) bool {
+	for _, item := range items {
+		for _, op := range item.Operations() {
+			if ruled(op.OperationID) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// rowSchema is the shape of a row: the item GET's response, else the
+// create's, else the list's items.
+func rowSchema(collection, item *openapi3.PathItem) *openapi3.Schema {
+	body := func(op *openapi3.Operation) *openapi3.Schema {
+		if op == nil {
+			return nil
+		}
+		if ref := op.Responses.Status(successCode(op)); ref != nil && ref.Value != nil {
+			if media := ref.Value.Content.Get("application/json"); media != nil && media.Schema != nil {
+				return resolved(media.Schema)
+			}
+		}
+		return nil
+	}
+	if s := body(item.Get); s != nil {
+		return s
+	}
+	if s := body(collection.Post); s != nil {
+		return s
+	}
+	if s := body(collection.Get); s != nil && s.Items != nil {
+		return resolved(s.Items)
+	}
+	return nil
+}
+
+// parentKey names the rows' parent: the path's parameters but the id.
+func (r *resource) parentKey(params map[string]string) string {
+	var keys []string
+	for k, v := range params {
+		if k != r.idParam {
+			keys = append(keys, k+"="+strings.ToLower(v))
+		}
+	}
+	slices.Sort(keys)
+	return strings.Join(keys, "&")
+}
+
+// newRow fills a row from a body: the id, timestamps and parent ids the
+// schema has, and a generated value for each required property left.
+func (r *resource) newRow(g func(name string, ref *openapi3.SchemaRef) any, id string, now time.Time, params map[string]string, body map[string]any) map[string]any {
+	row := map[string]any{}
+	for k, v := range body {
+		if r.schema.Properties[k] != nil {
+			row[k] = v
+		}
+	}
+	ts := now.UTC().Format(timeLayout)
+	for name := range r.schema.Properties {
+		switch {
+		case name == "id":
+			row[name] = id
+		case name == "created_at" || name == "updated_at":
+			row[name] = ts
+		case params[name] != "" && name != r.idParam:
+			row[name] = strings.ToLower(params[name])
+		}
+	}
+	for _, name := range r.schema.Required {
+		if _, ok := row[name]; !ok && r.schema.Properties[name] != nil {
+			row[name] = g(name, r.schema.Properties[name])
+		}
+	}
+	return row
+}
+
+// seed gives each organization a few rows, the same for the same seed.
+func (r *resource) seed(seed int64, orgIDs []string) {
+	h := fnv.New64a()
+	h.Write([]byte(r.collection))
+	g := newFaker(seed ^ int64(h.Sum64()>>1))
+	gen := func(name string, ref *openapi3.SchemaRef) any { return g.value(name, ref, true) }
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.rows = map[string][]map[string]any{}
+	for _, org := range orgIDs {
+		params := map[string]string{"organization_id": org}
+		key := r.parentKey(params)
+		for i := 0; i < seedRowsPerParent; i++ {
+			generated, _ := g.value(r.name, &openapi3.SchemaRef{Value: r.schema}, true).(map[string]any)
+			created := seedEpoch.Add(time.Duration(g.f.Number(0, 540*24*3600)) * time.Second)
+			r.rows[key] = append(r.rows[key], r.newRow(gen, g.uuid4(), created, params, generated))
+		}
+		r.sort(key)
+	}
+}
+
+func (r *resource) sort(key string) {
+	slices.SortFunc(r.rows[key], func(a, b map[string]any) int {
+		if c := strings.Compare(str(a["created_at"]), str(b["created_at"])); c != 0 {
+			return c
+		}
+		return strings.Compare(str(a["id"]), str(b["id"]))
+	})
+}
+
+func str(v any) string { s, _ := v.(string); return s }
+
+// serve answers one operation on the resource.
+func (s *Server) serveResource(r *resource, x *exchange) (*response, *apiError) {
+	key := r.parentKey(x.params)
+	onItem := x.route.Path == r.item
+	id := strings.ToLower(x.params[r.idParam])
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	find := func() (int, *apiError) {
+		for i, row := range r.rows[key] {
+			if str(row["id"]) == id {
+				return i, nil
+			}
+		}
+		return -1, errorf(http.StatusNotFound, "%s not found", r.name)
+	}
+	var body map[string]any
+	if len(x.body) > 0 {
+		_ = json.Unmarshal(x.body, &body) // validated JSON
+	}
+	status := successCode(x.route.Operation)
+	switch {
+	case !onItem && x.route.Method == http.MethodGet:
+		rows := r.rows[key]
+		if r.pageParams {
+			q := x.r.URL.Query()
+			page, _ := strconv.Atoi(q.Get("page"))
+			size, _ := strconv.Atoi(q.Get("page_size"))
+			if page < 1 || size < 1 || page-1 > len(rows)/size {
+				rows = nil
+			} else {
+				rows = rows[min((page-1)*size, len(rows)):min(page*size, len(rows))]
+			}
+		}
+		if rows == nil {
+			rows = []map[string]any{}
+		}
+		return jsonResponse(status, rows), nil
+	case !onItem && x.route.Method == http.MethodPost:
+		row := r.newRow(s.generate, s.newRowID(), s.cfg.Now(), x.params, body)
+		r.rows[key] = append(r.rows[key], row)
+		r.sort(key)
+		return jsonResponse(status, row), nil
+	case onItem:
+		i, aerr := find()
+		if aerr != nil {
+			return nil, aerr
+		}
+		row := r.rows[key][i]
+		switch x.route.Method {
+		case http.MethodPut, http.MethodPatch:
+			next := map[string]any{}
+			for k, v := range row {
+				next[k] = v
+			}
+			writable := r.writable(x.route.Operation)
+			for _, name := range writable {
+				v, sent := body[name]
+				switch {
+				case sent:
+					next[name] = v
+				case x.route.Method == http.MethodPut:
+					next[name] = schemaDefaultOf(r.schema.Properties[name]) // PUT replaces
+				}
+			}
+			if _, ok := next["updated_at"]; ok {
+				next["updated_at"] = s.cfg.Now().UTC().Format(timeLayout)
+			}
+			r.rows[key][i] = next
+			row = next
+		case http.MethodDelete:
+			r.rows[key] = slices.Delete(r.rows[key], i, i+1)
+			if status == http.StatusNoContent {
+				return &response{Status: status, Header: http.Header{}}, nil
+			}
+		}
+		return jsonResponse(status, row), nil
+	}
+	return nil, errorf(http.StatusMethodNotAllowed, "Method Not Allowed")
+}
+
+// writable are the row's properties an operation's body may set.
+func (r *resource) writable(op *openapi3.Operation) []string {
+	var out []string
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return nil
+	}
+	media := op.RequestBody.Value.Content.Get("application/json")
+	if media == nil || media.Schema == nil || media.Schema.Value == nil {
+		return nil
+	}
+	for name := range media.Schema.Value.Properties {
+		if r.schema.Properties[name] != nil && name != "id" && name != "created_at" && name != "updated_at" {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// newRowID is a new id for a row of an inferred resource, from the seed.
+func (s *Server) newRowID() string {
+	s.idMu.Lock()
+	defer s.idMu.Unlock()
+	return s.idGen.uuid4()
+}
+
+// resourceOf is the inferred resource a route belongs to, or nil.
+func (s *Server) resourceOf(route *routers.Route) *resource {
+	if r := s.resources[route.Path]; r != nil {
+		return r
+	}
+	if i := strings.LastIndex(route.Path, "/"); i > 0 {
+		if r := s.resources[route.Path[:i]]; r != nil && r.item == route.Path {
+			return r
+		}
+	}
+	return nil
+}
