@@ -111,23 +111,37 @@ func loopbackOnly(target string) error {
 	return nil
 }
 
-// loadRequest is one request, reused by every connection.
+// loadRequest is the first request of an operation, and variant makes the
+// n-th request that a connection sends: never the same bytes twice, as real
+// clients send (another member, another body, another page, a unique
+// access-context id), so that no memo of a repeated request can answer.
 type loadRequest struct {
 	method, path string
 	header       http.Header
 	body         []byte
+	variant      func(conn, n int) (path string, body []byte)
 }
 
 func requestFor(op, base string, p mock.Profile) (loadRequest, error) {
 	auth := http.Header{"Authorization": {"Bearer " + mock.TokenOrgAdmin}}
 	list := "/api/organization/" + p.OrganizationID + "/member"
+	unique := func(conn, n int) string {
+		return fmt.Sprintf("job_id=00000000-0000-4000-8000-%06x%06x", conn&0xffffff, n&0xffffff)
+	}
 	switch op {
 	case "list":
-		return loadRequest{method: http.MethodGet, path: list + "?page_size=50", header: auth}, nil
+		return loadRequest{method: http.MethodGet, path: list + "?page_size=50", header: auth,
+			variant: func(conn, n int) (string, []byte) {
+				return fmt.Sprintf("%s?page_size=%d&page=%d&%s", list, 40+n%21, 1+n%2, unique(conn, n)), nil
+			}}, nil
 	case "search":
-		return loadRequest{method: http.MethodGet, path: list + "?page_size=50&query=an", header: auth}, nil
+		needles := []string{"an", "er", "li", "ma", "on", "ie", "ra", "el"}
+		return loadRequest{method: http.MethodGet, path: list + "?page_size=50&query=an", header: auth,
+			variant: func(conn, n int) (string, []byte) {
+				return fmt.Sprintf("%s?page_size=50&query=%s&%s", list, needles[n%len(needles)], unique(conn, n)), nil
+			}}, nil
 	case "put":
-		resp, err := http.DefaultClient.Do(mustRequest(http.MethodGet, base+list+"?page_size=50", auth, nil))
+		resp, err := http.DefaultClient.Do(mustRequest(http.MethodGet, base+list+"?page_size=100", auth, nil))
 		if err != nil {
 			return loadRequest{}, err
 		}
@@ -136,14 +150,23 @@ func requestFor(op, base string, p mock.Profile) (loadRequest, error) {
 		if err := json.NewDecoder(resp.Body).Decode(&members); err != nil {
 			return loadRequest{}, err
 		}
+		var targets []string
 		for _, m := range members {
 			if m.Role == "ANALYST" {
-				h := auth.Clone()
-				h.Set("Content-Type", "application/json")
-				return loadRequest{method: http.MethodPut, path: list + "/" + m.ID, header: h, body: []byte(`{"role":"ANALYST"}`)}, nil
+				targets = append(targets, m.ID)
 			}
 		}
-		return loadRequest{}, errors.New("no ANALYST member to update")
+		if len(targets) == 0 {
+			return loadRequest{}, errors.New("no ANALYST member to update")
+		}
+		bodies := [][]byte{[]byte(`{"role":"ANALYST"}`), []byte(`{"role":"ORGANIZATION_ADMIN"}`),
+			[]byte(`{"organization_id":"` + p.OrganizationID + `","role":"ANALYST"}`), []byte(`{}`)}
+		h := auth.Clone()
+		h.Set("Content-Type", "application/json")
+		return loadRequest{method: http.MethodPut, path: list + "/" + targets[0], header: h, body: bodies[0],
+			variant: func(conn, n int) (string, []byte) {
+				return fmt.Sprintf("%s/%s?%s", list, targets[(conn*7+n)%len(targets)], unique(conn, n)), bodies[(conn+n)%len(bodies)]
+			}}, nil
 	}
 	return loadRequest{}, fmt.Errorf("unknown operation %q (want put, list or search)", op)
 }
@@ -280,7 +303,6 @@ func drive(ctx context.Context, base string, req loadRequest, o options) result 
 
 func driveOnce(ctx context.Context, base string, req loadRequest, o options) sample {
 	u, _ := url.Parse(base)
-	raw := rawRequest(u.Host, req)
 	ctx, cancel := context.WithTimeout(ctx, o.duration)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -291,7 +313,7 @@ func driveOnce(ctx context.Context, base string, req loadRequest, o options) sam
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			latencies[i], errs[i] = connectionLoop(ctx, u.Host, raw)
+			latencies[i], errs[i] = connectionLoop(ctx, u.Host, func(n int) []byte { return rawRequest(u.Host, req, i, n) })
 		}()
 	}
 	wg.Wait()
@@ -303,27 +325,32 @@ func driveOnce(ctx context.Context, base string, req loadRequest, o options) sam
 	return out
 }
 
-func rawRequest(host string, req loadRequest) []byte {
+// rawRequest is the n-th request of a connection, as bytes.
+func rawRequest(host string, req loadRequest, conn, n int) []byte {
+	path, body := req.path, req.body
+	if req.variant != nil {
+		path, body = req.variant(conn, n)
+	}
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", req.method, req.path, host)
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", req.method, path, host)
 	for k, vs := range req.header {
 		for _, v := range vs {
 			fmt.Fprintf(&b, "%s: %s\r\n", k, v)
 		}
 	}
-	fmt.Fprintf(&b, "Content-Length: %d\r\n\r\n", len(req.body))
-	b.Write(req.body)
+	fmt.Fprintf(&b, "Content-Length: %d\r\n\r\n", len(body))
+	b.Write(body)
 	return b.Bytes()
 }
 
 // connectionLoop is one keep-alive client with a minimal HTTP/1.1 reader,
 // so that the client's own cost stays small next to the servers'.
-func connectionLoop(ctx context.Context, host string, raw []byte) ([]time.Duration, int) {
+func connectionLoop(ctx context.Context, host string, next func(n int) []byte) ([]time.Duration, int) {
 	var latencies []time.Duration
 	errs := 0
 	var conn net.Conn
 	var reader *bufio.Reader
-	for ctx.Err() == nil {
+	for n := 0; ctx.Err() == nil; n++ {
 		if conn == nil {
 			c, err := net.DialTimeout("tcp", host, time.Second)
 			if err != nil {
@@ -333,6 +360,7 @@ func connectionLoop(ctx context.Context, host string, raw []byte) ([]time.Durati
 			}
 			conn, reader = c, bufio.NewReaderSize(c, 64<<10)
 		}
+		raw := next(n)
 		deadline, _ := ctx.Deadline()
 		_ = conn.SetDeadline(deadline.Add(time.Second))
 		t := time.Now()

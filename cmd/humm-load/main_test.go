@@ -1,15 +1,21 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/heyhumm/humm-members-mock/mock"
 )
 
 func TestCompareDrivesTheMockAndBothBaselines(t *testing.T) {
@@ -39,4 +45,32 @@ func TestStartupReportsTimeAndMemory(t *testing.T) {
 	require.NoError(t, run(ctx, []string{"--startup", bin, "--duration", "200ms", "--members", "100"}, &out))
 	require.Regexp(t, `start-up with 100 members: \d+ms to the first 200`, out.String())
 	require.Regexp(t, `resident memory: \d+ MB`, out.String())
+}
+
+// TestLoadRequestsAreNeverIdentical: every request a load sends differs
+// from every other, across connections, as real clients' do, so that no
+// memo of a repeated request can answer it.
+func TestLoadRequestsAreNeverIdentical(t *testing.T) {
+	m, err := mock.New(mock.Config{Seed: 1, Members: 200})
+	require.NoError(t, err)
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	for _, op := range []string{"put", "list", "search"} {
+		req, err := requestFor(op, srv.URL, m.Profile(srv.URL))
+		require.NoError(t, err)
+		seen := map[string]bool{}
+		for conn := 0; conn < 50; conn++ {
+			for n := 0; n < 200; n++ {
+				raw := string(rawRequest("127.0.0.1", req, conn, n))
+				require.False(t, seen[raw], "%s: request %d of connection %d repeats one", op, n, conn)
+				seen[raw] = true
+			}
+		}
+		// And each is one the mock answers with a 200.
+		r, err := http.ReadRequest(bufio.NewReader(strings.NewReader(string(rawRequest("127.0.0.1", req, 3, 17)))))
+		require.NoError(t, err)
+		rec := httptest.NewRecorder()
+		m.ServeHTTP(rec, r)
+		require.Equal(t, http.StatusOK, rec.Code, "%s: %s", op, rec.Body)
+	}
 }
