@@ -155,15 +155,15 @@ func requestSchema(sp *spec.Spec, operationID string) *openapi3.Schema {
 // writeExtras is what a create or a PUT does to the writable extras the
 // body's schema has: each takes the body's value, else the schema's
 // default, else null (PUT replaces, as `{}` demotes the role).
-func writeExtras(vocab vocabulary, bodySchema *openapi3.Schema, body []byte) *Extras {
-	if len(vocab.writable) == 0 || bodySchema == nil {
+func writeExtras(vocab vocabulary, bodySchema func() *openapi3.Schema, body []byte) *Extras {
+	if len(vocab.writable) == 0 || bodySchema() == nil {
 		return nil
 	}
 	var sent map[string]any
 	_ = json.Unmarshal(body, &sent) // validated JSON
 	out := Extras{}
 	for _, name := range vocab.writable {
-		prop := bodySchema.Properties[name]
+		prop := bodySchema().Properties[name]
 		if prop == nil {
 			continue
 		}

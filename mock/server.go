@@ -527,7 +527,7 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 			if err := json.Unmarshal(x.body, &req); err != nil {
 				return false, validationFailed(validationIssue{Loc: []any{"body"}, Msg: err.Error(), Type: "model_attributes_type"})
 			}
-			req.Extra = s.withRequiredExtras(writeExtras(s.vocab, requestSchema(s.spec, opCreate), x.body))
+			req.Extra = s.withRequiredExtras(writeExtras(s.vocab, func() *openapi3.Schema { return requestSchema(s.spec, opCreate) }, x.body))
 			m, err := createMember(w, st, orgID, req, s.newID(w), s.cfg.Now())
 			if err != nil {
 				return false, err
@@ -539,7 +539,7 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 			if err := json.Unmarshal(x.body, &req); err != nil {
 				return false, validationFailed(validationIssue{Loc: []any{"body"}, Msg: err.Error(), Type: "model_attributes_type"})
 			}
-			req.Extra = writeExtras(s.vocab, requestSchema(s.spec, opUpdate), x.body)
+			req.Extra = writeExtras(s.vocab, func() *openapi3.Schema { return requestSchema(s.spec, opUpdate) }, x.body)
 			m, err := updateMember(w, st, orgID, x.params["member_id"], req, s.cfg.Now())
 			if err != nil {
 				return false, err

@@ -20,6 +20,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -67,7 +68,8 @@ func ValidateRequest(order PropertyOrder, route *routers.Route, params map[strin
 		out.Params[k] = v
 	}
 	for _, in := range []string{openapi3.ParameterInPath, openapi3.ParameterInQuery, openapi3.ParameterInHeader, openapi3.ParameterInCookie} {
-		for _, p := range declaredParameters(route, in) {
+		for _, d := range declaredParameters(route, in) {
+			p := d.param
 			var raw string
 			var sent bool
 			switch in {
@@ -82,7 +84,7 @@ func ValidateRequest(order PropertyOrder, route *routers.Route, params map[strin
 				out.Unmodeled = true
 				return out
 			}
-			loc := []any{in, p.Name}
+			loc := d.loc
 			if !sent {
 				if p.Required {
 					out.Issues = append(out.Issues, issue("missing", loc, "Field required", nil, nil))
@@ -180,7 +182,36 @@ func rawBytesInput(b []byte) rawBytes {
 // declaredParameters lists an operation's parameters of one location in
 // declaration order: the path's, then the operation's (which override a
 // path parameter of the same name).
-func declaredParameters(route *routers.Route, in string) []*openapi3.Parameter {
+func declaredParameters(route *routers.Route, in string) []declaredParameter {
+	key := declaredKey{route.Operation, in}
+	if cached, ok := declared.Load(key); ok {
+		return cached.([]declaredParameter)
+	}
+	var out []declaredParameter
+	for _, p := range declareParameters(route, in) {
+		out = append(out, declaredParameter{param: p, loc: []any{in, p.Name}})
+	}
+	declared.Store(key, out)
+	return out
+}
+
+// declaredParameter is a parameter with the loc of its problems (shared:
+// issue copies it).
+type declaredParameter struct {
+	param *openapi3.Parameter
+	loc   []any
+}
+
+// declared remembers each operation's parameters by location: a loaded
+// spec does not change, and reading them is a sixth of a validation.
+var declared sync.Map
+
+type declaredKey struct {
+	op *openapi3.Operation
+	in string
+}
+
+func declareParameters(route *routers.Route, in string) []*openapi3.Parameter {
 	var out []*openapi3.Parameter
 	seen := map[string]int{}
 	for _, group := range []openapi3.Parameters{route.PathItem.Parameters, route.Operation.Parameters} {
@@ -284,8 +315,11 @@ func pydanticModel(order PropertyOrder, loc []any, s *openapi3.Schema, value any
 	}
 	canon := map[string]any{}
 	var issues []Issue
+	// One loc for every field: issue copies it, and nested values extend a
+	// copy of their own.
+	fieldLoc := append(append(make([]any, 0, len(loc)+1), loc...), nil)
 	for _, name := range order(s) {
-		fieldLoc := append(append([]any(nil), loc...), name)
+		fieldLoc[len(loc)] = name
 		v, sent := dict.get(name)
 		if !sent {
 			if required[name] {
@@ -319,16 +353,18 @@ func forbidsExtra(s *openapi3.Schema) bool {
 }
 
 func pydanticEnum(loc []any, s *openapi3.Schema, value any) (any, []Issue, bool) {
-	quoted := make([]string, len(s.Enum))
-	for i, e := range s.Enum {
+	for _, e := range s.Enum {
 		text, isString := e.(string)
 		if !isString {
 			return nil, nil, false // pydantic's messages for other enums are not modelled
 		}
-		quoted[i] = "'" + text + "'"
 		if value == text {
 			return text, nil, true
 		}
+	}
+	quoted := make([]string, len(s.Enum))
+	for i, e := range s.Enum {
+		quoted[i] = "'" + e.(string) + "'"
 	}
 	expected := JoinOr(quoted)
 	return nil, []Issue{issue("enum", loc, "Input should be "+expected, value, map[string]any{"expected": expected})}, true
