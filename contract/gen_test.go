@@ -1,9 +1,7 @@
 package contract_test
 
 import (
-	"context"
 	"github.com/heyhumm/humm-members-mock/mock"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -226,12 +224,7 @@ func TestGeneratedSuiteFollowsSpecVariants(t *testing.T) {
 			sp, err := spec.LoadFile(file)
 			require.NoError(t, err)
 			suite := generatedOnly(t, sp)
-			m, err := mock.New(mock.Config{Seed: 1, Spec: sp})
-			require.NoError(t, err)
-			srv := httptest.NewServer(m)
-			t.Cleanup(srv.Close)
-			profile, err := contract.FetchMockProfile(context.Background(), srv.Client(), srv.URL)
-			require.NoError(t, err)
+			profile := serveMockWith(t, mock.Config{Seed: 1, Spec: sp})
 			report, out := run(t, suite, profile, func(c *contract.Config) { c.Parallel = 8; c.Spec = sp })
 			require.Empty(t, failedCases(report), out)
 			require.Equal(t, len(suite.Cases), report.Passed)

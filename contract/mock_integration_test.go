@@ -19,7 +19,13 @@ import (
 // profile, as --profile-from-mock does.
 func serveMock(t *testing.T, defect string) *contract.Profile {
 	t.Helper()
-	m, err := mock.New(mock.Config{Seed: 1, Defect: defect})
+	return serveMockWith(t, mock.Config{Seed: 1, Defect: defect})
+}
+
+// serveMockWith starts a mock configured so, and fetches its profile.
+func serveMockWith(t *testing.T, cfg mock.Config) *contract.Profile {
+	t.Helper()
+	m, err := mock.New(cfg)
 	require.NoError(t, err)
 	srv := httptest.NewServer(m)
 	t.Cleanup(srv.Close)
