@@ -2,6 +2,7 @@ package mock
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -133,5 +134,36 @@ func BenchmarkWorld100k(b *testing.B) {
 		runtime.ReadMemStats(&ms)
 		b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "MB-live")
 		runtime.KeepAlive(m)
+	}
+}
+
+// BenchmarkCachesPay measures each cache of the response check with
+// never-identical requests, against --full-validation, which checks every
+// response whole and keeps nothing: the member views pay on lists (each
+// member validated once per version), the verdict memo on errors (another
+// member, the same 403 or 404 body).
+func BenchmarkCachesPay(b *testing.B) {
+	for _, mode := range []struct {
+		name string
+		full bool
+	}{{"cached", false}, {"full-validation", true}} {
+		srv, err := New(Config{Seed: 1, Members: 300, FullValidation: mode.full})
+		if err != nil {
+			b.Fatal(err)
+		}
+		m := &benchMock{srv: srv, profile: srv.Profile("http://bench")}
+		list := "/api/organization/" + m.profile.OrganizationID + "/member"
+		var members []Membership
+		_ = json.Unmarshal(m.serve(b, http.MethodGet, list+"?page_size=100", "", http.StatusOK), &members)
+		b.Run("list-of-50/"+mode.name, func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				m.serve(b, http.MethodGet, fmt.Sprintf("%s?page_size=%d&page=%d&job_id=00000000-0000-4000-8000-%012x", list, 45+i%10, 1+i%2, i), "", http.StatusOK)
+			}
+		})
+		b.Run("404-errors/"+mode.name, func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				m.serve(b, http.MethodDelete, fmt.Sprintf("%s/00000000-0000-4000-8000-%012x", list, i), "", http.StatusNotFound)
+			}
+		})
 	}
 }

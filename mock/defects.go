@@ -27,7 +27,7 @@ type defect struct {
 // install puts the defect at its seam and makes the mock a broken backend:
 // its answers are checked whole, logged when they break the spec, and sent.
 func (d *defect) install(s *Server) {
-	s.cfg.Lenient, s.cfg.FullValidation = true, true
+	s.check.full, s.check.lenient = true, true
 	if d.operation != nil {
 		s.operate = d.operation(s, s.operate)
 	}

@@ -14,11 +14,14 @@ package mock
 //     a function of the operation, status, headers and body.
 //
 // Config.FullValidation checks every response whole, every time; a test
-// finds the same bytes and the same verdicts in both modes.
+// finds the same bytes and the same verdicts in both modes, and
+// BenchmarkCachesPay shows what each cache saves with never-identical
+// requests. The checker below owns them.
 
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"sync"
@@ -48,6 +51,25 @@ type viewSchemas struct {
 	incremental      bool
 	// options check a value as part of a response, built once.
 	options []openapi3.SchemaValidationOption
+}
+
+// checker judges every response against the spec before it is sent. It
+// owns the caches that pay (BenchmarkCachesPay, with never-identical
+// requests): the verdicts of each member's versions (kept in the world's
+// views, which die with it) and of small bodies (memo). full judges every
+// response whole and keeps nothing; lenient sends a response that breaks
+// the spec instead of a 500.
+type checker struct {
+	spec    *spec.Spec
+	views   viewSchemas
+	memo    verdictMemo
+	full    bool
+	lenient bool
+	log     *slog.Logger
+}
+
+func newChecker(sp *spec.Spec, full, lenient bool, log *slog.Logger) *checker {
+	return &checker{spec: sp, views: newViewSchemas(sp), full: full, lenient: lenient, log: log}
 }
 
 func newViewSchemas(sp *spec.Spec) viewSchemas {
@@ -87,10 +109,10 @@ func (s *Server) viewOf(w *world, m *Membership) *encodedView {
 		panic(err)
 	}
 	ev := &encodedView{member: *m, user: user, body: body, userBody: userBody}
-	if prev != nil && s.views.incremental && prev.user == user && prev.listViolation == nil && prev.member.Extra == m.Extra {
+	if prev != nil && s.check.views.incremental && prev.user == user && prev.listViolation == nil && prev.member.Extra == m.Extra {
 		for _, c := range changedProperties(prev.member, *m) {
-			if prop := s.views.listItem.Properties[c.name]; prop != nil && prop.Value != nil {
-				if err := s.checkSchema(prop.Value, c.value); err != nil {
+			if prop := s.check.views.listItem.Properties[c.name]; prop != nil && prop.Value != nil {
+				if err := s.check.schema(prop.Value, c.value); err != nil {
 					ev.listViolation = fmt.Errorf("property %q: %w", c.name, err)
 					break
 				}
@@ -100,11 +122,11 @@ func (s *Server) viewOf(w *world, m *Membership) *encodedView {
 	} else {
 		var value any
 		_ = json.Unmarshal(ev.body, &value)
-		ev.listViolation = s.checkSchema(s.views.listItem, value)
-		if s.views.update == s.views.listItem {
+		ev.listViolation = s.check.schema(s.check.views.listItem, value)
+		if s.check.views.update == s.check.views.listItem {
 			ev.putViolation = ev.listViolation
 		} else {
-			ev.putViolation = s.checkSchema(s.views.update, value)
+			ev.putViolation = s.check.schema(s.check.views.update, value)
 		}
 	}
 	w.views.Store(m.ID, ev)
@@ -145,11 +167,11 @@ type changedProperty struct {
 	value any
 }
 
-func (s *Server) checkSchema(schema *openapi3.Schema, value any) error {
+func (c *checker) schema(schema *openapi3.Schema, value any) error {
 	if schema == nil {
 		return nil
 	}
-	return schema.VisitJSON(value, s.views.options...)
+	return schema.VisitJSON(value, c.views.options...)
 }
 
 // listResponse assembles a list from encoded views.
@@ -187,24 +209,24 @@ func (s *Server) viewResponse(w *world, m *Membership) *response {
 // checkResponse validates a response against the spec, status included. A
 // violation becomes a 500 naming it, unless the mock is lenient (as it is
 // when it runs a defect, a broken backend on purpose).
-func (s *Server) checkResponse(x *exchange, resp *response) (*response, []string) {
+func (c *checker) response(x *exchange, resp *response) (*response, []string) {
 	if resp.ownFailure {
 		// The mock's own failure (a state it could not save): the spec
 		// documents no 500, as FastAPI's does not, and the detail must reach
 		// the client rather than be replaced by a complaint about it.
 		return resp, nil
 	}
-	err := s.responseVerdict(x, resp)
+	err := c.verdict(x, resp)
 	if err == nil {
 		return resp, nil
 	}
 	violation := fmt.Sprintf("%s answered %d: %v", x.operation, resp.Status, err)
 	problems := []string{violation}
-	if s.cfg.Lenient {
-		s.log.Warn("response breaks the spec", "violation", violation)
+	if c.lenient {
+		c.log.Warn("response breaks the spec", "violation", violation)
 		return resp, problems
 	}
-	s.log.Error("response breaks the spec", "violation", violation)
+	c.log.Error("response breaks the spec", "violation", violation)
 	return errorResponse(errorf(http.StatusInternalServerError, "mock response breaks openapi.yaml: %s", violation)), problems
 }
 
@@ -215,24 +237,27 @@ const (
 	memoEntries   = 8192
 )
 
-func (s *Server) responseVerdict(x *exchange, resp *response) error {
+// verdict judges a response one of three ways: whole (full, or a large
+// body), by its envelope when its body is made of judged parts, or through
+// the memo for a small body.
+func (c *checker) verdict(x *exchange, resp *response) error {
 	ctx := x.r.Context()
 	switch {
-	case s.cfg.FullValidation:
-		return s.spec.ValidateResponse(ctx, x.r, x.route, x.params, resp.Status, resp.Header, resp.Body)
+	case c.full:
+		return c.spec.ValidateResponse(ctx, x.r, x.route, x.params, resp.Status, resp.Header, resp.Body)
 	case resp.partsChecked:
-		if err := s.spec.ValidateResponseEnvelope(ctx, x.r, x.route, x.params, resp.Status, resp.Header); err != nil {
+		if err := c.spec.ValidateResponseEnvelope(ctx, x.r, x.route, x.params, resp.Status, resp.Header); err != nil {
 			return err
 		}
 		return resp.partsViolation
 	case len(resp.Body) <= memoBodyBytes:
 		key := x.operation + "\x00" + strconv.Itoa(resp.Status) + "\x00" + resp.Header.Get("Content-Type") + "\x00" +
 			resp.Header.Get("Www-Authenticate") + "\x00" + string(resp.Body)
-		return s.memo.verdict(key, func() error {
-			return s.spec.ValidateResponse(ctx, x.r, x.route, x.params, resp.Status, resp.Header, resp.Body)
+		return c.memo.verdict(key, func() error {
+			return c.spec.ValidateResponse(ctx, x.r, x.route, x.params, resp.Status, resp.Header, resp.Body)
 		})
 	default:
-		return s.spec.ValidateResponse(ctx, x.r, x.route, x.params, resp.Status, resp.Header, resp.Body)
+		return c.spec.ValidateResponse(ctx, x.r, x.route, x.params, resp.Status, resp.Header, resp.Body)
 	}
 }
 

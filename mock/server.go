@@ -77,8 +77,7 @@ type Server struct {
 	operate   operation
 	rewrite   func(x *exchange, r *response)
 	scenarios *scenarios
-	views     viewSchemas
-	memo      verdictMemo
+	check     *checker
 	routeMemo verdictMemo
 
 	idMu  sync.Mutex
@@ -121,7 +120,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, spec: cfg.Spec, userSchema: userSchema, log: cfg.Logger, vocab: vocab, listFilters: filters, kinds: map[string]operationKind{},
 		journal: newJournal(journalSize), idGen: newFaker(cfg.Seed ^ 0x5eed),
-		scenarios: newScenarios(cfg.Seed, cfg.Now), views: newViewSchemas(cfg.Spec)}
+		scenarios: newScenarios(cfg.Seed, cfg.Now), check: newChecker(cfg.Spec, cfg.FullValidation, cfg.Lenient, cfg.Logger)}
 	s.resources = inferResources(cfg.Spec, isPolicyOperation)
 	s.operations = classifyOperations(cfg.Spec, func(r *routers.Route) bool { return s.resourceOf(r) != nil })
 	for _, c := range s.operations {
@@ -292,7 +291,7 @@ func (s *Server) handleAPI(r *http.Request) (*exchange, *response, []string, str
 		}
 	}
 	s.rewrite(x, resp)
-	resp, problems := s.checkResponse(x, resp)
+	resp, problems := s.check.response(x, resp)
 	return x, resp, problems, fault
 }
 
