@@ -47,7 +47,7 @@ func (m *benchMock) serve(b *testing.B, method, path, body string, want int) []b
 
 // analystMember is the id of an ANALYST member an org admin may update.
 func (m *benchMock) analystMember(b *testing.B) string {
-	var list []Membership
+	var list []memberRow
 	_ = json.Unmarshal(m.serve(b, http.MethodGet, "/api/organization/"+m.profile.OrganizationID+"/member", "", http.StatusOK), &list)
 	for _, mm := range list {
 		if mm.Role == RoleAnalyst {
@@ -92,7 +92,7 @@ func BenchmarkCreateThenDelete(b *testing.B) {
 	body := `{"user_id":"` + m.profile.CandidateUserIDs[0] + `"}`
 	b.ReportAllocs()
 	for b.Loop() {
-		var created Membership
+		var created memberRow
 		_ = json.Unmarshal(m.serve(b, http.MethodPost, base, body, http.StatusOK), &created)
 		m.serve(b, http.MethodDelete, base+"/"+created.ID, "", http.StatusOK)
 	}
@@ -153,7 +153,7 @@ func BenchmarkCachesPay(b *testing.B) {
 		}
 		m := &benchMock{srv: srv, profile: srv.Profile("http://bench")}
 		list := "/api/organization/" + m.profile.OrganizationID + "/member"
-		var members []Membership
+		var members []memberRow
 		_ = json.Unmarshal(m.serve(b, http.MethodGet, list+"?page_size=100", "", http.StatusOK), &members)
 		b.Run("list-of-50/"+mode.name, func(b *testing.B) {
 			for i := 0; b.Loop(); i++ {

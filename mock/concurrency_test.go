@@ -93,13 +93,13 @@ func TestConcurrentWritesMatchASequentialModel(t *testing.T) {
 	// nobody touches.
 	var orgs []string
 	var free []pair
-	seeded := map[string]Membership{}
+	seeded := map[string]memberRow{}
 	m.store.read(func(w *world) {
 		orgs = append(orgs, w.orgOrder...)
 		for _, o := range w.orgOrder {
 			for _, u := range w.userOrder {
 				if mm := w.byOrgUser[orgUserKey(o, u)]; mm != nil {
-					seeded[mm.ID] = *mm
+					seeded[mm.ID()] = readRow[memberRow](t, mm.Row)
 				} else {
 					free = append(free, pair{o, u})
 				}
@@ -131,7 +131,7 @@ func TestConcurrentWritesMatchASequentialModel(t *testing.T) {
 	}
 	var raced liveMember
 	var racedID string
-	m.store.read(func(w *world) { racedID = w.byOrgUser[orgUserKey(race.org, race.user)].ID })
+	m.store.read(func(w *world) { racedID = w.byOrgUser[orgUserKey(race.org, race.user)].ID() })
 	raced.ID = racedID
 
 	// Workers and listers.
@@ -281,7 +281,7 @@ func TestConcurrentWritesMatchASequentialModel(t *testing.T) {
 		}
 	}
 	seen := map[string]bool{}
-	memberships := map[string]bool{}
+	memberships := map[orgUser]bool{}
 	for _, org := range orgs {
 		for page := 1; ; page++ {
 			status, body, err := c.do(http.MethodGet, fmt.Sprintf("/api/organization/%s/member?page=%d&page_size=7", org, page), nil)

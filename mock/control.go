@@ -115,7 +115,6 @@ func (s *Server) controlResponse(r *http.Request) *response {
 		if err != nil {
 			return errorResponse(errorf(http.StatusInternalServerError, "reset: %v", err))
 		}
-		s.seedResources()
 		s.journal.clear()
 		s.scenarios.reset(s.cfg.Seed)
 		return jsonResponse(http.StatusOK, map[string]string{"status": "reset"})

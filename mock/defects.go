@@ -163,9 +163,9 @@ var defects = []*defect{
 			if x.operation == opCreate && r.Status == http.StatusConflict {
 				var req createRequest
 				_ = json.Unmarshal(x.body, &req)
-				r.Status, r.Body = http.StatusOK, mustJSON(Membership{ID: "3c90c3cc-0d44-4b50-8888-8dd25736052a",
-					OrganizationID: strings.ToLower(x.params["organization_id"]), UserID: strings.ToLower(req.UserID),
-					Role: req.Role, MembershipState: StateActive})
+				r.Status, r.Body = http.StatusOK, mustJSON(map[string]any{"id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+					"organization_id": strings.ToLower(x.params["organization_id"]), "user_id": strings.ToLower(req.UserID),
+					"role": req.Role, "membership_state": StateActive})
 			}
 		}},
 }

@@ -2,7 +2,6 @@ package mock
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"sort"
@@ -106,6 +105,30 @@ func resolved(ref *openapi3.SchemaRef) *openapi3.Schema {
 		}
 	}
 	return s
+}
+
+// underlying is the schema a property refers to, through the wrappers
+// resolved follows, without copying it: the spec knows its declaration
+// order by its address.
+func underlying(ref *openapi3.SchemaRef) *openapi3.Schema {
+	for ref != nil && ref.Value != nil {
+		s := ref.Value
+		if s.Type != nil || len(s.Properties) > 0 {
+			return s
+		}
+		var next *openapi3.SchemaRef
+		for _, group := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
+			if len(group) > 0 {
+				next = group[0]
+				break
+			}
+		}
+		if next == nil {
+			return s
+		}
+		ref = next
+	}
+	return nil
 }
 
 // object generates every property in name order (map order would break
@@ -219,36 +242,28 @@ func (g *faker) newPerson() {
 	g.email = fmt.Sprintf("%s%d@%s", local, g.f.Number(1, 999), emailDomains[g.f.Number(0, len(emailDomains)-1)])
 }
 
-// extras generates the extra properties of a row, in name order: required
-// ones always, optional ones for most rows.
-func (g *faker) extras(props map[string]*openapi3.SchemaRef, required []string) *Extras {
-	if len(props) == 0 {
-		return nil
-	}
-	out := Extras{}
-	for _, name := range extraNames(props) {
-		req := contains(required, name)
+// fill generates the named properties of a row, in order: required ones
+// always, optional ones for most rows.
+func (g *faker) fill(row *Row, names []string) {
+	for _, name := range names {
+		i := row.shape.slots[name]
+		req := contains(row.shape.required, name)
 		if !req && g.f.Number(1, 8) == 1 {
 			continue
 		}
-		out[name] = g.value(name, props[name], req)
+		row.put(i, g.value(name, row.shape.props[i], req))
 	}
-	return &out
 }
 
-// newUser generates a UserResponse from the spec's schema.
-func (g *faker) newUser(schema *openapi3.SchemaRef) (User, error) {
-	var u User
-	raw, err := json.Marshal(g.value("user", schema, true))
-	if err != nil {
-		return u, err
+// newUser generates a user of the user's shape from its schema.
+func (g *faker) newUser(sh *shape) User {
+	generated, _ := g.value("user", &openapi3.SchemaRef{Value: sh.schema}, true).(map[string]any)
+	u := User{Row: rowFrom(sh, generated)}
+	u.setRuled(userID, g.uuid4())
+	if sh.ruled[userIsSystemAdmin] >= 0 {
+		u.setRuled(userIsSystemAdmin, false)
 	}
-	if err := json.Unmarshal(raw, &u); err != nil {
-		return u, fmt.Errorf("generated user does not fit: %w", err)
-	}
-	u.ID = g.uuid4()
-	u.IsSystemAdmin = false
-	return u, nil
+	return u
 }
 
 // World layout for a seed. The first users hold the development tokens.
@@ -282,7 +297,7 @@ func weighted(values []string, weights map[string]int) []string {
 // seedState builds the world for a seed: several organizations, dozens of
 // users, members across all roles and states, and the identities. members,
 // when larger, is the size the profile's organization grows to.
-func seedState(g *faker, userSchema *openapi3.SchemaRef, vocab vocabulary, members int) (State, error) {
+func seedState(g *faker, vocab vocabulary, members int) State {
 	var st State
 	for i := 0; i < seedOrganizations; i++ {
 		st.Organizations = append(st.Organizations, Organization{ID: g.uuid4(), Name: g.f.Company()})
@@ -291,15 +306,17 @@ func seedState(g *faker, userSchema *openapi3.SchemaRef, vocab vocabulary, membe
 	st.OrganizationID, st.OtherOrganizationID = primary, other
 
 	userCount := max(seedUsers, members+seedOtherMembers+10)
-	for i := 0; i < userCount; i++ {
-		u, err := g.newUser(userSchema)
-		if err != nil {
-			return st, err
-		}
-		st.Users = append(st.Users, u)
+	users := make([]User, userCount)
+	for i := range users {
+		users[i] = g.newUser(vocab.user)
 	}
-	st.Users[0].IsSystemAdmin = true
-	sysAdmin, orgAdmin, analyst, suspended, outsider := st.Users[0].ID, st.Users[1].ID, st.Users[2].ID, st.Users[3].ID, st.Users[4].ID
+	if vocab.user.ruled[userIsSystemAdmin] >= 0 {
+		users[0].setRuled(userIsSystemAdmin, true)
+	}
+	for _, u := range users {
+		st.Users = append(st.Users, u.Row)
+	}
+	sysAdmin, orgAdmin, analyst, suspended, outsider := users[0].ID(), users[1].ID(), users[2].ID(), users[3].ID(), users[4].ID()
 	st.Identities = []Identity{
 		{Standing: "system_admin", Token: TokenSystemAdmin, UserID: sysAdmin},
 		{Standing: "org_admin", Token: TokenOrgAdmin, UserID: orgAdmin},
@@ -309,15 +326,20 @@ func seedState(g *faker, userSchema *openapi3.SchemaRef, vocab vocabulary, membe
 	}
 
 	roles, states := weighted(vocab.Roles, seedRoleWeights), weighted(vocab.States, seedStateWeights)
+	unruled := vocab.unruledMember()
 	member := func(org, user, role, state string) {
 		created := seedEpoch.Add(time.Duration(g.f.Number(0, 540*24*3600))*time.Second + time.Duration(g.f.Number(0, 999999))*time.Microsecond)
 		updated := created
 		if g.f.Bool() {
 			updated = created.Add(time.Duration(g.f.Number(1, 90*24*3600)) * time.Second)
 		}
-		st.Memberships = append(st.Memberships, Membership{ID: g.uuid4(), OrganizationID: org, UserID: user,
-			Role: role, MembershipState: state, CreatedAt: Timestamp{created}, UpdatedAt: Timestamp{updated},
-			Extra: g.extras(vocab.memberExtras, vocab.memberRequired)})
+		m := Membership{Row: newRow(vocab.member)}
+		// In the order of memberRuled.
+		for n, v := range [...]string{g.uuid4(), org, user, role, state, formatTime(created), formatTime(updated)} {
+			m.setRuled(n, v)
+		}
+		g.fill(&m.Row, unruled)
+		st.Memberships = append(st.Memberships, m.Row)
 	}
 	pick := func(list []string) string { return list[g.f.Number(0, len(list)-1)] }
 
@@ -328,21 +350,21 @@ func seedState(g *faker, userSchema *openapi3.SchemaRef, vocab vocabulary, membe
 	next := 5 // users 0..4 hold the tokens
 	// Every role and state of the spec occurs, then the usual mix.
 	for _, role := range vocab.Roles {
-		member(primary, st.Users[next].ID, role, StateActive)
+		member(primary, users[next].ID(), role, StateActive)
 		next++
 	}
 	for _, state := range vocab.States {
-		member(primary, st.Users[next].ID, RoleAnalyst, state)
+		member(primary, users[next].ID(), RoleAnalyst, state)
 		next++
 	}
 	for n := max(seedPrimaryMembers, members) - 3 - len(vocab.Roles) - len(vocab.States); n > 0; n-- {
-		member(primary, st.Users[next].ID, pick(roles), pick(states))
+		member(primary, users[next].ID(), pick(roles), pick(states))
 		next++
 	}
 	// The other organization: none of the token holders but the system admin.
 	member(other, sysAdmin, RoleSystemAdmin, StateActive)
 	for i := 0; i < seedOtherMembers; i++ {
-		member(other, st.Users[next].ID, pick(roles), pick(states))
+		member(other, users[next].ID(), pick(roles), pick(states))
 		next++
 	}
 	// The outsider administers an organization of its own; the rest spread
@@ -350,8 +372,8 @@ func seedState(g *faker, userSchema *openapi3.SchemaRef, vocab vocabulary, membe
 	member(st.Organizations[2].ID, outsider, RoleOrgAdmin, StateActive)
 	for i, org := range st.Organizations[2:] {
 		for j := 0; j < 4; j++ {
-			member(org.ID, st.Users[5+i*4+j].ID, pick(roles), pick(states))
+			member(org.ID, users[5+i*4+j].ID(), pick(roles), pick(states))
 		}
 	}
-	return st, nil
+	return st
 }

@@ -112,7 +112,7 @@ func FuzzPipeline(f *testing.F) {
 	p := ft.srv.Profile("http://127.0.0.1")
 	org, other := p.OrganizationID, p.OtherOrganizationID
 	member := ""
-	ft.srv.store.read(func(w *world) { member = w.byOrg[org][0].ID })
+	ft.srv.store.read(func(w *world) { member = w.byOrg[org][0].ID() })
 	cand := p.CandidateUserIDs[0]
 	auth := func(tok string) string { return "Authorization: Bearer " + tok + "\n" }
 	json := "Content-Type: application/json\n"

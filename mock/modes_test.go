@@ -38,7 +38,7 @@ func randomSession(t *testing.T, cfg Config, seed int64, steps int) []exchangeRe
 	var memberIDs []string
 	srv.store.read(func(w *world) {
 		for _, m := range w.byOrg[p.OrganizationID] {
-			memberIDs = append(memberIDs, m.ID)
+			memberIDs = append(memberIDs, m.ID())
 		}
 	})
 	var out []exchangeResult
@@ -70,7 +70,7 @@ func randomSession(t *testing.T, cfg Config, seed int64, steps int) []exchangeRe
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, req)
 		if method == http.MethodPost && rec.Code == http.StatusOK {
-			var created Membership
+			var created memberRow
 			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &created))
 			memberIDs = append(memberIDs, created.ID)
 		}
@@ -142,7 +142,7 @@ func TestSearchSeesEveryChangeAndNeverMatchesAcrossMembers(t *testing.T) {
 	}
 	user := m.profile.CandidateUserIDs[0]
 	var email string
-	m.srv.store.read(func(w *world) { email = w.users[user].Email })
+	m.srv.store.read(func(w *world) { email = w.users[user].Email() })
 	require.Empty(t, search(email), "not a member yet")
 	created := m.do(http.MethodPost, m.membersPath(org), TokenOrgAdmin, map[string]any{"user_id": user}).Object(t)
 	require.Equal(t, []any{created["id"]}, ids(search(strings.ToUpper(email))), "found once created")

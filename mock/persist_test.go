@@ -39,8 +39,8 @@ func normalized(t *testing.T, st State) State {
 	return w.state()
 }
 
-func findMembership(st State, id string) *Membership {
-	for _, m := range st.Memberships {
+func findMembership(t *testing.T, st State, id string) *memberRow {
+	for _, m := range membersOf(t, st.Memberships) {
 		if m.ID == id {
 			return &m
 		}
@@ -76,7 +76,7 @@ func TestStateIsSavedAfterEachChange(t *testing.T) {
 		{"create", func() result {
 			return m.do(http.MethodPost, m.membersPath(org), TokenOrgAdmin, map[string]any{"user_id": user, "role": RoleOrgAdmin})
 		}, func(t *testing.T, st State) {
-			saved := findMembership(st, memberID)
+			saved := findMembership(t, st, memberID)
 			require.NotNil(t, saved, "the new member is in the file")
 			require.Equal(t, user, saved.UserID)
 			require.Equal(t, RoleOrgAdmin, saved.Role)
@@ -84,12 +84,12 @@ func TestStateIsSavedAfterEachChange(t *testing.T) {
 		{"update", func() result {
 			return m.do(http.MethodPut, m.memberPath(org, memberID), TokenOrgAdmin, map[string]any{})
 		}, func(t *testing.T, st State) {
-			require.Equal(t, RoleAnalyst, findMembership(st, memberID).Role, "the demotion is in the file")
+			require.Equal(t, RoleAnalyst, findMembership(t, st, memberID).Role, "the demotion is in the file")
 		}},
 		{"delete", func() result {
 			return m.do(http.MethodDelete, m.memberPath(org, memberID), TokenOrgAdmin, nil)
 		}, func(t *testing.T, st State) {
-			require.Nil(t, findMembership(st, memberID), "the deleted member is gone from the file")
+			require.Nil(t, findMembership(t, st, memberID), "the deleted member is gone from the file")
 		}},
 		{"import", func() result {
 			st := m.srv.store.export()
@@ -103,7 +103,7 @@ func TestStateIsSavedAfterEachChange(t *testing.T) {
 		}, func(t *testing.T, st State) {
 			seed, err := m.srv.seedWorld()
 			require.NoError(t, err)
-			require.Equal(t, normalized(t, seed), st, "the file holds the seed again")
+			requireSameState(t, normalized(t, seed), st, "the file holds the seed again")
 		}},
 	}
 	for _, step := range steps {
@@ -113,7 +113,7 @@ func TestStateIsSavedAfterEachChange(t *testing.T) {
 			memberID = res.Object(t)["id"].(string)
 		}
 		st := readStateFile(t, path)
-		require.Equal(t, m.srv.store.export(), st, "%s: the file is the state the mock serves", step.name)
+		requireSameState(t, m.srv.store.export(), st, "%s: the file is the state the mock serves", step.name)
 		step.check(t, st)
 	}
 }
@@ -152,7 +152,7 @@ func TestStateSurvivesARestart(t *testing.T) {
 	require.NoError(t, first.srv.Close())
 
 	second := newTestMock(t, Config{Seed: 1, StatePath: path})
-	require.Equal(t, first.srv.store.export(), second.srv.store.export(), "the new mock starts from the file")
+	requireSameState(t, first.srv.store.export(), second.srv.store.export(), "the new mock starts from the file")
 	got := second.memberOf(org, first.profile.CandidateUserIDs[0])
 	require.Equal(t, created["id"], got.ID)
 	require.Equal(t, created["created_at"], got.CreatedAt.UTC().Format(timeLayout))
@@ -224,7 +224,7 @@ func TestStateIsSavedAtomically(t *testing.T) {
 	st := readStateFile(t, path)
 	for _, user := range m.profile.CandidateUserIDs {
 		found := false
-		for _, mm := range st.Memberships {
+		for _, mm := range membersOf(t, st.Memberships) {
 			if mm.OrganizationID == org && mm.UserID == user {
 				found = mm.Role == RoleOrgAdmin
 			}
@@ -261,13 +261,13 @@ func TestCorruptStateFileStopsStartUpAndIsLeftUntouched(t *testing.T) {
 		{"data after the state", string(valid) + "\n{}", "after top-level value"},
 		{"two states", string(valid) + string(valid), "after top-level value"},
 		{"unknown user in a membership", withState(func(st *State) {
-			st.Memberships[0].UserID = "00000000-0000-4000-8000-000000000000"
+			st.Memberships[0].Set("user_id", "00000000-0000-4000-8000-000000000000")
 		}), "unknown user 00000000-0000-4000-8000-000000000000"},
 		{"unknown organization in a membership", withState(func(st *State) {
-			st.Memberships[1].OrganizationID = "00000000-0000-4000-8000-000000000001"
+			st.Memberships[1].Set("organization_id", "00000000-0000-4000-8000-000000000001")
 		}), "unknown organization"},
-		{"role outside the enum", withState(func(st *State) { st.Memberships[2].Role = "boss" }), `unknown role "boss"`},
-		{"user id not a uuid", withState(func(st *State) { st.Users[7].ID = "bob" }), `"bob" is not a uuid`},
+		{"role outside the enum", withState(func(st *State) { st.Memberships[2].Set("role", "boss") }), `role "boss": value is not one of the allowed values`},
+		{"user id not a uuid", withState(func(st *State) { st.Users[7].Set("id", "bob") }), `id "bob": string doesn't match the format "uuid"`},
 		{"duplicate membership", withState(func(st *State) {
 			st.Memberships = append(st.Memberships, st.Memberships[0])
 		}), "duplicate id"},
@@ -311,9 +311,9 @@ func TestMissingStateFileStartsFromTheSeedAndCreatesIt(t *testing.T) {
 	path := filepath.Join(dir, "state.json")
 	m := newTestMock(t, Config{Seed: 1, StatePath: path})
 	plain := newTestMock(t, Config{Seed: 1})
-	require.Equal(t, plain.srv.store.export(), m.srv.store.export(), "the seed's world")
+	requireSameState(t, plain.srv.store.export(), m.srv.store.export(), "the seed's world")
 	require.Equal(t, plain.profile.OrganizationID, m.profile.OrganizationID)
-	require.Equal(t, m.srv.store.export(), normalized(t, readStateFile(t, path)), "the file is created with the seed's world")
+	requireSameState(t, m.srv.store.export(), normalized(t, readStateFile(t, path)), "the file is created with the seed's world")
 	require.Equal(t, []string{"state.json"}, dirNames(t, dir))
 }
 
@@ -330,7 +330,7 @@ func TestCloseSavesTheState(t *testing.T) {
 	m := newTestMock(t, Config{Seed: 1, StatePath: path})
 	require.NoError(t, os.Remove(path))
 	require.NoError(t, m.srv.Close())
-	require.Equal(t, m.srv.store.export(), readStateFile(t, path))
+	requireSameState(t, m.srv.store.export(), readStateFile(t, path))
 
 	plain := newTestMock(t, Config{Seed: 1})
 	require.NoError(t, plain.srv.Close(), "without a state file Close is a no-op")

@@ -20,13 +20,12 @@ import (
 const unknownUUID = "00000000-0000-4000-8000-000000000000"
 
 // firstMember is a member of orgID matching keep, in list order.
-func (m *testMock) firstMember(orgID string, keep func(Membership) bool) Membership {
+func (m *testMock) firstMember(orgID string, keep func(memberRow) bool) memberRow {
 	m.t.Helper()
-	var found *Membership
+	var found *memberRow
 	m.srv.store.read(func(w *world) {
 		for _, mm := range w.byOrg[orgID] {
-			if keep(*mm) {
-				c := *mm
+			if c := readRow[memberRow](m.t, mm.Row); keep(c) {
 				found = &c
 				return
 			}
@@ -37,12 +36,12 @@ func (m *testMock) firstMember(orgID string, keep func(Membership) bool) Members
 }
 
 // plainMember is an ANALYST member who holds no token.
-func (m *testMock) plainMember() Membership {
+func (m *testMock) plainMember() memberRow {
 	holders := map[string]bool{}
 	for _, tok := range m.profile.Tokens {
 		holders[m.identity(tok)] = true
 	}
-	return m.firstMember(m.profile.OrganizationID, func(mm Membership) bool {
+	return m.firstMember(m.profile.OrganizationID, func(mm memberRow) bool {
 		return mm.Role == RoleAnalyst && !holders[mm.UserID]
 	})
 }
@@ -233,7 +232,7 @@ func TestOnlySystemAdminsManageSystemAdminMemberships(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m := newTestMock(t, Config{})
 			org := m.profile.OrganizationID
-			sysRole := m.firstMember(org, func(mm Membership) bool { return mm.Role == RoleSystemAdmin })
+			sysRole := m.firstMember(org, func(mm memberRow) bool { return mm.Role == RoleSystemAdmin })
 			plain := m.plainMember()
 			for _, step := range []struct {
 				what   string
@@ -304,7 +303,7 @@ func TestUpdateRules(t *testing.T) {
 	m := newTestMock(t, Config{Now: func() time.Time { return frozen }})
 	org, other := m.profile.OrganizationID, m.profile.OtherOrganizationID
 	target := m.plainMember()
-	foreign := m.firstMember(other, func(Membership) bool { return true })
+	foreign := m.firstMember(other, func(memberRow) bool { return true })
 	for _, tc := range []struct {
 		name   string
 		path   string
@@ -342,8 +341,8 @@ func TestUpdateRules(t *testing.T) {
 			require.Equal(t, target.CreatedAt.Format(timeLayout), got["created_at"])
 			updated, err := time.Parse(time.RFC3339Nano, got["updated_at"].(string))
 			require.NoError(t, err)
-			require.True(t, updated.After(prev.Time), "updated_at %s not after %s", updated, prev)
-			prev = Timestamp{updated}
+			require.True(t, updated.After(prev), "updated_at %s not after %s", updated, prev)
+			prev = updated
 			user := got["user"].(map[string]any)
 			require.Equal(t, target.UserID, user["id"])
 		}
@@ -365,7 +364,7 @@ func TestDeleteRules(t *testing.T) {
 	again := m.do(http.MethodDelete, m.memberPath(org, target.ID), TokenOrgAdmin, nil)
 	require.Equal(t, http.StatusNotFound, again.Status)
 	require.Equal(t, detailMemberNotFound, again.Object(t)["detail"])
-	foreign := m.firstMember(m.profile.OtherOrganizationID, func(Membership) bool { return true })
+	foreign := m.firstMember(m.profile.OtherOrganizationID, func(memberRow) bool { return true })
 	require.Equal(t, http.StatusNotFound, m.do(http.MethodDelete, m.memberPath(org, foreign.ID), TokenSystemAdmin, nil).Status)
 	require.Equal(t, foreign, m.memberOf(foreign.OrganizationID, foreign.UserID))
 }

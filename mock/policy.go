@@ -69,53 +69,82 @@ var roleStandings = map[string]rights{RoleSystemAdmin: rightsAdmin, RoleOrgAdmin
 // spec adds count as none.
 var stateRules = map[string]bool{StateActive: true, StatePending: true, StateSuspended: true}
 
-// vocabulary is the roles and membership states the spec allows, in its
-// order: what the store accepts, the seed world holds and the QA page
-// filters on.
+// The properties the rules read, by position: the member's (all needed)
+// and the user's (id and email needed; the rest read when the schema has
+// them). Every other property of the spec is data the rules never read.
+const (
+	memberID = iota
+	memberOrganizationID
+	memberUserID
+	memberRole
+	memberState
+	memberCreatedAt
+	memberUpdatedAt
+)
+
+var memberRuled = []ruledProperty{{"id", true}, {"organization_id", true}, {"user_id", true},
+	{"role", true}, {"membership_state", true}, {"created_at", true}, {"updated_at", true}}
+
+const (
+	userID = iota
+	userEmail
+	userIsSystemAdmin
+)
+
+var userRuled = []ruledProperty{{"id", true}, {"email", true}, {"is_system_admin", false}}
+
+// memberUser is the member's property that embeds its user, filled from
+// the user's row when a member is returned.
+const memberUser = "user"
+
+// searchedUserFields are what `query` matches: the user's email and names.
+var searchedUserFields = []string{"email", "name", "given_name", "family_name", "nickname"}
+
+// vocabulary is what the spec lets a state hold: the roles and membership
+// states, in its order (what the store accepts, the seed world holds and
+// the QA page filters on), and the shapes of the rows.
 type vocabulary struct {
 	Roles  []string `json:"role"`
 	States []string `json:"membership_state"`
-	// The properties of the member and of its user that the spec has and no
-	// rule reads (extras.go), with their schemas, and the member's that the
-	// create or update bodies write (writable).
-	memberExtras   map[string]*openapi3.SchemaRef
-	userExtras     map[string]*openapi3.SchemaRef
-	writable       []string
-	memberRequired []string // the member's required properties
+	// member and user are the rows' shapes; resources the inferred
+	// resources', by collection path.
+	member, user *shape
+	resources    map[string]*shape
+	// writable are the member's properties that the create or update bodies
+	// write and no rule reads.
+	writable []string
 }
 
-// extraNames lists the names of extras, sorted.
-func extraNames(extras map[string]*openapi3.SchemaRef) []string {
-	names := make([]string, 0, len(extras))
-	for k := range extras {
-		names = append(names, k)
+// unruledMember lists the member's properties no rule reads (and not its
+// user), in the spec's order.
+func (v vocabulary) unruledMember() []string {
+	var out []string
+	for i, name := range v.member.names {
+		if i != v.member.join && !slices.Contains(v.member.ruled, i) {
+			out = append(out, name)
+		}
 	}
-	slices.Sort(names)
-	return names
+	return out
 }
 
-// vocabularyOf reads the enums of the member the update operation answers
-// with (OrganizationMemberResponse), and the roles the create and update
-// bodies may write.
+// vocabularyOf reads the shape and the enums of the member the update
+// operation answers with (OrganizationMemberResponse) and of its user, and
+// the roles the create and update bodies may write.
 func vocabularyOf(sp *spec.Spec) (vocabulary, error) {
 	member := sp.OperationSchema(opUpdate, http.StatusOK)
 	if member == nil {
 		return vocabulary{}, fmt.Errorf("spec: %s has no 200 body to read the roles and states from", opUpdate)
 	}
 	v := vocabulary{Roles: enumOf(member.Properties["role"]), States: enumOf(member.Properties["membership_state"]),
-		memberExtras: map[string]*openapi3.SchemaRef{}, userExtras: map[string]*openapi3.SchemaRef{}, memberRequired: member.Required}
-	for name, prop := range member.Properties {
-		if !membershipNames[name] && name != "user" {
-			v.memberExtras[name] = prop
-		}
+		resources: map[string]*shape{}}
+	var err error
+	if v.member, err = newShape(sp, "member", member, memberRuled, memberUser); err != nil {
+		return v, err
 	}
-	if user := resolved(member.Properties["user"]); user != nil {
-		for name, prop := range user.Properties {
-			if !userNames[name] {
-				v.userExtras[name] = prop
-			}
-		}
+	if v.user, err = newShape(sp, "user", underlying(member.Properties[memberUser]), userRuled, ""); err != nil {
+		return v, err
 	}
+	unruled := v.unruledMember()
 	for _, op := range []string{opCreate, opUpdate} {
 		body := requestSchema(sp, op)
 		if body == nil {
@@ -127,7 +156,7 @@ func vocabularyOf(sp *spec.Spec) (vocabulary, error) {
 			}
 		}
 		for name := range body.Properties {
-			if v.memberExtras[name] != nil && !slices.Contains(v.writable, name) {
+			if slices.Contains(unruled, name) && !slices.Contains(v.writable, name) {
 				v.writable = append(v.writable, name)
 			}
 		}
@@ -152,18 +181,18 @@ func requestSchema(sp *spec.Spec, operationID string) *openapi3.Schema {
 	return media.Schema.Value
 }
 
-// writeExtras is what a create or a PUT does to the writable extras the
-// body's schema has: each takes the body's value, else the schema's
-// default, else null (PUT replaces, as `{}` demotes the role).
-func writeExtras(vocab vocabulary, bodySchema func() *openapi3.Schema, body []byte) *Extras {
-	if len(vocab.writable) == 0 || bodySchema() == nil {
+// writeProperties is what a create or a PUT does to the writable
+// properties the body's schema has: each takes the body's value, else the
+// schema's default, else null (PUT replaces, as `{}` demotes the role).
+func writeProperties(vocab vocabulary, bodySchema *openapi3.Schema, body []byte) map[string]any {
+	if len(vocab.writable) == 0 || bodySchema == nil {
 		return nil
 	}
 	var sent map[string]any
 	_ = json.Unmarshal(body, &sent) // validated JSON
-	out := Extras{}
+	out := map[string]any{}
 	for _, name := range vocab.writable {
-		prop := bodySchema().Properties[name]
+		prop := bodySchema.Properties[name]
 		if prop == nil {
 			continue
 		}
@@ -173,10 +202,7 @@ func writeExtras(vocab vocabulary, bodySchema func() *openapi3.Schema, body []by
 		}
 		out[name] = v
 	}
-	if len(out) == 0 {
-		return nil
-	}
-	return &out
+	return out
 }
 
 // schemaDefaultOf is a property's default, through an allOf wrapper.
@@ -299,14 +325,14 @@ const (
 // admin user administers that organization like an ORGANIZATION_ADMIN
 // (BEHAVIOUR.md is silent; the role outranks ORGANIZATION_ADMIN).
 func rightsIn(w *world, caller *User, orgID string) rights {
-	if caller.IsSystemAdmin {
+	if caller.IsSystemAdmin() {
 		return rightsSystemAdmin
 	}
-	m := w.byOrgUser[orgUserKey(orgID, caller.ID)]
-	if m == nil || m.MembershipState != StateActive {
+	m := w.byOrgUser[orgUserKey(orgID, caller.ID())]
+	if m == nil || m.MembershipState() != StateActive {
 		return rightsNone
 	}
-	return roleStandings[m.Role] // rightsNone for a role without a rule
+	return roleStandings[m.Role()] // rightsNone for a role without a rule
 }
 
 // authorize is the table of BEHAVIOUR.md: any active member reads (the
@@ -353,7 +379,7 @@ type listFilter struct {
 // listFiltersOf classifies the list's other query parameters: a filter
 // for each that names a property of the listed items, and for the rest a
 // line for the start-up log (they are validated, then ignored).
-func listFiltersOf(sp *spec.Spec) (filters []listFilter, unruled []string) {
+func listFiltersOf(sp *spec.Spec, member *shape) (filters []listFilter, unruled []string) {
 	route := sp.OperationByID(opList)
 	items := sp.OperationSchema(opList, http.StatusOK)
 	if route == nil || items == nil || items.Items == nil || items.Items.Value == nil {
@@ -367,7 +393,8 @@ func listFiltersOf(sp *spec.Spec) (filters []listFilter, unruled []string) {
 				continue
 			}
 			prop := props[p.Name]
-			if prop == nil || prop.Value == nil || !memberFields[p.Name] {
+			slot, stored := member.slots[p.Name]
+			if prop == nil || prop.Value == nil || !stored || slot == member.join {
 				unruled = append(unruled, fmt.Sprintf("query parameter %s of %s: no rule, validated and ignored", p.Name, opList))
 				continue
 			}
@@ -392,7 +419,7 @@ func keepFor(filters []listFilter, query func(string) (string, bool)) func(*Memb
 	}
 	return func(m *Membership) bool {
 		for _, w := range set {
-			got := m.field(w.field)
+			got := m.Text(w.field)
 			if got != w.value && !(w.fold && strings.EqualFold(got, w.value)) {
 				return false
 			}
@@ -456,16 +483,6 @@ func classifyOperations(sp *spec.Spec, isResource func(*routers.Route) bool) []O
 	return out
 }
 
-// readMember is the resource read of one member: 404 when the
-// organization holds no such member.
-func readMember(w *world, orgID, memberID string) (*Membership, *apiError) {
-	m := w.members[strings.ToLower(memberID)]
-	if m == nil || m.OrganizationID != orgID {
-		return nil, errorf(http.StatusNotFound, detailMemberNotFound)
-	}
-	return m, nil
-}
-
 // Operation ids, as in openapi.yaml.
 const (
 	opList   = "get_organization_members"
@@ -478,11 +495,14 @@ const (
 // lower-cased.
 func searchableText(u *User) string {
 	var b strings.Builder
-	b.WriteString(u.Email)
-	for _, f := range []*string{u.Name, u.GivenName, u.FamilyName, u.Nickname} {
-		if f != nil {
-			b.WriteByte('\n')
-			b.WriteString(*f)
+	for _, name := range searchedUserFields {
+		if f, ok := u.Get(name); ok {
+			if s, ok := f.(string); ok {
+				if b.Len() > 0 {
+					b.WriteByte('\n')
+				}
+				b.WriteString(s)
+			}
 		}
 	}
 	return strings.ToLower(b.String())
@@ -527,11 +547,14 @@ type createRequest struct {
 	UserID         string  `json:"user_id"`
 	OrganizationID *string `json:"organization_id"`
 	Role           string  `json:"role"`
-	// Extra are the writable extras, as writeExtras sets them.
-	Extra *Extras `json:"-"`
+	// Written are the writable properties, as writeProperties sets them.
+	Written map[string]any `json:"-"`
 }
 
-func createMember(w *world, st rights, orgID string, req createRequest, newID string, now time.Time) (*Membership, *apiError) {
+// createMember adds an active member; newRow is an empty row of the
+// member's shape, with any required property no one writes already
+// generated.
+func createMember(w *world, st rights, orgID string, req createRequest, newRow Row, newID string, now time.Time) (*Membership, *apiError) {
 	if err := requireSystemAdminFor(st, req.Role); err != nil {
 		return nil, err
 	}
@@ -545,9 +568,15 @@ func createMember(w *world, st rights, orgID string, req createRequest, newID st
 	if w.byOrgUser[orgUserKey(orgID, userID)] != nil {
 		return nil, errorf(http.StatusConflict, detailAlreadyMember)
 	}
-	ts := Timestamp{now.UTC().Truncate(time.Microsecond)}
-	m := &Membership{ID: newID, OrganizationID: orgID, UserID: userID, Role: req.Role,
-		MembershipState: StateActive, CreatedAt: ts, UpdatedAt: ts, Extra: req.Extra}
+	ts := formatTime(now.Truncate(time.Microsecond))
+	m := &Membership{Row: newRow}
+	for name, v := range req.Written {
+		m.Set(name, v)
+	}
+	// In the order of memberRuled.
+	for n, v := range [...]string{newID, orgID, userID, req.Role, StateActive, ts, ts} {
+		m.setRuled(n, v)
+	}
 	w.insert(m)
 	return m, nil
 }
@@ -558,68 +587,60 @@ type updateRequest struct {
 	OrganizationID *string `json:"organization_id"`
 	UserID         *string `json:"user_id"`
 	Role           string  `json:"role"`
-	// Extra are the writable extras, as writeExtras sets them.
-	Extra *Extras `json:"-"`
+	// Written are the writable properties, as writeProperties sets them.
+	Written map[string]any `json:"-"`
 }
 
-func findMember(w *world, orgID, memberID string) (*Membership, *apiError) {
-	m := w.members[strings.ToLower(memberID)]
-	if m == nil || m.OrganizationID != orgID {
+// findMember is the organization's member with that id, or a 404.
+func findMember(w *world, orgID, id string) (*Membership, *apiError) {
+	m := w.members[strings.ToLower(id)]
+	if m == nil || m.OrganizationID() != orgID {
 		return nil, errorf(http.StatusNotFound, detailMemberNotFound)
 	}
 	return m, nil
 }
 
-func updateMember(w *world, st rights, orgID, memberID string, req updateRequest, now time.Time) (*Membership, *apiError) {
+func updateMember(w *world, st rights, orgID, id string, req updateRequest, now time.Time) (*Membership, *apiError) {
 	if err := requireSystemAdminFor(st, req.Role); err != nil {
 		return nil, err
 	}
-	m, err := findMember(w, orgID, memberID)
+	m, err := findMember(w, orgID, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := requireSystemAdminFor(st, m.Role); err != nil {
+	if err := requireSystemAdminFor(st, m.Role()); err != nil {
 		return nil, err
 	}
-	if req.UserID != nil && strings.ToLower(*req.UserID) != m.UserID {
+	if req.UserID != nil && strings.ToLower(*req.UserID) != m.UserID() {
 		return nil, errorf(http.StatusBadRequest, "user_id in the body does not match the member")
 	}
-	if req.OrganizationID != nil && strings.ToLower(*req.OrganizationID) != m.OrganizationID {
+	if req.OrganizationID != nil && strings.ToLower(*req.OrganizationID) != m.OrganizationID() {
 		return nil, errorf(http.StatusBadRequest, "organization_id in the body does not match the member")
 	}
-	m.Role = req.Role
-	if req.Extra != nil {
-		merged := Extras{}
-		if m.Extra != nil {
-			for k, v := range *m.Extra {
-				merged[k] = v
-			}
-		}
-		for k, v := range *req.Extra {
-			merged[k] = v
-		}
-		m.Extra = &merged
+	m.setRuled(memberRole, req.Role)
+	for name, v := range req.Written {
+		m.Set(name, v)
 	}
-	m.UpdatedAt = laterThan(m.UpdatedAt, now)
+	m.setRuled(memberUpdatedAt, laterThan(m.UpdatedAt(), now))
 	return m, nil
 }
 
 // laterThan is now, or a microsecond after prev when the clock has not
 // moved past it: updated_at strictly advances on every update.
-func laterThan(prev Timestamp, now time.Time) Timestamp {
+func laterThan(prev string, now time.Time) string {
 	t := now.UTC().Truncate(time.Microsecond)
-	if !t.After(prev.Time) {
-		t = prev.Add(time.Microsecond)
+	if p, err := time.Parse(timeLayout, prev); err == nil && !t.After(p) {
+		t = p.Add(time.Microsecond)
 	}
-	return Timestamp{t}
+	return formatTime(t)
 }
 
-func deleteMember(w *world, st rights, orgID, memberID string) (*Membership, *apiError) {
-	m, err := findMember(w, orgID, memberID)
+func deleteMember(w *world, st rights, orgID, id string) (*Membership, *apiError) {
+	m, err := findMember(w, orgID, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := requireSystemAdminFor(st, m.Role); err != nil {
+	if err := requireSystemAdminFor(st, m.Role()); err != nil {
 		return nil, err
 	}
 	w.remove(m)
@@ -635,7 +656,7 @@ func candidateUsers(w *world, orgID string, n int) []string {
 		if len(out) == n {
 			break
 		}
-		if holders[id] || w.users[id].IsSystemAdmin || w.byOrgUser[orgUserKey(orgID, id)] != nil {
+		if holders[id] || w.users[id].IsSystemAdmin() || w.byOrgUser[orgUserKey(orgID, id)] != nil {
 			continue
 		}
 		out = append(out, id)
@@ -648,8 +669,8 @@ func candidateUsers(w *world, orgID string, n int) []string {
 func untokenedAnalyst(w *world, orgID string) string {
 	holders := tokenHolders(w)
 	for _, m := range w.byOrg[orgID] {
-		if m.Role == RoleAnalyst && m.MembershipState == StateActive && !holders[m.UserID] {
-			return m.ID
+		if m.Role() == RoleAnalyst && m.MembershipState() == StateActive && !holders[m.UserID()] {
+			return m.ID()
 		}
 	}
 	return ""

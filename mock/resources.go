@@ -4,10 +4,10 @@ package mock
 // (list) or a POST (create), and an item path below it, `…/{id}`, with GET,
 // PUT, PATCH or DELETE. Their rows are kept in the shape of the spec's
 // schema, per parent (the path's other parameters, such as the
-// organization), with ids and timestamps filled by the mock. They are
-// served after the organization's rules (operateWithRights), and are
-// generated again on reset; the state file and export hold the members
-// only.
+// organization), with ids and timestamps filled by the mock. Their rows
+// live in the world with the members (exported, imported, saved, seeded
+// again on reset), and are served after the organization's rules
+// (operateWithRights), under the store's lock.
 
 import (
 	"encoding/json"
@@ -16,7 +16,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -34,10 +33,8 @@ type resource struct {
 	collection, item string // path templates
 	idParam          string // the item path's last parameter
 	schema           *openapi3.Schema
+	shape            *shape
 	pageParams       bool // the list declares page and page_size
-
-	mu   sync.Mutex
-	rows map[string][]map[string]any // parent key -> rows in created_at, id order
 }
 
 // inferResources finds the resources of the spec, by collection path;
@@ -58,7 +55,7 @@ func inferResources(sp *spec.Spec, ruled func(operationID string) bool) map[stri
 		if anyRuled(ruled, cItem, iItem) {
 			continue
 		}
-		r := &resource{collection: collection, item: item, idParam: strings.Trim(last, "{}"), rows: map[string][]map[string]any{}}
+		r := &resource{collection: collection, item: item, idParam: strings.Trim(last, "{}")}
 		r.schema = rowSchema(cItem, iItem)
 		if r.schema == nil {
 			continue
@@ -77,6 +74,7 @@ func inferResources(sp *spec.Spec, ruled func(operationID string) bool) map[stri
 			}
 			r.pageParams = names["page"] && names["page_size"]
 		}
+		r.shape, _ = newShape(sp, r.name, r.schema, nil, "") // no ruled properties: no error
 		out[collection] = r
 	}
 	return out
@@ -133,79 +131,63 @@ func (r *resource) parentKey(params map[string]string) string {
 
 // newRow fills a row from a body: the id, timestamps and parent ids the
 // schema has, and a generated value for each required property left.
-func (r *resource) newRow(g func(name string, ref *openapi3.SchemaRef) any, id string, now time.Time, params map[string]string, body map[string]any) map[string]any {
-	row := map[string]any{}
-	for k, v := range body {
-		if r.schema.Properties[k] != nil {
-			row[k] = v
-		}
-	}
-	ts := now.UTC().Format(timeLayout)
-	for name := range r.schema.Properties {
+func (r *resource) newRow(g func(name string, ref *openapi3.SchemaRef) any, id string, now time.Time, params map[string]string, body map[string]any) *Row {
+	row := rowFrom(r.shape, body)
+	ts := formatTime(now)
+	for _, name := range r.shape.names {
 		switch {
 		case name == "id":
-			row[name] = id
+			row.Set(name, id)
 		case name == "created_at" || name == "updated_at":
-			row[name] = ts
+			row.Set(name, ts)
 		case params[name] != "" && name != r.idParam:
-			row[name] = strings.ToLower(params[name])
+			row.Set(name, strings.ToLower(params[name]))
 		}
 	}
-	for _, name := range r.schema.Required {
-		if _, ok := row[name]; !ok && r.schema.Properties[name] != nil {
-			row[name] = g(name, r.schema.Properties[name])
+	for _, name := range r.shape.required {
+		i, known := r.shape.slots[name]
+		if _, set := row.Get(name); known && !set {
+			row.put(i, g(name, r.shape.props[i]))
 		}
 	}
-	return row
+	return &row
 }
 
-// seed gives each organization a few rows, the same for the same seed.
-func (r *resource) seed(seed int64, orgIDs []string) {
+// seedRows gives each organization a few rows, the same for the same seed,
+// by parent key.
+func (r *resource) seedRows(seed int64, orgIDs []string) map[string][]Row {
 	h := fnv.New64a()
 	h.Write([]byte(r.collection))
 	g := newFaker(seed ^ int64(h.Sum64()>>1))
 	gen := func(name string, ref *openapi3.SchemaRef) any { return g.value(name, ref, true) }
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.rows = map[string][]map[string]any{}
+	out := map[string][]Row{}
 	for _, org := range orgIDs {
 		params := map[string]string{"organization_id": org}
 		key := r.parentKey(params)
+		var rows []*Row
 		for i := 0; i < seedRowsPerParent; i++ {
 			generated, _ := g.value(r.name, &openapi3.SchemaRef{Value: r.schema}, true).(map[string]any)
 			created := seedEpoch.Add(time.Duration(g.f.Number(0, 540*24*3600)) * time.Second)
-			r.rows[key] = append(r.rows[key], r.newRow(gen, g.uuid4(), created, params, generated))
+			rows = append(rows, r.newRow(gen, g.uuid4(), created, params, generated))
 		}
-		r.sort(key)
+		sortRows(rows)
+		for _, row := range rows {
+			out[key] = append(out[key], *row)
+		}
 	}
+	return out
 }
 
-func (r *resource) sort(key string) {
-	slices.SortFunc(r.rows[key], func(a, b map[string]any) int {
-		if c := strings.Compare(str(a["created_at"]), str(b["created_at"])); c != 0 {
-			return c
-		}
-		return strings.Compare(str(a["id"]), str(b["id"]))
-	})
-}
-
-func str(v any) string { s, _ := v.(string); return s }
-
-// serve answers one operation on the resource.
-func (s *Server) serveResource(r *resource, x *exchange) (*response, *apiError) {
+// serveResource answers one operation on the resource, under the store's
+// lock; it reports whether it changed the world.
+func (s *Server) serveResource(w *world, r *resource, x *exchange) (*response, bool, *apiError) {
 	key := r.parentKey(x.params)
 	onItem := x.route.Path == r.item
 	id := strings.ToLower(x.params[r.idParam])
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	find := func() (int, *apiError) {
-		for i, row := range r.rows[key] {
-			if str(row["id"]) == id {
-				return i, nil
-			}
-		}
-		return -1, errorf(http.StatusNotFound, "%s not found", r.name)
+	if w.resources[r.collection] == nil {
+		w.resources[r.collection] = map[string][]*Row{}
 	}
+	rows := w.resources[r.collection]
 	var body map[string]any
 	if len(x.body) > 0 {
 		_ = json.Unmarshal(x.body, &body) // validated JSON
@@ -213,62 +195,59 @@ func (s *Server) serveResource(r *resource, x *exchange) (*response, *apiError) 
 	status := successCode(x.route.Operation)
 	switch {
 	case !onItem && x.route.Method == http.MethodGet:
-		rows := r.rows[key]
+		list := rows[key]
 		if r.pageParams {
 			q := x.r.URL.Query()
 			page, _ := strconv.Atoi(q.Get("page"))
 			size, _ := strconv.Atoi(q.Get("page_size"))
-			if page < 1 || size < 1 || page-1 > len(rows)/size {
-				rows = nil
+			if page < 1 || size < 1 || page-1 > len(list)/size {
+				list = nil
 			} else {
-				rows = rows[min((page-1)*size, len(rows)):min(page*size, len(rows))]
+				list = list[min((page-1)*size, len(list)):min(page*size, len(list))]
 			}
 		}
-		if rows == nil {
-			rows = []map[string]any{}
+		if list == nil {
+			list = []*Row{}
 		}
-		return jsonResponse(status, rows), nil
+		return jsonResponse(status, list), false, nil
 	case !onItem && x.route.Method == http.MethodPost:
 		row := r.newRow(s.generate, s.newRowID(), s.cfg.Now(), x.params, body)
-		r.rows[key] = append(r.rows[key], row)
-		r.sort(key)
-		return jsonResponse(status, row), nil
+		rows[key] = append(rows[key], row)
+		sortRows(rows[key])
+		return jsonResponse(status, row), true, nil
 	case onItem:
-		i, aerr := find()
-		if aerr != nil {
-			return nil, aerr
+		i := slices.IndexFunc(rows[key], func(row *Row) bool { return row.Text("id") == id })
+		if i < 0 {
+			return nil, false, errorf(http.StatusNotFound, "%s not found", r.name)
 		}
-		row := r.rows[key][i]
+		row := rows[key][i]
 		switch x.route.Method {
 		case http.MethodPut, http.MethodPatch:
-			next := map[string]any{}
-			for k, v := range row {
-				next[k] = v
-			}
-			writable := r.writable(x.route.Operation)
-			for _, name := range writable {
+			next := row.clone()
+			for _, name := range r.writable(x.route.Operation) {
 				v, sent := body[name]
 				switch {
 				case sent:
-					next[name] = v
+					next.Set(name, v)
 				case x.route.Method == http.MethodPut:
-					next[name] = schemaDefaultOf(r.schema.Properties[name]) // PUT replaces
+					next.Set(name, schemaDefaultOf(r.schema.Properties[name])) // PUT replaces
 				}
 			}
-			if _, ok := next["updated_at"]; ok {
-				next["updated_at"] = s.cfg.Now().UTC().Format(timeLayout)
+			if _, ok := next.Get("updated_at"); ok {
+				next.Set("updated_at", formatTime(s.cfg.Now()))
 			}
-			r.rows[key][i] = next
-			row = next
+			rows[key][i] = &next
+			return jsonResponse(status, &next), true, nil
 		case http.MethodDelete:
-			r.rows[key] = slices.Delete(r.rows[key], i, i+1)
+			rows[key] = slices.Delete(rows[key], i, i+1)
 			if status == http.StatusNoContent {
-				return &response{Status: status, Header: http.Header{}}, nil
+				return &response{Status: status, Header: http.Header{}}, true, nil
 			}
+			return jsonResponse(status, row), true, nil
 		}
-		return jsonResponse(status, row), nil
+		return jsonResponse(status, row), false, nil
 	}
-	return nil, errorf(http.StatusMethodNotAllowed, "Method Not Allowed")
+	return nil, false, errorf(http.StatusMethodNotAllowed, "Method Not Allowed")
 }
 
 // writable are the row's properties an operation's body may set.

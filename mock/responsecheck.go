@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -36,7 +37,7 @@ import (
 // its verdicts against the list item schema and the update's response
 // schema.
 type encodedView struct {
-	member                      Membership // the version encoded
+	version                     Row // the member's values, the version encoded
 	user                        *User
 	body, userBody              []byte
 	listViolation, putViolation error
@@ -90,13 +91,13 @@ func newViewSchemas(sp *spec.Spec) viewSchemas {
 // allows it, only the properties that changed since the last version.
 func (s *Server) viewOf(w *world, m *Membership) *encodedView {
 	var prev *encodedView
-	if v, ok := w.views.Load(m.ID); ok {
+	user := w.users[m.UserID()]
+	if v, ok := w.views.Load(m.ID()); ok {
 		prev = v.(*encodedView)
-		if prev.member == *m {
+		if prev.user == user && sameValues(&prev.version, &m.Row) {
 			return prev
 		}
 	}
-	user := w.users[m.UserID]
 	var userBody []byte
 	var err error
 	if prev != nil && prev.user == user {
@@ -108,9 +109,14 @@ func (s *Server) viewOf(w *world, m *Membership) *encodedView {
 	if err != nil {
 		panic(err)
 	}
-	ev := &encodedView{member: *m, user: user, body: body, userBody: userBody}
-	if prev != nil && s.check.views.incremental && prev.user == user && prev.listViolation == nil && prev.member.Extra == m.Extra {
-		for _, c := range changedProperties(prev.member, *m) {
+	ev := &encodedView{version: m.Row.clone(), user: user, body: body, userBody: userBody}
+	var changed []changedProperty
+	incremental := prev != nil && s.check.views.incremental && prev.user == user && prev.listViolation == nil
+	if incremental {
+		changed, incremental = changedProperties(&prev.version, &m.Row)
+	}
+	if incremental {
+		for _, c := range changed {
 			if prop := s.check.views.listItem.Properties[c.name]; prop != nil && prop.Value != nil {
 				if err := s.check.schema(prop.Value, c.value); err != nil {
 					ev.listViolation = fmt.Errorf("property %q: %w", c.name, err)
@@ -129,37 +135,25 @@ func (s *Server) viewOf(w *world, m *Membership) *encodedView {
 			ev.putViolation = s.check.schema(s.check.views.update, value)
 		}
 	}
-	w.views.Store(m.ID, ev)
+	w.views.Store(m.ID(), ev)
 	return ev
 }
 
-// changedProperties names, by their JSON names, the fields of a membership
-// that differ between two versions, with their new JSON values.
-func changedProperties(old, cur Membership) []changedProperty {
-	var changed []changedProperty
-	for _, f := range []struct {
-		name     string
-		was, now string
-	}{
-		{"id", old.ID, cur.ID},
-		{"organization_id", old.OrganizationID, cur.OrganizationID},
-		{"user_id", old.UserID, cur.UserID},
-		{"role", old.Role, cur.Role},
-		{"membership_state", old.MembershipState, cur.MembershipState},
-	} {
-		if f.was != f.now {
-			changed = append(changed, changedProperty{f.name, f.now})
+// changedProperties names the properties of a row that differ between two
+// versions, with their new values; ok is false when the new version leaves
+// out a property the old one had (a required one must be judged with the
+// whole object).
+func changedProperties(old, cur *Row) (changed []changedProperty, ok bool) {
+	for i, k := range cur.kinds {
+		if k == old.kinds[i] && cur.texts[i] == old.texts[i] && (k != kindOther || reflect.DeepEqual(old.rest.other[i], cur.rest.other[i])) {
+			continue
 		}
-	}
-	for _, f := range []struct {
-		name     string
-		was, now Timestamp
-	}{{"created_at", old.CreatedAt, cur.CreatedAt}, {"updated_at", old.UpdatedAt, cur.UpdatedAt}} {
-		if !f.was.Equal(f.now.Time) {
-			changed = append(changed, changedProperty{f.name, f.now.UTC().Format(timeLayout)})
+		if k == kindAbsent {
+			return nil, false
 		}
+		changed = append(changed, changedProperty{cur.shape.names[i], cur.at(i)})
 	}
-	return changed
+	return changed, true
 }
 
 type changedProperty struct {

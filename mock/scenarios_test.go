@@ -59,7 +59,7 @@ func TestScenarioMatchesPathParametersAndExpires(t *testing.T) {
 	m := newTestMock(t, Config{Now: func() time.Time { return now }})
 	org := m.profile.OrganizationID
 	target := m.plainMember()
-	other := m.firstMember(org, func(mm Membership) bool { return mm.Role == RoleAnalyst && mm.ID != target.ID })
+	other := m.firstMember(org, func(mm memberRow) bool { return mm.Role == RoleAnalyst && mm.ID != target.ID })
 	r := m.addScenario(`{"match":{"operation":"delete_organization_member","path":{"member_id":"` + strings.ToUpper(target.ID) + `"}},"effect":{"status":403},"duration_ms":60000}`)
 	require.Equal(t, http.StatusCreated, r.Status, "body: %s", r.Body)
 	for i := 0; i < 3; i++ {

@@ -59,11 +59,10 @@ type Config struct {
 
 // Server is the mock's http.Handler.
 type Server struct {
-	cfg        Config
-	spec       *spec.Spec
-	store      *store
-	userSchema *openapi3.SchemaRef // people are generated from it
-	vocab      vocabulary          // the spec's roles and states
+	cfg   Config
+	spec  *spec.Spec
+	store *store
+	vocab vocabulary // the spec's roles and states
 	// listFilters are the list's query parameters that filter on a property.
 	listFilters []listFilter
 	// kinds says how each operation is served; operations lists them;
@@ -106,22 +105,22 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	userSchema := cfg.Spec.Doc.Components.Schemas["UserResponse"]
-	if userSchema == nil {
-		return nil, errors.New("spec has no UserResponse schema")
-	}
 	vocab, err := vocabularyOf(cfg.Spec)
 	if err != nil {
 		return nil, err
 	}
-	filters, unruledParams := listFiltersOf(cfg.Spec)
+	filters, unruledParams := listFiltersOf(cfg.Spec, vocab.member)
 	for _, unruled := range append(vocab.unruled(), unruledParams...) {
 		cfg.Logger.Warn(unruled)
 	}
-	s := &Server{cfg: cfg, spec: cfg.Spec, userSchema: userSchema, log: cfg.Logger, vocab: vocab, listFilters: filters, kinds: map[string]operationKind{},
+	s := &Server{cfg: cfg, spec: cfg.Spec, log: cfg.Logger, vocab: vocab, listFilters: filters, kinds: map[string]operationKind{},
 		journal: newJournal(journalSize), idGen: newFaker(cfg.Seed ^ 0x5eed),
 		scenarios: newScenarios(cfg.Seed, cfg.Now), check: newChecker(cfg.Spec, cfg.FullValidation, cfg.Lenient, cfg.Logger)}
 	s.resources = inferResources(cfg.Spec, isPolicyOperation)
+	for collection, r := range s.resources {
+		vocab.resources[collection] = r.shape
+	}
+	s.vocab = vocab
 	s.operations = classifyOperations(cfg.Spec, func(r *routers.Route) bool { return s.resourceOf(r) != nil })
 	for _, c := range s.operations {
 		s.kinds[c.OperationID] = c.Kind
@@ -149,7 +148,6 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("state: %w", err)
 	}
 	s.store = &store{w: w, vocab: vocab}
-	s.seedResources()
 	if cfg.StatePath != "" {
 		s.store.persist = func(st State) error { return saveStateFile(cfg.StatePath, st) }
 		s.store.restore = func() (State, error) {
@@ -167,7 +165,9 @@ func New(cfg Config) (*Server, error) {
 // reset rather than kept: a copy of a 100,000-member world would double the
 // mock's memory.
 func (s *Server) seedWorld() (State, error) {
-	return seedState(newFaker(s.cfg.Seed), s.userSchema, s.vocab, s.cfg.Members)
+	st := seedState(newFaker(s.cfg.Seed), s.vocab, s.cfg.Members)
+	st.Resources = s.seedResources(st.Organizations)
+	return st, nil
 }
 
 // Close saves the state one last time, when it is kept in a file.
@@ -518,8 +518,8 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 			if err := json.Unmarshal(x.body, &req); err != nil {
 				return false, validationFailed(validationIssue{Loc: []any{"body"}, Msg: err.Error(), Type: "model_attributes_type"})
 			}
-			req.Extra = s.withRequiredExtras(writeExtras(s.vocab, func() *openapi3.Schema { return requestSchema(s.spec, opCreate) }, x.body))
-			m, err := createMember(w, st, orgID, req, s.newID(w), s.cfg.Now())
+			req.Written = writeProperties(s.vocab, requestSchema(s.spec, opCreate), x.body)
+			m, err := createMember(w, st, orgID, req, s.newMemberRow(req.Written), s.newID(w), s.cfg.Now())
 			if err != nil {
 				return false, err
 			}
@@ -530,7 +530,7 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 			if err := json.Unmarshal(x.body, &req); err != nil {
 				return false, validationFailed(validationIssue{Loc: []any{"body"}, Msg: err.Error(), Type: "model_attributes_type"})
 			}
-			req.Extra = writeExtras(s.vocab, func() *openapi3.Schema { return requestSchema(s.spec, opUpdate) }, x.body)
+			req.Written = writeProperties(s.vocab, requestSchema(s.spec, opUpdate), x.body)
 			m, err := updateMember(w, st, orgID, x.params["member_id"], req, s.cfg.Now())
 			if err != nil {
 				return false, err
@@ -547,12 +547,14 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 		}
 		switch r := s.resourceOf(x.route); {
 		case r != nil:
+			var changed bool
 			var err *apiError
-			if resp, err = s.serveResource(r, x); err != nil {
+			if resp, changed, err = s.serveResource(w, r, x); err != nil {
 				return false, err
 			}
+			return changed, nil
 		case s.kinds[x.operation] == kindResource:
-			m, err := readMember(w, orgID, x.params["member_id"])
+			m, err := findMember(w, orgID, x.params["member_id"])
 			if err != nil {
 				return false, err
 			}
@@ -598,42 +600,29 @@ func successCode(op *openapi3.Operation) int {
 	return http.StatusOK
 }
 
-// withRequiredExtras fills in the required extras a new row has no value
-// for (they are not writable), as the seed would: the response needs them.
-func (s *Server) withRequiredExtras(extra *Extras) *Extras {
-	var out Extras
-	for _, name := range s.vocab.memberRequired {
-		prop := s.vocab.memberExtras[name]
-		if prop == nil {
-			continue
+// newMemberRow is a new member's row with the required properties that no
+// rule sets and the body does not write generated, as the seed would: the
+// response needs them.
+func (s *Server) newMemberRow(written map[string]any) Row {
+	row := newRow(s.vocab.member)
+	for _, name := range s.vocab.unruledMember() {
+		if _, ok := written[name]; !ok && contains(s.vocab.member.required, name) {
+			row.Set(name, s.generate(name, s.vocab.member.props[s.vocab.member.slots[name]]))
 		}
-		if extra != nil {
-			if _, ok := (*extra)[name]; ok {
-				continue
-			}
-		}
-		if out == nil {
-			out = Extras{}
-			if extra != nil {
-				for k, v := range *extra {
-					out[k] = v
-				}
-			}
-		}
-		out[name] = s.generate(name, prop)
 	}
-	if out == nil {
-		return extra
-	}
-	return &out
+	return row
 }
 
-// seedResources gives the inferred resources their rows for the seed, in
-// every organization of the world.
-func (s *Server) seedResources() {
-	var orgs []string
-	s.store.read(func(w *world) { orgs = append(orgs, w.orgOrder...) })
-	for _, r := range s.resources {
-		r.seed(s.cfg.Seed, orgs)
+// seedResources are the inferred resources' rows for the seed, in every
+// organization of the world.
+func (s *Server) seedResources(orgs []Organization) map[string]map[string][]Row {
+	out := map[string]map[string][]Row{}
+	ids := make([]string, len(orgs))
+	for i, o := range orgs {
+		ids[i] = o.ID
 	}
+	for collection, r := range s.resources {
+		out[collection] = r.seedRows(s.cfg.Seed, ids)
+	}
+	return out
 }

@@ -1,8 +1,9 @@
 package mock
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -10,29 +11,23 @@ import (
 )
 
 // timeLayout renders times as the service does: RFC 3339 in UTC with a Z and
-// microseconds, so that two writes within a second still order.
+// microseconds, so that two writes within a second still order. Stored
+// times are strings in this layout: fixed width, so they order as text.
 const timeLayout = "2006-01-02T15:04:05.000000Z"
 
-// Timestamp is a UTC instant rendered with timeLayout.
-type Timestamp struct{ time.Time }
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
-// MarshalJSON renders the instant with timeLayout.
-func (t Timestamp) MarshalJSON() ([]byte, error) {
-	return []byte(`"` + t.UTC().Format(timeLayout) + `"`), nil
-}
-
-// UnmarshalJSON accepts any RFC 3339 instant.
-func (t *Timestamp) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
+// normalizeTime reads any RFC 3339 instant and renders it with timeLayout.
+func normalizeTime(v any) (string, error) {
+	s, ok := v.(string)
+	if !ok {
+		return "", fmt.Errorf("want an RFC 3339 time, got %v", v)
 	}
-	parsed, err := time.Parse(time.RFC3339Nano, s)
+	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return err
+		return "", err
 	}
-	t.Time = parsed.UTC().Truncate(time.Microsecond)
-	return nil
+	return formatTime(t.Truncate(time.Microsecond)), nil
 }
 
 // Organization is kept only so that the mock knows which organizations
@@ -42,72 +37,65 @@ type Organization struct {
 	Name string `json:"name"`
 }
 
-// User is UserResponse.
-type User struct {
-	ID            string  `json:"id"`
-	Email         string  `json:"email"`
-	GivenName     *string `json:"given_name"`
-	FamilyName    *string `json:"family_name"`
-	Nickname      *string `json:"nickname"`
-	Name          *string `json:"name"`
-	Picture       *string `json:"picture"`
-	Auth0Sub      *string `json:"auth0_sub"`
-	IsSystemAdmin bool    `json:"is_system_admin"`
-	// Extra holds the properties of UserResponse not named above.
-	Extra *Extras `json:"-"`
+// User is a row of UserResponse; the rules read it through these
+// accessors.
+type User struct{ Row }
+
+func (u *User) ID() string    { return u.ruledString(userID) }
+func (u *User) Email() string { return u.ruledString(userEmail) }
+
+// IsSystemAdmin: false when the schema has no is_system_admin.
+func (u *User) IsSystemAdmin() bool {
+	if i := u.shape.ruled[userIsSystemAdmin]; i >= 0 {
+		return u.kinds[i] == kindTrue
+	}
+	return false
 }
 
-// Membership is the stored row, OrganizationMember.
+// Membership is a row of the member (OrganizationMemberResponse without
+// its user); the rules read it through these accessors.
 type Membership struct {
-	ID              string    `json:"id"`
-	OrganizationID  string    `json:"organization_id"`
-	UserID          string    `json:"user_id"`
-	Role            string    `json:"role"`
-	MembershipState string    `json:"membership_state"`
-	CreatedAt       Timestamp `json:"created_at"`
-	UpdatedAt       Timestamp `json:"updated_at"`
-	// Extra holds the member's properties in the spec not named above.
-	Extra *Extras `json:"-"`
-
+	Row
 	// search is the user's searchable text, lower-cased, kept on the row so
 	// that a search over 100,000 members is a scan of one slice.
 	search string
 }
 
-// memberFields are the properties a Membership row holds, for filters.
-var memberFields = map[string]bool{"id": true, "organization_id": true, "user_id": true, "role": true,
-	"membership_state": true, "created_at": true, "updated_at": true}
-
-// field is a row's property as the API renders it.
-func (m *Membership) field(name string) string {
-	switch name {
-	case "id":
-		return m.ID
-	case "organization_id":
-		return m.OrganizationID
-	case "user_id":
-		return m.UserID
-	case "role":
-		return m.Role
-	case "membership_state":
-		return m.MembershipState
-	case "created_at":
-		return m.CreatedAt.UTC().Format(timeLayout)
-	case "updated_at":
-		return m.UpdatedAt.UTC().Format(timeLayout)
-	}
-	if m.Extra != nil {
-		if v, ok := (*m.Extra)[name]; ok && v != nil {
-			return fmt.Sprint(v)
-		}
-	}
-	return ""
-}
+func (m *Membership) ID() string              { return m.ruledString(memberID) }
+func (m *Membership) OrganizationID() string  { return m.ruledString(memberOrganizationID) }
+func (m *Membership) UserID() string          { return m.ruledString(memberUserID) }
+func (m *Membership) Role() string            { return m.ruledString(memberRole) }
+func (m *Membership) MembershipState() string { return m.ruledString(memberState) }
+func (m *Membership) CreatedAt() string       { return m.ruledString(memberCreatedAt) }
+func (m *Membership) UpdatedAt() string       { return m.ruledString(memberUpdatedAt) }
 
 // MemberView is OrganizationMemberResponse: the row with its user.
 type MemberView struct {
-	Membership
-	User *User `json:"user"`
+	Member *Membership
+	User   *User
+}
+
+// MarshalJSON is the member's properties with its user in the joined one.
+func (v MemberView) MarshalJSON() ([]byte, error) {
+	user, err := encodeUser(v.User)
+	if err != nil {
+		return nil, err
+	}
+	return encodeView(v.Member, user)
+}
+
+// encodeUser and encodeView encode a member and its user by hand, in the
+// spec's order, and let a user's bytes, which no request changes, be
+// reused for each new version of a member.
+func encodeUser(u *User) ([]byte, error) {
+	if u == nil {
+		return []byte("null"), nil
+	}
+	return u.appendJSON(make([]byte, 0, 256), nil)
+}
+
+func encodeView(m *Membership, user []byte) ([]byte, error) {
+	return m.appendJSON(make([]byte, 0, 256+len(user)), user)
 }
 
 // Identity ties a development token to a user and names the standing it was
@@ -118,17 +106,21 @@ type Identity struct {
 	UserID   string `json:"user_id"`
 }
 
-// State is the whole world, as exported, imported and saved.
+// State is the whole world, as exported, imported and saved. Users and
+// memberships are rows of the spec's schemas; resources holds the inferred
+// resources' rows, by collection path, then by parent (the path's other
+// parameters, "organization_id=<id>").
 type State struct {
 	// OrganizationID is the organization the identities were made for;
 	// OtherOrganizationID one that none of them but the system admin
 	// belongs to. Both feed the contract runner's profile.
-	OrganizationID      string         `json:"organization_id"`
-	OtherOrganizationID string         `json:"other_organization_id"`
-	Organizations       []Organization `json:"organizations"`
-	Users               []User         `json:"users"`
-	Memberships         []Membership   `json:"memberships"`
-	Identities          []Identity     `json:"identities"`
+	OrganizationID      string                      `json:"organization_id"`
+	OtherOrganizationID string                      `json:"other_organization_id"`
+	Organizations       []Organization              `json:"organizations"`
+	Users               []Row                       `json:"users"`
+	Memberships         []Row                       `json:"memberships"`
+	Identities          []Identity                  `json:"identities"`
+	Resources           map[string]map[string][]Row `json:"resources,omitempty"`
 }
 
 // world is State indexed for the operations. Members of an organization are
@@ -143,9 +135,12 @@ type world struct {
 	searchText    map[string]string // user id -> lower-cased searchable fields
 	members       map[string]*Membership
 	byOrg         map[string][]*Membership
-	byOrgUser     map[string]*Membership
+	byOrgUser     map[orgUser]*Membership
 	identities    []Identity
 	byToken       map[string]*User
+	// resources are the inferred resources' rows, by collection path, then
+	// by parent, in list order.
+	resources map[string]map[string][]*Row
 	// views caches each member's encoded view (responsecheck.go); a new
 	// world starts with an empty cache.
 	views *sync.Map
@@ -231,16 +226,33 @@ func (w *world) dropSearchIndex(orgID string) {
 	delete(w.searchIndexes, orgID)
 }
 
-func orgUserKey(orgID, userID string) string { return orgID + "/" + userID }
+// orgUser keys a membership by its organization and user: a struct, not a
+// joined string, so that the index holds no copy of the ids.
+type orgUser struct{ org, user string }
+
+func orgUserKey(orgID, userID string) orgUser { return orgUser{orgID, userID} }
 
 func memberLess(a, b *Membership) bool {
-	if !a.CreatedAt.Equal(b.CreatedAt.Time) {
-		return a.CreatedAt.Before(b.CreatedAt.Time)
+	if ac, bc := a.CreatedAt(), b.CreatedAt(); ac != bc {
+		return ac < bc
 	}
-	return a.ID < b.ID
+	return a.ID() < b.ID()
 }
 
-// newWorld indexes a state, refusing one that is inconsistent.
+// sortRows orders rows as lists return them: by created_at, then id.
+func sortRows(rows []*Row) {
+	slices.SortFunc(rows, func(a, b *Row) int {
+		if c := strings.Compare(a.Text("created_at"), b.Text("created_at")); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Text("id"), b.Text("id"))
+	})
+}
+
+// newWorld indexes a state, refusing one that is inconsistent. It takes
+// the state's rows, bound to the vocabulary's shapes, as its own: a state
+// is built (seed) or read (file, import) for one world, and an export
+// copies them.
 func newWorld(s State, vocab vocabulary) (*world, error) {
 	w := &world{
 		organizationID:      strings.ToLower(s.OrganizationID),
@@ -250,8 +262,9 @@ func newWorld(s State, vocab vocabulary) (*world, error) {
 		searchText:          make(map[string]string, len(s.Users)),
 		members:             make(map[string]*Membership, len(s.Memberships)),
 		byOrg:               make(map[string][]*Membership),
-		byOrgUser:           make(map[string]*Membership, len(s.Memberships)),
+		byOrgUser:           make(map[orgUser]*Membership, len(s.Memberships)),
 		byToken:             make(map[string]*User, len(s.Identities)),
+		resources:           map[string]map[string][]*Row{},
 		views:               new(sync.Map),
 		indexMu:             new(sync.Mutex),
 		searchIndexes:       map[string]*searchIndex{},
@@ -268,55 +281,68 @@ func newWorld(s State, vocab vocabulary) (*world, error) {
 		w.organizations[o.ID] = &o
 		w.orgOrder = append(w.orgOrder, o.ID)
 	}
+	users := make([]User, len(s.Users))
 	for i := range s.Users {
-		u := s.Users[i]
-		u.ID = strings.ToLower(u.ID)
-		if !isUUID(u.ID) {
-			return nil, fmt.Errorf("users[%d]: id %q is not a uuid", i, u.ID)
+		u := &users[i]
+		u.Row = s.Users[i]
+		if err := u.bind(vocab.user); err != nil {
+			return nil, fmt.Errorf("users[%d]: %w", i, err)
 		}
-		if u.Email == "" {
+		id := u.ID()
+		if !isUUID(id) {
+			return nil, fmt.Errorf("users[%d]: id %q is not a uuid", i, id)
+		}
+		u.setRuled(userID, strings.ToLower(id))
+		if u.Email() == "" {
 			return nil, fmt.Errorf("users[%d]: email is required", i)
 		}
-		if _, dup := w.users[u.ID]; dup {
-			return nil, fmt.Errorf("users[%d]: duplicate id %s", i, u.ID)
+		if _, dup := w.users[u.ID()]; dup {
+			return nil, fmt.Errorf("users[%d]: duplicate id %s", i, u.ID())
 		}
-		if err := checkExtras(fmt.Sprintf("users[%d]", i), u.Extra, extraNames(vocab.userExtras)); err != nil {
-			return nil, err
-		}
-		w.addUser(&u)
+		w.addUser(u)
 	}
+	members := make([]Membership, len(s.Memberships))
 	for i := range s.Memberships {
-		m := s.Memberships[i]
-		m.ID, m.OrganizationID, m.UserID = strings.ToLower(m.ID), strings.ToLower(m.OrganizationID), strings.ToLower(m.UserID)
-		switch {
-		case !isUUID(m.ID):
-			return nil, fmt.Errorf("memberships[%d]: id %q is not a uuid", i, m.ID)
-		case w.organizations[m.OrganizationID] == nil:
-			return nil, fmt.Errorf("memberships[%d]: unknown organization %s", i, m.OrganizationID)
-		case w.users[m.UserID] == nil:
-			return nil, fmt.Errorf("memberships[%d]: unknown user %s", i, m.UserID)
-		case checkExtras(fmt.Sprintf("memberships[%d]", i), m.Extra, extraNames(vocab.memberExtras)) != nil:
-			return nil, checkExtras(fmt.Sprintf("memberships[%d]", i), m.Extra, extraNames(vocab.memberExtras))
-		case !vocab.hasRole(m.Role):
-			return nil, fmt.Errorf("memberships[%d]: unknown role %q", i, m.Role)
-		case !vocab.hasState(m.MembershipState):
-			return nil, fmt.Errorf("memberships[%d]: unknown membership_state %q", i, m.MembershipState)
-		case m.CreatedAt.IsZero() || m.UpdatedAt.IsZero():
-			return nil, fmt.Errorf("memberships[%d]: created_at and updated_at are required", i)
-		case m.UpdatedAt.Before(m.CreatedAt.Time):
-			return nil, fmt.Errorf("memberships[%d]: updated_at is before created_at", i)
-		case w.members[m.ID] != nil:
-			return nil, fmt.Errorf("memberships[%d]: duplicate id %s", i, m.ID)
-		case w.byOrgUser[orgUserKey(m.OrganizationID, m.UserID)] != nil:
-			return nil, fmt.Errorf("memberships[%d]: user %s is already a member of %s", i, m.UserID, m.OrganizationID)
+		m := &members[i]
+		if err := m.adopt(s.Memberships[i], vocab); err != nil {
+			return nil, fmt.Errorf("memberships[%d]: %w", i, err)
 		}
-		m.search = w.searchText[m.UserID]
-		w.members[m.ID] = &m
-		w.byOrgUser[orgUserKey(m.OrganizationID, m.UserID)] = &m
-		w.byOrg[m.OrganizationID] = append(w.byOrg[m.OrganizationID], &m)
+		switch {
+		case w.organizations[m.OrganizationID()] == nil:
+			return nil, fmt.Errorf("memberships[%d]: unknown organization %s", i, m.OrganizationID())
+		case w.users[m.UserID()] == nil:
+			return nil, fmt.Errorf("memberships[%d]: unknown user %s", i, m.UserID())
+		case w.members[m.ID()] != nil:
+			return nil, fmt.Errorf("memberships[%d]: duplicate id %s", i, m.ID())
+		case w.byOrgUser[orgUserKey(m.OrganizationID(), m.UserID())] != nil:
+			return nil, fmt.Errorf("memberships[%d]: user %s is already a member of %s", i, m.UserID(), m.OrganizationID())
+		}
+		m.search = w.searchText[m.UserID()]
+		w.members[m.ID()] = m
+		w.byOrgUser[orgUserKey(m.OrganizationID(), m.UserID())] = m
+		w.byOrg[m.OrganizationID()] = append(w.byOrg[m.OrganizationID()], m)
 	}
 	for _, list := range w.byOrg {
 		sort.Slice(list, func(i, j int) bool { return memberLess(list[i], list[j]) })
+	}
+	for collection, parents := range s.Resources {
+		sh := vocab.resources[collection]
+		if sh == nil {
+			return nil, fmt.Errorf("resources: the spec has no resource %s", collection)
+		}
+		w.resources[collection] = map[string][]*Row{}
+		for parent, rows := range parents {
+			list := make([]*Row, len(rows))
+			for i := range rows {
+				row := rows[i]
+				if err := row.bind(sh); err != nil {
+					return nil, fmt.Errorf("resources[%s][%s][%d]: %w", collection, parent, i, err)
+				}
+				list[i] = &row
+			}
+			sortRows(list)
+			w.resources[collection][parent] = list
+		}
 	}
 	for i, id := range s.Identities {
 		u := w.users[strings.ToLower(id.UserID)]
@@ -328,7 +354,7 @@ func newWorld(s State, vocab vocabulary) (*world, error) {
 		case w.byToken[id.Token] != nil:
 			return nil, fmt.Errorf("identities[%d]: duplicate token", i)
 		}
-		id.UserID = u.ID
+		id.UserID = u.ID()
 		w.identities = append(w.identities, id)
 		w.byToken[id.Token] = u
 	}
@@ -340,10 +366,43 @@ func newWorld(s State, vocab vocabulary) (*world, error) {
 	return w, nil
 }
 
+// adopt makes a state's row a member: bound to the member's shape, ids
+// lower-cased, times in timeLayout, role and state from the spec's enums.
+func (m *Membership) adopt(row Row, vocab vocabulary) error {
+	if err := row.bind(vocab.member); err != nil {
+		return err
+	}
+	m.Row = row
+	for _, n := range []int{memberID, memberOrganizationID, memberUserID} {
+		id := m.ruledString(n)
+		if !isUUID(id) {
+			return fmt.Errorf("%s %q is not a uuid", memberRuled[n].name, id)
+		}
+		m.setRuled(n, strings.ToLower(id))
+	}
+	for _, n := range []int{memberCreatedAt, memberUpdatedAt} {
+		v, _ := m.Get(memberRuled[n].name)
+		t, err := normalizeTime(v)
+		if err != nil {
+			return fmt.Errorf("created_at and updated_at are required times: %s: %w", memberRuled[n].name, err)
+		}
+		m.setRuled(n, t)
+	}
+	switch {
+	case !vocab.hasRole(m.Role()):
+		return fmt.Errorf("unknown role %q", m.Role())
+	case !vocab.hasState(m.MembershipState()):
+		return fmt.Errorf("unknown membership_state %q", m.MembershipState())
+	case m.UpdatedAt() < m.CreatedAt():
+		return errors.New("updated_at is before created_at")
+	}
+	return nil
+}
+
 func (w *world) addUser(u *User) {
-	w.users[u.ID] = u
-	w.userOrder = append(w.userOrder, u.ID)
-	w.searchText[u.ID] = searchableText(u)
+	w.users[u.ID()] = u
+	w.userOrder = append(w.userOrder, u.ID())
+	w.searchText[u.ID()] = searchableText(u)
 }
 
 // state exports the world in a stable order.
@@ -352,50 +411,61 @@ func (w *world) state() State {
 		OrganizationID:      w.organizationID,
 		OtherOrganizationID: w.otherOrganizationID,
 		Organizations:       make([]Organization, 0, len(w.orgOrder)),
-		Users:               make([]User, 0, len(w.userOrder)),
-		Memberships:         make([]Membership, 0, len(w.members)),
+		Users:               make([]Row, 0, len(w.userOrder)),
+		Memberships:         make([]Row, 0, len(w.members)),
 		Identities:          append([]Identity(nil), w.identities...),
 	}
 	for _, id := range w.orgOrder {
 		s.Organizations = append(s.Organizations, *w.organizations[id])
 		for _, m := range w.byOrg[id] {
-			row := *m
-			row.search = "" // derived, not state
-			s.Memberships = append(s.Memberships, row)
+			s.Memberships = append(s.Memberships, m.Row.clone())
 		}
 	}
 	for _, id := range w.userOrder {
-		s.Users = append(s.Users, *w.users[id])
+		s.Users = append(s.Users, w.users[id].Row.clone())
+	}
+	for collection, parents := range w.resources {
+		if s.Resources == nil {
+			s.Resources = map[string]map[string][]Row{}
+		}
+		s.Resources[collection] = map[string][]Row{}
+		for parent, rows := range parents {
+			out := make([]Row, len(rows))
+			for i, r := range rows {
+				out[i] = r.clone()
+			}
+			s.Resources[collection][parent] = out
+		}
 	}
 	return s
 }
 
 func (w *world) view(m *Membership) MemberView {
-	return MemberView{Membership: *m, User: w.users[m.UserID]}
+	return MemberView{Member: m, User: w.users[m.UserID()]}
 }
 
 func (w *world) insert(m *Membership) {
-	w.dropSearchIndex(m.OrganizationID)
-	m.search = w.searchText[m.UserID]
-	w.members[m.ID] = m
-	w.byOrgUser[orgUserKey(m.OrganizationID, m.UserID)] = m
-	list := w.byOrg[m.OrganizationID]
+	w.dropSearchIndex(m.OrganizationID())
+	m.search = w.searchText[m.UserID()]
+	w.members[m.ID()] = m
+	w.byOrgUser[orgUserKey(m.OrganizationID(), m.UserID())] = m
+	list := w.byOrg[m.OrganizationID()]
 	i := sort.Search(len(list), func(i int) bool { return memberLess(m, list[i]) })
 	list = append(list, nil)
 	copy(list[i+1:], list[i:])
 	list[i] = m
-	w.byOrg[m.OrganizationID] = list
+	w.byOrg[m.OrganizationID()] = list
 }
 
 func (w *world) remove(m *Membership) {
-	w.dropSearchIndex(m.OrganizationID)
-	w.views.Delete(m.ID)
-	delete(w.members, m.ID)
-	delete(w.byOrgUser, orgUserKey(m.OrganizationID, m.UserID))
-	list := w.byOrg[m.OrganizationID]
+	w.dropSearchIndex(m.OrganizationID())
+	w.views.Delete(m.ID())
+	delete(w.members, m.ID())
+	delete(w.byOrgUser, orgUserKey(m.OrganizationID(), m.UserID()))
+	list := w.byOrg[m.OrganizationID()]
 	i := sort.Search(len(list), func(i int) bool { return !memberLess(list[i], m) })
 	if i < len(list) && list[i] == m {
-		w.byOrg[m.OrganizationID] = append(list[:i], list[i+1:]...)
+		w.byOrg[m.OrganizationID()] = append(list[:i], list[i+1:]...)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -32,7 +33,7 @@ func TestRolesAndStatesWithoutARuleFailClosed(t *testing.T) {
 
 	st := m.srv.store.export()
 	var roles, states []string
-	for _, mm := range st.Memberships {
+	for _, mm := range membersOf(t, st.Memberships) {
 		roles, states = append(roles, mm.Role), append(states, mm.MembershipState)
 	}
 	require.Contains(t, roles, "AUDITOR", "every role of the spec occurs in the seed world")
@@ -49,7 +50,7 @@ func TestRolesAndStatesWithoutARuleFailClosed(t *testing.T) {
 	victim := m.plainMember()
 	require.Equal(t, http.StatusForbidden, m.do(http.MethodDelete, m.memberPath(org, victim.ID), TokenOrgAdmin, nil).Status)
 	require.Equal(t, http.StatusForbidden, m.do(http.MethodGet, m.membersPath(org), TokenOrgAdmin, nil).Status)
-	require.True(t, slices.ContainsFunc(m.srv.store.export().Memberships, func(mm Membership) bool { return mm.ID == victim.ID }), "nothing deleted")
+	require.True(t, slices.ContainsFunc(membersOf(t, m.srv.store.export().Memberships), func(mm memberRow) bool { return mm.ID == victim.ID }), "nothing deleted")
 }
 
 // TestTheEmbeddedSeedWorldLooksLikeAnOrganization: most members are active
@@ -61,7 +62,7 @@ func TestTheEmbeddedSeedWorldLooksLikeAnOrganization(t *testing.T) {
 		org := m.profile.OrganizationID
 		roles, states := map[string]int{}, map[string]int{}
 		n := 0
-		for _, mm := range m.srv.store.export().Memberships {
+		for _, mm := range membersOf(t, m.srv.store.export().Memberships) {
 			if mm.OrganizationID == org {
 				roles[mm.Role]++
 				states[mm.MembershipState]++
@@ -92,8 +93,8 @@ func TestListQueryParametersNamingAPropertyFilter(t *testing.T) {
 	require.NotContains(t, logs.String(), "query parameter role")
 
 	org := m.profile.OrganizationID
-	all := m.srv.store.export().Memberships
-	count := func(keep func(Membership) bool) int {
+	all := membersOf(t, m.srv.store.export().Memberships)
+	count := func(keep func(memberRow) bool) int {
 		n := 0
 		for _, mm := range all {
 			if mm.OrganizationID == org && keep(mm) {
@@ -109,13 +110,13 @@ func TestListQueryParametersNamingAPropertyFilter(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		query string
-		keep  func(Membership) bool
+		keep  func(memberRow) bool
 	}{
-		{"role=ORGANIZATION_ADMIN", func(mm Membership) bool { return mm.Role == RoleOrgAdmin }},
-		{"membership_state=pending", func(mm Membership) bool { return mm.MembershipState == StatePending }},
-		{"role=ANALYST&membership_state=suspended", func(mm Membership) bool { return mm.Role == RoleAnalyst && mm.MembershipState == StateSuspended }},
-		{"user_id=" + strings.ToUpper(m.identity(TokenAnalyst)), func(mm Membership) bool { return mm.UserID == m.identity(TokenAnalyst) }},
-		{"sort=email", func(Membership) bool { return true }},
+		{"role=ORGANIZATION_ADMIN", func(mm memberRow) bool { return mm.Role == RoleOrgAdmin }},
+		{"membership_state=pending", func(mm memberRow) bool { return mm.MembershipState == StatePending }},
+		{"role=ANALYST&membership_state=suspended", func(mm memberRow) bool { return mm.Role == RoleAnalyst && mm.MembershipState == StateSuspended }},
+		{"user_id=" + strings.ToUpper(m.identity(TokenAnalyst)), func(mm memberRow) bool { return mm.UserID == m.identity(TokenAnalyst) }},
+		{"sort=email", func(memberRow) bool { return true }},
 	} {
 		got := list(tc.query)
 		want := min(count(tc.keep), 100)
@@ -123,7 +124,7 @@ func TestListQueryParametersNamingAPropertyFilter(t *testing.T) {
 		require.Positive(t, want, tc.query)
 		for _, item := range got {
 			mm := item.(map[string]any)
-			require.True(t, tc.keep(Membership{Role: mm["role"].(string), MembershipState: mm["membership_state"].(string), UserID: mm["user_id"].(string)}), "%s: %v", tc.query, mm)
+			require.True(t, tc.keep(memberRow{Role: mm["role"].(string), MembershipState: mm["membership_state"].(string), UserID: mm["user_id"].(string)}), "%s: %v", tc.query, mm)
 		}
 	}
 	// Paging tiles the filtered list.
@@ -167,7 +168,7 @@ func TestEveryOperationIsServed(t *testing.T) {
 		status                    int
 	}{
 		{"a member reads a member", http.MethodGet, m.memberPath(org, member.ID), TokenAnalyst, nil, http.StatusOK},
-		{"a member of another organization is not found", http.MethodGet, m.memberPath(org, m.firstMember(other, func(Membership) bool { return true }).ID), TokenAnalyst, nil, http.StatusNotFound},
+		{"a member of another organization is not found", http.MethodGet, m.memberPath(org, m.firstMember(other, func(memberRow) bool { return true }).ID), TokenAnalyst, nil, http.StatusNotFound},
 		{"an outsider may not read", http.MethodGet, m.memberPath(org, member.ID), TokenOutsider, nil, http.StatusForbidden},
 		{"a suspended member may not read", http.MethodGet, m.memberPath(org, member.ID), TokenSuspended, nil, http.StatusForbidden},
 		{"an unknown organization", http.MethodGet, m.memberPath(unknownUUID, member.ID), TokenSystemAdmin, nil, http.StatusNotFound},
@@ -202,15 +203,15 @@ func TestNewPropertiesFollowTheSpec(t *testing.T) {
 	m := newTestMock(t, Config{Spec: sp, Members: 60})
 	st := m.srv.store.export()
 	withLocale := 0
-	for _, u := range st.Users {
-		if u.Extra != nil && (*u.Extra)["locale"] != nil {
+	for _, u := range usersOf(t, st.Users) {
+		if u.Props != nil && u.Props["locale"] != nil {
 			withLocale++
 		}
 	}
 	require.Greater(t, withLocale, len(st.Users)*2/3, "most users carry the new optional property")
-	for _, mm := range st.Memberships {
-		require.NotNil(t, mm.Extra, "every member has the required department")
-		require.NotEmpty(t, (*mm.Extra)["department"])
+	for _, mm := range membersOf(t, st.Memberships) {
+		require.NotNil(t, mm.Props["department"], "every member has the required department")
+		require.NotEmpty(t, mm.Props["department"])
 	}
 
 	org := m.profile.OrganizationID
@@ -225,8 +226,8 @@ func TestNewPropertiesFollowTheSpec(t *testing.T) {
 	r := m.do(http.MethodPut, m.memberPath(org, target.ID), TokenOrgAdmin, map[string]any{"role": RoleOrgAdmin, "title": "Lead"})
 	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
 	require.Equal(t, "Lead", r.Object(t)["title"])
-	require.Equal(t, "Lead", (*m.memberOf(org, target.UserID).Extra)["title"], "stored")
-	department := (*m.memberOf(org, target.UserID).Extra)["department"]
+	require.Equal(t, "Lead", m.memberOf(org, target.UserID).Props["title"], "stored")
+	department := m.memberOf(org, target.UserID).Props["department"]
 	r = m.do(http.MethodPut, m.memberPath(org, target.ID), TokenOrgAdmin, map[string]any{})
 	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
 	require.Nil(t, r.Object(t)["title"], "PUT replaces: an absent property without a default is null")
@@ -238,7 +239,7 @@ func TestNewPropertiesFollowTheSpec(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
 	require.Equal(t, "Intern", r.Object(t)["title"])
 	created := m.memberOf(org, cand)
-	require.NotEmpty(t, (*created.Extra)["department"], "a required property is filled for a new row")
+	require.NotEmpty(t, created.Props["department"], "a required property is filled for a new row")
 	r = m.do(http.MethodPut, m.memberPath(org, created.ID), TokenOrgAdmin, map[string]any{"title": "Engineer"})
 	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
 
@@ -246,7 +247,7 @@ func TestNewPropertiesFollowTheSpec(t *testing.T) {
 	exported := m.do(http.MethodGet, "/__mock/state", "", nil)
 	require.Contains(t, string(exported.Body), `"title":"Engineer"`)
 	require.Equal(t, http.StatusOK, m.do(http.MethodPut, "/__mock/state", "", string(exported.Body)).Status)
-	require.Equal(t, "Engineer", (*m.memberOf(org, cand).Extra)["title"])
+	require.Equal(t, "Engineer", m.memberOf(org, cand).Props["title"])
 	typo := strings.Replace(string(exported.Body), `"title":"Engineer"`, `"titel":"Engineer"`, 1)
 	r = m.do(http.MethodPut, "/__mock/state", "", typo)
 	require.Equal(t, http.StatusBadRequest, r.Status)
@@ -312,4 +313,38 @@ func TestAnInferredResourceIsServedStatefully(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, m.do(http.MethodGet, one, TokenAnalyst, nil).Status)
 	require.Equal(t, http.StatusOK, m.do(http.MethodPost, "/__mock/reset", "", nil).Status)
 	require.Len(t, m.do(http.MethodGet, labels, TokenAnalyst, nil).List(t), seedRowsPerParent, "reset seeds again")
+}
+
+// TestInferredResourceRowsAreState: an inferred resource's rows are part of
+// the world: exported, saved after each change, loaded again by a new mock,
+// imported (checked against the schema), and kept in the spec's shape.
+func TestInferredResourceRowsAreState(t *testing.T) {
+	sp, err := spec.LoadFile("testdata/specs/resource-crud.yaml")
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "state.json")
+	first := newTestMock(t, Config{Spec: sp, StatePath: path})
+	org := first.profile.OrganizationID
+	labels := "/api/organization/" + org + "/label"
+	r := first.do(http.MethodPost, labels, TokenOrgAdmin, map[string]any{"name": "kept", "color": "green"})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	id := r.Object(t)["id"].(string)
+
+	saved := readStateFile(t, path)
+	parent := "organization_id=" + org
+	rows := saved.Resources["/api/organization/{organization_id}/label"][parent]
+	require.Len(t, rows, seedRowsPerParent+1, "the file holds the seeded rows and the new one")
+	require.True(t, slices.ContainsFunc(rows, func(row Row) bool { return row.Text("id") == id && row.Text("color") == "green" }))
+	requireSameState(t, first.srv.store.export(), saved, "the file is the state the mock serves")
+
+	second := newTestMock(t, Config{Spec: sp, StatePath: path})
+	got := second.do(http.MethodGet, labels+"/"+id, TokenAnalyst, nil)
+	require.Equal(t, http.StatusOK, got.Status, "a new mock on the file serves the row: %s", got.Body)
+	require.Equal(t, "green", got.Object(t)["color"])
+
+	bad := second.do(http.MethodGet, "/__mock/state", "", nil).Object(t)
+	bad["resources"].(map[string]any)["/api/organization/{organization_id}/label"].(map[string]any)[parent].([]any)[0].(map[string]any)["colour"] = "red"
+	r = second.do(http.MethodPut, "/__mock/state", "", bad)
+	require.Equal(t, http.StatusBadRequest, r.Status)
+	require.Contains(t, string(r.Body), `unknown field \"colour\"`)
+	require.Equal(t, http.StatusOK, second.do(http.MethodGet, labels+"/"+id, TokenAnalyst, nil).Status, "a refused import changes nothing")
 }

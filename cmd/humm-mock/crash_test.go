@@ -92,11 +92,11 @@ type slot struct {
 	id, role string
 }
 
-func (s slot) matches(m *mock.Membership) bool {
+func (s slot) matches(m *mock.Row) bool {
 	if !s.present || m == nil {
 		return !s.present && m == nil
 	}
-	return (s.id == "" || s.id == m.ID) && s.role == m.Role
+	return (s.id == "" || s.id == m.Text("id")) && s.role == m.Text("role")
 }
 
 type crashPair struct {
@@ -126,12 +126,12 @@ func TestSIGKILLNeverLosesAnAcknowledgedWrite(t *testing.T) {
 	var pairs []*crashPair
 	members := map[string]bool{}
 	for _, m := range st.Memberships {
-		members[m.OrganizationID+"/"+m.UserID] = true
+		members[m.Text("organization_id")+"/"+m.Text("user_id")] = true
 	}
 	for _, o := range st.Organizations {
 		for _, u := range st.Users {
-			if !members[o.ID+"/"+u.ID] && len(pairs) < writers*owned {
-				pairs = append(pairs, &crashPair{org: o.ID, user: u.ID})
+			if !members[o.ID+"/"+u.Text("id")] && len(pairs) < writers*owned {
+				pairs = append(pairs, &crashPair{org: o.ID, user: u.Text("id")})
 			}
 		}
 	}
@@ -163,12 +163,12 @@ func TestSIGKILLNeverLosesAnAcknowledgedWrite(t *testing.T) {
 					if !next.present {
 						next.id = ""
 					} else {
-						var m mock.Membership
+						var m mock.Row
 						if json.Unmarshal(resp, &m) != nil {
 							t.Errorf("%s %s: %s", method, path, resp)
 							return
 						}
-						next.id = m.ID
+						next.id = m.Text("id")
 					}
 					cp.acked, cp.pending = next, nil
 					counts[w]++
@@ -187,10 +187,10 @@ func TestSIGKILLNeverLosesAnAcknowledgedWrite(t *testing.T) {
 		// acknowledged write.
 		p = startProcess(t, bin, "--state", statePath)
 		st = fetchState(t, p.base)
-		rows := map[string]*mock.Membership{}
+		rows := map[string]*mock.Row{}
 		for i := range st.Memberships {
 			m := &st.Memberships[i]
-			rows[m.OrganizationID+"/"+m.UserID] = m
+			rows[m.Text("organization_id")+"/"+m.Text("user_id")] = m
 		}
 		for _, cp := range pairs {
 			got := rows[cp.org+"/"+cp.user]
@@ -202,7 +202,7 @@ func TestSIGKILLNeverLosesAnAcknowledgedWrite(t *testing.T) {
 			// What the file holds is the truth for the next round.
 			cp.acked, cp.pending = slot{}, nil
 			if got != nil {
-				cp.acked = slot{present: true, id: got.ID, role: got.Role}
+				cp.acked = slot{present: true, id: got.Text("id"), role: got.Text("role")}
 			}
 		}
 	}

@@ -247,7 +247,7 @@ func TestRunShutsDownGracefullyWithoutLosingAWrite(t *testing.T) {
 	require.NoError(t, json.Unmarshal(data, &saved))
 	ids := map[string]bool{}
 	for _, m := range saved.Memberships {
-		ids[m.ID] = true
+		ids[m.Text("id")] = true
 	}
 	require.True(t, ids[before["id"].(string)], "the write acknowledged before the cancel is saved")
 	require.True(t, ids[after["id"].(string)], "the write in flight at the cancel is saved")
@@ -415,7 +415,7 @@ func TestRunRefusesACorruptStateFile(t *testing.T) {
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&st))
 	resp.Body.Close()
 	srv.Close()
-	st.Memberships[0].UserID = "00000000-0000-4000-8000-00000000dead"
+	st.Memberships[0].Set("user_id", "00000000-0000-4000-8000-00000000dead")
 	unknownUser, err := json.Marshal(st)
 	require.NoError(t, err)
 

@@ -1,0 +1,416 @@
+package mock
+
+// Rows in the shape of the spec's schemas. The store keeps users, members
+// and the inferred resources' rows as a value per property of their
+// schema, in the order the spec declares them: a property added to
+// openapi.yaml is generated, stored, exported and returned without a Go
+// change. The rules read the few properties they need (policy.go:
+// memberRuled, userRuled) through accessors, by slot.
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/heyhumm/humm-members-mock/mock/spec"
+)
+
+// shape is the properties a schema's rows hold, in the spec's order. One
+// per schema, shared by its rows.
+type shape struct {
+	what     string // "member", "user", or a resource's name, for errors
+	schema   *openapi3.Schema
+	names    []string
+	slots    map[string]int
+	props    []*openapi3.SchemaRef
+	required []string
+	// ruled are the slots of the properties the rules read, in the order
+	// the rules name them (memberRuled, userRuled); -1 for one the schema
+	// lacks.
+	ruled []int
+	// join is the slot of the property filled from another row when the
+	// row is returned (the member's user), never stored; -1 for none.
+	join int
+	// options check a value read from a state against its property.
+	options []openapi3.SchemaValidationOption
+}
+
+// newShape reads a schema's properties. ruled are the properties the
+// rules read: required ones must be in the schema (the rules cannot run
+// without them), optional ones may be missing. join names a property
+// filled from another row, or "".
+func newShape(sp *spec.Spec, what string, schema *openapi3.Schema, ruled []ruledProperty, join string) (*shape, error) {
+	if schema == nil {
+		return nil, fmt.Errorf("spec: no schema for the %s", what)
+	}
+	sh := &shape{what: what, schema: schema, slots: map[string]int{}, required: schema.Required, join: -1,
+		options: append(sp.SchemaOptions(), openapi3.VisitAsResponse())}
+	for _, name := range sp.PropertyOrder(schema) {
+		sh.slots[name] = len(sh.names)
+		sh.names = append(sh.names, name)
+		sh.props = append(sh.props, schema.Properties[name])
+	}
+	if join != "" {
+		if i, ok := sh.slots[join]; ok {
+			sh.join = i
+		}
+	}
+	for _, r := range ruled {
+		i, ok := sh.slots[r.name]
+		if !ok {
+			if r.needed {
+				return nil, fmt.Errorf("spec: the %s needs a %q property: the rules read it", what, r.name)
+			}
+			i = -1
+		}
+		sh.ruled = append(sh.ruled, i)
+	}
+	return sh, nil
+}
+
+// ruledProperty is a property the rules read; needed ones must exist.
+type ruledProperty struct {
+	name   string
+	needed bool
+}
+
+// valueKind is what one slot of a row holds. Strings, nulls and booleans,
+// nearly every value, are kept without an interface around them: a
+// 100,000-member world stays as small as Go structs would keep it.
+type valueKind uint8
+
+const (
+	kindAbsent valueKind = iota // the row does not carry the property
+	kindNull
+	kindFalse
+	kindTrue
+	kindText  // texts[i]
+	kindOther // other[i]: a number, an object or an array
+)
+
+// absentValue marks, where values are passed as any, a property a row does
+// not carry: it is left out of the row's JSON (null is a value).
+type absentValue struct{}
+
+var absent any = absentValue{}
+
+// Row is one stored object: a value per property of its shape.
+type Row struct {
+	shape *shape
+	kinds []valueKind
+	texts []string
+	// rest is allocated for the first number, object or array, and for a
+	// row read before its shape is known: kept apart, a row is 64 bytes.
+	rest *rowRest
+}
+
+type rowRest struct {
+	other []any // by slot
+	// loose holds a row read from JSON before its shape is known (a state
+	// file, an import); bind gives it its shape.
+	loose map[string]any
+}
+
+func looseRow(m map[string]any) Row { return Row{rest: &rowRest{loose: m}} }
+
+func newRow(sh *shape) Row {
+	return Row{shape: sh, kinds: make([]valueKind, len(sh.names)), texts: make([]string, len(sh.names))}
+}
+
+// put sets slot i to v (absent leaves the property out).
+func (r *Row) put(i int, v any) {
+	r.texts[i] = ""
+	if r.rest != nil {
+		r.rest.other[i] = nil
+	}
+	switch v := v.(type) {
+	case absentValue:
+		r.kinds[i] = kindAbsent
+	case nil:
+		r.kinds[i] = kindNull
+	case bool:
+		r.kinds[i] = kindFalse
+		if v {
+			r.kinds[i] = kindTrue
+		}
+	case string:
+		r.kinds[i], r.texts[i] = kindText, v
+	default:
+		if r.rest == nil {
+			r.rest = &rowRest{other: make([]any, len(r.kinds))}
+		}
+		r.kinds[i], r.rest.other[i] = kindOther, v
+	}
+}
+
+// at is slot i's value, absent when the row does not carry it.
+func (r *Row) at(i int) any {
+	switch r.kinds[i] {
+	case kindNull:
+		return nil
+	case kindFalse:
+		return false
+	case kindTrue:
+		return true
+	case kindText:
+		return r.texts[i]
+	case kindOther:
+		return r.rest.other[i]
+	}
+	return absent
+}
+
+// Get is a property's value, and whether the row carries it.
+func (r *Row) Get(name string) (any, bool) {
+	if r.shape == nil {
+		v, ok := r.rest.loose[name]
+		return v, ok
+	}
+	i, ok := r.shape.slots[name]
+	if !ok || r.kinds[i] == kindAbsent {
+		return nil, false
+	}
+	return r.at(i), true
+}
+
+// Set sets a property the shape has; it reports whether it did.
+func (r *Row) Set(name string, v any) bool {
+	if r.shape == nil {
+		r.rest.loose[name] = v
+		return true
+	}
+	i, ok := r.shape.slots[name]
+	if ok && i != r.shape.join {
+		r.put(i, v)
+	}
+	return ok
+}
+
+// ruledString is the string value of the rules' n-th property, "" when
+// the row has none.
+func (r *Row) ruledString(n int) string {
+	if i := r.shape.ruled[n]; i >= 0 {
+		return r.texts[i]
+	}
+	return ""
+}
+
+func (r *Row) setRuled(n int, v any) { r.put(r.shape.ruled[n], v) }
+
+// clone copies the row's values: a new version of the row.
+func (r Row) clone() Row {
+	r.kinds = slices.Clone(r.kinds)
+	r.texts = slices.Clone(r.texts)
+	if r.rest != nil {
+		r.rest = &rowRest{other: slices.Clone(r.rest.other), loose: r.rest.loose}
+	}
+	return r
+}
+
+// Text is a property rendered as a filter compares it: a string as it
+// is, another value as JSON, "" when absent or null.
+func (r *Row) Text(name string) string {
+	if r.shape != nil {
+		if i, ok := r.shape.slots[name]; ok && r.kinds[i] == kindText {
+			return r.texts[i]
+		}
+	}
+	v, ok := r.Get(name)
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	default:
+		if !ok {
+			return ""
+		}
+		b, _ := json.Marshal(v)
+		return string(b)
+	}
+}
+
+// appendJSON writes the row as a JSON object in its shape's order; join,
+// when the shape has a joined property, is its encoded value.
+func (r *Row) appendJSON(b []byte, join []byte) ([]byte, error) {
+	if r.shape == nil {
+		out, err := json.Marshal(r.rest.loose)
+		return append(b, out...), err
+	}
+	b = append(b, '{')
+	first := true
+	for i, name := range r.shape.names {
+		var err error
+		switch {
+		case i == r.shape.join:
+			if join == nil {
+				continue
+			}
+			b = appendKey(b, name, first)
+			b = append(b, join...)
+		case r.kinds[i] == kindAbsent:
+			continue
+		default:
+			b = appendKey(b, name, first)
+			if b, err = r.appendValue(b, i); err != nil {
+				return nil, fmt.Errorf("%s.%s: %w", r.shape.what, name, err)
+			}
+		}
+		first = false
+	}
+	return append(b, '}'), nil
+}
+
+func appendKey(b []byte, name string, first bool) []byte {
+	if !first {
+		b = append(b, ',')
+	}
+	b = appendJSONString(b, name)
+	return append(b, ':')
+}
+
+// appendValue writes slot i: strings, nulls and booleans by hand; the
+// rest through encoding/json.
+func (r *Row) appendValue(b []byte, i int) ([]byte, error) {
+	switch r.kinds[i] {
+	case kindText:
+		return appendJSONString(b, r.texts[i]), nil
+	case kindNull:
+		return append(b, "null"...), nil
+	case kindFalse:
+		return append(b, "false"...), nil
+	case kindTrue:
+		return append(b, "true"...), nil
+	}
+	out, err := json.Marshal(r.rest.other[i])
+	return append(b, out...), err
+}
+
+// appendJSONString writes s as a JSON string: directly when it needs no
+// escaping (ids, enums, times), through encoding/json otherwise.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			quoted, _ := json.Marshal(s)
+			return append(b, quoted...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// MarshalJSON writes the row's stored properties (a joined one is not
+// stored: it is left out).
+func (r Row) MarshalJSON() ([]byte, error) { return r.appendJSON(make([]byte, 0, 256), nil) }
+
+// UnmarshalJSON reads a JSON object; bind gives it its shape.
+func (r *Row) UnmarshalJSON(data []byte) error {
+	if bytes.HasPrefix(bytes.TrimSpace(data), []byte("null")) {
+		return errors.New("a row is an object, not null")
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		return err
+	}
+	*r = looseRow(m)
+	return nil
+}
+
+// bind gives a row read from JSON its shape, refusing a property the
+// shape does not have (a typo in an edited state must not pass as data), a
+// value its schema refuses, and a missing required property: the API
+// would answer with them.
+func (r *Row) bind(sh *shape) error {
+	if r.shape == sh {
+		return nil
+	}
+	if r.shape != nil {
+		// Bound to another spec's shape (a state from another mock): read
+		// it again by its properties.
+		*r = looseRow(r.asMap())
+	}
+	row := newRow(sh)
+	for _, name := range sortedKeys(r.rest.loose) {
+		i, ok := sh.slots[name]
+		if !ok || i == sh.join {
+			return fmt.Errorf("unknown field %q", name)
+		}
+		v := r.rest.loose[name]
+		if prop := sh.props[i]; prop != nil && prop.Value != nil {
+			if err := prop.Value.VisitJSON(v, sh.options...); err != nil {
+				shown, _ := json.Marshal(v)
+				return fmt.Errorf("%s %s: %s", name, shown, firstLine(err))
+			}
+		}
+		row.put(i, v)
+	}
+	for _, name := range sh.required {
+		if i, ok := sh.slots[name]; ok && i != sh.join && row.kinds[i] == kindAbsent {
+			return fmt.Errorf("%s is required", name)
+		}
+	}
+	*r = row
+	return nil
+}
+
+// firstLine is an error's first line: kin-openapi appends the schema and
+// the value, which a state's reader does not need.
+func firstLine(err error) string {
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	return msg
+}
+
+// asMap is the row's carried properties by name.
+func (r *Row) asMap() map[string]any {
+	if r.shape == nil {
+		return r.rest.loose
+	}
+	out := make(map[string]any, len(r.kinds))
+	for i, k := range r.kinds {
+		if k != kindAbsent && i != r.shape.join {
+			out[r.shape.names[i]] = r.at(i)
+		}
+	}
+	return out
+}
+
+// rowFrom places the values of a generated or decoded object in a shape's
+// slots; keys the shape lacks are dropped.
+func rowFrom(sh *shape, values map[string]any) Row {
+	row := newRow(sh)
+	for name, v := range values {
+		if i, ok := sh.slots[name]; ok && i != sh.join {
+			row.put(i, v)
+		}
+	}
+	return row
+}
+
+// sameValues reports whether two versions of a row hold equal values.
+func sameValues(a, b *Row) bool {
+	if !slices.Equal(a.kinds, b.kinds) || !slices.Equal(a.texts, b.texts) {
+		return false
+	}
+	for i, k := range a.kinds {
+		if k == kindOther && !reflect.DeepEqual(a.rest.other[i], b.rest.other[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,86 @@
+package mock
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/heyhumm/humm-members-mock/mock/spec"
+)
+
+func embeddedVocabulary(t *testing.T) vocabulary {
+	t.Helper()
+	sp, err := spec.Embedded()
+	require.NoError(t, err)
+	v, err := vocabularyOf(sp)
+	require.NoError(t, err)
+	return v
+}
+
+// keysOf lists an object's keys in the order the bytes hold them.
+func keysOf(t *testing.T, data []byte) []string {
+	t.Helper()
+	var keys []string
+	dec := json.NewDecoder(bytes.NewReader(data))
+	_, err := dec.Token()
+	require.NoError(t, err)
+	for dec.More() {
+		k, err := dec.Token()
+		require.NoError(t, err)
+		keys = append(keys, k.(string))
+		var skip json.RawMessage
+		require.NoError(t, dec.Decode(&skip))
+	}
+	return keys
+}
+
+// TestRowsEncodeInTheSpecsOrder: a member's view is its properties in the
+// order openapi.yaml declares them, the user in the place of its property,
+// values as encoding/json writes them (escaping included), a property the
+// row does not carry left out and null kept.
+func TestRowsEncodeInTheSpecsOrder(t *testing.T) {
+	v := embeddedVocabulary(t)
+	u := User{Row: rowFrom(v.user, map[string]any{"id": "5e2b8f1a-7c3d-4a9e-b6f0-1d2c3e4f5a6b", "email": "zoe@example.com",
+		"name": "Zoë <\"Q\">", "nickname": nil, "is_system_admin": false})}
+	m := Membership{Row: rowFrom(v.member, map[string]any{"id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+		"organization_id": "9a1f6c2e-5b7d-4e3a-8c1f-2d4e6f8a0b1c", "user_id": u.ID(), "role": "ANA\"LYST",
+		"membership_state": "active", "created_at": "2024-02-07T02:06:30.748333Z", "updated_at": "2024-02-07T02:06:30.748333Z"})}
+	user, err := encodeUser(&u)
+	require.NoError(t, err)
+	got, err := encodeView(&m, user)
+	require.NoError(t, err)
+
+	want := map[string]any{"id": m.ID(), "organization_id": m.OrganizationID(), "user_id": m.UserID(), "role": "ANA\"LYST",
+		"membership_state": "active", "created_at": m.CreatedAt(), "updated_at": m.UpdatedAt(),
+		"user": map[string]any{"id": u.ID(), "email": "zoe@example.com", "name": "Zoë <\"Q\">", "nickname": nil, "is_system_admin": false}}
+	wantJSON, err := json.Marshal(want)
+	require.NoError(t, err)
+	require.JSONEq(t, string(wantJSON), string(got))
+	require.Contains(t, string(got), `"name":"Zoë \u003c\"Q\"\u003e"`, "escaped as encoding/json escapes")
+	require.Equal(t, v.member.names, keysOf(t, got), "the member's properties in the spec's order")
+	var order []string
+	for _, name := range v.user.names {
+		if _, ok := u.Get(name); ok {
+			order = append(order, name)
+		}
+	}
+	require.Equal(t, order, keysOf(t, user), "the user's carried properties in the spec's order, absent ones left out")
+}
+
+// TestBindRefusesWhatTheSchemaLacks: a row read from a state takes the
+// schema's properties and nothing else.
+func TestBindRefusesWhatTheSchemaLacks(t *testing.T) {
+	v := embeddedVocabulary(t)
+	var row Row
+	require.NoError(t, json.Unmarshal([]byte(`{"id":"x","emial":"typo@example.com"}`), &row))
+	require.EqualError(t, row.bind(v.user), `unknown field "emial"`)
+	require.NoError(t, json.Unmarshal([]byte(`{"id":"3c90c3cc-0d44-4b50-8888-8dd25736052a","user":{}}`), &row))
+	require.EqualError(t, row.bind(v.member), `unknown field "user"`, "the joined user is not stored with the member")
+	require.NoError(t, json.Unmarshal([]byte(`{"id":"3c90c3cc-0d44-4b50-8888-8dd25736052a","email":"a@example.com","is_system_admin":"yes"}`), &row))
+	require.ErrorContains(t, row.bind(v.user), `is_system_admin "yes": `, "a value the schema refuses")
+	require.NoError(t, json.Unmarshal([]byte(`{"email":"a@example.com"}`), &row))
+	require.EqualError(t, row.bind(v.user), `id is required`)
+	require.Error(t, json.Unmarshal([]byte(`null`), &row))
+}
