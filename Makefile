@@ -51,6 +51,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzLoadJSON$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./mock/stack
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./fixtures
 	$(GO) test -run '^$$' -fuzz '^FuzzParseProfile$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./contract
+	$(GO) test -run '^$$' -fuzz '^FuzzDateTime$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./mock/spec
 
 ## e2e: the QA page and a frontend on another origin in headless Chromium, and the typed TypeScript client, against the mock; installs Debian's chromium and the npm packages when missing; screenshots in e2e/artifacts/
 CHROMIUM ?= /usr/bin/chromium

@@ -111,8 +111,10 @@ type vocabulary struct {
 	member, user *shape
 	resources    map[string]*shape
 	// writable are the member's properties that the create or update bodies
-	// write and no rule reads.
+	// write and no rule reads; bodies are those bodies' schemas, by
+	// operation id.
 	writable []string
+	bodies   map[string]*openapi3.Schema
 }
 
 // unruledMember lists the member's properties no rule reads (and not its
@@ -136,7 +138,7 @@ func vocabularyOf(sp *spec.Spec) (vocabulary, error) {
 		return vocabulary{}, fmt.Errorf("spec: %s has no 200 body to read the roles and states from", opUpdate)
 	}
 	v := vocabulary{Roles: enumOf(member.Properties["role"]), States: enumOf(member.Properties["membership_state"]),
-		resources: map[string]*shape{}}
+		resources: map[string]*shape{}, bodies: map[string]*openapi3.Schema{}}
 	var err error
 	if v.member, err = newShape(sp, "member", member, memberRuled, memberUser); err != nil {
 		return v, err
@@ -150,6 +152,7 @@ func vocabularyOf(sp *spec.Spec) (vocabulary, error) {
 		if body == nil {
 			continue
 		}
+		v.bodies[op] = body
 		for _, role := range enumOf(body.Properties["role"]) {
 			if !slices.Contains(v.Roles, role) {
 				v.Roles = append(v.Roles, role)
@@ -184,7 +187,8 @@ func requestSchema(sp *spec.Spec, operationID string) *openapi3.Schema {
 // writeProperties is what a create or a PUT does to the writable
 // properties the body's schema has: each takes the body's value, else the
 // schema's default, else null (PUT replaces, as `{}` demotes the role).
-func writeProperties(vocab vocabulary, bodySchema *openapi3.Schema, body []byte) map[string]any {
+func writeProperties(vocab vocabulary, operationID string, body []byte) map[string]any {
+	bodySchema := vocab.bodies[operationID]
 	if len(vocab.writable) == 0 || bodySchema == nil {
 		return nil
 	}

@@ -518,7 +518,7 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 			if err := json.Unmarshal(x.body, &req); err != nil {
 				return false, validationFailed(validationIssue{Loc: []any{"body"}, Msg: err.Error(), Type: "model_attributes_type"})
 			}
-			req.Written = writeProperties(s.vocab, requestSchema(s.spec, opCreate), x.body)
+			req.Written = writeProperties(s.vocab, opCreate, x.body)
 			m, err := createMember(w, st, orgID, req, s.newMemberRow(req.Written), s.newID(w), s.cfg.Now())
 			if err != nil {
 				return false, err
@@ -530,7 +530,7 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 			if err := json.Unmarshal(x.body, &req); err != nil {
 				return false, validationFailed(validationIssue{Loc: []any{"body"}, Msg: err.Error(), Type: "model_attributes_type"})
 			}
-			req.Written = writeProperties(s.vocab, requestSchema(s.spec, opUpdate), x.body)
+			req.Written = writeProperties(s.vocab, opUpdate, x.body)
 			m, err := updateMember(w, st, orgID, x.params["member_id"], req, s.cfg.Now())
 			if err != nil {
 				return false, err
