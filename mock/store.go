@@ -30,6 +30,16 @@ func normalizeTime(v any) (string, error) {
 	return formatTime(t.Truncate(time.Microsecond)), nil
 }
 
+// inTimeLayout: s is a time rendered with timeLayout already (the seed's,
+// a saved state's), which a state keeps as it is.
+func inTimeLayout(s string) bool {
+	if len(s) != len(timeLayout) || s[len(s)-1] != 'Z' {
+		return false
+	}
+	_, err := time.Parse(timeLayout, s)
+	return err == nil
+}
+
 // Organization is kept only so that the mock knows which organizations
 // exist; the organization resource itself is out of scope.
 type Organization struct {
@@ -39,7 +49,12 @@ type Organization struct {
 
 // User is a row of UserResponse; the rules read it through these
 // accessors.
-type User struct{ Row }
+type User struct {
+	Row
+	// search is what `query` matches of the user, lower-cased; each of
+	// the user's memberships holds it too.
+	search string
+}
 
 func (u *User) ID() string    { return u.ruledString(userID) }
 func (u *User) Email() string { return u.ruledString(userEmail) }
@@ -132,7 +147,6 @@ type world struct {
 	orgOrder      []string
 	users         map[string]*User
 	userOrder     []string
-	searchText    map[string]string // user id -> lower-cased searchable fields
 	members       map[string]*Membership
 	byOrg         map[string][]*Membership
 	byOrgUser     map[orgUser]*Membership
@@ -239,6 +253,29 @@ func memberLess(a, b *Membership) bool {
 	return a.ID() < b.ID()
 }
 
+// sortMembers puts members in list order. The keys are read once, into
+// one slice: a comparison then touches no row (a third of the time for
+// 100,000 members).
+func sortMembers(list []*Membership) {
+	type key struct {
+		created, id string
+		m           *Membership
+	}
+	keys := make([]key, len(list))
+	for i, m := range list {
+		keys[i] = key{m.CreatedAt(), m.ID(), m}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := strings.Compare(a.created, b.created); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	for i, k := range keys {
+		list[i] = k.m
+	}
+}
+
 // sortRows orders rows as lists return them: by created_at, then id.
 func sortRows(rows []*Row) {
 	slices.SortFunc(rows, func(a, b *Row) int {
@@ -259,7 +296,6 @@ func newWorld(s State, vocab vocabulary) (*world, error) {
 		otherOrganizationID: strings.ToLower(s.OtherOrganizationID),
 		organizations:       make(map[string]*Organization, len(s.Organizations)),
 		users:               make(map[string]*User, len(s.Users)),
-		searchText:          make(map[string]string, len(s.Users)),
 		members:             make(map[string]*Membership, len(s.Memberships)),
 		byOrg:               make(map[string][]*Membership),
 		byOrgUser:           make(map[orgUser]*Membership, len(s.Memberships)),
@@ -317,13 +353,13 @@ func newWorld(s State, vocab vocabulary) (*world, error) {
 		case w.byOrgUser[orgUserKey(m.OrganizationID(), m.UserID())] != nil:
 			return nil, fmt.Errorf("memberships[%d]: user %s is already a member of %s", i, m.UserID(), m.OrganizationID())
 		}
-		m.search = w.searchText[m.UserID()]
+		m.search = w.users[m.UserID()].search
 		w.members[m.ID()] = m
 		w.byOrgUser[orgUserKey(m.OrganizationID(), m.UserID())] = m
 		w.byOrg[m.OrganizationID()] = append(w.byOrg[m.OrganizationID()], m)
 	}
 	for _, list := range w.byOrg {
-		sort.Slice(list, func(i, j int) bool { return memberLess(list[i], list[j]) })
+		sortMembers(list)
 	}
 	for collection, parents := range s.Resources {
 		sh := vocab.resources[collection]
@@ -381,6 +417,9 @@ func (m *Membership) adopt(row Row, vocab vocabulary) error {
 		m.setRuled(n, strings.ToLower(id))
 	}
 	for _, n := range []int{memberCreatedAt, memberUpdatedAt} {
+		if inTimeLayout(m.ruledString(n)) {
+			continue
+		}
 		v, _ := m.Get(memberRuled[n].name)
 		t, err := normalizeTime(v)
 		if err != nil {
@@ -402,7 +441,7 @@ func (m *Membership) adopt(row Row, vocab vocabulary) error {
 func (w *world) addUser(u *User) {
 	w.users[u.ID()] = u
 	w.userOrder = append(w.userOrder, u.ID())
-	w.searchText[u.ID()] = searchableText(u)
+	u.search = searchableText(u)
 }
 
 // state exports the world in a stable order.
@@ -446,7 +485,7 @@ func (w *world) view(m *Membership) MemberView {
 
 func (w *world) insert(m *Membership) {
 	w.dropSearchIndex(m.OrganizationID())
-	m.search = w.searchText[m.UserID()]
+	m.search = w.users[m.UserID()].search
 	w.members[m.ID()] = m
 	w.byOrgUser[orgUserKey(m.OrganizationID(), m.UserID())] = m
 	list := w.byOrg[m.OrganizationID()]
