@@ -66,9 +66,18 @@ func (s *Server) Profile(baseURL string) Profile {
 // control serves /__mock/*. Its errors use the API's format too.
 func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	resp := s.controlResponse(r)
-	// Logged, but kept out of the journal, which shows what clients of the
-	// API sent.
+	var resp *response
+	if kind, id, ok := editTarget(r.URL.Path[len(controlPrefix):]); ok && r.Method == http.MethodPatch {
+		// Hand edits change the world: journaled, as control changes.
+		body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxEditBytes))
+		if resp = s.controlEdit(r, kind, id, body, err); resp.Status != http.StatusUnauthorized {
+			s.journalControl(start, r, body, resp)
+		}
+	} else {
+		// Logged, but kept out of the journal, which shows what clients of
+		// the API sent.
+		resp = s.controlResponse(r)
+	}
 	s.logRequest(r, resp.Status, time.Since(start))
 	for k, v := range resp.Header {
 		w.Header()[k] = v
@@ -147,6 +156,20 @@ func (s *Server) controlResponse(r *http.Request) *response {
 	return errorResponse(errorf(http.StatusNotFound, "Not Found"))
 }
 
+// controlEdit is PATCH /__mock/members/{id} or /__mock/users/{id}.
+func (s *Server) controlEdit(r *http.Request, kind, id string, body []byte, readErr error) *response {
+	if aerr := s.checkAdminToken(r); aerr != nil {
+		return errorResponse(aerr)
+	}
+	if readErr != nil {
+		return errorResponse(errorf(http.StatusRequestEntityTooLarge, "edit: %v", readErr))
+	}
+	if kind == "members" {
+		return s.editMember(id, body)
+	}
+	return s.editUser(id, body)
+}
+
 // checkAdminToken guards the control API when Config.AdminToken is set:
 // the token comes as `Authorization: Bearer <token>` or in
 // X-Mock-Admin-Token, and is compared in constant time.
@@ -185,6 +208,9 @@ type journalEntry struct {
 	ResponseBody json.RawMessage `json:"response_body,omitempty"`
 	DurationMS   float64         `json:"duration_ms"`
 	Problems     []string        `json:"validation_problems,omitempty"`
+	// Control marks a change made through the control API (a hand edit),
+	// not by a client of the API.
+	Control bool `json:"control,omitempty"`
 }
 
 // journalBody keeps a JSON body of at most journalBodyBytes, so that the

@@ -46,7 +46,7 @@ func (s *Server) journalFixture(r *http.Request) *response {
 func exportComments(n, skipped int) []string {
 	c := []string{fmt.Sprintf("The mock's journal, exported: %d exchanges, oldest first.", n)}
 	if skipped > 0 {
-		c = append(c, fmt.Sprintf("%d exchanges are left out: CORS preflights and scenario faults, which have no response to expect.", skipped))
+		c = append(c, fmt.Sprintf("%d exchanges are left out: CORS preflights and scenario faults, which have no response to expect, and hand edits through the control API, which a target does not have.", skipped))
 	}
 	return append(c, "The journal keeps no headers (Prefer) and only JSON bodies: check steps that relied on either.")
 }
@@ -57,7 +57,7 @@ func journalExchanges(entries []journalEntry) ([]fixtures.Exchange, int) {
 	var out []fixtures.Exchange
 	skipped := 0
 	for _, e := range entries {
-		if e.Method == http.MethodOptions || e.Status == 0 {
+		if e.Method == http.MethodOptions || e.Status == 0 || e.Control {
 			skipped++
 			continue
 		}
