@@ -10,6 +10,7 @@ package mock
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -36,7 +37,7 @@ func editBody(data []byte, sh *shape, fixed []string) (map[string]any, *apiError
 	if len(props) == 0 {
 		return nil, errorf(http.StatusBadRequest, "edit: no property to change")
 	}
-	for _, name := range sortedKeys(props) {
+	for _, name := range slices.Sorted(maps.Keys(props)) {
 		i, ok := sh.slots[name]
 		switch {
 		case !ok || i == sh.join:

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -337,7 +338,7 @@ func (r *Row) bind(sh *shape) error {
 		*r = looseRow(r.asMap())
 	}
 	row := newRow(sh)
-	for _, name := range sortedKeys(r.rest.loose) {
+	for _, name := range slices.Sorted(maps.Keys(r.rest.loose)) {
 		i, ok := sh.slots[name]
 		if !ok || i == sh.join {
 			return fmt.Errorf("unknown field %q", name)
@@ -404,13 +405,4 @@ func sameValues(a, b *Row) bool {
 		}
 	}
 	return true
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
