@@ -57,7 +57,7 @@ func suiteOf(t *testing.T, cases string) *fixtures.Suite {
 func failedCases(r *contract.Report) []string {
 	var names []string
 	for _, c := range r.Cases {
-		if !c.Passed {
+		if !c.Passed && c.Skipped == "" {
 			names = append(names, c.Name)
 		}
 	}
@@ -71,7 +71,7 @@ func TestRunPassesAgainstACorrectTarget(t *testing.T) {
 	require.Empty(t, failedCases(report), out)
 	require.Equal(t, 4, report.Passed)
 	require.Regexp(t, `(?m)^PASS add-promote-remove \S+$`, out)
-	require.True(t, strings.HasSuffix(out, "\n4 passed, 0 failed\n"), out)
+	require.True(t, strings.HasSuffix(out, "\n4 passed, 0 failed, 0 skipped\n"), out)
 	require.Equal(t, 3, d.memberCount(), "the suite leaves the target as it found it")
 }
 
@@ -109,7 +109,7 @@ func TestRunCatchesEachBugOfTheDouble(t *testing.T) {
 			for _, m := range tt.messages {
 				require.Contains(t, out, m)
 			}
-			require.True(t, strings.HasSuffix(out, "\n3 passed, 1 failed\n"), out)
+			require.True(t, strings.HasSuffix(out, "\n3 passed, 1 failed, 0 skipped\n"), out)
 			if !tt.leavesRow {
 				require.Equal(t, 3, d.memberCount(), "cleanup removes what the failed case created")
 			}
@@ -252,13 +252,14 @@ func TestRunRefusesToStart(t *testing.T) {
 		name    string
 		suite   *fixtures.Suite
 		baseURL string
+		strict  bool
 		want    string
 	}{
 		{name: "unreachable target", suite: loadSuite(t, "testdata/suite"), baseURL: closed.URL, want: "is unreachable"},
 		{name: "too few candidates", suite: suiteOf(t, `
 cases:
   - {name: greedy, rules: [r], candidates: 4, steps: [{name: s, method: GET, path: /, as: none, expect: {status: 200}}]}
-`), want: "case greedy needs 4 candidate users, the profile has 3"},
+`), strict: true, want: "case greedy cannot run: the profile lacks candidate_user_ids (4 needed, 3 given)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -266,8 +267,77 @@ cases:
 			if tt.baseURL != "" {
 				profile.BaseURL = tt.baseURL
 			}
-			_, err := contract.Run(context.Background(), contract.Config{Profile: profile, Suite: tt.suite, Spec: sp})
+			_, err := contract.Run(context.Background(), contract.Config{Profile: profile, Suite: tt.suite, Spec: sp, StrictProfile: tt.strict})
 			require.ErrorContains(t, err, tt.want)
+		})
+	}
+}
+
+func TestPartialProfileSkipsTheCasesThatNeedWhatItLacks(t *testing.T) {
+	tests := []struct {
+		name    string
+		partial func(*contract.Profile)
+		// skipped maps each skipped case to the reason printed.
+		skipped map[string]string
+		summary string
+	}{
+		{name: "no system admin: the cleanup's role", partial: func(p *contract.Profile) { delete(p.Tokens, "system_admin") },
+			skipped: map[string]string{"add-promote-remove": "the profile lacks tokens.system_admin"},
+			summary: "3 passed, 0 failed, 1 skipped"},
+		{name: "no analyst", partial: func(p *contract.Profile) { p.Tokens["analyst"] = "" },
+			skipped: map[string]string{"list-members": "the profile lacks tokens.analyst", "unknown-path": "the profile lacks tokens.analyst"},
+			summary: "2 passed, 0 failed, 2 skipped"},
+		{name: "no candidates", partial: func(p *contract.Profile) { p.CandidateUserIDs = nil },
+			skipped: map[string]string{"add-promote-remove": "the profile lacks candidate_user_ids (1 needed, 0 given)"},
+			summary: "3 passed, 0 failed, 1 skipped"},
+		{name: "no organization", partial: func(p *contract.Profile) { p.OrganizationID = ""; delete(p.Tokens, "org_admin") },
+			skipped: map[string]string{
+				"requires-token":     "the profile lacks organization_id",
+				"list-members":       "the profile lacks organization_id",
+				"add-promote-remove": "the profile lacks tokens.org_admin, organization_id",
+			},
+			summary: "1 passed, 0 failed, 3 skipped"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newDouble(bugNone)
+			profile := d.serve(t)
+			tt.partial(profile)
+			report, out := run(t, loadSuite(t, "testdata/suite"), profile)
+
+			require.Empty(t, failedCases(report), out)
+			require.Equal(t, len(tt.skipped), report.Skipped)
+			for _, c := range report.Cases {
+				require.Equal(t, tt.skipped[c.Name], c.Skipped, c.Name)
+				if c.Skipped != "" {
+					require.Empty(t, c.Steps, "a skipped case sends nothing")
+					require.Contains(t, out, "SKIP "+c.Name+": "+c.Skipped+"\n")
+				}
+			}
+			require.True(t, strings.HasSuffix(out, "\n"+tt.summary+"\n"), out)
+
+			var buf bytes.Buffer
+			require.NoError(t, report.WriteJSON(&buf))
+			var decoded struct {
+				Skipped int
+				Cases   []struct{ Name, Result, Skipped string }
+			}
+			require.NoError(t, json.Unmarshal(buf.Bytes(), &decoded))
+			require.Equal(t, len(tt.skipped), decoded.Skipped)
+			for _, c := range decoded.Cases {
+				if reason, ok := tt.skipped[c.Name]; ok {
+					require.Equal(t, "skip", c.Result)
+					require.Equal(t, reason, c.Skipped)
+				} else {
+					require.Equal(t, "pass", c.Result)
+				}
+			}
+			buf.Reset()
+			require.NoError(t, report.WriteJUnit(&buf))
+			require.Contains(t, buf.String(), fmt.Sprintf(`<testsuites name="humm-contract" tests="4" failures="0" skipped="%d"`, len(tt.skipped)))
+			for _, reason := range tt.skipped {
+				require.Contains(t, buf.String(), `<skipped message="`+reason+`"></skipped>`)
+			}
 		})
 	}
 }
