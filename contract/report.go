@@ -20,7 +20,10 @@ type Report struct {
 	Passed int
 	Failed int
 	// Skipped counts the cases that need a key the profile leaves out.
-	Skipped  int
+	Skipped int
+	// Rules is every rule of the suite's catalogue with what the run
+	// proved of it, in the catalogue's order.
+	Rules    []RuleResult
 	Duration time.Duration
 }
 
@@ -183,6 +186,18 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Failures []string `json:"failures,omitempty"`
 		Skipped  string   `json:"skipped,omitempty"`
 	}
+	type jsonRule struct {
+		ID    string   `json:"id"`
+		Cases []string `json:"cases,omitempty"`
+		Why   []string `json:"why,omitempty"`
+	}
+	// The rule coverage: which rules the run proved, which it could not
+	// (and why), which failed (and in which cases).
+	type jsonRules struct {
+		Proven   []string   `json:"proven"`
+		Unproven []jsonRule `json:"unproven"`
+		Failed   []jsonRule `json:"failed"`
+	}
 	type jsonCase struct {
 		Name       string     `json:"name"`
 		File       string     `json:"file"`
@@ -198,8 +213,20 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Failed     int        `json:"failed"`
 		Skipped    int        `json:"skipped"`
 		DurationMS int64      `json:"duration_ms"`
+		Rules      jsonRules  `json:"rules"`
 		Cases      []jsonCase `json:"cases"`
-	}{Passed: r.Passed, Failed: r.Failed, Skipped: r.Skipped, DurationMS: r.Duration.Milliseconds(), Cases: []jsonCase{}}
+	}{Passed: r.Passed, Failed: r.Failed, Skipped: r.Skipped, DurationMS: r.Duration.Milliseconds(), Cases: []jsonCase{},
+		Rules: jsonRules{Proven: []string{}, Unproven: []jsonRule{}, Failed: []jsonRule{}}}
+	for _, rr := range r.Rules {
+		switch rr.Verdict {
+		case RuleProven:
+			out.Rules.Proven = append(out.Rules.Proven, rr.ID)
+		case RuleUnproven:
+			out.Rules.Unproven = append(out.Rules.Unproven, jsonRule{ID: rr.ID, Why: rr.Why})
+		case RuleFailed:
+			out.Rules.Failed = append(out.Rules.Failed, jsonRule{ID: rr.ID, Cases: rr.Cases})
+		}
+	}
 	for _, c := range r.Cases {
 		jc := jsonCase{Name: c.Name, File: c.File, Line: c.Line, Rules: c.Rules, Result: c.result(), Skipped: c.Skipped, DurationMS: c.Duration.Milliseconds()}
 		for _, s := range c.Steps {

@@ -33,7 +33,8 @@ type Config struct {
 	// Timeout bounds each request (zero: no bound but the context's).
 	Timeout time.Duration
 	// Progress receives a line per case as it finishes, with the details of
-	// a failure, then the closing summary line (nil: nothing is written).
+	// a failure, then the rule coverage and the closing summary line (nil:
+	// nothing is written).
 	Progress io.Writer
 	// StrictProfile makes a case that needs a key the profile leaves out
 	// an error that stops the run, instead of a skipped case.
@@ -144,7 +145,7 @@ dispatch:
 		return nil, fmt.Errorf("run interrupted: %w", err)
 	}
 
-	report := &Report{Cases: results, Duration: r.now().Sub(start)}
+	report := &Report{Cases: results, Rules: ruleCoverage(cfg.Suite.Rules, results), Duration: r.now().Sub(start)}
 	for _, c := range results {
 		switch {
 		case c.Skipped != "":
@@ -156,6 +157,7 @@ dispatch:
 		}
 	}
 	if cfg.Progress != nil {
+		fmt.Fprint(cfg.Progress, report.CoverageText())
 		fmt.Fprintln(cfg.Progress, report.Summary())
 	}
 	return report, nil

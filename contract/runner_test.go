@@ -342,6 +342,102 @@ func TestPartialProfileSkipsTheCasesThatNeedWhatItLacks(t *testing.T) {
 	}
 }
 
+func TestRuleCoverage(t *testing.T) {
+	type rule struct{ id, verdict, detail string }
+	tests := []struct {
+		name      string
+		bug       string
+		partial   func(*contract.Profile)
+		configure func(*contract.Config)
+		// rules in the catalogue's order; detail is the cases of a proven
+		// or failed rule, the first reason of an unproven one.
+		rules []rule
+		text  string
+	}{
+		{name: "all proven", rules: []rule{
+			{"list", "proven", "list-members"}, {"lifecycle", "proven", "add-promote-remove"},
+			{"identity", "proven", "requires-token"}, {"routing", "proven", "unknown-path"}},
+			text: "rules: 4 proven, 0 unproven, 0 failed\n  proven: list, lifecycle, identity, routing\n"},
+		{name: "a failed case fails its rules", bug: bugCreate201, rules: []rule{
+			{"list", "proven", "list-members"}, {"lifecycle", "failed", "add-promote-remove"},
+			{"identity", "proven", "requires-token"}, {"routing", "proven", "unknown-path"}},
+			text: "rules: 3 proven, 0 unproven, 1 failed\n  failed   lifecycle: add-promote-remove\n  proven: list, identity, routing\n"},
+		{name: "a skipped case leaves its rules unproven", partial: func(p *contract.Profile) { delete(p.Tokens, "analyst") }, rules: []rule{
+			{"list", "unproven", "list-members skipped: the profile lacks tokens.analyst"}, {"lifecycle", "proven", "add-promote-remove"},
+			{"identity", "proven", "requires-token"}, {"routing", "unproven", "unknown-path skipped: the profile lacks tokens.analyst"}},
+			text: "rules: 2 proven, 2 unproven, 0 failed\n" +
+				"  unproven list: list-members skipped: the profile lacks tokens.analyst\n" +
+				"  unproven routing: unknown-path skipped: the profile lacks tokens.analyst\n" +
+				"  proven: lifecycle, identity\n"},
+		{name: "a rule no selected case names is unproven", configure: func(c *contract.Config) { c.Run = regexp.MustCompile(`^requires-token$`) }, rules: []rule{
+			{"list", "unproven", "no case naming it was selected"}, {"lifecycle", "unproven", "no case naming it was selected"},
+			{"identity", "proven", "requires-token"}, {"routing", "unproven", "no case naming it was selected"}},
+			text: "rules: 1 proven, 3 unproven, 0 failed\n" +
+				"  unproven list: no case naming it was selected\n  unproven lifecycle: no case naming it was selected\n" +
+				"  unproven routing: no case naming it was selected\n  proven: identity\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			profile := newDouble(tt.bug).serve(t)
+			if tt.partial != nil {
+				tt.partial(profile)
+			}
+			var configure []func(*contract.Config)
+			if tt.configure != nil {
+				configure = append(configure, tt.configure)
+			}
+			report, out := run(t, loadSuite(t, "testdata/suite"), profile, configure...)
+
+			var got []rule
+			for _, rr := range report.Rules {
+				detail := strings.Join(rr.Cases, ", ")
+				if rr.Verdict == contract.RuleUnproven {
+					detail = rr.Why[0]
+				}
+				got = append(got, rule{rr.ID, rr.Verdict, detail})
+			}
+			require.Equal(t, tt.rules, got)
+			require.Equal(t, tt.text, report.CoverageText())
+			require.True(t, strings.HasSuffix(out, "\n"+tt.text+report.Summary()+"\n"), "printed before the summary line:\n%s", out)
+
+			var buf bytes.Buffer
+			require.NoError(t, report.WriteJSON(&buf))
+			var decoded struct {
+				Rules struct {
+					Proven           []string
+					Unproven, Failed []struct {
+						ID         string
+						Cases, Why []string
+					}
+				}
+			}
+			require.NoError(t, json.Unmarshal(buf.Bytes(), &decoded))
+			var fromJSON []rule
+			for _, id := range decoded.Rules.Proven {
+				fromJSON = append(fromJSON, rule{id, "proven", ""})
+			}
+			for _, r := range decoded.Rules.Unproven {
+				fromJSON = append(fromJSON, rule{r.ID, "unproven", r.Why[0]})
+			}
+			for _, r := range decoded.Rules.Failed {
+				fromJSON = append(fromJSON, rule{r.ID, "failed", strings.Join(r.Cases, ", ")})
+			}
+			var want []rule
+			for _, verdict := range []string{"proven", "unproven", "failed"} {
+				for _, r := range tt.rules {
+					if r.verdict == verdict {
+						if verdict == "proven" {
+							r.detail = ""
+						}
+						want = append(want, r)
+					}
+				}
+			}
+			require.Equal(t, want, fromJSON)
+		})
+	}
+}
+
 // echo answers GET /echo?status=S&json=J&header=K:V with that status,
 // body and header: a target whose every response the test chooses. Its
 // path is not in the spec, so only the fixture judges it.
@@ -463,6 +559,56 @@ func TestAssertions(t *testing.T) {
 			last := c.Steps[len(c.Steps)-1]
 			require.Len(t, last.Failures, 1, out)
 			require.Contains(t, last.Failures[0], tt.want)
+		})
+	}
+}
+
+func TestPreconditionWithoutDataLeavesTheRuleUnproven(t *testing.T) {
+	// Each case looks for a member with a nickname (the precondition), then
+	// checks it; the echo target answers the first step with found's JSON.
+	tests := []struct {
+		name, found, cleanupStatus string
+		result                     string
+		skipped                    string
+		verdict                    string
+	}{
+		{name: "data found, rule proven", found: `[{"nickname":"zed"}]`, cleanupStatus: "200", result: "pass", verdict: contract.RuleProven},
+		{name: "no data, rule unproven", found: `[]`, cleanupStatus: "200", result: "skip", verdict: contract.RuleUnproven,
+			skipped: `no data: a member with a nickname (step "find": body /: expected at least 1 item, got 0)`},
+		{name: "no data, then a cleanup that fails: failed", found: `[]`, cleanupStatus: "500", result: "fail", verdict: contract.RuleFailed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			suite := suiteOf(t, `
+cases:
+  - name: c
+    rules: [r]
+    steps:
+      - name: find
+        precondition: a member with a nickname
+        method: GET
+        path: /echo
+        query: {json: '`+tt.found+`'}
+        as: none
+        expect: {status: 200, list: {length: {min: 1}}}
+      - {name: check, method: GET, path: /echo, query: {json: '{}'}, as: none, expect: {status: 200}}
+    cleanup:
+      - {name: tidy, method: GET, path: /echo, query: {status: "`+tt.cleanupStatus+`", json: '{}'}, as: none, expect: {status: 200}}
+`)
+			report, out := run(t, suite, echo(t))
+			c := report.Cases[0]
+			require.Equal(t, tt.skipped, c.Skipped, out)
+			require.Equal(t, tt.verdict, report.Rules[0].Verdict, out)
+			require.Equal(t, "tidy", c.Steps[len(c.Steps)-1].Name, "cleanup runs")
+			var buf bytes.Buffer
+			require.NoError(t, report.WriteJSON(&buf))
+			require.Contains(t, buf.String(), `"result": "`+tt.result+`"`)
+			if tt.skipped != "" {
+				require.Len(t, c.Steps, 2, "the case stops at the precondition")
+				require.Contains(t, out, "SKIP c: "+tt.skipped+"\n")
+				require.Equal(t, []string{"c skipped: " + tt.skipped}, report.Rules[0].Why)
+				require.True(t, strings.HasSuffix(out, "0 passed, 0 failed, 1 skipped\n"), out)
+			}
 		})
 	}
 }
