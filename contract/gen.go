@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"testing/fstest"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -1050,15 +1049,15 @@ func WithGenerated(suite *fixtures.Suite, sp *spec.Spec, source string) (combine
 	for _, c := range suite.Cases {
 		present[path.Base(c.File)] = true
 	}
-	fsys := fstest.MapFS{}
+	var added []fixtures.File
 	for _, f := range files {
 		if present[f.Name] {
 			skipped = append(skipped, f.Name)
 			continue
 		}
-		fsys[f.Name] = &fstest.MapFile{Data: f.Data}
+		added = append(added, fixtures.File{Name: f.Name, Data: f.Data})
 	}
-	combined, err = suite.AddCases(fsys, "generated")
+	combined, err = suite.AddFiles("generated", added...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("generated cases do not load (a bug of gen, or rules.yaml lacks their rules):\n%w", err)
 	}
