@@ -37,8 +37,9 @@ type Profile struct {
 	CandidateUserIDs []string `json:"candidate_user_ids" yaml:"candidate_user_ids"`
 }
 
-// minCandidates is what the issue promises a profile provides; no case may
-// lease more.
+// minCandidates is how many candidate users a complete profile lists
+// (--strict-profile); a case that leases more than a profile lists is
+// skipped.
 const minCandidates = 3
 
 var (

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/heyhumm/humm-members-mock/internal/fixturefile"
@@ -13,8 +12,6 @@ import (
 // exportCaseName is the case a journal export holds, unless ?name= says
 // otherwise.
 const exportCaseName = "journal"
-
-var caseNameText = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 
 // journalFixture is GET /__mock/requests?format=fixture: the journal,
 // oldest first, as a flow fixture with one case, converted as the
@@ -25,7 +22,7 @@ func (s *Server) journalFixture(r *http.Request) *response {
 	if name == "" {
 		name = exportCaseName
 	}
-	if !caseNameText.MatchString(name) {
+	if !fixturefile.Name.MatchString(name) {
 		return errorResponse(errorf(http.StatusBadRequest, "name %q: use lowercase words joined by dashes", name))
 	}
 	exchanges, skipped := journalExchanges(s.journal.entries())

@@ -6,6 +6,12 @@
 // conversion as the recorder; package fixtures reads what it writes.
 package fixturefile
 
+import "regexp"
+
+// Name is the form of the names of cases and steps, lowercase words
+// joined by dashes, so that --run patterns and reports stay simple.
+var Name = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
 // Profile values a template may name. candidate_user_ids is indexed and
 // stands for the users the runner leased to the case, not the whole list.
 const (
