@@ -57,7 +57,11 @@ func NewRecorder(upstream string, profile *Profile, sp *spec.Spec, log io.Writer
 	}
 	r := &Recorder{profile: profile, spec: sp, roles: map[string]string{}, log: log, mask: profile.masker()}
 	for role, token := range profile.Tokens {
-		r.roles[token] = role
+		// A partial profile's missing token is no one's: an empty bearer
+		// must not pass for that role.
+		if token != "" {
+			r.roles[token] = role
+		}
 	}
 	r.proxy = &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
