@@ -93,7 +93,9 @@ func (r *Report) CoverageText() string {
 		}
 	}
 	if len(proven) > 0 {
-		b.WriteString(indent(wrap("proven: "+strings.Join(proven, ", "), 100), "  "))
+		// Continuation lines indented further, so that the list reads as one.
+		lines := strings.Split(strings.TrimSuffix(wrap("proven: "+strings.Join(proven, ", "), 96), "\n"), "\n")
+		b.WriteString("  " + strings.Join(lines, "\n    ") + "\n")
 	}
 	return b.String()
 }

@@ -563,6 +563,33 @@ func TestAssertions(t *testing.T) {
 	}
 }
 
+func TestCoverageWrapsTheProvenRules(t *testing.T) {
+	var rules []string
+	var cases strings.Builder
+	cases.WriteString("cases:\n")
+	for i := range 12 {
+		id := fmt.Sprintf("a-rather-long-rule-name.number-%02d", i)
+		rules = append(rules, "  - {id: "+id+", text: a rule}\n")
+		fmt.Fprintf(&cases, "  - {name: c%d, rules: [%s], steps: [{name: s, method: GET, path: /echo, query: {json: '{}'}, as: none, expect: {status: 200}}]}\n", i, id)
+	}
+	suite, err := fixtures.Load(fstest.MapFS{
+		"rules.yaml": {Data: []byte("rules:\n" + strings.Join(rules, ""))},
+		"cases.yaml": {Data: []byte(cases.String())},
+	}, "inline")
+	require.NoError(t, err)
+	report, _ := run(t, suite, echo(t))
+	text := report.CoverageText()
+	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	require.Equal(t, "rules: 12 proven, 0 unproven, 0 failed", lines[0])
+	require.True(t, strings.HasPrefix(lines[1], "  proven: a-rather-long-rule-name.number-00, "), text)
+	require.Greater(t, len(lines), 3, "wrapped:\n%s", text)
+	for _, l := range lines[2:] {
+		require.True(t, strings.HasPrefix(l, "    a-rather-long-rule-name."), "continued under the list:\n%s", text)
+		require.LessOrEqual(t, len(l), 100, l)
+	}
+	require.True(t, strings.HasSuffix(text, "number-11\n"), text)
+}
+
 func TestPreconditionWithoutDataLeavesTheRuleUnproven(t *testing.T) {
 	// Each case looks for a member with a nickname (the precondition), then
 	// checks it; the echo target answers the first step with found's JSON.
