@@ -53,5 +53,5 @@ func ExampleRun() {
 	// system-admin-can-list true
 	// org-admin-can-list true
 	// analyst-can-list true
-	// 3 passed, 0 failed
+	// 3 passed, 0 failed, 0 skipped
 }

@@ -10,8 +10,9 @@ import (
 )
 
 // FuzzParseProfile feeds the profile decoder arbitrary documents and base
-// URLs: it must not panic, and a profile it accepts is complete: an
-// http(s) base URL, a token per role, lower-case uuids, enough candidates.
+// URLs: it must not panic, and a profile it accepts is well formed: an
+// http(s) base URL, tokens for roles only, lower-case uuids; keys it leaves
+// out are exactly those Missing names.
 func FuzzParseProfile(f *testing.F) {
 	f.Add([]byte(profileYAML), "")
 	f.Add([]byte(profileYAML), "http://127.0.0.1:4010/")
@@ -35,18 +36,22 @@ func FuzzParseProfile(f *testing.F) {
 		if !strings.HasPrefix(p.BaseURL, "http://") && !strings.HasPrefix(p.BaseURL, "https://") {
 			t.Fatalf("accepted base_url %q", p.BaseURL)
 		}
-		for _, role := range fixtures.Roles {
-			if p.Tokens[role] == "" {
-				t.Fatalf("accepted a profile without a %s token", role)
+		missing := p.Missing()
+		for role, token := range p.Tokens {
+			if !slices.Contains(fixtures.Roles, role) {
+				t.Fatalf("accepted a token for %q", role)
+			}
+			if token == "" && !slices.Contains(missing, "tokens."+role) {
+				t.Fatalf("an empty %s token is not named missing: %v", role, missing)
 			}
 		}
 		for _, id := range slices.Concat([]string{p.OrganizationID, p.OtherOrganizationID}, p.CandidateUserIDs) {
-			if len(id) != 36 || strings.ToLower(id) != id {
+			if id != "" && (len(id) != 36 || strings.ToLower(id) != id) {
 				t.Fatalf("accepted uuid %q", id)
 			}
 		}
-		if len(p.CandidateUserIDs) < 3 {
-			t.Fatalf("accepted %d candidates", len(p.CandidateUserIDs))
+		if (len(missing) == 0) != (p.Complete() == nil) {
+			t.Fatalf("missing %v, yet Complete says %v", missing, p.Complete())
 		}
 	})
 }

@@ -37,8 +37,9 @@ type Profile struct {
 	CandidateUserIDs []string `json:"candidate_user_ids" yaml:"candidate_user_ids"`
 }
 
-// minCandidates is what the issue promises a profile provides; no case may
-// lease more.
+// minCandidates is how many candidate users a complete profile lists
+// (--strict-profile); a case that leases more than a profile lists is
+// skipped.
 const minCandidates = 3
 
 var (
@@ -137,35 +138,33 @@ func checkBaseURL(baseURL string) error {
 	return nil
 }
 
-// check validates the profile and lower-cases its uuids.
+// check validates the values the profile gives and lower-cases its uuids.
+// A value left out is no error: the cases that need it are skipped
+// (Missing lists them; --strict-profile refuses them with Complete).
 func (p *Profile) check() error {
 	var problems []string
 	if err := checkBaseURL(p.BaseURL); err != nil {
 		problems = append(problems, err.Error())
 	}
 	p.BaseURL = strings.TrimSuffix(p.BaseURL, "/")
-	for _, role := range fixtures.Roles {
-		if p.Tokens[role] == "" {
-			problems = append(problems, fmt.Sprintf("tokens.%s is missing", role))
-		}
-	}
 	for role := range p.Tokens {
 		if !slices.Contains(fixtures.Roles, role) {
 			problems = append(problems, fmt.Sprintf("tokens.%s is not a role (roles: %s)", role, strings.Join(fixtures.Roles, ", ")))
 		}
 	}
 	uuid := func(name string, v *string) {
-		if !uuidText.MatchString(*v) {
+		if *v != "" && !uuidText.MatchString(*v) {
 			problems = append(problems, fmt.Sprintf("%s %q is not a uuid", name, *v))
 		}
 		*v = strings.ToLower(*v)
 	}
 	uuid(fixtures.OrganizationID, &p.OrganizationID)
 	uuid(fixtures.OtherOrganizationID, &p.OtherOrganizationID)
-	if len(p.CandidateUserIDs) < minCandidates {
-		problems = append(problems, fmt.Sprintf("candidate_user_ids has %d users, at least %d are needed", len(p.CandidateUserIDs), minCandidates))
-	}
 	for i := range p.CandidateUserIDs {
+		if p.CandidateUserIDs[i] == "" {
+			problems = append(problems, fmt.Sprintf("candidate_user_ids[%d] is empty", i))
+			continue
+		}
 		uuid(fmt.Sprintf("candidate_user_ids[%d]", i), &p.CandidateUserIDs[i])
 	}
 	if len(problems) > 0 {
@@ -174,6 +173,72 @@ func (p *Profile) check() error {
 	}
 	return nil
 }
+
+// Missing names the keys the profile leaves out, in the words a skipped
+// case uses: tokens.ROLE, organization_id, other_organization_id, and
+// candidate_user_ids when it holds fewer users than minCandidates.
+func (p *Profile) Missing() []string {
+	var missing []string
+	for _, role := range fixtures.Roles {
+		if p.Tokens[role] == "" {
+			missing = append(missing, tokensKey(role))
+		}
+	}
+	if p.OrganizationID == "" {
+		missing = append(missing, fixtures.OrganizationID)
+	}
+	if p.OtherOrganizationID == "" {
+		missing = append(missing, fixtures.OtherOrganizationID)
+	}
+	if len(p.CandidateUserIDs) < minCandidates {
+		missing = append(missing, fixtures.CandidateUserIDs)
+	}
+	return missing
+}
+
+// Complete refuses a partial profile: --strict-profile, for a target that
+// must run the whole suite.
+func (p *Profile) Complete() error {
+	var problems []string
+	for _, key := range p.Missing() {
+		if key == fixtures.CandidateUserIDs {
+			problems = append(problems, fmt.Sprintf("candidate_user_ids has %d users, at least %d are needed", len(p.CandidateUserIDs), minCandidates))
+			continue
+		}
+		problems = append(problems, key+" is missing")
+	}
+	if len(problems) > 0 {
+		slices.Sort(problems)
+		return fmt.Errorf("profile: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// lacks names what a case needs that the profile does not give, or ""
+// when the case can run.
+func (p *Profile) lacks(c fixtures.Case) string {
+	var lacking []string
+	needs := c.Needs()
+	for _, role := range needs.Roles {
+		if p.Tokens[role] == "" {
+			lacking = append(lacking, tokensKey(role))
+		}
+	}
+	for _, name := range needs.Values {
+		if (name == fixtures.OrganizationID && p.OrganizationID == "") || (name == fixtures.OtherOrganizationID && p.OtherOrganizationID == "") {
+			lacking = append(lacking, name)
+		}
+	}
+	if c.Candidates > len(p.CandidateUserIDs) {
+		lacking = append(lacking, fmt.Sprintf("%s (%d needed, %d given)", fixtures.CandidateUserIDs, c.Candidates, len(p.CandidateUserIDs)))
+	}
+	if len(lacking) == 0 {
+		return ""
+	}
+	return "the profile lacks " + strings.Join(lacking, ", ")
+}
+
+func tokensKey(role string) string { return "tokens." + role }
 
 // tokenVariable is the environment variable a copy-paste curl reads a
 // role's token from, so that reports never carry a token.

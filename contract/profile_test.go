@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -80,17 +81,60 @@ func TestParseProfileRejects(t *testing.T) {
 	}{
 		{name: "empty", profile: "", want: "profile: empty"},
 		{name: "unset variable", profile: profileYAML, want: "environment variables not set: SYSTEM_ADMIN_TOKEN"},
-		{name: "empty token", profile: profileYAML, env: map[string]string{"SYSTEM_ADMIN_TOKEN": ""}, want: "tokens.system_admin is missing"},
 		{name: "unknown key", profile: profileYAML + "organisation_id: x\n", want: "field organisation_id not found"},
 		{name: "unknown role", profile: "tokens: {admin: x}\n", want: "tokens.admin is not a role"},
 		{name: "not a url", profile: "base_url: staging\n", want: `base_url "staging" is not an http(s) URL`},
 		{name: "not a uuid", profile: "organization_id: acme\n", want: `organization_id "acme" is not a uuid`},
-		{name: "too few candidates", profile: "candidate_user_ids: [5e2b8f1a-7c3d-4a9e-b6f0-1d2c3e4f5a6b]\n", want: "candidate_user_ids has 1 users, at least 3 are needed"},
+		{name: "empty candidate", profile: "candidate_user_ids: [5e2b8f1a-7c3d-4a9e-b6f0-1d2c3e4f5a6b, '']\n", want: "candidate_user_ids[1] is empty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := contract.ParseProfile([]byte(tt.profile), "", env(tt.env))
 			require.ErrorContains(t, err, tt.want)
+		})
+	}
+}
+
+func TestPartialProfile(t *testing.T) {
+	tests := []struct {
+		name, profile string
+		env           map[string]string
+		// missing are the keys Missing names, incomplete what Complete
+		// (--strict-profile) says of them.
+		missing    []string
+		incomplete []string
+	}{
+		{name: "complete", profile: profileYAML, env: map[string]string{"SYSTEM_ADMIN_TOKEN": "sa"}},
+		{name: "a token set empty by the environment", profile: profileYAML, env: map[string]string{"SYSTEM_ADMIN_TOKEN": ""},
+			missing: []string{"tokens.system_admin"}, incomplete: []string{"tokens.system_admin is missing"}},
+		{name: "base url only", profile: "base_url: http://127.0.0.1:4010\n",
+			missing:    []string{"tokens.system_admin", "tokens.org_admin", "tokens.analyst", "tokens.suspended", "tokens.outsider", "organization_id", "other_organization_id", "candidate_user_ids"},
+			incomplete: []string{"tokens.suspended is missing", "organization_id is missing", "other_organization_id is missing", "candidate_user_ids has 0 users, at least 3 are needed"}},
+		{name: "no suspended user, no second organization, one candidate", profile: `
+base_url: http://127.0.0.1:4010
+tokens: {system_admin: a, org_admin: b, analyst: c, outsider: e}
+organization_id: 9a1f6c2e-5b7d-4e3a-8c1f-2d4e6f8a0b1c
+candidate_user_ids: [5E2B8F1A-7C3D-4A9E-B6F0-1D2C3E4F5A6B]
+`,
+			missing:    []string{"tokens.suspended", "other_organization_id", "candidate_user_ids"},
+			incomplete: []string{"tokens.suspended is missing", "other_organization_id is missing", "candidate_user_ids has 1 users, at least 3 are needed"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := contract.ParseProfile([]byte(tt.profile), "", env(tt.env))
+			require.NoError(t, err, "a partial profile loads")
+			require.Equal(t, tt.missing, p.Missing())
+			for _, id := range p.CandidateUserIDs {
+				require.Equal(t, strings.ToLower(id), id)
+			}
+			err = p.Complete()
+			if len(tt.incomplete) == 0 {
+				require.NoError(t, err)
+				return
+			}
+			for _, want := range tt.incomplete {
+				require.ErrorContains(t, err, want)
+			}
 		})
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/heyhumm/humm-members-mock/fixtures"
+	"github.com/heyhumm/humm-members-mock/internal/fixturefile"
 	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
@@ -37,7 +38,7 @@ type Recorder struct {
 	mask *strings.Replacer
 
 	mu        sync.Mutex
-	exchanges []fixtures.Exchange
+	exchanges []fixturefile.Exchange
 }
 
 // NewRecorder proxies to upstream. profile gives the tokens and the ids
@@ -56,7 +57,11 @@ func NewRecorder(upstream string, profile *Profile, sp *spec.Spec, log io.Writer
 	}
 	r := &Recorder{profile: profile, spec: sp, roles: map[string]string{}, log: log, mask: profile.masker()}
 	for role, token := range profile.Tokens {
-		r.roles[token] = role
+		// A partial profile's missing token is no one's: an empty bearer
+		// must not pass for that role.
+		if token != "" {
+			r.roles[token] = role
+		}
 	}
 	r.proxy = &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
@@ -130,7 +135,7 @@ func (r *Recorder) record(resp *http.Response) error {
 		io.Closer
 	}{io.MultiReader(bytes.NewReader(body), rest), rest}
 
-	x := fixtures.Exchange{Method: in.Method, Path: in.URL.Path, RawQuery: in.URL.RawQuery, Status: resp.StatusCode, As: fixtures.NoToken}
+	x := fixturefile.Exchange{Method: in.Method, Path: in.URL.Path, RawQuery: in.URL.RawQuery, Status: resp.StatusCode, As: fixtures.NoToken}
 	if auth := in.Header.Get("Authorization"); auth != "" {
 		scheme, token, _ := strings.Cut(auth, " ")
 		if role, ok := r.roles[strings.TrimSpace(token)]; ok && strings.EqualFold(scheme, "Bearer") {
@@ -170,7 +175,7 @@ func (r *Recorder) record(resp *http.Response) error {
 
 // check validates the response against the spec, sets the exchange's
 // operation and notes a violation; the violation is returned for the log.
-func (r *Recorder) check(in *http.Request, resp *http.Response, body []byte, x *fixtures.Exchange) string {
+func (r *Recorder) check(in *http.Request, resp *http.Response, body []byte, x *fixturefile.Exchange) string {
 	routed, err := http.NewRequestWithContext(in.Context(), in.Method, requestTarget(*x), nil)
 	if err != nil {
 		return ""
@@ -209,16 +214,24 @@ func (r *Recorder) Len() int {
 // name; comments head the file.
 func (r *Recorder) Fixture(name string, comments ...string) ([]byte, error) {
 	r.mu.Lock()
-	exchanges := append([]fixtures.Exchange(nil), r.exchanges...)
+	exchanges := append([]fixturefile.Exchange(nil), r.exchanges...)
 	r.mu.Unlock()
-	return fixtures.Record(fixtures.Recording{Name: name, Comments: comments, Profile: fixtures.ProfileIDs{
+	data, err := fixturefile.Record(fixturefile.Recording{Name: name, Comments: comments, Profile: fixturefile.ProfileIDs{
 		OrganizationID:      r.profile.OrganizationID,
 		OtherOrganizationID: r.profile.OtherOrganizationID,
 		CandidateUserIDs:    r.profile.CandidateUserIDs,
 	}}, exchanges)
+	if err != nil {
+		return nil, err
+	}
+	// The recording must load as any fixture file does.
+	if err := fixtures.CheckFile(name+".yaml", data); err != nil {
+		return nil, fmt.Errorf("the recording does not load (a bug of the recorder): %w", err)
+	}
+	return data, nil
 }
 
-func requestTarget(x fixtures.Exchange) string {
+func requestTarget(x fixturefile.Exchange) string {
 	if x.RawQuery == "" {
 		return x.Path
 	}

@@ -196,3 +196,31 @@ func TestNewRecorderRefusesABadUpstream(t *testing.T) {
 		require.ErrorContains(t, err, "upstream", upstream)
 	}
 }
+
+// TestRecorderWithAPartialProfile: an empty bearer token is an unknown
+// token, not the role the profile leaves without one.
+func TestRecorderWithAPartialProfile(t *testing.T) {
+	srv, profile := startMock(t, "")
+	profile.Tokens["suspended"] = ""
+	sp, err := spec.Embedded()
+	require.NoError(t, err)
+	rec, err := contract.NewRecorder(srv.URL, profile, sp, nil)
+	require.NoError(t, err)
+	proxy := httptest.NewServer(rec)
+	t.Cleanup(proxy.Close)
+
+	members := "/api/organization/" + profile.OrganizationID + "/member"
+	for _, auth := range []string{"Bearer ", "Bearer " + profile.Tokens["analyst"]} {
+		req, err := http.NewRequest(http.MethodGet, proxy.URL+members, nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", auth)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+	}
+	data, err := rec.Fixture("partial")
+	require.NoError(t, err)
+	require.NotContains(t, string(data), "as: suspended")
+	require.Contains(t, string(data), "as: none")
+	require.Contains(t, string(data), "as: analyst")
+}

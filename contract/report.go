@@ -16,19 +16,27 @@ import (
 
 // Report is the outcome of a run, cases in suite order.
 type Report struct {
-	Cases    []CaseResult
-	Passed   int
-	Failed   int
+	Cases  []CaseResult
+	Passed int
+	Failed int
+	// Skipped counts the cases that need a key the profile leaves out.
+	Skipped int
+	// Rules is every rule of the suite's catalogue with what the run
+	// proved of it, in the catalogue's order.
+	Rules    []RuleResult
 	Duration time.Duration
 }
 
 // CaseResult is the outcome of one case.
 type CaseResult struct {
-	Name     string
-	File     string
-	Line     int
-	Rules    []string
-	Passed   bool
+	Name   string
+	File   string
+	Line   int
+	Rules  []string
+	Passed bool
+	// Skipped, when not empty, says which keys of the profile the case
+	// needs and did not get: it did not run (Passed is false).
+	Skipped  string
 	Duration time.Duration
 	// Steps are the steps that ran, cleanup included.
 	Steps []StepResult
@@ -54,11 +62,16 @@ type StepResult struct {
 }
 
 // Summary is the closing line of a run.
-func (r *Report) Summary() string { return fmt.Sprintf("%d passed, %d failed", r.Passed, r.Failed) }
+func (r *Report) Summary() string {
+	return fmt.Sprintf("%d passed, %d failed, %d skipped", r.Passed, r.Failed, r.Skipped)
+}
 
 // text is a case's progress line, followed, for a failure, by what went
 // wrong and a curl per step to replay the flow.
 func (c CaseResult) text() string {
+	if c.Skipped != "" {
+		return fmt.Sprintf("SKIP %s: %s\n", c.Name, c.Skipped)
+	}
 	verdict := "PASS"
 	if !c.Passed {
 		verdict = "FAIL"
@@ -173,26 +186,49 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Failures []string `json:"failures,omitempty"`
 		Skipped  string   `json:"skipped,omitempty"`
 	}
+	type jsonRule struct {
+		ID    string   `json:"id"`
+		Cases []string `json:"cases,omitempty"`
+		Why   []string `json:"why,omitempty"`
+	}
+	// The rule coverage: which rules the run proved, which it could not
+	// (and why), which failed (and in which cases).
+	type jsonRules struct {
+		Proven   []string   `json:"proven"`
+		Unproven []jsonRule `json:"unproven"`
+		Failed   []jsonRule `json:"failed"`
+	}
 	type jsonCase struct {
 		Name       string     `json:"name"`
 		File       string     `json:"file"`
 		Line       int        `json:"line"`
 		Rules      []string   `json:"rules"`
 		Result     string     `json:"result"`
+		Skipped    string     `json:"skipped,omitempty"`
 		DurationMS int64      `json:"duration_ms"`
 		Steps      []jsonStep `json:"steps"`
 	}
 	out := struct {
 		Passed     int        `json:"passed"`
 		Failed     int        `json:"failed"`
+		Skipped    int        `json:"skipped"`
 		DurationMS int64      `json:"duration_ms"`
+		Rules      jsonRules  `json:"rules"`
 		Cases      []jsonCase `json:"cases"`
-	}{Passed: r.Passed, Failed: r.Failed, DurationMS: r.Duration.Milliseconds(), Cases: []jsonCase{}}
-	for _, c := range r.Cases {
-		jc := jsonCase{Name: c.Name, File: c.File, Line: c.Line, Rules: c.Rules, Result: "pass", DurationMS: c.Duration.Milliseconds()}
-		if !c.Passed {
-			jc.Result = "fail"
+	}{Passed: r.Passed, Failed: r.Failed, Skipped: r.Skipped, DurationMS: r.Duration.Milliseconds(), Cases: []jsonCase{},
+		Rules: jsonRules{Proven: []string{}, Unproven: []jsonRule{}, Failed: []jsonRule{}}}
+	for _, rr := range r.Rules {
+		switch rr.Verdict {
+		case RuleProven:
+			out.Rules.Proven = append(out.Rules.Proven, rr.ID)
+		case RuleUnproven:
+			out.Rules.Unproven = append(out.Rules.Unproven, jsonRule{ID: rr.ID, Why: rr.Why})
+		case RuleFailed:
+			out.Rules.Failed = append(out.Rules.Failed, jsonRule{ID: rr.ID, Cases: rr.Cases})
 		}
+	}
+	for _, c := range r.Cases {
+		jc := jsonCase{Name: c.Name, File: c.File, Line: c.Line, Rules: c.Rules, Result: c.result(), Skipped: c.Skipped, DurationMS: c.Duration.Milliseconds()}
 		for _, s := range c.Steps {
 			jc.Steps = append(jc.Steps, jsonStep{Name: s.Name, Cleanup: s.Cleanup, Method: s.Method, URL: s.URL, Status: s.Status, Curl: s.Curl, Failures: s.Failures, Skipped: s.Skipped})
 		}
@@ -211,16 +247,21 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		// CDATA keeps the text as printed: quotes and line breaks intact.
 		Text string `xml:",cdata"`
 	}
+	type skipped struct {
+		Message string `xml:"message,attr"`
+	}
 	type testCase struct {
 		Name      string   `xml:"name,attr"`
 		Classname string   `xml:"classname,attr"`
 		Time      string   `xml:"time,attr"`
 		Failure   *failure `xml:"failure,omitempty"`
+		Skipped   *skipped `xml:"skipped,omitempty"`
 	}
 	type testSuite struct {
 		Name     string     `xml:"name,attr"`
 		Tests    int        `xml:"tests,attr"`
 		Failures int        `xml:"failures,attr"`
+		Skipped  int        `xml:"skipped,attr,omitempty"`
 		Time     string     `xml:"time,attr"`
 		Cases    []testCase `xml:"testcase"`
 		duration time.Duration
@@ -230,11 +271,12 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		Name     string       `xml:"name,attr"`
 		Tests    int          `xml:"tests,attr"`
 		Failures int          `xml:"failures,attr"`
+		Skipped  int          `xml:"skipped,attr,omitempty"`
 		Time     string       `xml:"time,attr"`
 		Suites   []*testSuite `xml:"testsuite"`
 	}
 	seconds := func(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
-	out := testSuites{Name: "humm-contract", Tests: len(r.Cases), Failures: r.Failed, Time: seconds(r.Duration)}
+	out := testSuites{Name: "humm-contract", Tests: len(r.Cases), Failures: r.Failed, Skipped: r.Skipped, Time: seconds(r.Duration)}
 	byFile := map[string]*testSuite{}
 	for _, c := range r.Cases {
 		s := byFile[c.File]
@@ -244,7 +286,11 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 			out.Suites = append(out.Suites, s)
 		}
 		tc := testCase{Name: c.Name, Classname: strings.TrimSuffix(path.Base(c.File), ".yaml"), Time: seconds(c.Duration)}
-		if !c.Passed {
+		switch c.result() {
+		case "skip":
+			s.Skipped++
+			tc.Skipped = &skipped{Message: c.Skipped}
+		case "fail":
 			s.Failures++
 			tc.Failure = &failure{Message: c.firstFailure(), Text: c.failureText()}
 		}
@@ -263,6 +309,17 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// result is the case's verdict as reports write it: pass, fail or skip.
+func (c CaseResult) result() string {
+	switch {
+	case c.Skipped != "":
+		return "skip"
+	case c.Passed:
+		return "pass"
+	}
+	return "fail"
 }
 
 func (c CaseResult) firstFailure() string {

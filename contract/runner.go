@@ -33,8 +33,12 @@ type Config struct {
 	// Timeout bounds each request (zero: no bound but the context's).
 	Timeout time.Duration
 	// Progress receives a line per case as it finishes, with the details of
-	// a failure, then the closing summary line (nil: nothing is written).
+	// a failure, then the rule coverage and the closing summary line (nil:
+	// nothing is written).
 	Progress io.Writer
+	// StrictProfile makes a case that needs a key the profile leaves out
+	// an error that stops the run, instead of a skipped case.
+	StrictProfile bool
 	// Now is the clock for durations (nil: time.Now).
 	Now func() time.Time
 }
@@ -73,9 +77,11 @@ func (c *Config) Select() []fixtures.Case {
 }
 
 // Run checks that the target is reachable, runs the selected cases and
-// returns their results in suite order. An error means the run could not
-// start (unreachable target, a profile too small for the suite) or was
-// interrupted; failed cases are in the report, not in the error.
+// returns their results in suite order. A case that needs a key the
+// profile leaves out is skipped, the key named (with StrictProfile, it is
+// an error). An error means the run could not start (unreachable target,
+// a strict profile too small for the suite) or was interrupted; failed
+// cases are in the report, not in the error.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Spec == nil {
 		sp, err := spec.Embedded()
@@ -96,9 +102,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		// pass for one that checked everything.
 		return nil, errors.New("no case selected: check the run pattern and the shard")
 	}
-	for _, c := range cases {
-		if c.Candidates > len(cfg.Profile.CandidateUserIDs) {
-			return nil, fmt.Errorf("case %s needs %d candidate users, the profile has %d", c.Name, c.Candidates, len(cfg.Profile.CandidateUserIDs))
+	lacking := make([]string, len(cases))
+	for i, c := range cases {
+		lacking[i] = cfg.Profile.lacks(c)
+		if lacking[i] != "" && cfg.StrictProfile {
+			return nil, fmt.Errorf("case %s cannot run: %s", c.Name, lacking[i])
 		}
 	}
 	if err := r.probe(ctx); err != nil {
@@ -113,7 +121,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	for range max(cfg.Parallel, 1) {
 		wg.Go(func() {
 			for i := range next {
-				results[i] = r.runCase(ctx, cases[i])
+				if lacking[i] != "" {
+					results[i] = CaseResult{Name: cases[i].Name, File: cases[i].File, Line: cases[i].Line, Rules: cases[i].Rules, Skipped: lacking[i]}
+				} else {
+					results[i] = r.runCase(ctx, cases[i])
+				}
 				r.progress(results[i])
 			}
 		})
@@ -133,15 +145,19 @@ dispatch:
 		return nil, fmt.Errorf("run interrupted: %w", err)
 	}
 
-	report := &Report{Cases: results, Duration: r.now().Sub(start)}
+	report := &Report{Cases: results, Rules: ruleCoverage(cfg.Suite.Rules, results), Duration: r.now().Sub(start)}
 	for _, c := range results {
-		if c.Passed {
+		switch {
+		case c.Skipped != "":
+			report.Skipped++
+		case c.Passed:
 			report.Passed++
-		} else {
+		default:
 			report.Failed++
 		}
 	}
 	if cfg.Progress != nil {
+		fmt.Fprint(cfg.Progress, report.CoverageText())
 		fmt.Fprintln(cfg.Progress, report.Summary())
 	}
 	return report, nil

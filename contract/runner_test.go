@@ -57,7 +57,7 @@ func suiteOf(t *testing.T, cases string) *fixtures.Suite {
 func failedCases(r *contract.Report) []string {
 	var names []string
 	for _, c := range r.Cases {
-		if !c.Passed {
+		if !c.Passed && c.Skipped == "" {
 			names = append(names, c.Name)
 		}
 	}
@@ -71,7 +71,7 @@ func TestRunPassesAgainstACorrectTarget(t *testing.T) {
 	require.Empty(t, failedCases(report), out)
 	require.Equal(t, 4, report.Passed)
 	require.Regexp(t, `(?m)^PASS add-promote-remove \S+$`, out)
-	require.True(t, strings.HasSuffix(out, "\n4 passed, 0 failed\n"), out)
+	require.True(t, strings.HasSuffix(out, "\n4 passed, 0 failed, 0 skipped\n"), out)
 	require.Equal(t, 3, d.memberCount(), "the suite leaves the target as it found it")
 }
 
@@ -109,7 +109,7 @@ func TestRunCatchesEachBugOfTheDouble(t *testing.T) {
 			for _, m := range tt.messages {
 				require.Contains(t, out, m)
 			}
-			require.True(t, strings.HasSuffix(out, "\n3 passed, 1 failed\n"), out)
+			require.True(t, strings.HasSuffix(out, "\n3 passed, 1 failed, 0 skipped\n"), out)
 			if !tt.leavesRow {
 				require.Equal(t, 3, d.memberCount(), "cleanup removes what the failed case created")
 			}
@@ -252,13 +252,14 @@ func TestRunRefusesToStart(t *testing.T) {
 		name    string
 		suite   *fixtures.Suite
 		baseURL string
+		strict  bool
 		want    string
 	}{
 		{name: "unreachable target", suite: loadSuite(t, "testdata/suite"), baseURL: closed.URL, want: "is unreachable"},
 		{name: "too few candidates", suite: suiteOf(t, `
 cases:
   - {name: greedy, rules: [r], candidates: 4, steps: [{name: s, method: GET, path: /, as: none, expect: {status: 200}}]}
-`), want: "case greedy needs 4 candidate users, the profile has 3"},
+`), strict: true, want: "case greedy cannot run: the profile lacks candidate_user_ids (4 needed, 3 given)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -266,8 +267,173 @@ cases:
 			if tt.baseURL != "" {
 				profile.BaseURL = tt.baseURL
 			}
-			_, err := contract.Run(context.Background(), contract.Config{Profile: profile, Suite: tt.suite, Spec: sp})
+			_, err := contract.Run(context.Background(), contract.Config{Profile: profile, Suite: tt.suite, Spec: sp, StrictProfile: tt.strict})
 			require.ErrorContains(t, err, tt.want)
+		})
+	}
+}
+
+func TestPartialProfileSkipsTheCasesThatNeedWhatItLacks(t *testing.T) {
+	tests := []struct {
+		name    string
+		partial func(*contract.Profile)
+		// skipped maps each skipped case to the reason printed.
+		skipped map[string]string
+		summary string
+	}{
+		{name: "no system admin: the cleanup's role", partial: func(p *contract.Profile) { delete(p.Tokens, "system_admin") },
+			skipped: map[string]string{"add-promote-remove": "the profile lacks tokens.system_admin"},
+			summary: "3 passed, 0 failed, 1 skipped"},
+		{name: "no analyst", partial: func(p *contract.Profile) { p.Tokens["analyst"] = "" },
+			skipped: map[string]string{"list-members": "the profile lacks tokens.analyst", "unknown-path": "the profile lacks tokens.analyst"},
+			summary: "2 passed, 0 failed, 2 skipped"},
+		{name: "no candidates", partial: func(p *contract.Profile) { p.CandidateUserIDs = nil },
+			skipped: map[string]string{"add-promote-remove": "the profile lacks candidate_user_ids (1 needed, 0 given)"},
+			summary: "3 passed, 0 failed, 1 skipped"},
+		{name: "no organization", partial: func(p *contract.Profile) { p.OrganizationID = ""; delete(p.Tokens, "org_admin") },
+			skipped: map[string]string{
+				"requires-token":     "the profile lacks organization_id",
+				"list-members":       "the profile lacks organization_id",
+				"add-promote-remove": "the profile lacks tokens.org_admin, organization_id",
+			},
+			summary: "1 passed, 0 failed, 3 skipped"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newDouble(bugNone)
+			profile := d.serve(t)
+			tt.partial(profile)
+			report, out := run(t, loadSuite(t, "testdata/suite"), profile)
+
+			require.Empty(t, failedCases(report), out)
+			require.Equal(t, len(tt.skipped), report.Skipped)
+			for _, c := range report.Cases {
+				require.Equal(t, tt.skipped[c.Name], c.Skipped, c.Name)
+				if c.Skipped != "" {
+					require.Empty(t, c.Steps, "a skipped case sends nothing")
+					require.Contains(t, out, "SKIP "+c.Name+": "+c.Skipped+"\n")
+				}
+			}
+			require.True(t, strings.HasSuffix(out, "\n"+tt.summary+"\n"), out)
+
+			var buf bytes.Buffer
+			require.NoError(t, report.WriteJSON(&buf))
+			var decoded struct {
+				Skipped int
+				Cases   []struct{ Name, Result, Skipped string }
+			}
+			require.NoError(t, json.Unmarshal(buf.Bytes(), &decoded))
+			require.Equal(t, len(tt.skipped), decoded.Skipped)
+			for _, c := range decoded.Cases {
+				if reason, ok := tt.skipped[c.Name]; ok {
+					require.Equal(t, "skip", c.Result)
+					require.Equal(t, reason, c.Skipped)
+				} else {
+					require.Equal(t, "pass", c.Result)
+				}
+			}
+			buf.Reset()
+			require.NoError(t, report.WriteJUnit(&buf))
+			require.Contains(t, buf.String(), fmt.Sprintf(`<testsuites name="humm-contract" tests="4" failures="0" skipped="%d"`, len(tt.skipped)))
+			for _, reason := range tt.skipped {
+				require.Contains(t, buf.String(), `<skipped message="`+reason+`"></skipped>`)
+			}
+		})
+	}
+}
+
+func TestRuleCoverage(t *testing.T) {
+	type rule struct{ id, verdict, detail string }
+	tests := []struct {
+		name      string
+		bug       string
+		partial   func(*contract.Profile)
+		configure func(*contract.Config)
+		// rules in the catalogue's order; detail is the cases of a proven
+		// or failed rule, the first reason of an unproven one.
+		rules []rule
+		text  string
+	}{
+		{name: "all proven", rules: []rule{
+			{"list", "proven", "list-members"}, {"lifecycle", "proven", "add-promote-remove"},
+			{"identity", "proven", "requires-token"}, {"routing", "proven", "unknown-path"}},
+			text: "rules: 4 proven, 0 unproven, 0 failed\n  proven: list, lifecycle, identity, routing\n"},
+		{name: "a failed case fails its rules", bug: bugCreate201, rules: []rule{
+			{"list", "proven", "list-members"}, {"lifecycle", "failed", "add-promote-remove"},
+			{"identity", "proven", "requires-token"}, {"routing", "proven", "unknown-path"}},
+			text: "rules: 3 proven, 0 unproven, 1 failed\n  failed   lifecycle: add-promote-remove\n  proven: list, identity, routing\n"},
+		{name: "a skipped case leaves its rules unproven", partial: func(p *contract.Profile) { delete(p.Tokens, "analyst") }, rules: []rule{
+			{"list", "unproven", "list-members skipped: the profile lacks tokens.analyst"}, {"lifecycle", "proven", "add-promote-remove"},
+			{"identity", "proven", "requires-token"}, {"routing", "unproven", "unknown-path skipped: the profile lacks tokens.analyst"}},
+			text: "rules: 2 proven, 2 unproven, 0 failed\n" +
+				"  unproven list: list-members skipped: the profile lacks tokens.analyst\n" +
+				"  unproven routing: unknown-path skipped: the profile lacks tokens.analyst\n" +
+				"  proven: lifecycle, identity\n"},
+		{name: "a rule no selected case names is unproven", configure: func(c *contract.Config) { c.Run = regexp.MustCompile(`^requires-token$`) }, rules: []rule{
+			{"list", "unproven", "no case naming it was selected"}, {"lifecycle", "unproven", "no case naming it was selected"},
+			{"identity", "proven", "requires-token"}, {"routing", "unproven", "no case naming it was selected"}},
+			text: "rules: 1 proven, 3 unproven, 0 failed\n" +
+				"  unproven list: no case naming it was selected\n  unproven lifecycle: no case naming it was selected\n" +
+				"  unproven routing: no case naming it was selected\n  proven: identity\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			profile := newDouble(tt.bug).serve(t)
+			if tt.partial != nil {
+				tt.partial(profile)
+			}
+			var configure []func(*contract.Config)
+			if tt.configure != nil {
+				configure = append(configure, tt.configure)
+			}
+			report, out := run(t, loadSuite(t, "testdata/suite"), profile, configure...)
+
+			var got []rule
+			for _, rr := range report.Rules {
+				detail := strings.Join(rr.Cases, ", ")
+				if rr.Verdict == contract.RuleUnproven {
+					detail = rr.Why[0]
+				}
+				got = append(got, rule{rr.ID, rr.Verdict, detail})
+			}
+			require.Equal(t, tt.rules, got)
+			require.Equal(t, tt.text, report.CoverageText())
+			require.True(t, strings.HasSuffix(out, "\n"+tt.text+report.Summary()+"\n"), "printed before the summary line:\n%s", out)
+
+			var buf bytes.Buffer
+			require.NoError(t, report.WriteJSON(&buf))
+			var decoded struct {
+				Rules struct {
+					Proven           []string
+					Unproven, Failed []struct {
+						ID         string
+						Cases, Why []string
+					}
+				}
+			}
+			require.NoError(t, json.Unmarshal(buf.Bytes(), &decoded))
+			var fromJSON []rule
+			for _, id := range decoded.Rules.Proven {
+				fromJSON = append(fromJSON, rule{id, "proven", ""})
+			}
+			for _, r := range decoded.Rules.Unproven {
+				fromJSON = append(fromJSON, rule{r.ID, "unproven", r.Why[0]})
+			}
+			for _, r := range decoded.Rules.Failed {
+				fromJSON = append(fromJSON, rule{r.ID, "failed", strings.Join(r.Cases, ", ")})
+			}
+			var want []rule
+			for _, verdict := range []string{"proven", "unproven", "failed"} {
+				for _, r := range tt.rules {
+					if r.verdict == verdict {
+						if verdict == "proven" {
+							r.detail = ""
+						}
+						want = append(want, r)
+					}
+				}
+			}
+			require.Equal(t, want, fromJSON)
 		})
 	}
 }
@@ -393,6 +559,83 @@ func TestAssertions(t *testing.T) {
 			last := c.Steps[len(c.Steps)-1]
 			require.Len(t, last.Failures, 1, out)
 			require.Contains(t, last.Failures[0], tt.want)
+		})
+	}
+}
+
+func TestCoverageWrapsTheProvenRules(t *testing.T) {
+	var rules []string
+	var cases strings.Builder
+	cases.WriteString("cases:\n")
+	for i := range 12 {
+		id := fmt.Sprintf("a-rather-long-rule-name.number-%02d", i)
+		rules = append(rules, "  - {id: "+id+", text: a rule}\n")
+		fmt.Fprintf(&cases, "  - {name: c%d, rules: [%s], steps: [{name: s, method: GET, path: /echo, query: {json: '{}'}, as: none, expect: {status: 200}}]}\n", i, id)
+	}
+	suite, err := fixtures.Load(fstest.MapFS{
+		"rules.yaml": {Data: []byte("rules:\n" + strings.Join(rules, ""))},
+		"cases.yaml": {Data: []byte(cases.String())},
+	}, "inline")
+	require.NoError(t, err)
+	report, _ := run(t, suite, echo(t))
+	text := report.CoverageText()
+	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	require.Equal(t, "rules: 12 proven, 0 unproven, 0 failed", lines[0])
+	require.True(t, strings.HasPrefix(lines[1], "  proven: a-rather-long-rule-name.number-00, "), text)
+	require.Greater(t, len(lines), 3, "wrapped:\n%s", text)
+	for _, l := range lines[2:] {
+		require.True(t, strings.HasPrefix(l, "    a-rather-long-rule-name."), "continued under the list:\n%s", text)
+		require.LessOrEqual(t, len(l), 100, l)
+	}
+	require.True(t, strings.HasSuffix(text, "number-11\n"), text)
+}
+
+func TestPreconditionWithoutDataLeavesTheRuleUnproven(t *testing.T) {
+	// Each case looks for a member with a nickname (the precondition), then
+	// checks it; the echo target answers the first step with found's JSON.
+	tests := []struct {
+		name, found, cleanupStatus string
+		result                     string
+		skipped                    string
+		verdict                    string
+	}{
+		{name: "data found, rule proven", found: `[{"nickname":"zed"}]`, cleanupStatus: "200", result: "pass", verdict: contract.RuleProven},
+		{name: "no data, rule unproven", found: `[]`, cleanupStatus: "200", result: "skip", verdict: contract.RuleUnproven,
+			skipped: `no data: a member with a nickname (step "find": body /: expected at least 1 item, got 0)`},
+		{name: "no data, then a cleanup that fails: failed", found: `[]`, cleanupStatus: "500", result: "fail", verdict: contract.RuleFailed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			suite := suiteOf(t, `
+cases:
+  - name: c
+    rules: [r]
+    steps:
+      - name: find
+        precondition: a member with a nickname
+        method: GET
+        path: /echo
+        query: {json: '`+tt.found+`'}
+        as: none
+        expect: {status: 200, list: {length: {min: 1}}}
+      - {name: check, method: GET, path: /echo, query: {json: '{}'}, as: none, expect: {status: 200}}
+    cleanup:
+      - {name: tidy, method: GET, path: /echo, query: {status: "`+tt.cleanupStatus+`", json: '{}'}, as: none, expect: {status: 200}}
+`)
+			report, out := run(t, suite, echo(t))
+			c := report.Cases[0]
+			require.Equal(t, tt.skipped, c.Skipped, out)
+			require.Equal(t, tt.verdict, report.Rules[0].Verdict, out)
+			require.Equal(t, "tidy", c.Steps[len(c.Steps)-1].Name, "cleanup runs")
+			var buf bytes.Buffer
+			require.NoError(t, report.WriteJSON(&buf))
+			require.Contains(t, buf.String(), `"result": "`+tt.result+`"`)
+			if tt.skipped != "" {
+				require.Len(t, c.Steps, 2, "the case stops at the precondition")
+				require.Contains(t, out, "SKIP c: "+tt.skipped+"\n")
+				require.Equal(t, []string{"c skipped: " + tt.skipped}, report.Rules[0].Why)
+				require.True(t, strings.HasSuffix(out, "0 passed, 0 failed, 1 skipped\n"), out)
+			}
 		})
 	}
 }

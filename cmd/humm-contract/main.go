@@ -7,7 +7,8 @@
 //	humm-contract --profile staging.yaml --junit report.xml
 //	humm-contract help    # the subcommands: run (the default), gen, diff, record
 //
-// Exit status: 0 when every case passes, 1 when one fails, 2 for a usage,
+// Exit status: 0 when no case fails (cases that need a token or an id the
+// profile leaves out are skipped), 1 when one fails, 2 for a usage,
 // profile or fixture error or a target that does not answer.
 package main
 
@@ -126,7 +127,7 @@ Commands:
 	}
 	fmt.Fprint(stdout, `
 Run 'humm-contract help COMMAND' or 'humm-contract COMMAND --help' for a
-command's flags. Exit status: 0 when every case passes, 1 when one fails
+command's flags. Exit status: 0 when no case fails, 1 when one fails
 (or diff finds a breaking change), 2 for any other error.
 `)
 	return nil
@@ -173,6 +174,7 @@ func runSuite(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		baseURL     = flags.String("base-url", "", "the target's base `URL` (overrides the profile's base_url)")
 		profilePath = flags.String("profile", "", "read the target profile from `FILE`, YAML or JSON; ${ENV_VAR} is expanded in any value")
 		fromMock    = flags.Bool("profile-from-mock", false, "fetch the profile from the mock at --base-url (GET /__mock/profile)")
+		strict      = flags.Bool("strict-profile", false, "refuse a profile that leaves out a token or an id (else the cases that need it are skipped)")
 		specPath    = flags.String("spec", "", "check against the OpenAPI document in `FILE` instead of the embedded one")
 		fixturesDir = flags.String("fixtures", "", "run the fixtures in `DIR` instead of the embedded suite")
 		generated   = flags.Bool("generated", false, "also run the cases gen derives from the spec, generated in memory (nothing is written)")
@@ -195,7 +197,7 @@ func runSuite(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case *timeout <= 0:
 		return fmt.Errorf("--timeout %s: want a positive duration", *timeout)
 	}
-	cfg := contract.Config{Parallel: *parallel, Timeout: *timeout, Progress: stdout}
+	cfg := contract.Config{Parallel: *parallel, Timeout: *timeout, Progress: stdout, StrictProfile: *strict}
 	var err error
 	if *runPattern != "" {
 		if cfg.Run, err = regexp.Compile(*runPattern); err != nil {
@@ -209,6 +211,11 @@ func runSuite(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if cfg.Profile, err = loadProfile(ctx, *profilePath, *fromMock, *baseURL, *timeout); err != nil {
 		return err
+	}
+	if *strict {
+		if err := cfg.Profile.Complete(); err != nil {
+			return err
+		}
 	}
 	if cfg.Spec, err = spec.FromFlag(*specPath); err != nil {
 		return err

@@ -49,11 +49,11 @@ func TestRunExitCodes(t *testing.T) {
 
 	tests := []exitCase{
 		{name: "all pass", args: []string{"--base-url", clean, "--profile-from-mock", "--run", "-can-list$"}, code: 0,
-			stdout: []string{"PASS analyst-can-list", "\n3 passed, 0 failed\n"}},
+			stdout: []string{"PASS analyst-can-list", "\n3 passed, 0 failed, 0 skipped\n"}},
 		{name: "a case fails", args: []string{"--base-url", broken, "--profile-from-mock", "--run", "^analyst-"}, code: 1,
-			stdout: []string{"FAIL analyst-cannot-update", "status: expected 403, got 200", `-H "Authorization: Bearer ${TOKEN_ANALYST}"`, "\n3 passed, 1 failed\n"}},
+			stdout: []string{"FAIL analyst-cannot-update", "status: expected 403, got 200", `-H "Authorization: Bearer ${TOKEN_ANALYST}"`, "\n3 passed, 1 failed, 0 skipped\n"}},
 		{name: "shard", args: []string{"--base-url", clean, "--profile-from-mock", "--run", "-can-list$", "--shard", "2/3"}, code: 0,
-			stdout: []string{"PASS org-admin-can-list", "\n1 passed, 0 failed\n"}},
+			stdout: []string{"PASS org-admin-can-list", "\n1 passed, 0 failed, 0 skipped\n"}},
 		{name: "no profile", args: []string{"--base-url", clean}, code: 2, errorHas: "give --profile FILE"},
 		{name: "mock profile without base url", args: []string{"--profile-from-mock"}, code: 2, errorHas: "needs --base-url"},
 		{name: "both profiles", args: []string{"--profile", "p.yaml", "--profile-from-mock", "--base-url", clean}, code: 2, errorHas: "not both"},
@@ -97,7 +97,7 @@ func TestProfileFileWithEnvironmentAndReports(t *testing.T) {
 	err = run(context.Background(), []string{"--profile", profilePath, "--base-url", target, "--run", "^org-admin-", "--parallel", "2",
 		"--junit", junitPath, "--json", jsonPath}, &stdout, &stderr)
 	require.NoError(t, err, stdout.String())
-	require.True(t, strings.HasSuffix(stdout.String(), "\n5 passed, 0 failed\n"), stdout.String())
+	require.True(t, strings.HasSuffix(stdout.String(), "\n5 passed, 0 failed, 0 skipped\n"), stdout.String())
 
 	for _, path := range []string{junitPath, jsonPath} {
 		report, err := os.ReadFile(path)
@@ -107,6 +107,37 @@ func TestProfileFileWithEnvironmentAndReports(t *testing.T) {
 			require.NotContains(t, string(report), token)
 		}
 	}
+}
+
+// partialProfile writes the profile of the mock at target without the
+// suspended user's token.
+func partialProfile(t *testing.T, target string) string {
+	t.Helper()
+	resp, err := http.Get(target + "/__mock/profile")
+	require.NoError(t, err)
+	var profile map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&profile))
+	resp.Body.Close()
+	delete(profile["tokens"].(map[string]any), "suspended")
+	data, err := json.Marshal(profile)
+	require.NoError(t, err)
+	return writeFile(t, t.TempDir(), "partial.json", string(data))
+}
+
+// TestPartialProfileExitCodes: a profile without a suspended user skips the
+// cases that need one, naming the key, and passes; --strict-profile
+// refuses it, as a usage error.
+func TestPartialProfileExitCodes(t *testing.T) {
+	target := serveMock(t, "")
+	partial := partialProfile(t, target)
+	checkExitCodes(t, []exitCase{
+		{name: "partial profile", args: []string{"--profile", partial, "--base-url", target, "--run", "^(suspended|analyst)-"}, code: 0,
+			stdout: []string{"PASS analyst-can-list", "SKIP suspended-cannot-list: the profile lacks tokens.suspended\n", " 0 failed, ", " skipped\n"}},
+		{name: "strict profile", args: []string{"--profile", partial, "--base-url", target, "--strict-profile"}, code: 2,
+			errorHas: "profile: tokens.suspended is missing"},
+		{name: "strict profile, complete", args: []string{"--base-url", target, "--profile-from-mock", "--strict-profile", "--run", "^analyst-can-list$"}, code: 0,
+			stdout: []string{"\n1 passed, 0 failed, 0 skipped\n"}},
+	})
 }
 
 func TestUsageErrors(t *testing.T) {
@@ -164,7 +195,7 @@ func TestCommandHelpListsItsFlags(t *testing.T) {
 		flags []string
 	}{
 		{[]string{"run", "--help"}, "usage: humm-contract run [flags]\n",
-			[]string{"base-url URL", "profile FILE", "profile-from-mock", "spec FILE", "fixtures DIR", "generated", "run REGEXP",
+			[]string{"base-url URL", "profile FILE", "profile-from-mock", "strict-profile", "spec FILE", "fixtures DIR", "generated", "run REGEXP",
 				"shard I/N", "parallel N", "timeout DURATION", "junit FILE", "json FILE"}},
 		{[]string{"help", "run"}, "usage: humm-contract run [flags]\n", []string{"profile FILE"}},
 		{[]string{"--profile", "p.yaml", "-h"}, "usage: humm-contract run [flags]\n", []string{"profile FILE"}},
@@ -202,6 +233,19 @@ func TestMainExitCodes(t *testing.T) {
 		{Name: "negative parallel", Args: []string{"--parallel", "-5"}, Code: 2, Stdout: "", Stderr: "humm-contract: --parallel -5: want 1 or more\n"},
 		{Name: "--help", Args: []string{"--help"}, Code: 0, Stdout: "usage: humm-contract [COMMAND] [flags]\n", Stderr: ""},
 		{Name: "help gen", Args: []string{"help", "gen"}, Code: 0, Stdout: "usage: humm-contract gen [flags]\n", Stderr: ""},
+	})
+}
+
+// TestMainExitCodesForPartialProfiles runs main in a child process: a
+// skipped case is no failure (0), a strict profile's missing key is (2).
+func TestMainExitCodesForPartialProfiles(t *testing.T) {
+	target := serveMock(t, "")
+	partial := partialProfile(t, target)
+	cmdtest.RunMain(t, "TestMainExitCodesForPartialProfiles", "humm-contract", main, []cmdtest.Case{
+		{Name: "skipped", Args: []string{"--profile", partial, "--base-url", target, "--run", "^suspended-cannot-list$"}, Code: 0,
+			Stdout: "SKIP suspended-cannot-list: the profile lacks tokens.suspended\n", Stderr: ""},
+		{Name: "strict", Args: []string{"--profile", partial, "--base-url", target, "--strict-profile"}, Code: 2,
+			Stdout: "", Stderr: "humm-contract: profile: tokens.suspended is missing\n"},
 	})
 }
 
