@@ -134,8 +134,8 @@ func (s *Server) controlResponse(r *http.Request) *response {
 			return errorResponse(errorf(http.StatusBadRequest, "state refused, current state kept: %v", err))
 		}
 		return jsonResponse(http.StatusOK, map[string]string{"status": "imported"})
-	case path == "scenarios":
-		return s.controlScenarios(r)
+	case path == "scenarios" || strings.HasPrefix(path, "scenarios/"):
+		return s.controlScenarios(r, strings.TrimPrefix(path, "scenarios"))
 	case path == "requests" && method == http.MethodGet:
 		if r.URL.Query().Get("format") == "fixture" {
 			return s.journalFixture(r)
