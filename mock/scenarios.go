@@ -70,6 +70,9 @@ type scenarios struct {
 	nextID int
 	rand   *rand.Rand // faults picked at random come from the seed
 	now    func() time.Time
+	// version moves whenever the list or what is left of a scenario
+	// changes, so that the QA page polls a number, not the list.
+	version uint64
 }
 
 func newScenarios(seed int64, now func() time.Time) *scenarios {
@@ -120,6 +123,7 @@ func (s *Server) addScenario(sc Scenario) (*Scenario, *apiError) {
 		sc.ExpiresAt = &at
 	}
 	reg.list = append(reg.list, &sc)
+	reg.version++
 	return &sc, nil
 }
 
@@ -228,6 +232,7 @@ func (reg *scenarios) take(operation, standing string, identified bool, params m
 		effect = &e
 		if sc.Count > 0 {
 			sc.Remaining--
+			reg.version++
 			if sc.Remaining == 0 {
 				reg.list = slices.Delete(reg.list, i, i+1)
 			}
@@ -247,7 +252,11 @@ func (reg *scenarios) take(operation, standing string, identified bool, params m
 // dropExpired forgets the scenarios whose duration has run out.
 func (reg *scenarios) dropExpired() {
 	now := reg.now()
+	before := len(reg.list)
 	reg.list = slices.DeleteFunc(reg.list, func(sc *Scenario) bool { return sc.ExpiresAt != nil && !now.Before(*sc.ExpiresAt) })
+	if len(reg.list) != before {
+		reg.version++
+	}
 }
 
 func (sc *Scenario) matches(operation, standing string, identified bool, params map[string]string) bool {
@@ -281,6 +290,7 @@ func (reg *scenarios) clear() {
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
 	reg.list = nil
+	reg.version++
 }
 
 // remove ends one scenario; false when no live scenario has that id.
@@ -293,7 +303,16 @@ func (reg *scenarios) remove(id string) bool {
 		return false
 	}
 	reg.list = slices.Delete(reg.list, i, i+1)
+	reg.version++
 	return true
+}
+
+// changes is the version of the list, for the QA page's poll.
+func (reg *scenarios) changes() uint64 {
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	reg.dropExpired()
+	return reg.version
 }
 
 // reset clears the scenarios and restarts the fault sequence of the seed.
@@ -301,6 +320,7 @@ func (reg *scenarios) reset(seed int64) {
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
 	reg.list, reg.nextID, reg.rand = nil, 0, rand.New(rand.NewSource(seed))
+	reg.version++
 }
 
 // controlScenarios serves /__mock/scenarios and /__mock/scenarios/{id};
