@@ -125,6 +125,7 @@ func (s *Server) controlResponse(r *http.Request) *response {
 			return errorResponse(errorf(http.StatusInternalServerError, "reset: %v", err))
 		}
 		s.journal.clear()
+		s.journal.noteChange()
 		s.scenarios.reset(s.cfg.Seed)
 		return jsonResponse(http.StatusOK, map[string]string{"status": "reset"})
 	case path == "state" && method == http.MethodGet:
@@ -141,17 +142,31 @@ func (s *Server) controlResponse(r *http.Request) *response {
 		if err := s.store.replace(st); err != nil {
 			return errorResponse(errorf(http.StatusBadRequest, "state refused, current state kept: %v", err))
 		}
+		s.journal.noteChange()
 		return jsonResponse(http.StatusOK, map[string]string{"status": "imported"})
-	case path == "scenarios":
-		return s.controlScenarios(r)
+	case path == "scenarios" || strings.HasPrefix(path, "scenarios/"):
+		return s.controlScenarios(r, strings.TrimPrefix(path, "scenarios"))
 	case path == "requests" && method == http.MethodGet:
-		if r.URL.Query().Get("format") == "fixture" {
+		switch q := r.URL.Query(); {
+		case q.Get("format") == "fixture":
 			return s.journalFixture(r)
+		case q.Has("after") || q.Has("bodies"):
+			return s.journalSince(q) // the QA page's poll (qapage.go)
 		}
 		return jsonResponse(http.StatusOK, s.journal.entries())
+	case strings.HasPrefix(path, "requests/") && method == http.MethodGet:
+		return s.journalEntryBySeq(strings.TrimPrefix(path, "requests/"))
 	case path == "requests" && method == http.MethodDelete:
 		s.journal.clear()
 		return jsonResponse(http.StatusOK, map[string]string{"status": "cleared"})
+	// The QA page's reads (qapage.go): a cheap poll, a page of members,
+	// the organizations and the tokens' users.
+	case path == "changes" && method == http.MethodGet:
+		return jsonResponse(http.StatusOK, s.changes())
+	case path == "members" && method == http.MethodGet:
+		return s.membersPage(r.URL.Query())
+	case path == "overview" && method == http.MethodGet:
+		return s.overview()
 	}
 	return errorResponse(errorf(http.StatusNotFound, "Not Found"))
 }
@@ -196,6 +211,9 @@ func (s *Server) checkAdminToken(r *http.Request) *apiError {
 // journalEntry is one exchange as the journal keeps it: never a token or a
 // body.
 type journalEntry struct {
+	// Seq numbers the exchanges from the mock's start; a clear or a reset
+	// does not restart it, so "after N" always means "newer than N".
+	Seq       uint64    `json:"seq"`
 	Time      time.Time `json:"time"`
 	Method    string    `json:"method"`
 	Path      string    `json:"path"`
@@ -230,13 +248,41 @@ type journal struct {
 	size  int
 	items []journalEntry
 	next  int
+	// lastSeq is the Seq of the newest exchange ever added; clears counts
+	// the clears; writes counts the exchanges that may have changed the
+	// state (a write answered 2xx) and the control API's changes: the
+	// journal sees every API exchange, so it is where a poll of "has
+	// anything changed" is cheapest.
+	lastSeq, clears, writes uint64
 }
 
 func newJournal(size int) *journal { return &journal{size: size} }
 
+// mayChangeState: a write the API accepted. A scenario's forced 2xx
+// counts too, harmlessly: the page reads the same members again.
+func mayChangeState(method string, status int) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return false
+	}
+	return status >= 200 && status < 300
+}
+
+// noteChange counts a change made outside the API (reset, import).
+func (j *journal) noteChange() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.writes++
+}
+
 func (j *journal) add(e journalEntry) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	j.lastSeq++
+	e.Seq = j.lastSeq
+	if mayChangeState(e.Method, e.Status) {
+		j.writes++
+	}
 	if len(j.items) < j.size {
 		j.items = append(j.items, e)
 		return
@@ -265,4 +311,5 @@ func (j *journal) clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.items, j.next = nil, 0
+	j.clears++
 }

@@ -3,14 +3,18 @@ package mock
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand"
 	"net"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // Scenario is a sticky override set through the control API, for clients
@@ -28,11 +32,14 @@ type Scenario struct {
 }
 
 // ScenarioMatch selects requests: an operation, and optionally the
-// standing of the caller's token and path parameters.
+// standing of the caller's token and path parameters. A scenario applies
+// after identity, so a request without a valid token still gets its 401,
+// unless BeforeIdentity says it answers those requests too.
 type ScenarioMatch struct {
-	Operation string            `json:"operation"`
-	Role      string            `json:"role,omitempty"`
-	Path      map[string]string `json:"path,omitempty"`
+	Operation      string            `json:"operation"`
+	Role           string            `json:"role,omitempty"`
+	Path           map[string]string `json:"path,omitempty"`
+	BeforeIdentity bool              `json:"before_identity,omitempty"`
 }
 
 // ScenarioEffect is what a matching request gets: a documented status with
@@ -63,6 +70,9 @@ type scenarios struct {
 	nextID int
 	rand   *rand.Rand // faults picked at random come from the seed
 	now    func() time.Time
+	// version moves whenever the list or what is left of a scenario
+	// changes, so that the QA page polls a number, not the list.
+	version uint64
 }
 
 func newScenarios(seed int64, now func() time.Time) *scenarios {
@@ -93,6 +103,12 @@ func (s *Server) addScenario(sc Scenario) (*Scenario, *apiError) {
 		return nil, errorf(http.StatusBadRequest, "effect.status %d is not defined for %s; defined codes: %s",
 			e.Status, sc.Match.Operation, joinInts(definedCodes(route.Operation.Responses)))
 	}
+	if aerr := checkScenarioExample(sc.Match.Operation, route.Operation.Responses, e); aerr != nil {
+		return nil, aerr
+	}
+	if aerr := checkScenarioPath(sc.Match.Operation, route.Path, sc.Match.Path); aerr != nil {
+		return nil, aerr
+	}
 	if sc.Count < 0 || sc.DurationMS < 0 || sc.Count == 0 && sc.DurationMS == 0 {
 		return nil, errorf(http.StatusBadRequest, "give count (requests) or duration_ms, or both, above 0")
 	}
@@ -107,7 +123,87 @@ func (s *Server) addScenario(sc Scenario) (*Scenario, *apiError) {
 		sc.ExpiresAt = &at
 	}
 	reg.list = append(reg.list, &sc)
+	reg.version++
 	return &sc, nil
+}
+
+// checkScenarioExample refuses an example the answer could not carry, at
+// creation rather than as a 422 about a Prefer header the client never
+// sent.
+func checkScenarioExample(operation string, responses *openapi3.Responses, e ScenarioEffect) *apiError {
+	if e.Example == "" {
+		return nil
+	}
+	if e.Dynamic {
+		return errorf(http.StatusBadRequest, "effect: give example or dynamic, not both")
+	}
+	if e.Status != 0 {
+		if exampleNamed(responses.Status(e.Status), e.Example) != nil {
+			return nil
+		}
+		return errorf(http.StatusBadRequest, "effect.example %q: response %d of %s has no such example; %s",
+			e.Example, e.Status, operation, examplesOf(responses))
+	}
+	for _, code := range definedCodes(responses) {
+		if exampleNamed(responses.Status(code), e.Example) != nil {
+			return nil
+		}
+	}
+	return errorf(http.StatusBadRequest, "effect.example %q: no response of %s has such an example; %s",
+		e.Example, operation, examplesOf(responses))
+}
+
+// examplesOf lists the named examples of each response, for messages.
+func examplesOf(responses *openapi3.Responses) string {
+	var parts []string
+	for _, code := range definedCodes(responses) {
+		if names := responseExampleNames(responses.Status(code)); len(names) > 0 {
+			parts = append(parts, fmt.Sprintf("%d: %s", code, strings.Join(names, ", ")))
+		}
+	}
+	if len(parts) == 0 {
+		return "it has no named examples"
+	}
+	return "its examples are " + strings.Join(parts, "; ")
+}
+
+func responseExampleNames(ref *openapi3.ResponseRef) []string {
+	if ref == nil || ref.Value == nil {
+		return nil
+	}
+	media := ref.Value.Content.Get("application/json")
+	if media == nil {
+		return nil
+	}
+	return exampleNames(media)
+}
+
+// pathParamPattern finds the {name} segments of a path template.
+var pathParamPattern = regexp.MustCompile(`\{([^{}]+)\}`)
+
+// pathParamsOf names an operation's path parameters, in path order.
+func pathParamsOf(template string) []string {
+	var names []string
+	for _, m := range pathParamPattern.FindAllStringSubmatch(template, -1) {
+		names = append(names, m[1])
+	}
+	return names
+}
+
+// checkScenarioPath refuses a path parameter the operation does not have:
+// such a scenario would never match.
+func checkScenarioPath(operation, template string, path map[string]string) *apiError {
+	names := pathParamsOf(template)
+	for _, name := range slices.Sorted(maps.Keys(path)) {
+		if !slices.Contains(names, name) {
+			return errorf(http.StatusBadRequest, "match.path.%s: %s has no such path parameter; it has: %s",
+				name, operation, strings.Join(names, ", "))
+		}
+		if path[name] == "" {
+			return errorf(http.StatusBadRequest, "match.path.%s is empty: leave it out to match any value", name)
+		}
+	}
+	return nil
 }
 
 func (s *Server) identityStandings() []string {
@@ -121,30 +217,28 @@ func (s *Server) identityStandings() []string {
 }
 
 // take finds the first live scenario matching an exchange and uses it up
-// by one request.
-func (reg *scenarios) take(operation, standing string, params map[string]string) (ScenarioEffect, string, bool) {
+// by one request. A caller that is not identified (no valid token) matches
+// only the scenarios that apply before identity.
+func (reg *scenarios) take(operation, standing string, identified bool, params map[string]string) (ScenarioEffect, string, bool) {
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
-	now := reg.now()
-	live := reg.list[:0]
+	reg.dropExpired()
 	var effect *ScenarioEffect
-	for _, sc := range reg.list {
-		if sc.ExpiresAt != nil && !now.Before(*sc.ExpiresAt) {
+	for i, sc := range reg.list {
+		if !sc.matches(operation, standing, identified, params) {
 			continue
 		}
-		if effect == nil && sc.matches(operation, standing, params) {
-			e := sc.Effect
-			effect = &e
-			if sc.Count > 0 {
-				sc.Remaining--
-				if sc.Remaining == 0 {
-					continue
-				}
+		e := sc.Effect
+		effect = &e
+		if sc.Count > 0 {
+			sc.Remaining--
+			reg.version++
+			if sc.Remaining == 0 {
+				reg.list = slices.Delete(reg.list, i, i+1)
 			}
 		}
-		live = append(live, sc)
+		break
 	}
-	reg.list = live
 	if effect == nil {
 		return ScenarioEffect{}, "", false
 	}
@@ -155,8 +249,21 @@ func (reg *scenarios) take(operation, standing string, params map[string]string)
 	return *effect, fault, true
 }
 
-func (sc *Scenario) matches(operation, standing string, params map[string]string) bool {
+// dropExpired forgets the scenarios whose duration has run out.
+func (reg *scenarios) dropExpired() {
+	now := reg.now()
+	before := len(reg.list)
+	reg.list = slices.DeleteFunc(reg.list, func(sc *Scenario) bool { return sc.ExpiresAt != nil && !now.Before(*sc.ExpiresAt) })
+	if len(reg.list) != before {
+		reg.version++
+	}
+}
+
+func (sc *Scenario) matches(operation, standing string, identified bool, params map[string]string) bool {
 	if sc.Match.Operation != operation || sc.Match.Role != "" && sc.Match.Role != standing {
+		return false
+	}
+	if !identified && !sc.Match.BeforeIdentity {
 		return false
 	}
 	for k, v := range sc.Match.Path {
@@ -167,9 +274,11 @@ func (sc *Scenario) matches(operation, standing string, params map[string]string
 	return true
 }
 
+// all is the live scenarios, first match first.
 func (reg *scenarios) all() []Scenario {
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
+	reg.dropExpired()
 	out := make([]Scenario, 0, len(reg.list))
 	for _, sc := range reg.list {
 		out = append(out, *sc)
@@ -181,6 +290,29 @@ func (reg *scenarios) clear() {
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
 	reg.list = nil
+	reg.version++
+}
+
+// remove ends one scenario; false when no live scenario has that id.
+func (reg *scenarios) remove(id string) bool {
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	reg.dropExpired()
+	i := slices.IndexFunc(reg.list, func(sc *Scenario) bool { return sc.ID == id })
+	if i < 0 {
+		return false
+	}
+	reg.list = slices.Delete(reg.list, i, i+1)
+	reg.version++
+	return true
+}
+
+// changes is the version of the list, for the QA page's poll.
+func (reg *scenarios) changes() uint64 {
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	reg.dropExpired()
+	return reg.version
 }
 
 // reset clears the scenarios and restarts the fault sequence of the seed.
@@ -188,9 +320,28 @@ func (reg *scenarios) reset(seed int64) {
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
 	reg.list, reg.nextID, reg.rand = nil, 0, rand.New(rand.NewSource(seed))
+	reg.version++
 }
 
-func (s *Server) controlScenarios(r *http.Request) *response {
+// controlScenarios serves /__mock/scenarios and /__mock/scenarios/{id};
+// rest is what follows "scenarios".
+func (s *Server) controlScenarios(r *http.Request, rest string) *response {
+	if rest == "/options" && r.Method == http.MethodGet {
+		return jsonResponse(http.StatusOK, s.scenarioOptions())
+	}
+	if id, one := strings.CutPrefix(rest, "/"); one {
+		if r.Method != http.MethodDelete {
+			return errorResponse(&apiError{Status: http.StatusMethodNotAllowed, Detail: "Method Not Allowed",
+				Header: http.Header{"Allow": {"DELETE"}}})
+		}
+		if !s.scenarios.remove(id) {
+			return errorResponse(errorf(http.StatusNotFound, "no active scenario %q: it may have been used up, expired or ended", id))
+		}
+		return jsonResponse(http.StatusOK, map[string]string{"status": "ended", "id": id})
+	}
+	if rest != "" {
+		return errorResponse(errorf(http.StatusNotFound, "Not Found"))
+	}
 	switch r.Method {
 	case http.MethodGet:
 		return jsonResponse(http.StatusOK, s.scenarios.all())
@@ -204,6 +355,9 @@ func (s *Server) controlScenarios(r *http.Request) *response {
 		if err := dec.Decode(&sc); err != nil {
 			return errorResponse(errorf(http.StatusBadRequest, "scenario: %v", err))
 		}
+		if dec.More() {
+			return errorResponse(errorf(http.StatusBadRequest, "scenario: one JSON object, nothing after it"))
+		}
 		added, aerr := s.addScenario(sc)
 		if aerr != nil {
 			return errorResponse(aerr)
@@ -212,6 +366,50 @@ func (s *Server) controlScenarios(r *http.Request) *response {
 	}
 	return errorResponse(&apiError{Status: http.StatusMethodNotAllowed, Detail: "Method Not Allowed",
 		Header: http.Header{"Allow": {"GET, POST, DELETE"}}})
+}
+
+// ScenarioOptions is what the QA page's form offers: each operation with
+// its path parameters and documented answers, the standings of the
+// development tokens and the faults.
+type ScenarioOptions struct {
+	Operations []ScenarioOperation `json:"operations"`
+	Standings  []string            `json:"standings"`
+	Faults     []string            `json:"faults"`
+	MaxDelayMS int64               `json:"max_delay_ms"`
+}
+
+// ScenarioOperation is one operation of the spec, as a scenario can match
+// and answer it.
+type ScenarioOperation struct {
+	OperationID string             `json:"operation_id"`
+	Method      string             `json:"method"`
+	Path        string             `json:"path"`
+	PathParams  []string           `json:"path_params"`
+	Responses   []ScenarioResponse `json:"responses"`
+}
+
+// ScenarioResponse is a documented status and its named examples.
+type ScenarioResponse struct {
+	Status   int      `json:"status"`
+	Examples []string `json:"examples"`
+}
+
+func (s *Server) scenarioOptions() ScenarioOptions {
+	out := ScenarioOptions{Standings: s.identityStandings(), Faults: append(slices.Clone(faults), faultRandom),
+		MaxDelayMS: maxPreferDelay.Milliseconds()}
+	for _, id := range s.spec.OperationIDs() {
+		route := s.spec.OperationByID(id)
+		op := ScenarioOperation{OperationID: id, Method: route.Method, Path: route.Path, PathParams: pathParamsOf(route.Path)}
+		for _, code := range definedCodes(route.Operation.Responses) {
+			examples := responseExampleNames(route.Operation.Responses.Status(code))
+			if examples == nil {
+				examples = []string{}
+			}
+			op.Responses = append(op.Responses, ScenarioResponse{Status: code, Examples: examples})
+		}
+		out.Operations = append(out.Operations, op)
+	}
+	return out
 }
 
 // writeFault breaks the exchange on purpose: the connection is reset, closed

@@ -275,7 +275,7 @@ func (s *Server) handleAPI(r *http.Request) (*exchange, *response, []string, str
 	}
 	x.route, x.params, x.operation = route, params, route.Operation.OperationID
 	var resp *response
-	effect, fault, matched := s.scenarios.take(x.operation, x.caller.standing, params)
+	effect, fault, matched := s.scenarios.take(x.operation, x.caller.standing, x.caller.err == nil, params)
 	switch {
 	case !matched:
 		resp = s.respond(x)

@@ -70,14 +70,14 @@ function mockBinary(): string {
   return bin;
 }
 
-/** Starts humm-mock on 127.0.0.1 with a port the kernel picks, and waits for its banner. */
-export async function startMock(args: string[] = []): Promise<Mock> {
+/** Starts humm-mock on 127.0.0.1 with a port the kernel picks, and waits for its banner (startTimeoutMs at most: a 100,000-member world takes seconds, more on a busy machine). */
+export async function startMock(args: string[] = [], startTimeoutMs = STEP_TIMEOUT_MS): Promise<Mock> {
   const child = spawn(mockBinary(), ["--addr", "127.0.0.1:0", "--seed", "1", ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
   const url = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`humm-mock did not start within ${STEP_TIMEOUT_MS} ms:\n${output}`)), STEP_TIMEOUT_MS);
+    const timer = setTimeout(() => fail(new Error(`humm-mock did not start within ${startTimeoutMs} ms:\n${output}`)), startTimeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const m = /humm-mock listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);

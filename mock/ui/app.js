@@ -1,17 +1,27 @@
 // The QA page of humm-mock. Plain script, no framework, no network but the
 // mock's own control API (relative URLs: the page lives at /__mock/).
+//
+// It asks only for what it shows, so that it stays instant at 100,000
+// members: one page of members, searched and filtered by the mock
+// (/__mock/members), a small counter polled for news (/__mock/changes),
+// the journal since the last entry it has, without bodies until a row is
+// opened, and the scenarios when they change.
 "use strict";
 
 (() => {
-  const POLL_MS = 1000;
-  const MAX_MEMBER_ROWS = 500;
+  const POLL_MS = 500;
+  const SEARCH_DEBOUNCE_MS = 200;
+  const PAGE_SIZE = 50;
+  const JOURNAL_KEEP = 200;
   const STANDINGS = ["system_admin", "org_admin", "analyst", "suspended", "outsider"];
   const ADMIN_KEY = "humm-mock-admin-token";
+  const FIRST_MEMBERS_MARK = "humm-mock:first-members";
 
   const $ = (sel) => document.querySelector(sel);
 
   const ui = {
     baseURL: $("#base-url"),
+    loading: $("#loading"),
     live: $("#live"),
     notice: $("#notice"),
     admin: $("#admin"),
@@ -24,7 +34,28 @@
     roleFilter: $("#role-filter"),
     stateFilter: $("#state-filter"),
     memberCount: $("#member-count"),
+    pageInfo: $("#page-info"),
+    prevPage: $("#prev-page"),
+    nextPage: $("#next-page"),
+    membersTable: $("#members"),
     members: $("#members tbody"),
+    scenarios: $("#scenarios tbody"),
+    scenarioCount: $("#scenario-count"),
+    endScenarios: $("#end-scenarios"),
+    scenarioForm: $("#scenario-form"),
+    scenarioError: $("#scenario-error"),
+    scOperation: $("#sc-operation"),
+    scRole: $("#sc-role"),
+    scPath: $("#sc-path"),
+    scBeforeIdentity: $("#sc-before-identity"),
+    scStatus: $("#sc-status"),
+    scExample: $("#sc-example"),
+    scExampleNames: $("#sc-example-names"),
+    scDynamic: $("#sc-dynamic"),
+    scDelay: $("#sc-delay"),
+    scFault: $("#sc-fault"),
+    scCount: $("#sc-count"),
+    scDuration: $("#sc-duration"),
     journal: $("#journal tbody"),
     journalCount: $("#journal-count"),
     problemsOnly: $("#problems-only"),
@@ -33,13 +64,15 @@
   };
 
   const data = {
-    profile: null,
-    state: null,
-    users: new Map(), // id -> user
-    byOrg: new Map(), // organization id -> memberships
-    journal: [],
-    journalSig: "",
-    expanded: new Set(), // journal rows showing their bodies
+    overview: null,
+    page: 1,
+    members: null, // the last MembersPage shown
+    changes: null, // the last /__mock/changes seen
+    journal: [], // summaries, oldest first
+    bodies: new Map(), // seq -> entry with bodies, for opened rows
+    expanded: new Set(), // seqs of opened rows
+    scenarios: [],
+    options: null, // /__mock/scenarios/options
     paused: false,
   };
 
@@ -52,21 +85,31 @@
     }
   }
 
-  async function control(path, init = {}) {
+  // pending counts the reads and actions in flight (not the background
+  // poll): the loading indicator shows while it is above zero.
+  let pending = 0;
+  function setPending(delta) {
+    pending += delta;
+    ui.loading.hidden = pending === 0;
+    document.body.dataset.pending = String(pending);
+  }
+
+  async function control(path, init = {}, { background = false } = {}) {
     const headers = new Headers(init.headers || {});
     const admin = sessionStorage.getItem(ADMIN_KEY);
     if (admin) headers.set("X-Mock-Admin-Token", admin);
-    const resp = await fetch(path, { ...init, headers, cache: "no-store" });
-    const text = await resp.text();
-    let body = null;
-    try { body = text ? JSON.parse(text) : null; } catch { body = text; }
-    if (resp.status === 401) {
-      ui.admin.hidden = false;
+    if (!background) setPending(+1);
+    try {
+      const resp = await fetch(path, { ...init, headers, cache: "no-store" });
+      const text = await resp.text();
+      let body = null;
+      try { body = text ? JSON.parse(text) : null; } catch { body = text; }
+      if (resp.status === 401) ui.admin.hidden = false;
+      if (!resp.ok) throw new ControlError(resp.status, body && body.detail !== undefined ? body.detail : text);
+      return body;
+    } finally {
+      if (!background) setPending(-1);
     }
-    if (!resp.ok) {
-      throw new ControlError(resp.status, body && body.detail !== undefined ? body.detail : text);
-    }
-    return body;
   }
 
   let noticeTimer = 0;
@@ -129,6 +172,8 @@
     return iso ? iso.slice(0, 10) : "";
   }
 
+  const count = (n) => Number(n).toLocaleString("en-US");
+
   async function copyText(text, button) {
     try {
       if (navigator.clipboard && window.isSecureContext) {
@@ -155,27 +200,21 @@
     }
   }
 
-  // ---- profile and state ----------------------------------------------
+  // ---- tokens, ids and organizations ----------------------------------
 
-  async function loadAll() {
-    const [profile, state, enums] = await Promise.all([control("profile"), control("state"), control("enums")]);
+  // loadOverview reads the tokens, ids and organizations in one small
+  // answer, the page's first paint.
+  async function loadOverview() {
+    data.overview = await control("overview");
     ui.admin.hidden = true;
+    renderTokens();
+    renderOrgs();
+  }
+
+  async function loadEnums() {
+    const enums = await control("enums");
     fillFilter(ui.roleFilter, enums.role);
     fillFilter(ui.stateFilter, enums.membership_state);
-    data.profile = profile;
-    data.state = state;
-    data.users = new Map((state.users || []).map((u) => [u.id, u]));
-    data.byOrg = new Map();
-    for (const m of state.memberships || []) {
-      if (!data.byOrg.has(m.organization_id)) data.byOrg.set(m.organization_id, []);
-      data.byOrg.get(m.organization_id).push(m);
-    }
-    for (const list of data.byOrg.values()) {
-      list.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1));
-    }
-    renderProfile();
-    renderOrgs();
-    renderMembers();
   }
 
   // fillFilter offers "any" and the spec's values, keeping the choice made.
@@ -185,55 +224,75 @@
     select.value = values.includes(chosen) ? chosen : "";
   }
 
-  function renderProfile() {
-    const p = data.profile;
-    ui.baseURL.textContent = p.base_url;
-    ui.orgID.textContent = p.organization_id;
-    ui.otherOrgID.textContent = p.other_organization_id;
-    const identities = new Map((data.state.identities || []).map((i) => [i.standing, i]));
-    const standings = [...STANDINGS, ...Object.keys(p.tokens).filter((s) => !STANDINGS.includes(s))];
-    ui.tokens.replaceChildren(...standings.filter((s) => p.tokens[s]).map((standing) => {
-      const token = p.tokens[standing];
-      const ident = identities.get(standing);
-      const user = ident ? data.users.get(ident.user_id) : null;
+  function renderTokens() {
+    const o = data.overview;
+    ui.baseURL.textContent = location.origin;
+    ui.orgID.textContent = o.organization_id;
+    ui.otherOrgID.textContent = o.other_organization_id;
+    const byStanding = new Map(o.identities.map((i) => [i.standing, i]));
+    const standings = [...STANDINGS.filter((s) => byStanding.has(s)), ...o.identities.map((i) => i.standing).filter((s) => !STANDINGS.includes(s))];
+    ui.tokens.replaceChildren(...standings.map((standing) => {
+      const { token, user } = byStanding.get(standing);
       return el("tr", { "data-standing": standing },
         el("td", {}, badge(standing, "standing")),
         el("td", {}, el("code", { class: "token", text: token })),
-        el("td", { class: "muted", text: user ? user.email : "" }),
+        el("td", { class: "muted user", text: user ? user.email : "" }),
         el("td", { class: "right" }, el("button", { type: "button", class: "copy", "data-copy": token, text: "Copy" })));
     }));
   }
 
   function renderOrgs() {
-    const orgs = data.state.organizations || [];
-    const current = ui.org.value || data.profile.organization_id;
+    const { organizations: orgs, organization_id: profileOrg, other_organization_id: otherOrg } = data.overview;
+    const current = ui.org.value || profileOrg;
     ui.org.replaceChildren(...orgs.map((o) => {
-      const n = (data.byOrg.get(o.id) || []).length;
-      const tag = o.id === data.profile.organization_id ? " (profile)" : o.id === data.profile.other_organization_id ? " (other)" : "";
-      return el("option", { value: o.id, text: `${o.name}${tag} · ${n}` });
+      const tag = o.id === profileOrg ? " (profile)" : o.id === otherOrg ? " (other)" : "";
+      return el("option", { value: o.id, text: `${o.name}${tag} · ${count(o.members)}` });
     }));
-    ui.org.value = orgs.some((o) => o.id === current) ? current : data.profile.organization_id;
+    ui.org.value = orgs.some((o) => o.id === current) ? current : profileOrg;
   }
 
-  // matches is the API's search (email and names, case-insensitive) plus
-  // member and user ids.
-  function matches(m, user, q) {
-    if (!q) return true;
-    const fields = [m.id, m.user_id];
-    if (user) fields.push(user.email, user.name, user.given_name, user.family_name, user.nickname);
-    return fields.some((f) => f && String(f).toLowerCase().includes(q));
+  // currentOrg is the organization shown.
+  function currentOrg() {
+    return ui.org.value;
+  }
+
+  // ---- members: one page, searched by the mock -------------------------
+
+  let membersAbort = null;
+
+  async function loadMembers() {
+    if (membersAbort) membersAbort.abort();
+    const abort = new AbortController();
+    membersAbort = abort;
+    // Before the organizations are known, the mock lists the profile's.
+    const params = new URLSearchParams(currentOrg() ? { organization_id: currentOrg() } : {});
+    params.set("page", String(data.page));
+    params.set("page_size", String(PAGE_SIZE));
+    const q = ui.search.value.trim();
+    if (q) params.set("query", q);
+    if (ui.roleFilter.value) params.set("role", ui.roleFilter.value);
+    if (ui.stateFilter.value) params.set("membership_state", ui.stateFilter.value);
+    ui.membersTable.setAttribute("aria-busy", "true");
+    try {
+      const page = await control("members?" + params, { signal: abort.signal });
+      if (membersAbort !== abort) return; // a newer request is on its way
+      data.members = page;
+      renderMembers();
+    } catch (err) {
+      if (err.name === "AbortError") return;
+      throw err;
+    } finally {
+      if (membersAbort === abort) {
+        membersAbort = null;
+        ui.membersTable.setAttribute("aria-busy", "false");
+      }
+    }
   }
 
   function renderMembers() {
-    if (!data.state) return;
-    const all = data.byOrg.get(ui.org.value) || [];
-    const q = ui.search.value.trim().toLowerCase();
-    const role = ui.roleFilter.value;
-    const state = ui.stateFilter.value;
-    const shown = all.filter((m) => (!role || m.role === role) && (!state || m.membership_state === state) &&
-      matches(m, data.users.get(m.user_id), q));
-    const rows = shown.slice(0, MAX_MEMBER_ROWS).map((m) => {
-      const u = data.users.get(m.user_id) || { id: m.user_id, email: "(unknown user)" };
+    const p = data.members;
+    const rows = p.members.map((m) => {
+      const u = m.user || { id: m.user_id, email: "(unknown user)" };
       const name = u.name || [u.given_name, u.family_name].filter(Boolean).join(" ");
       return el("tr", { "data-member-id": m.id },
         el("td", {}, el("span", { class: "who" }, avatar(u),
@@ -241,20 +300,29 @@
             u.nickname ? el("span", { class: "muted small", text: " @" + u.nickname }) : null,
             u.is_system_admin ? badge("system admin", "sys") : null))),
         el("td", { class: "email", text: u.email }),
-        el("td", {}, badge(m.role, "role " + m.role.toLowerCase())),
+        el("td", {}, badge(m.role, "role " + String(m.role).toLowerCase())),
         el("td", {}, badge(m.membership_state, "state " + m.membership_state)),
         el("td", {}, el("code", { class: "id", title: m.id, text: m.id.slice(0, 8) + "…" }),
           el("button", { type: "button", class: "copy mini", "data-copy": m.id, title: "Copy member id", text: "Copy" })),
         el("td", { class: "muted", title: m.created_at, text: shortDate(m.created_at) }));
     });
+    const filtered = ui.search.value.trim() || ui.roleFilter.value || ui.stateFilter.value;
     if (rows.length === 0) {
-      rows.push(el("tr", { class: "empty" }, el("td", { colSpan: 6, text: q || role || state ? "No member matches." : "No members." })));
+      rows.push(el("tr", { class: "empty" }, el("td", { colSpan: 6, text: filtered ? "No member matches." : p.matched ? "No member on this page." : "No members." })));
     }
     ui.members.replaceChildren(...rows);
-    const more = shown.length > MAX_MEMBER_ROWS ? ` (first ${MAX_MEMBER_ROWS} shown)` : "";
-    ui.memberCount.textContent = shown.length === all.length
-      ? `${all.length} members${more}`
-      : `${shown.length} of ${all.length} members${more}`;
+    // For measuring the first paint from outside (make e2e), on the page's own clock.
+    if (!performance.getEntriesByName(FIRST_MEMBERS_MARK).length) performance.mark(FIRST_MEMBERS_MARK);
+    ui.memberCount.textContent = p.matched === p.total ? `${count(p.total)} members` : `${count(p.matched)} of ${count(p.total)} members`;
+    const first = (p.page - 1) * p.page_size;
+    ui.pageInfo.textContent = p.members.length ? `${count(first + 1)}–${count(first + p.members.length)}` : "";
+    ui.prevPage.disabled = p.page <= 1;
+    ui.nextPage.disabled = first + p.members.length >= p.matched;
+  }
+
+  function showMembersFromFirstPage() {
+    data.page = 1;
+    loadMembers().catch(reportLoadError);
   }
 
   // ---- the journal ----------------------------------------------------
@@ -267,8 +335,39 @@
     return "server";
   }
 
-  function entryKey(e) {
-    return `${e.time}|${e.method}|${e.path}|${e.status}`;
+  const lastSeq = () => (data.journal.length ? data.journal[data.journal.length - 1].seq : 0);
+
+  // loadJournal reads the entries newer than those shown, or all of them
+  // again after a clear.
+  async function loadJournal(again) {
+    const after = again ? 0 : lastSeq();
+    const fresh = (await control(`requests?bodies=false&after=${after}`)) || [];
+    if (again) {
+      data.journal = fresh;
+      data.bodies.clear();
+      data.expanded.clear();
+    } else {
+      data.journal = data.journal.concat(fresh.filter((e) => e.seq > lastSeq())).slice(-JOURNAL_KEEP);
+    }
+    renderJournal();
+  }
+
+  async function toggleBodies(seq) {
+    if (data.expanded.has(seq)) {
+      data.expanded.delete(seq);
+      renderJournal();
+      return;
+    }
+    data.expanded.add(seq);
+    if (!data.bodies.has(seq)) {
+      try {
+        data.bodies.set(seq, await control(`requests/${seq}`));
+      } catch (err) {
+        data.expanded.delete(seq);
+        notify("Could not read the bodies: " + err.message, "error");
+      }
+    }
+    renderJournal();
   }
 
   function renderJournal() {
@@ -276,32 +375,30 @@
     const entries = data.journal.filter((e) => !onlyProblems || (e.validation_problems || []).length > 0).reverse();
     const rows = [];
     for (const e of entries) {
-      const key = entryKey(e);
       const problems = e.validation_problems || [];
-      const hasBodies = e.request_body !== undefined || e.response_body !== undefined;
       const path = el("td", { class: "path" }, el("span", { text: e.path }),
         e.query ? el("span", { class: "muted", text: "?" + e.query }) : null,
         e.operation ? el("span", { class: "op", text: e.operation }) : null);
-      const row = el("tr", {
-        class: "entry" + (problems.length ? " has-problems" : "") + (hasBodies ? " expandable" : ""),
-        "data-key": key, title: hasBodies ? "Show the bodies" : "",
+      rows.push(el("tr", {
+        class: "entry" + (problems.length ? " has-problems" : "") + (e.has_bodies ? " expandable" : ""),
+        "data-seq": String(e.seq), title: e.has_bodies ? "Show the bodies" : "",
       },
       el("td", { class: "muted mono", title: e.time, text: shortTime(e.time) }),
       el("td", {}, el("span", { class: "method " + e.method.toLowerCase(), text: e.method })),
       path,
       el("td", { class: "muted", text: e.as || "" }),
       el("td", {}, el("span", { class: "status " + statusKind(e.status), text: e.status ? String(e.status) : "fault" })),
-      el("td", { class: "num mono", text: Number(e.duration_ms || 0).toFixed(1) }));
-      rows.push(row);
+      el("td", { class: "num mono", text: Number(e.duration_ms || 0).toFixed(1) })));
       if (problems.length) {
-        rows.push(el("tr", { class: "problems", "data-key": key },
+        rows.push(el("tr", { class: "problems", "data-seq": String(e.seq) },
           el("td", { colSpan: 6 }, el("ul", {}, ...problems.map((p) => el("li", { text: p }))))));
       }
-      if (hasBodies && data.expanded.has(key)) {
+      const full = data.bodies.get(e.seq);
+      if (data.expanded.has(e.seq) && full) {
         const pre = (label, body) => body === undefined ? null
           : el("div", {}, el("div", { class: "muted small", text: label }), el("pre", { text: JSON.stringify(body, null, 2) }));
-        rows.push(el("tr", { class: "bodies" }, el("td", { colSpan: 6 },
-          el("div", { class: "body-pair" }, pre("request body", e.request_body), pre("response body", e.response_body)))));
+        rows.push(el("tr", { class: "bodies", "data-seq": String(e.seq) }, el("td", { colSpan: 6 },
+          el("div", { class: "body-pair" }, pre("request body", full.request_body), pre("response body", full.response_body)))));
       }
     }
     if (rows.length === 0) {
@@ -313,32 +410,212 @@
     ui.journalCount.textContent = `${data.journal.length} requests` + (nProblems ? ` · ${nProblems} with problems` : "");
   }
 
-  async function pollJournal() {
-    try {
-      const entries = (await control("requests")) || [];
-      ui.live.textContent = data.paused ? "paused" : "live";
-      ui.live.className = "live " + (data.paused ? "paused" : "on");
-      const newest = entries.length ? entries[entries.length - 1].time : "";
-      const sig = `${entries.length}|${newest}`;
-      if (sig !== data.journalSig) {
-        // A successful change through the API: the members shown are stale.
-        const seen = new Set(data.journal.map(entryKey));
-        const fresh = data.journalSig ? entries.filter((e) => !seen.has(entryKey(e))) : [];
-        const changed = fresh.some((e) => e.method !== "GET" && e.method !== "OPTIONS" && e.status >= 200 && e.status < 300);
-        data.journal = entries;
-        data.journalSig = sig;
-        renderJournal();
-        if (changed) loadAll().catch(() => {});
+  // ---- scenarios ------------------------------------------------------
+
+  async function loadScenarios() {
+    data.scenarios = (await control("scenarios")) || [];
+    renderScenarios();
+  }
+
+  function describeMatch(sc) {
+    const m = sc.match;
+    const parts = [el("span", { class: "op-name", text: m.operation })];
+    parts.push(el("span", { class: "muted small", text: " as " + (m.role || "any caller") }));
+    for (const [k, v] of Object.entries(m.path || {})) parts.push(el("div", { class: "small mono", text: `${k} = ${v}` }));
+    if (m.before_identity) parts.push(el("div", {}, badge("before identity", "warn")));
+    return parts;
+  }
+
+  function describeEffect(e) {
+    const parts = [];
+    if (e.status) parts.push(`status ${e.status}`);
+    if (e.example) parts.push(`example ${e.example}`);
+    if (e.dynamic) parts.push("generated body");
+    if (e.delay_ms) parts.push(`delay ${count(e.delay_ms)} ms`);
+    if (e.fault) parts.push(`fault: ${e.fault}`);
+    return parts.join(", ");
+  }
+
+  function describeLeft(sc) {
+    const parts = [];
+    if (sc.count) parts.push(`${sc.remaining} of ${sc.count} requests`);
+    if (sc.expires_at) {
+      const secs = Math.max(0, Math.ceil((new Date(sc.expires_at).getTime() - Date.now()) / 1000));
+      parts.push(`${secs} s`);
+    }
+    return parts.join(" · ");
+  }
+
+  function renderScenarios() {
+    const rows = data.scenarios.map((sc) => el("tr", { "data-scenario-id": sc.id },
+      el("td", { class: "muted mono", text: sc.id }),
+      el("td", {}, ...describeMatch(sc)),
+      el("td", { class: "effect", text: describeEffect(sc.effect) }),
+      el("td", { class: "left mono", text: describeLeft(sc) }),
+      el("td", { class: "right" }, el("button", { type: "button", class: "end", "data-end-scenario": sc.id, text: "End" }))));
+    if (rows.length === 0) {
+      rows.push(el("tr", { class: "empty" }, el("td", { colSpan: 5, text: "No active scenario: every request gets its normal answer." })));
+    }
+    ui.scenarios.replaceChildren(...rows);
+    ui.scenarioCount.textContent = data.scenarios.length ? `${data.scenarios.length} active` : "";
+    ui.endScenarios.disabled = data.scenarios.length === 0;
+  }
+
+  // The time left of a timed scenario counts down on the page; the mock
+  // drops it when it runs out, and the poll then reads the list again.
+  setInterval(() => {
+    if (data.scenarios.some((sc) => sc.expires_at)) {
+      for (const sc of data.scenarios) {
+        const cell = ui.scenarios.querySelector(`tr[data-scenario-id="${CSS.escape(sc.id)}"] td.left`);
+        if (cell) cell.textContent = describeLeft(sc);
       }
+    }
+  }, 1000);
+
+  async function loadScenarioOptions() {
+    data.options = await control("scenarios/options");
+    const o = data.options;
+    const chosen = ui.scOperation.value;
+    ui.scOperation.replaceChildren(...o.operations.map((op) =>
+      el("option", { value: op.operation_id, text: `${op.method} ${op.path} · ${op.operation_id}` })));
+    ui.scOperation.value = o.operations.some((op) => op.operation_id === chosen) ? chosen : "get_organization_members";
+    if (!ui.scOperation.value && o.operations.length) ui.scOperation.value = o.operations[0].operation_id;
+    ui.scRole.replaceChildren(el("option", { value: "", text: "any caller" }), ...o.standings.map((s) => el("option", { value: s, text: s })));
+    ui.scFault.replaceChildren(el("option", { value: "", text: "none" }), ...o.faults.map((f) => el("option", { value: f, text: f })));
+    ui.scDelay.max = String(o.max_delay_ms);
+    renderScenarioOperation();
+  }
+
+  function chosenOperation() {
+    return data.options && data.options.operations.find((op) => op.operation_id === ui.scOperation.value);
+  }
+
+  // renderScenarioOperation offers the chosen operation's path parameters
+  // and documented statuses.
+  function renderScenarioOperation() {
+    const op = chosenOperation();
+    if (!op) return;
+    ui.scPath.replaceChildren(...op.path_params.map((name) => el("label", {},
+      name, el("input", { type: "text", "data-path-param": name, placeholder: "any", autocomplete: "off", spellcheck: false }))));
+    ui.scStatus.replaceChildren(el("option", { value: "", text: "normal answer" }),
+      ...op.responses.map((r) => el("option", { value: String(r.status), text: String(r.status) + (r.examples.length ? ` · ${r.examples.join(", ")}` : "") })));
+    renderScenarioExamples();
+  }
+
+  function renderScenarioExamples() {
+    const op = chosenOperation();
+    if (!op) return;
+    const status = Number(ui.scStatus.value);
+    const names = new Set(op.responses.filter((r) => !status || r.status === status).flatMap((r) => r.examples));
+    ui.scExampleNames.replaceChildren(...[...names].map((n) => el("option", { value: n })));
+  }
+
+  function scenarioFromForm() {
+    const number = (input) => (input.value.trim() === "" ? 0 : Number(input.value));
+    const match = { operation: ui.scOperation.value };
+    if (ui.scRole.value) match.role = ui.scRole.value;
+    const path = {};
+    for (const input of ui.scPath.querySelectorAll("input[data-path-param]")) {
+      if (input.value.trim()) path[input.getAttribute("data-path-param")] = input.value.trim();
+    }
+    if (Object.keys(path).length) match.path = path;
+    if (ui.scBeforeIdentity.checked) match.before_identity = true;
+    const effect = {};
+    if (ui.scStatus.value) effect.status = Number(ui.scStatus.value);
+    if (ui.scExample.value.trim()) effect.example = ui.scExample.value.trim();
+    if (ui.scDynamic.checked) effect.dynamic = true;
+    if (number(ui.scDelay)) effect.delay_ms = number(ui.scDelay);
+    if (ui.scFault.value) effect.fault = ui.scFault.value;
+    const sc = { match, effect };
+    if (number(ui.scCount)) sc.count = number(ui.scCount);
+    if (number(ui.scDuration)) sc.duration_ms = Math.round(number(ui.scDuration) * 1000);
+    return sc;
+  }
+
+  async function addScenario() {
+    ui.scenarioError.hidden = true;
+    try {
+      const added = await control("scenarios", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(scenarioFromForm()) });
+      await loadScenarios();
+      notify(`Scenario ${added.id} added.`, "ok");
     } catch (err) {
-      ui.live.textContent = "offline";
-      ui.live.className = "live off";
+      // The mock says why it cannot be met; the form keeps what was typed.
+      ui.scenarioError.textContent = "Refused: " + err.message;
+      ui.scenarioError.hidden = false;
     }
   }
 
+  async function endScenario(id) {
+    try {
+      await control(`scenarios/${encodeURIComponent(id)}`, { method: "DELETE" });
+    } catch (err) {
+      notify(`Ending scenario ${id} failed: ${err.message}`, "error");
+    }
+    await loadScenarios().catch(reportLoadError);
+  }
+
+  async function endAllScenarios() {
+    try {
+      await control("scenarios", { method: "DELETE" });
+      notify("Every scenario ended.", "ok");
+    } catch (err) {
+      notify("Ending the scenarios failed: " + err.message, "error");
+    }
+    await loadScenarios().catch(reportLoadError);
+  }
+
+  // ---- polling for news -----------------------------------------------
+
+  // poll reads /__mock/changes, a few bytes, and then only what moved.
+  async function poll() {
+    let c;
+    try {
+      c = await control("changes", {}, { background: true });
+    } catch {
+      ui.live.textContent = "offline";
+      ui.live.className = "live off";
+      return;
+    }
+    showLive();
+    const before = data.changes;
+    data.changes = c;
+    if (!before) return; // the first reads are on their way already
+    const work = [];
+    if (c.state !== before.state) work.push(loadMembers(), loadOverview());
+    if (c.journal_clears !== before.journal_clears) work.push(loadJournal(true));
+    else if (c.journal !== before.journal) work.push(loadJournal(false));
+    if (c.scenarios !== before.scenarios) work.push(loadScenarios());
+    await Promise.all(work).catch(reportLoadError);
+  }
+
+  function showLive() {
+    ui.live.textContent = data.paused ? "paused" : "live";
+    ui.live.className = "live " + (data.paused ? "paused" : "on");
+  }
+
   async function pollLoop() {
-    if (!data.paused) await pollJournal();
+    if (!data.paused) await poll();
     setTimeout(pollLoop, POLL_MS);
+  }
+
+  function reportLoadError(err) {
+    notify("Could not read from the mock: " + err.message, "error");
+  }
+
+  // loadEverything reads what the page shows, all at once; the tokens and
+  // ids render as soon as the overview answers, the members when their
+  // page does.
+  async function loadEverything() {
+    data.changes = await control("changes", {}, { background: true }).catch(() => null);
+    if (data.changes) showLive();
+    await Promise.all([
+      loadOverview(),
+      loadMembers(),
+      loadEnums(),
+      loadJournal(true),
+      loadScenarios(),
+      loadScenarioOptions(),
+    ].map((p) => p.catch((err) => { reportLoadError(err); })));
   }
 
   // ---- actions --------------------------------------------------------
@@ -347,15 +624,16 @@
     if (!confirm("Reset the mock to its seed? Every change, the journal and the scenarios are dropped.")) return;
     try {
       await control("reset", { method: "POST" });
-      data.expanded.clear();
-      await loadAll();
-      await pollJournal();
+      data.page = 1;
+      await loadEverything();
       notify("Reset to the seed.", "ok");
     } catch (err) {
       notify("Reset failed: " + err.message, "error");
     }
   }
 
+  // exportState downloads the whole state: the one place the page reads
+  // it, because it was asked to.
   async function exportState() {
     try {
       const state = await control("state");
@@ -377,7 +655,8 @@
     try {
       const text = await file.text();
       await control("state", { method: "PUT", headers: { "Content-Type": "application/json" }, body: text });
-      await loadAll();
+      data.page = 1;
+      await Promise.all([loadMembers(), loadOverview()]);
       notify(`Imported ${file.name}.`, "ok");
     } catch (err) {
       notify("Import refused: " + err.message, "error");
@@ -389,8 +668,7 @@
   async function clearJournal() {
     try {
       await control("requests", { method: "DELETE" });
-      data.expanded.clear();
-      await pollJournal();
+      await loadJournal(true);
     } catch (err) {
       notify("Clearing the journal failed: " + err.message, "error");
     }
@@ -407,17 +685,25 @@
   });
   ui.journal.addEventListener("click", (ev) => {
     const row = ev.target.closest("tr.expandable");
-    if (!row) return;
-    const key = row.getAttribute("data-key");
-    if (data.expanded.has(key)) data.expanded.delete(key); else data.expanded.add(key);
-    renderJournal();
+    if (row) toggleBodies(Number(row.getAttribute("data-seq")));
+  });
+  ui.scenarios.addEventListener("click", (ev) => {
+    const btn = ev.target.closest("button[data-end-scenario]");
+    if (btn) endScenario(btn.getAttribute("data-end-scenario"));
   });
   $("#reset").addEventListener("click", reset);
   $("#export").addEventListener("click", exportState);
   $("#import").addEventListener("click", () => ui.importFile.click());
   ui.importFile.addEventListener("change", () => { if (ui.importFile.files[0]) importState(ui.importFile.files[0]); });
-  $("#refresh").addEventListener("click", () => loadAll().then(() => notify("State loaded.", "ok"), (err) => notify(err.message, "error")));
+  $("#refresh").addEventListener("click", () => loadEverything().then(() => notify("Read again.", "ok"), reportLoadError));
   $("#clear-journal").addEventListener("click", clearJournal);
+  ui.endScenarios.addEventListener("click", endAllScenarios);
+  ui.scenarioForm.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    addScenario();
+  });
+  ui.scOperation.addEventListener("change", renderScenarioOperation);
+  ui.scStatus.addEventListener("change", renderScenarioExamples);
   ui.pause.addEventListener("click", () => {
     data.paused = !data.paused;
     ui.pause.textContent = data.paused ? "Resume" : "Pause";
@@ -425,15 +711,21 @@
     ui.live.className = "live " + (data.paused ? "paused" : "on");
   });
   ui.problemsOnly.addEventListener("change", renderJournal);
-  for (const input of [ui.org, ui.roleFilter, ui.stateFilter]) input.addEventListener("change", renderMembers);
-  ui.search.addEventListener("input", renderMembers);
+  ui.prevPage.addEventListener("click", () => { data.page = Math.max(1, data.page - 1); loadMembers().catch(reportLoadError); });
+  ui.nextPage.addEventListener("click", () => { data.page += 1; loadMembers().catch(reportLoadError); });
+  for (const input of [ui.org, ui.roleFilter, ui.stateFilter]) input.addEventListener("change", showMembersFromFirstPage);
+  let searchTimer = 0;
+  ui.search.addEventListener("input", () => {
+    // One request once typing pauses, not one per key.
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(showMembersFromFirstPage, SEARCH_DEBOUNCE_MS);
+  });
   ui.admin.addEventListener("submit", (ev) => {
     ev.preventDefault();
     sessionStorage.setItem(ADMIN_KEY, ui.adminToken.value.trim());
     ui.adminToken.value = "";
-    loadAll().then(() => notify("Admin token accepted.", "ok"), (err) => notify(err.message, "error"));
+    loadEverything().then(() => notify("Admin token accepted.", "ok"), reportLoadError);
   });
 
-  loadAll().catch((err) => notify("Could not load the mock's state: " + err.message, "error"));
-  pollLoop();
+  loadEverything().catch(reportLoadError).finally(pollLoop);
 })();
