@@ -179,12 +179,14 @@ func TestRunSurvivesAHostileTarget(t *testing.T) {
 		failures := strings.Join(c.Steps[0].Failures, "\n")
 		require.Contains(t, failures, p.message, "%s", p.path)
 		require.LessOrEqual(t, len(c.Steps[0].Body), 8<<20, "%s: the runner keeps at most 8 MiB of a body", p.path)
-		require.Less(t, c.Duration, 4*timeout, "%s took %s", p.path, c.Duration)
+		// A hang would never end: the bound catches one, not a slow
+		// machine (-race on a busy 2-core runner took over 6 s here).
+		require.Less(t, c.Duration, 20*timeout, "%s took %s", p.path, c.Duration)
 	}
 	for _, token := range profile.Tokens {
 		require.NotContains(t, out, token)
 	}
-	// Three at a time, nine cases of at most one timeout each, plus slack
-	// for the race detector.
-	require.Less(t, took, 20*time.Second)
+	// Three at a time, nine cases of at most one timeout each: a bound
+	// against a hang, with room for the race detector on a busy machine.
+	require.Less(t, took, 120*time.Second)
 }
