@@ -292,4 +292,65 @@ describe(`the QA page at ${MEMBERS.toLocaleString("en-US")} members`, { timeout:
       assert.ok(traffic.bytesSince(mark) < 4 * ONE_READ_BYTES, `the scenarios cost ${traffic.bytesSince(mark)} bytes`);
     });
   });
+
+  it("sets a member and its user by hand where the API cannot, and downloads the journal as a fixture", async () => {
+    const { page } = browser;
+    await withFailureShot(page, "qa-scale-edit", async () => {
+      await page.goto(`${mock.url}/__mock/`);
+      await page.waitForSelector("#members tbody tr[data-member-id]");
+      await page.waitForSelector("#loading", { state: "hidden" });
+      type Full = Member & { user: Member["user"] & { id: string; nickname?: string | null } };
+      const target = (await firstPage() as Full[]).find((m) => m.membership_state === "active" && m.user.nickname)!;
+      const row = page.locator(`#members tr[data-member-id='${target.id}']`);
+      assert.match((await row.textContent()) ?? "", new RegExp(`@${target.user.nickname}`));
+
+      const mark = traffic.mark();
+      await row.locator("button[data-edit-member]").click();
+      await page.waitForSelector("#edit-dialog[open]");
+      assert.equal(await page.textContent("#edit-member-id"), target.id);
+      // The dialog offers the spec's states, the API's unreachable ones too.
+      assert.deepEqual(await page.locator("#edit-state option").allTextContents(), ["active", "pending", "suspended"]);
+      await page.selectOption("#edit-state", "suspended");
+      const user = JSON.parse(await page.inputValue("#edit-user-json"));
+      assert.equal(user.email, target.user.email, "the user's properties, from the spec");
+      assert.equal(user.id, undefined, "but its id");
+      await page.fill("#edit-user-json", JSON.stringify({ ...user, nickname: null }));
+      await page.click("#edit-save");
+      await page.waitForSelector("#edit-dialog[open]", { state: "detached" }).catch(() => undefined);
+      await page.waitForFunction((id) => document.querySelector(`#members tr[data-member-id='${id}'] .state`)?.textContent === "suspended", target.id);
+      assert.doesNotMatch((await row.textContent()) ?? "", new RegExp(`@${target.user.nickname}`), "the nickname is gone from the row");
+      await screenshot(page, "qa-scale-edited");
+
+      // The API sees it: the suspended member's own rights are gone, the user has no nickname.
+      const listed = await api(mock, "GET", `${membersPath()}?query=${encodeURIComponent(target.user.email)}`, mock.profile.tokens.system_admin!);
+      const after = (listed.body as Full[]).find((m) => m.id === target.id)!;
+      assert.equal(after.membership_state, "suspended");
+      assert.equal(after.user.nickname, null);
+      // Journaled as control changes, shown in the page's journal.
+      const journal = await mock.control<{ path: string; control?: boolean; status: number }[]>("requests");
+      const edits = journal.filter((e) => e.control);
+      assert.deepEqual(edits.map((e) => [e.path, e.status]), [[`/__mock/members/${target.id}`, 200], [`/__mock/users/${target.user.id}`, 200]]);
+      await page.waitForFunction((path) => document.querySelector("#journal tbody")?.textContent?.includes(path), `/__mock/users/${target.user.id}`);
+
+      // What the schema refuses, the dialog says, and nothing changes.
+      await row.locator("button[data-edit-member]").click();
+      await page.waitForSelector("#edit-dialog[open]");
+      await page.fill("#edit-user-json", JSON.stringify({ email: null }));
+      await page.click("#edit-save");
+      await page.waitForSelector("#edit-error:not([hidden])");
+      assert.match((await page.textContent("#edit-error")) ?? "", /email null/);
+      await page.click("#edit-cancel");
+      assert.ok(traffic.bytesSince(mark) < 4 * ONE_READ_BYTES, `the edits cost ${traffic.bytesSince(mark)} bytes`);
+      assert.ok(!traffic.readsSince(mark).some((r) => r.startsWith("/__mock/state")), "never the whole state");
+
+      // The journal as a fixture, from the page: hand edits are left out, and it says so.
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click("#journal-fixture")]);
+      assert.equal(download.suggestedFilename(), "journal.yaml");
+      const { readFile } = await import("node:fs/promises");
+      const fixture = await readFile((await download.path())!, "utf8");
+      assert.match(fixture, /^cases:/m);
+      assert.doesNotMatch(fixture, /__mock\/members/);
+      assert.match(fixture, /hand edits through the control API/);
+    });
+  });
 });

@@ -61,6 +61,14 @@
     problemsOnly: $("#problems-only"),
     pause: $("#pause"),
     importFile: $("#import-file"),
+    editDialog: $("#edit-dialog"),
+    editForm: $("#edit-form"),
+    editMemberID: $("#edit-member-id"),
+    editRole: $("#edit-role"),
+    editState: $("#edit-state"),
+    editMemberJSON: $("#edit-member-json"),
+    editUserJSON: $("#edit-user-json"),
+    editError: $("#edit-error"),
   };
 
   const data = {
@@ -74,6 +82,8 @@
     scenarios: [],
     options: null, // /__mock/scenarios/options
     paused: false,
+    enums: { role: [], membership_state: [] }, // the spec's values
+    editing: null, // the member being edited, as the page read it
   };
 
   // ---- talking to the control API -------------------------------------
@@ -213,6 +223,7 @@
 
   async function loadEnums() {
     const enums = await control("enums");
+    data.enums = enums;
     fillFilter(ui.roleFilter, enums.role);
     fillFilter(ui.stateFilter, enums.membership_state);
   }
@@ -304,11 +315,12 @@
         el("td", {}, badge(m.membership_state, "state " + m.membership_state)),
         el("td", {}, el("code", { class: "id", title: m.id, text: m.id.slice(0, 8) + "…" }),
           el("button", { type: "button", class: "copy mini", "data-copy": m.id, title: "Copy member id", text: "Copy" })),
-        el("td", { class: "muted", title: m.created_at, text: shortDate(m.created_at) }));
+        el("td", { class: "muted", title: m.created_at, text: shortDate(m.created_at) }),
+        el("td", {}, el("button", { type: "button", class: "mini", "data-edit-member": m.id, title: "Edit this member and its user by hand", text: "Edit" })));
     });
     const filtered = ui.search.value.trim() || ui.roleFilter.value || ui.stateFilter.value;
     if (rows.length === 0) {
-      rows.push(el("tr", { class: "empty" }, el("td", { colSpan: 6, text: filtered ? "No member matches." : p.matched ? "No member on this page." : "No members." })));
+      rows.push(el("tr", { class: "empty" }, el("td", { colSpan: 7, text: filtered ? "No member matches." : p.matched ? "No member on this page." : "No members." })));
     }
     ui.members.replaceChildren(...rows);
     // For measuring the first paint from outside (make e2e), on the page's own clock.
@@ -674,6 +686,95 @@
     }
   }
 
+  // ---- hand edits -------------------------------------------------------
+
+  // The member's properties an edit may not set (the mock's), and those the
+  // dialog shows apart.
+  const MEMBER_FIXED = ["id", "organization_id", "user_id", "created_at", "updated_at", "user"];
+  const MEMBER_SHOWN = ["role", "membership_state"];
+
+  function openEdit(id) {
+    const m = data.members && data.members.members.find((x) => x.id === id);
+    if (!m) return;
+    data.editing = m;
+    ui.editMemberID.textContent = m.id;
+    const choices = (select, values, value) => {
+      select.replaceChildren(...[...new Set([...values, value])].map((v) => el("option", { value: v, text: v })));
+      select.value = value;
+    };
+    choices(ui.editRole, data.enums.role, m.role);
+    choices(ui.editState, data.enums.membership_state, m.membership_state);
+    const others = Object.fromEntries(Object.entries(m).filter(([k]) => !MEMBER_FIXED.includes(k) && !MEMBER_SHOWN.includes(k)));
+    ui.editMemberJSON.value = JSON.stringify(others, null, 2);
+    const user = Object.fromEntries(Object.entries(m.user || {}).filter(([k]) => k !== "id"));
+    ui.editUserJSON.value = JSON.stringify(user, null, 2);
+    ui.editError.hidden = true;
+    ui.editDialog.showModal();
+  }
+
+  // changed keeps the properties of next that differ from before.
+  function changed(before, next) {
+    return Object.fromEntries(Object.entries(next).filter(([k, v]) => JSON.stringify(before[k]) !== JSON.stringify(v)));
+  }
+
+  function parseObject(text, what) {
+    let v;
+    try { v = JSON.parse(text || "{}"); } catch (err) { throw new Error(`${what}: not JSON (${err.message})`); }
+    if (!v || typeof v !== "object" || Array.isArray(v)) throw new Error(`${what}: want a JSON object`);
+    return v;
+  }
+
+  async function saveEdit() {
+    const m = data.editing;
+    try {
+      const memberPatch = changed(m, { ...parseObject(ui.editMemberJSON.value, "the member's other properties"),
+        role: ui.editRole.value, membership_state: ui.editState.value });
+      const userPatch = changed(m.user || {}, parseObject(ui.editUserJSON.value, "the user"));
+      if (Object.keys(memberPatch).length) {
+        await control("members/" + m.id, { method: "PATCH", headers: { "Content-Type": "application/json" }, body: JSON.stringify(memberPatch) });
+      }
+      if (Object.keys(userPatch).length) {
+        await control("users/" + m.user_id, { method: "PATCH", headers: { "Content-Type": "application/json" }, body: JSON.stringify(userPatch) });
+      }
+      ui.editDialog.close();
+      data.editing = null;
+      await loadMembers();
+      notify(Object.keys(memberPatch).length || Object.keys(userPatch).length ? "Edited." : "Nothing changed.", "ok");
+    } catch (err) {
+      ui.editError.textContent = err.message;
+      ui.editError.hidden = false;
+    }
+  }
+
+  // downloadFixture saves the journal as a flow fixture (humm-contract run
+  // replays it); hand edits are left out of it, and it says so.
+  async function downloadFixture() {
+    const headers = new Headers();
+    const admin = sessionStorage.getItem(ADMIN_KEY);
+    if (admin) headers.set("X-Mock-Admin-Token", admin);
+    setPending(+1);
+    try {
+      const resp = await fetch("requests?format=fixture", { headers, cache: "no-store" });
+      const text = await resp.text();
+      if (!resp.ok) {
+        let detail = text;
+        try { detail = JSON.parse(text).detail; } catch { /* not JSON */ }
+        throw new Error(detail);
+      }
+      const url = URL.createObjectURL(new Blob([text], { type: "application/yaml" }));
+      const a = el("a", { href: url, download: "journal.yaml" });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      notify("Journal downloaded as a fixture.", "ok");
+    } catch (err) {
+      notify("Download failed: " + err.message, "error");
+    } finally {
+      setPending(-1);
+    }
+  }
+
   // ---- wiring ---------------------------------------------------------
 
   document.addEventListener("click", (ev) => {
@@ -683,6 +784,16 @@
       copyText(from ? document.getElementById(from).textContent : btn.getAttribute("data-copy"), btn);
     }
   });
+  ui.members.addEventListener("click", (ev) => {
+    const btn = ev.target.closest("button[data-edit-member]");
+    if (btn) openEdit(btn.getAttribute("data-edit-member"));
+  });
+  ui.editForm.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    saveEdit();
+  });
+  $("#edit-cancel").addEventListener("click", () => { ui.editDialog.close(); data.editing = null; });
+  $("#journal-fixture").addEventListener("click", downloadFixture);
   ui.journal.addEventListener("click", (ev) => {
     const row = ev.target.closest("tr.expandable");
     if (row) toggleBodies(Number(row.getAttribute("data-seq")));
