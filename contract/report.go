@@ -16,19 +16,24 @@ import (
 
 // Report is the outcome of a run, cases in suite order.
 type Report struct {
-	Cases    []CaseResult
-	Passed   int
-	Failed   int
+	Cases  []CaseResult
+	Passed int
+	Failed int
+	// Unproven counts the cases the target's data could not prove.
+	Unproven int
 	Duration time.Duration
 }
 
 // CaseResult is the outcome of one case.
 type CaseResult struct {
-	Name     string
-	File     string
-	Line     int
-	Rules    []string
-	Passed   bool
+	Name   string
+	File   string
+	Line   int
+	Rules  []string
+	Passed bool
+	// Unproven, when set, says why the target's data could not prove the
+	// case's rules: it neither passed nor failed.
+	Unproven string
 	Duration time.Duration
 	// Steps are the steps that ran, cleanup included.
 	Steps []StepResult
@@ -51,10 +56,18 @@ type StepResult struct {
 	Failures []string
 	// Skipped says why a cleanup step did not run.
 	Skipped string
+	// Unproven says why the target's data cannot prove the case.
+	Unproven string
 }
 
 // Summary is the closing line of a run.
-func (r *Report) Summary() string { return fmt.Sprintf("%d passed, %d failed", r.Passed, r.Failed) }
+func (r *Report) Summary() string {
+	s := fmt.Sprintf("%d passed, %d failed", r.Passed, r.Failed)
+	if r.Unproven > 0 {
+		s += fmt.Sprintf(", %d unproven", r.Unproven)
+	}
+	return s
+}
 
 // text is a case's progress line, followed, for a failure, by what went
 // wrong and a curl per step to replay the flow.
@@ -63,7 +76,13 @@ func (c CaseResult) text() string {
 	if !c.Passed {
 		verdict = "FAIL"
 	}
+	if c.Unproven != "" {
+		verdict = "UNPROVEN"
+	}
 	line := fmt.Sprintf("%s %s %s\n", verdict, c.Name, c.Duration.Round(time.Millisecond))
+	if c.Unproven != "" {
+		return line + indent(fmt.Sprintf("%s:%d covers %s\n%s", c.File, c.Line, strings.Join(c.Rules, ", "), c.Unproven), "    ")
+	}
 	if c.Passed {
 		return line
 	}
@@ -190,7 +209,10 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	}{Passed: r.Passed, Failed: r.Failed, DurationMS: r.Duration.Milliseconds(), Cases: []jsonCase{}}
 	for _, c := range r.Cases {
 		jc := jsonCase{Name: c.Name, File: c.File, Line: c.Line, Rules: c.Rules, Result: "pass", DurationMS: c.Duration.Milliseconds()}
-		if !c.Passed {
+		switch {
+		case c.Unproven != "":
+			jc.Result = "unproven"
+		case !c.Passed:
 			jc.Result = "fail"
 		}
 		for _, s := range c.Steps {
@@ -211,11 +233,15 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		// CDATA keeps the text as printed: quotes and line breaks intact.
 		Text string `xml:",cdata"`
 	}
+	type skipped struct {
+		Message string `xml:"message,attr"`
+	}
 	type testCase struct {
 		Name      string   `xml:"name,attr"`
 		Classname string   `xml:"classname,attr"`
 		Time      string   `xml:"time,attr"`
 		Failure   *failure `xml:"failure,omitempty"`
+		Skipped   *skipped `xml:"skipped,omitempty"`
 	}
 	type testSuite struct {
 		Name     string     `xml:"name,attr"`
@@ -244,7 +270,10 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 			out.Suites = append(out.Suites, s)
 		}
 		tc := testCase{Name: c.Name, Classname: strings.TrimSuffix(path.Base(c.File), ".yaml"), Time: seconds(c.Duration)}
-		if !c.Passed {
+		if c.Unproven != "" {
+			tc.Skipped = &skipped{Message: c.Unproven}
+		}
+		if !c.Passed && c.Unproven == "" {
 			s.Failures++
 			tc.Failure = &failure{Message: c.firstFailure(), Text: c.failureText()}
 		}

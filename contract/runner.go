@@ -135,9 +135,12 @@ dispatch:
 
 	report := &Report{Cases: results, Duration: r.now().Sub(start)}
 	for _, c := range results {
-		if c.Passed {
+		switch {
+		case c.Passed:
 			report.Passed++
-		} else {
+		case c.Unproven != "":
+			report.Unproven++
+		default:
 			report.Failed++
 		}
 	}
