@@ -370,10 +370,6 @@ func (w *world) state() State {
 	return s
 }
 
-func (w *world) view(m *Membership) MemberView {
-	return MemberView{Membership: *m, User: w.users[m.UserID]}
-}
-
 func (w *world) insert(m *Membership) {
 	w.dropSearchIndex(m.OrganizationID)
 	m.search = w.searchText[m.UserID]
