@@ -429,6 +429,52 @@ func parseTime(s string) (time.Time, bool) {
 	return t, err == nil
 }
 
+// membershipIn is the caller's membership in the request's organization,
+// in any state, or nil.
+func (s *Server) membershipIn(x *exchange) map[string]any {
+	org := strings.ToLower(x.params["organization_id"])
+	for _, m := range s.callerMemberships(x) {
+		if m["organization_id"] == org {
+			return m
+		}
+	}
+	return nil
+}
+
+// suspendedActs: a membership's role grants its rights whatever its state
+// (the query filters on the organization and the user, not the state).
+func suspendedActs(op string) func(*Server, operation) operation {
+	return whenForbidden(op, func(s *Server, x *exchange) rights {
+		if m := s.membershipIn(x); m != nil && m["membership_state"] != StateActive {
+			return rightsOfRole(m["role"])
+		}
+		return rightsUnresolved
+	})
+}
+
+// outsiderActs: a caller with no membership passes the check, which only
+// refuses members of too low a role (if membership and membership.role
+// ...: raise 403).
+func outsiderActs(op string, with rights) func(*Server, operation) operation {
+	return whenForbidden(op, func(s *Server, x *exchange) rights {
+		if s.membershipIn(x) == nil {
+			return with
+		}
+		return rightsUnresolved
+	})
+}
+
+// refuses answers 403 to callers with exactly these rights in the
+// organization, where the service lets them act.
+func refuses(op string, who rights) func(*Server, operation) operation {
+	return onOperation(op, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
+		if s.rightsOf(x) == who {
+			return nil, errorf(http.StatusForbidden, detailForbidden)
+		}
+		return inner(x)
+	})
+}
+
 var defects = []*defect{
 	// Identity
 	{name: "no-www-authenticate", rule: "identity.not-authenticated", description: "401 without the WWW-Authenticate header",
@@ -471,18 +517,41 @@ var defects = []*defect{
 			}
 			return rightsUnresolved
 		})},
-	{name: "suspended-still-member", rule: "authz.list.suspended", description: "a suspended membership grants its role: the state is never checked",
-		operation: whenForbidden("", func(s *Server, x *exchange) rights {
-			org := strings.ToLower(x.params["organization_id"])
-			for _, m := range s.callerMemberships(x) {
-				if m["organization_id"] == org {
-					return rightsOfRole(m["role"])
-				}
-			}
-			return rightsUnresolved
-		})},
-
 	// Authorization
+	{name: "system-admin-cannot-list", rule: "authz.list.system-admin", description: "a system admin may not list (is_system_admin is not read on this route)",
+		operation: refuses(opList, rightsSystemAdmin)},
+	{name: "system-admin-cannot-create", rule: "authz.create.system-admin", description: "a system admin may not add members (is_system_admin is not read on this route)",
+		operation: refuses(opCreate, rightsSystemAdmin)},
+	{name: "system-admin-cannot-update", rule: "authz.update.system-admin", description: "a system admin may not update members (is_system_admin is not read on this route)",
+		operation: refuses(opUpdate, rightsSystemAdmin)},
+	{name: "system-admin-cannot-delete", rule: "authz.delete.system-admin", description: "a system admin may not remove members (is_system_admin is not read on this route)",
+		operation: refuses(opDelete, rightsSystemAdmin)},
+	{name: "org-admin-cannot-list", rule: "authz.list.org-admin", description: "the list is for system admins only",
+		operation: refuses(opList, rightsAdmin)},
+	{name: "org-admin-cannot-create", rule: "authz.create.org-admin", description: "adding members is for system admins only",
+		operation: refuses(opCreate, rightsAdmin)},
+	{name: "org-admin-cannot-update", rule: "authz.update.org-admin", description: "updating members is for system admins only",
+		operation: refuses(opUpdate, rightsAdmin)},
+	{name: "org-admin-cannot-delete", rule: "authz.delete.org-admin", description: "removing members is for system admins only",
+		operation: refuses(opDelete, rightsAdmin)},
+	{name: "analyst-cannot-list", rule: "authz.list.analyst", description: "the list needs admin rights (the route reuses the write dependency)",
+		operation: refuses(opList, rightsMember)},
+	{name: "suspended-can-list", rule: "authz.list.suspended", description: "a suspended member may list (the membership's state is never checked)",
+		operation: suspendedActs(opList)},
+	{name: "suspended-can-create", rule: "authz.create.suspended", description: "a suspended admin may add members (the membership's state is never checked)",
+		operation: suspendedActs(opCreate)},
+	{name: "suspended-can-update", rule: "authz.update.suspended", description: "a suspended admin may update members (the membership's state is never checked)",
+		operation: suspendedActs(opUpdate)},
+	{name: "suspended-can-delete", rule: "authz.delete.suspended", description: "a suspended admin may remove members (the membership's state is never checked)",
+		operation: suspendedActs(opDelete)},
+	{name: "outsider-can-list", rule: "authz.list.outsider", description: "any authenticated user may list any organization (reads check no membership)",
+		operation: outsiderActs(opList, rightsMember)},
+	{name: "outsider-can-create", rule: "authz.create.outsider", description: "a user with no membership may add members (only a member's role is checked)",
+		operation: outsiderActs(opCreate, rightsAdmin)},
+	{name: "outsider-can-update", rule: "authz.update.outsider", description: "a user with no membership may update members (only a member's role is checked)",
+		operation: outsiderActs(opUpdate, rightsAdmin)},
+	{name: "outsider-can-delete", rule: "authz.delete.outsider", description: "a user with no membership may remove members (only a member's role is checked)",
+		operation: outsiderActs(opDelete, rightsAdmin)},
 	{name: "analyst-can-create", rule: "authz.create.analyst", description: "an active ANALYST may add members (the create route forgot its admin dependency)",
 		operation: whenForbidden(opCreate, func(s *Server, x *exchange) rights {
 			if s.rightsOf(x) == rightsMember {
@@ -554,6 +623,22 @@ var defects = []*defect{
 			if _, resp, _, _ := s.handleAPI(again); resp.Status == http.StatusUnprocessableEntity {
 				*r = *resp
 			}
+		}},
+	{name: "organization-before-validation", rule: "order.validation-before-organization", description: "an invalid request for an unknown organization is 404: the organization is a dependency resolved before the parameters",
+		mutate: func(s *Server, x *exchange, r *response) {
+			if r.Status != http.StatusUnprocessableEntity || x.route == nil {
+				return
+			}
+			segments := strings.Split(strings.ToLower(x.r.URL.Path), "/")
+			if len(segments) < 4 || segments[2] != "organization" {
+				return
+			}
+			for _, o := range rowsOf(s.stateJSON(), "organizations") {
+				if o["id"] == segments[3] {
+					return
+				}
+			}
+			*r = *errorResponse(errorf(http.StatusNotFound, detailOrgNotFound))
 		}},
 	{name: "authorization-before-organization", rule: "order.organization-before-authorization", description: "an unknown organization is 403 for anyone but a system admin: the membership check comes first",
 		mutate: func(s *Server, x *exchange, r *response) {
