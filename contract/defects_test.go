@@ -302,6 +302,29 @@ func TestTheDefaultWorldLeavesUnprovenWhatItCannotProve(t *testing.T) {
 	require.Contains(t, out, `step "more-than-one-default-page": unproven: the list has 0 items, the case needs at least 1 item`)
 	require.Contains(t, out, `step "pick": unproven: no item of the 24 items has a /user/nickname with a part`)
 	require.True(t, strings.HasSuffix(out, fmt.Sprintf("%d passed, 0 failed, 4 unproven\n", report.Passed)), out)
+
+	var jsonReport bytes.Buffer
+	require.NoError(t, report.WriteJSON(&jsonReport))
+	var decoded struct {
+		Unproven int `json:"unproven"`
+		Cases    []struct {
+			Name, Result, Unproven string
+		} `json:"cases"`
+	}
+	require.NoError(t, json.Unmarshal(jsonReport.Bytes(), &decoded))
+	require.Equal(t, 4, decoded.Unproven)
+	for _, c := range decoded.Cases {
+		if slices.Contains(unproven, c.Name) {
+			require.Equal(t, "unproven", c.Result, c.Name)
+			require.Contains(t, c.Unproven, "unproven: ", c.Name)
+		} else {
+			require.Equal(t, "pass", c.Result, c.Name)
+		}
+	}
+	var junit bytes.Buffer
+	require.NoError(t, report.WriteJUnit(&junit))
+	require.Equal(t, 4, strings.Count(junit.String(), "<skipped message="), junit.String())
+	require.Contains(t, junit.String(), `failures="0"`)
 }
 
 // TestReadmeListsEveryDefectWithItsRule: the README's table of defects is

@@ -198,17 +198,19 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Line       int        `json:"line"`
 		Rules      []string   `json:"rules"`
 		Result     string     `json:"result"`
+		Unproven   string     `json:"unproven,omitempty"`
 		DurationMS int64      `json:"duration_ms"`
 		Steps      []jsonStep `json:"steps"`
 	}
 	out := struct {
 		Passed     int        `json:"passed"`
 		Failed     int        `json:"failed"`
+		Unproven   int        `json:"unproven"`
 		DurationMS int64      `json:"duration_ms"`
 		Cases      []jsonCase `json:"cases"`
-	}{Passed: r.Passed, Failed: r.Failed, DurationMS: r.Duration.Milliseconds(), Cases: []jsonCase{}}
+	}{Passed: r.Passed, Failed: r.Failed, Unproven: r.Unproven, DurationMS: r.Duration.Milliseconds(), Cases: []jsonCase{}}
 	for _, c := range r.Cases {
-		jc := jsonCase{Name: c.Name, File: c.File, Line: c.Line, Rules: c.Rules, Result: "pass", DurationMS: c.Duration.Milliseconds()}
+		jc := jsonCase{Name: c.Name, File: c.File, Line: c.Line, Rules: c.Rules, Result: "pass", Unproven: c.Unproven, DurationMS: c.Duration.Milliseconds()}
 		switch {
 		case c.Unproven != "":
 			jc.Result = "unproven"
