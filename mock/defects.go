@@ -934,10 +934,12 @@ var defects = []*defect{
 			}
 			var body map[string]any
 			_ = json.Unmarshal(x.body, &body)
+			role, _ := body["role"].(string)
+			userID, _ := body["user_id"].(string)
 			now := s.cfg.Now().UTC().Format(timeLayout)
 			*r = *jsonResponse(http.StatusOK, map[string]any{"id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
-				"organization_id": strings.ToLower(x.params["organization_id"]), "user_id": strings.ToLower(fmt.Sprint(body["user_id"])),
-				"role": cmp.Or(fmt.Sprint(body["role"]), "ANALYST"), "membership_state": StateActive, "created_at": now, "updated_at": now})
+				"organization_id": strings.ToLower(x.params["organization_id"]), "user_id": strings.ToLower(userID),
+				"role": cmp.Or(role, "ANALYST"), "membership_state": StateActive, "created_at": now, "updated_at": now})
 		}},
 
 	// Update
