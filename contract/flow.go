@@ -49,6 +49,13 @@ func (r *runner) runCase(ctx context.Context, c fixtures.Case) CaseResult {
 	for _, s := range c.Steps {
 		sr := f.runStep(ctx, s, false)
 		res.Steps = append(res.Steps, sr)
+		if sr.NoData != "" {
+			// The target's data cannot prove the case's rules: what is
+			// left would check nothing, and passing it would claim a proof.
+			// Skipped, like a precondition not met.
+			res.Passed, res.Skipped = false, fmt.Sprintf("no data: %s (step %q)", sr.NoData, sr.Name)
+			break
+		}
 		if len(sr.Failures) > 0 {
 			// Later steps build on this one: running them would only add
 			// noise to the report.
@@ -174,7 +181,92 @@ func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepR
 	if violation := f.checkSpec(ctx, req, resp, body); violation != "" {
 		sr.Failures = append(sr.Failures, "spec: "+f.mask.Replace(violation))
 	}
+	if len(sr.Failures) == 0 {
+		sr.NoData = f.requireData(s, decoded)
+	}
 	return sr
+}
+
+// requireData checks what a step requires of the target's data and takes
+// its pick; what the target lacks to prove the case, or "".
+func (f *flow) requireData(s fixtures.Step, body any) string {
+	items, _ := body.([]any)
+	if s.Requires != nil && len(items) < s.Requires.Items {
+		return fmt.Sprintf("the list has %s, the case needs at least %s", itemCount(len(items)), itemCount(s.Requires.Items))
+	}
+	if s.Pick == nil {
+		return ""
+	}
+	for _, item := range items {
+		field, _ := resolvePointer(item, s.Pick.Field)
+		text, _ := field.(string)
+		var elsewhere []string
+		for _, p := range s.Pick.Elsewhere {
+			if v, ok := resolvePointer(item, p); ok {
+				if other, ok := v.(string); ok {
+					elsewhere = append(elsewhere, other)
+				}
+			}
+		}
+		needle := searchNeedle(text, elsewhere)
+		if needle == "" {
+			continue
+		}
+		f.captured[s.Pick.Needle] = needle
+		for _, c := range s.Pick.Capture {
+			if v, ok := resolvePointer(item, c.Pointer); ok {
+				f.captured[c.Name] = captureText(v)
+			}
+		}
+		return ""
+	}
+	return fmt.Sprintf("no item of the %s has a %s with a part that is not its start, its end or a whole word and appears in none of %s",
+		itemCount(len(items)), s.Pick.Field, strings.Join(s.Pick.Elsewhere, ", "))
+}
+
+// needleLength is the length of a search needle: long enough to be rare
+// among other members, short enough to fit inside most names.
+const needleLength = 4
+
+// searchNeedle is the first part of text, needleLength ASCII letters,
+// digits or spaces with at least one letter, that starts after a letter or
+// digit and ends before one (so it is neither a prefix, nor a suffix, nor
+// a whole word of text), and that neither it nor any wildcard pattern made
+// of it appears in text's other fields or, for a pattern, in text itself,
+// case ignored. "" when text has none.
+func searchNeedle(text string, elsewhere []string) string {
+	wordChar := func(c byte) bool {
+		return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	lowerElsewhere := strings.ToLower(strings.Join(elsewhere, "\x00"))
+next:
+	for start := 1; start+needleLength < len(text); start++ {
+		end := start + needleLength
+		if !wordChar(text[start-1]) || !wordChar(text[end]) {
+			continue
+		}
+		candidate := text[start:end]
+		hasLetter := false
+		for i := 0; i < len(candidate); i++ {
+			c := candidate[i]
+			if !wordChar(c) && c != ' ' {
+				continue next
+			}
+			hasLetter = hasLetter || ('a' <= c|0x20 && c|0x20 <= 'z')
+		}
+		lower := strings.ToLower(candidate)
+		if !hasLetter || strings.Contains(lowerElsewhere, lower) {
+			continue
+		}
+		for _, w := range fixtures.Wildcards {
+			pattern := fixtures.Filter(w, lower)
+			if strings.Contains(lowerElsewhere, pattern) || strings.Contains(strings.ToLower(text), pattern) {
+				continue next
+			}
+		}
+		return candidate
+	}
+	return ""
 }
 
 // resolve fills in a step's templates.

@@ -34,8 +34,11 @@ type CaseResult struct {
 	Line   int
 	Rules  []string
 	Passed bool
-	// Skipped, when not empty, says which keys of the profile the case
-	// needs and did not get: it did not run (Passed is false).
+	// Skipped, when not empty, says why the case proved nothing on this
+	// target (Passed is false, and it did not fail): the keys of the
+	// profile it needs and did not get (it did not run), or, starting
+	// "no data: ", the data the target lacks for it (a precondition,
+	// requires or pick not met). Its rules are unproven by it.
 	Skipped  string
 	Duration time.Duration
 	// Steps are the steps that ran, cleanup included.
@@ -59,6 +62,10 @@ type StepResult struct {
 	Failures []string
 	// Skipped says why a cleanup step did not run.
 	Skipped string
+	// NoData, when set, says what the target's data lacks for the case
+	// to prove its rules (a requires or a pick not met): the case is
+	// skipped, "no data".
+	NoData string
 }
 
 // Summary is the closing line of a run.

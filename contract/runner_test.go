@@ -640,6 +640,62 @@ cases:
 	}
 }
 
+// TestRequiresAndPickWithoutDataSkipTheCase: requires and pick, like a
+// precondition, end a case the target's data cannot prove as skipped,
+// "no data: …", its rule unproven; with the data, the case runs on (pick
+// capturing the needle) and proves it.
+func TestRequiresAndPickWithoutDataSkipTheCase(t *testing.T) {
+	tests := []struct {
+		name, need, found, skipped, verdict string
+	}{
+		{name: "requires met", need: "requires: {items: 2}", found: `[{"n":"a"},{"n":"b"}]`, verdict: contract.RuleProven},
+		{name: "requires not met", need: "requires: {items: 2}", found: `[{"n":"a"}]`, verdict: contract.RuleUnproven,
+			skipped: `no data: the list has 1 item, the case needs at least 2 items (step "find")`},
+		{name: "pick found", need: "pick: {field: /nickname, elsewhere: [/email], needle: needle}", found: `[{"nickname":"starfish","email":"ann@example.com"}]`, verdict: contract.RuleProven},
+		{name: "nothing to pick", need: "pick: {field: /nickname, elsewhere: [/email], needle: needle}", found: `[{"nickname":"ann","email":"ann@example.com"}]`, verdict: contract.RuleUnproven,
+			skipped: `no data: no item of the 1 item has a /nickname with a part that is not its start, its end or a whole word and appears in none of /email (step "find")`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			suite := suiteOf(t, `
+cases:
+  - name: c
+    rules: [r]
+    steps:
+      - name: find
+        method: GET
+        path: /echo
+        query: {json: '`+tt.found+`'}
+        as: none
+        `+tt.need+`
+        expect: {status: 200}
+      - {name: check, method: GET, path: /echo, query: {json: '{}'}, as: none, expect: {status: 200}}
+    cleanup:
+      - {name: tidy, method: GET, path: /echo, query: {json: '{}'}, as: none, expect: {status: 200}}
+`)
+			report, out := run(t, suite, echo(t))
+			c := report.Cases[0]
+			require.Equal(t, tt.skipped, c.Skipped, out)
+			require.Equal(t, tt.verdict, report.Rules[0].Verdict, out)
+			require.Equal(t, "tidy", c.Steps[len(c.Steps)-1].Name, "cleanup runs")
+			if tt.skipped == "" {
+				require.True(t, c.Passed, out)
+				require.True(t, strings.HasSuffix(out, "1 passed, 0 failed, 0 skipped\n"), out)
+				return
+			}
+			require.False(t, c.Passed)
+			require.Len(t, c.Steps, 2, "the case stops at the step without data")
+			require.Contains(t, out, "SKIP c: "+tt.skipped+"\n")
+			require.Equal(t, []string{"c skipped: " + tt.skipped}, report.Rules[0].Why)
+			require.True(t, strings.HasSuffix(out, "0 passed, 0 failed, 1 skipped\n"), out)
+			var buf bytes.Buffer
+			require.NoError(t, report.WriteJSON(&buf))
+			require.Contains(t, buf.String(), `"result": "skip"`)
+			require.Contains(t, buf.String(), `"skipped": 1`)
+		})
+	}
+}
+
 func TestJSONReportCarriesNoToken(t *testing.T) {
 	d := newDouble(bugCreate201)
 	profile := d.serve(t)

@@ -2,22 +2,36 @@ package mock
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // defect is one realistic backend bug, switched on with --defect to prove
 // that the contract suite catches it. A mock with a defect does not repair
 // its responses: it is a broken backend on purpose. New installs it at one
 // seam: around the operation, and over the answer; the pipeline and the
-// policy never see it.
+// policy never see it. Defects read the world only as the API and the
+// control API show it (JSON), never the store's rows.
 type defect struct {
-	name, description string
+	name string
+	// rule is the id, in fixtures/rules.yaml, of the one clause of
+	// BEHAVIOUR.md the defect breaks.
+	rule        string
+	description string
 	// operation wraps the operation (a request past validation).
 	operation func(s *Server, inner operation) operation
 	// mutate rewrites the answer.
@@ -47,39 +61,755 @@ func rewriteQuery(x *exchange, name string, change func(string) string) {
 	x.r.URL.RawQuery = q.Encode()
 }
 
+// onOperation wraps the operation for the requests of one operation id.
+func onOperation(op string, wrap func(s *Server, inner operation, x *exchange) (*response, *apiError)) func(*Server, operation) operation {
+	return func(s *Server, inner operation) operation {
+		return func(x *exchange) (*response, *apiError) {
+			if x.operation != op {
+				return inner(x)
+			}
+			return wrap(s, inner, x)
+		}
+	}
+}
+
+// whenForbidden runs the operation with other rights where the service
+// refuses the caller: grant says which, or rightsUnresolved to refuse.
+func whenForbidden(op string, grant func(s *Server, x *exchange) rights) func(*Server, operation) operation {
+	return func(s *Server, inner operation) operation {
+		return func(x *exchange) (*response, *apiError) {
+			resp, aerr := inner(x)
+			if aerr == nil || aerr.Status != http.StatusForbidden || (op != "" && x.operation != op) {
+				return resp, aerr
+			}
+			if with := grant(s, x); with != rightsUnresolved {
+				return s.operateWithRights(x, with)
+			}
+			return resp, aerr
+		}
+	}
+}
+
+// detailIs: the answer is an error with this detail.
+func detailIs(r *response, detail string) bool {
+	var body struct {
+		Detail any `json:"detail"`
+	}
+	return json.Unmarshal(r.Body, &body) == nil && body.Detail == detail
+}
+
+// validationEntries are the entries of a 422 (nil for any other answer).
+func validationEntries(r *response) []map[string]any {
+	if r.Status != http.StatusUnprocessableEntity {
+		return nil
+	}
+	var body struct {
+		Detail []map[string]any `json:"detail"`
+	}
+	if json.Unmarshal(r.Body, &body) != nil {
+		return nil
+	}
+	return body.Detail
+}
+
+// setEntries replaces the entries of a 422.
+func setEntries(r *response, entries []map[string]any) {
+	r.Body = mustJSON(map[string]any{"detail": entries})
+}
+
+// locIs: an entry's loc starts with these parts.
+func locIs(entry map[string]any, parts ...string) bool {
+	loc, _ := entry["loc"].([]any)
+	if len(loc) < len(parts) {
+		return false
+	}
+	for i, p := range parts {
+		if fmt.Sprint(loc[i]) != p {
+			return false
+		}
+	}
+	return true
+}
+
+// allEntries: every entry of a 422 satisfies ok (false for no entries).
+func allEntries(r *response, ok func(map[string]any) bool) bool {
+	entries := validationEntries(r)
+	for _, e := range entries {
+		if !ok(e) {
+			return false
+		}
+	}
+	return len(entries) > 0
+}
+
+// answerAgain runs the request through the pipeline again, as sent but for
+// the query (and content type) given: what a backend that read the
+// request otherwise would have answered.
+func answerAgain(s *Server, x *exchange, rawQuery string, header http.Header) *response {
+	y := *x
+	y.r = x.r.Clone(x.r.Context())
+	y.r.URL.RawQuery = rawQuery
+	y.rawQuery = rawQuery
+	if header != nil {
+		y.r.Header = header
+	}
+	y.r.Body = io.NopCloser(bytes.NewReader(x.rawBody))
+	// A failed validation leaves no parameters: route again.
+	if route, params, err := s.findRoute(y.r); err == nil {
+		y.route, y.params = route, params
+	}
+	return s.respond(&y)
+}
+
+// plainServerError is the page a framework sends for an unhandled
+// exception.
+func plainServerError(r *response) {
+	r.Status, r.Body = http.StatusInternalServerError, []byte("Internal Server Error")
+	r.Header = http.Header{"Content-Type": {"text/plain; charset=utf-8"}}
+}
+
+// stateJSON is the world as the control API exports it.
+func (s *Server) stateJSON() map[string]any {
+	req := httptest.NewRequest(http.MethodGet, controlPrefix+"state", nil)
+	if s.cfg.AdminToken != "" {
+		req.Header.Set("X-Mock-Admin-Token", s.cfg.AdminToken)
+	}
+	rec := httptest.NewRecorder()
+	s.control(rec, req)
+	var state map[string]any
+	_ = json.Unmarshal(rec.Body.Bytes(), &state)
+	return state
+}
+
+// rowsOf are the rows of one table of the exported state.
+func rowsOf(state map[string]any, table string) []map[string]any {
+	list, _ := state[table].([]any)
+	rows := make([]map[string]any, 0, len(list))
+	for _, v := range list {
+		if row, ok := v.(map[string]any); ok {
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
+
+// callerMemberships are the memberships of the caller's user, in any
+// organization and state, found by its token in the exported state.
+func (s *Server) callerMemberships(x *exchange) []map[string]any {
+	token, _ := bearerToken(strings.TrimSpace(x.r.Header.Get("Authorization")))
+	state := s.stateJSON()
+	var userID any
+	for _, id := range rowsOf(state, "identities") {
+		if id["token"] == token {
+			userID = id["user_id"]
+		}
+	}
+	var out []map[string]any
+	for _, m := range rowsOf(state, "memberships") {
+		if userID != nil && m["user_id"] == userID {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// rightsOfRole are the rights a role gives, whatever the membership's
+// state.
+func rightsOfRole(role any) rights {
+	if r, ok := role.(string); ok {
+		if st, ok := roleStandings[r]; ok {
+			return st
+		}
+	}
+	return rightsUnresolved
+}
+
+// membersOf lists an organization's members as JSON, all of them, through
+// the list operation with a system admin's rights: the list a backend's
+// own query would start from. query, when set, is the service's search.
+func (s *Server) membersOf(x *exchange, orgID, query string) []map[string]any {
+	route := s.spec.OperationByID(opList)
+	var all []map[string]any
+	for page := 1; ; page++ {
+		q := url.Values{"page": {strconv.Itoa(page)}, "page_size": {"100"}}
+		if query != "" {
+			q.Set("query", query)
+		}
+		y := *x
+		y.route, y.operation = route, opList
+		y.params = map[string]string{"organization_id": orgID}
+		y.r = x.r.Clone(x.r.Context())
+		y.r.Method, y.r.URL.RawQuery = http.MethodGet, q.Encode()
+		resp, aerr := s.operateWithRights(&y, rightsSystemAdmin)
+		if aerr != nil {
+			return all
+		}
+		var items []map[string]any
+		if json.Unmarshal(resp.Body, &items) != nil {
+			return all
+		}
+		all = append(all, items...)
+		if len(items) < 100 {
+			return all
+		}
+	}
+}
+
+// listPage answers a list request with the page the request asks for of
+// items.
+func listPage(x *exchange, items []map[string]any) *response {
+	q := x.r.URL.Query()
+	page, _ := strconv.Atoi(q.Get("page"))
+	size, _ := strconv.Atoi(q.Get("page_size"))
+	start := min(len(items), (max(page, 1)-1)*max(size, 1))
+	if page > math.MaxInt32 || start < 0 {
+		start = len(items)
+	}
+	out := items[start:min(len(items), start+max(size, 1))]
+	if out == nil {
+		out = []map[string]any{}
+	}
+	return jsonResponse(http.StatusOK, out)
+}
+
+// searchFields are the user's fields the service searches.
+var searchFields = []string{"email", "name", "given_name", "family_name", "nickname"}
+
+// searchedValues are an item's user's values of the given fields.
+func searchedValues(item map[string]any, fields []string) []string {
+	user, _ := item["user"].(map[string]any)
+	var values []string
+	for _, f := range fields {
+		if v, ok := user[f].(string); ok {
+			values = append(values, v)
+		}
+	}
+	return values
+}
+
+// ownSearch is a list whose search is the backend's own: match says
+// whether a member's searched values match the query; an error is the
+// backend's crash.
+func ownSearch(fields []string, match func(value, query string) (bool, error)) func(*Server, operation) operation {
+	return onOperation(opList, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
+		resp, aerr := inner(x) // the organization and the caller's rights
+		query := x.r.URL.Query().Get("query")
+		if aerr != nil || query == "" {
+			return resp, aerr
+		}
+		var kept []map[string]any
+		for _, item := range s.membersOf(x, strings.ToLower(x.params["organization_id"]), "") {
+			for _, v := range searchedValues(item, fields) {
+				ok, err := match(v, query)
+				if err != nil {
+					r := &response{}
+					plainServerError(r)
+					return r, nil
+				}
+				if ok {
+					kept = append(kept, item)
+					break
+				}
+			}
+		}
+		return listPage(x, kept), nil
+	})
+}
+
+// substring is the service's match on one value.
+func substring(value, query string) (bool, error) {
+	return strings.Contains(strings.ToLower(value), strings.ToLower(query)), nil
+}
+
+// without is fields but one.
+func without(fields []string, drop string) []string {
+	return slices.DeleteFunc(slices.Clone(fields), func(f string) bool { return f == drop })
+}
+
+// likePattern is SQL's ILIKE '%query%' with query's % and _ left as
+// wildcards, as a regular expression.
+func likePattern(query string) string {
+	var b strings.Builder
+	b.WriteString("(?is)")
+	for _, r := range query {
+		switch r {
+		case '%':
+			b.WriteString(".*")
+		case '_':
+			b.WriteString(".")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	return b.String()
+}
+
+// words splits text into its words, as a full-text index does.
+func words(text string) []string {
+	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r > 127)
+	})
+}
+
+// orderedList is a list in another order than the service's.
+func orderedList(compare func(a, b map[string]any) int) func(*Server, operation) operation {
+	return onOperation(opList, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
+		if resp, aerr := inner(x); aerr != nil { // the organization and the caller's rights
+			return resp, aerr
+		}
+		items := s.membersOf(x, strings.ToLower(x.params["organization_id"]), x.r.URL.Query().Get("query"))
+		slices.SortStableFunc(items, compare)
+		return listPage(x, items), nil
+	})
+}
+
+// otherOrganization is an organization of the world other than orgID.
+func (s *Server) otherOrganization(orgID string) string {
+	for _, o := range rowsOf(s.stateJSON(), "organizations") {
+		if id, _ := o["id"].(string); id != orgID {
+			return id
+		}
+	}
+	return ""
+}
+
+// memberExists says whether an organization holds a member, by id.
+func (s *Server) memberExists(x *exchange, orgID, memberID string) bool {
+	for _, m := range rowsOf(s.stateJSON(), "memberships") {
+		if m["organization_id"] == orgID && m["id"] == strings.ToLower(memberID) {
+			return true
+		}
+	}
+	return false
+}
+
+// organizationOfMember is the organization that holds a member, or "".
+func (s *Server) organizationOfMember(memberID string) string {
+	for _, m := range rowsOf(s.stateJSON(), "memberships") {
+		if m["id"] == strings.ToLower(memberID) {
+			id, _ := m["organization_id"].(string)
+			return id
+		}
+	}
+	return ""
+}
+
+// throughOwnOrganization: a member reached through an organization that
+// does not hold it is looked up by its id alone.
+func throughOwnOrganization(op string) func(*Server, operation) operation {
+	return onOperation(op, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
+		resp, aerr := inner(x)
+		if aerr == nil || aerr.Status != http.StatusNotFound || aerr.Detail != detailMemberNotFound {
+			return resp, aerr
+		}
+		org := s.organizationOfMember(x.params["member_id"])
+		if org == "" {
+			return resp, aerr
+		}
+		y := *x
+		y.params = map[string]string{"organization_id": org, "member_id": x.params["member_id"]}
+		return inner(&y)
+	})
+}
+
+// rewriteTimes rewrites every time of a member answer.
+func rewriteTimes(change func(string) string) func(*Server, *exchange, *response) {
+	return editJSON(func(_ string, v map[string]any) {
+		for _, k := range []string{"created_at", "updated_at"} {
+			if t, ok := v[k].(string); ok {
+				v[k] = change(t)
+			}
+		}
+	})
+}
+
+// parseTime reads a time the mock wrote.
+func parseTime(s string) (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	return t, err == nil
+}
+
+// membershipIn is the caller's membership in the request's organization,
+// in any state, or nil.
+func (s *Server) membershipIn(x *exchange) map[string]any {
+	org := strings.ToLower(x.params["organization_id"])
+	for _, m := range s.callerMemberships(x) {
+		if m["organization_id"] == org {
+			return m
+		}
+	}
+	return nil
+}
+
+// suspendedActs: a membership's role grants its rights whatever its state
+// (the query filters on the organization and the user, not the state).
+func suspendedActs(op string) func(*Server, operation) operation {
+	return whenForbidden(op, func(s *Server, x *exchange) rights {
+		if m := s.membershipIn(x); m != nil && m["membership_state"] != StateActive {
+			return rightsOfRole(m["role"])
+		}
+		return rightsUnresolved
+	})
+}
+
+// outsiderActs: a caller with no membership passes the check, which only
+// refuses members of too low a role (if membership and membership.role
+// ...: raise 403).
+func outsiderActs(op string, with rights) func(*Server, operation) operation {
+	return whenForbidden(op, func(s *Server, x *exchange) rights {
+		if s.membershipIn(x) == nil {
+			return with
+		}
+		return rightsUnresolved
+	})
+}
+
+// refuses answers 403 to callers with exactly these rights in the
+// organization, where the service lets them act.
+func refuses(op string, who rights) func(*Server, operation) operation {
+	return onOperation(op, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
+		if s.rightsOf(x) == who {
+			return nil, errorf(http.StatusForbidden, detailForbidden)
+		}
+		return inner(x)
+	})
+}
+
 var defects = []*defect{
-	{name: "enum-lowercase", description: "role rendered in lower case (analyst)",
-		mutate: editJSON(func(_ string, v map[string]any) {
-			if r, ok := v["role"].(string); ok {
-				v["role"] = strings.ToLower(r)
-			}
-		})},
-	{name: "missing-created-at", description: "list and update responses leave out the required created_at",
-		mutate: editJSON(func(op string, v map[string]any) {
-			if op == opList || op == opUpdate {
-				delete(v, "created_at")
-			}
-		})},
-	{name: "create-201", description: "create answers 201 instead of 200",
-		mutate: func(_ *Server, x *exchange, r *response) {
-			if x.operation == opCreate && r.Status == http.StatusOK {
-				r.Status = http.StatusCreated
+	// Identity
+	{name: "no-www-authenticate", rule: "identity.not-authenticated", description: "401 without the WWW-Authenticate header",
+		mutate: func(_ *Server, _ *exchange, r *response) {
+			if r.Status == http.StatusUnauthorized {
+				r.Header.Del("Www-Authenticate")
 			}
 		}},
-	{name: "delete-204", description: "delete answers 204 with no body",
-		mutate: func(_ *Server, x *exchange, r *response) {
-			if x.operation == opDelete && r.Status == http.StatusOK {
-				r.Status, r.Body = http.StatusNoContent, nil
-				r.Header.Del("Content-Type")
+	{name: "missing-credentials-403", rule: "identity.not-authenticated", description: "no credentials is 403 Not authenticated, as FastAPI before 0.122 answers",
+		mutate: func(_ *Server, _ *exchange, r *response) {
+			if r.Status == http.StatusUnauthorized && detailIs(r, "Not authenticated") {
+				r.Status = http.StatusForbidden
+				r.Header.Del("Www-Authenticate")
 			}
 		}},
-	{name: "422-detail-string", description: "validation errors carry detail as a string",
+	{name: "one-401-message", rule: "identity.invalid-token", description: "an unknown token gets the same detail as no token, Not authenticated",
+		mutate: func(_ *Server, _ *exchange, r *response) {
+			if r.Status == http.StatusUnauthorized && detailIs(r, "Invalid authentication credentials") {
+				r.Body = mustJSON(map[string]string{"detail": "Not authenticated"})
+			}
+		}},
+	{name: "system-admin-needs-membership", rule: "identity.system-admin-everywhere", description: "a system admin acts only where it holds a membership",
+		operation: func(s *Server, inner operation) operation {
+			return func(x *exchange) (*response, *apiError) {
+				if s.rightsOf(x) == rightsSystemAdmin {
+					org := strings.ToLower(x.params["organization_id"])
+					if !slices.ContainsFunc(s.callerMemberships(x), func(m map[string]any) bool { return m["organization_id"] == org }) {
+						return nil, errorf(http.StatusForbidden, detailForbidden)
+					}
+				}
+				return inner(x)
+			}
+		}},
+	{name: "admin-of-any-organization", rule: "identity.membership-per-organization", description: "an admin of one organization administers every organization (the role is read from the user's first membership)",
+		operation: whenForbidden("", func(s *Server, x *exchange) rights {
+			for _, m := range s.callerMemberships(x) {
+				if m["membership_state"] == StateActive && rightsOfRole(m["role"]) >= rightsAdmin {
+					return rightsAdmin
+				}
+			}
+			return rightsUnresolved
+		})},
+	// Authorization
+	{name: "system-admin-cannot-list", rule: "authz.list.system-admin", description: "a system admin may not list (is_system_admin is not read on this route)",
+		operation: refuses(opList, rightsSystemAdmin)},
+	{name: "system-admin-cannot-create", rule: "authz.create.system-admin", description: "a system admin may not add members (is_system_admin is not read on this route)",
+		operation: refuses(opCreate, rightsSystemAdmin)},
+	{name: "system-admin-cannot-update", rule: "authz.update.system-admin", description: "a system admin may not update members (is_system_admin is not read on this route)",
+		operation: refuses(opUpdate, rightsSystemAdmin)},
+	{name: "system-admin-cannot-delete", rule: "authz.delete.system-admin", description: "a system admin may not remove members (is_system_admin is not read on this route)",
+		operation: refuses(opDelete, rightsSystemAdmin)},
+	{name: "org-admin-cannot-list", rule: "authz.list.org-admin", description: "the list is for system admins only",
+		operation: refuses(opList, rightsAdmin)},
+	{name: "org-admin-cannot-create", rule: "authz.create.org-admin", description: "adding members is for system admins only",
+		operation: refuses(opCreate, rightsAdmin)},
+	{name: "org-admin-cannot-update", rule: "authz.update.org-admin", description: "updating members is for system admins only",
+		operation: refuses(opUpdate, rightsAdmin)},
+	{name: "org-admin-cannot-delete", rule: "authz.delete.org-admin", description: "removing members is for system admins only",
+		operation: refuses(opDelete, rightsAdmin)},
+	{name: "analyst-cannot-list", rule: "authz.list.analyst", description: "the list needs admin rights (the route reuses the write dependency)",
+		operation: refuses(opList, rightsMember)},
+	{name: "suspended-can-list", rule: "authz.list.suspended", description: "a suspended member may list (the membership's state is never checked)",
+		operation: suspendedActs(opList)},
+	{name: "suspended-can-create", rule: "authz.create.suspended", description: "a suspended admin may add members (the membership's state is never checked)",
+		operation: suspendedActs(opCreate)},
+	{name: "suspended-can-update", rule: "authz.update.suspended", description: "a suspended admin may update members (the membership's state is never checked)",
+		operation: suspendedActs(opUpdate)},
+	{name: "suspended-can-delete", rule: "authz.delete.suspended", description: "a suspended admin may remove members (the membership's state is never checked)",
+		operation: suspendedActs(opDelete)},
+	{name: "outsider-can-list", rule: "authz.list.outsider", description: "any authenticated user may list any organization (reads check no membership)",
+		operation: outsiderActs(opList, rightsMember)},
+	{name: "outsider-can-create", rule: "authz.create.outsider", description: "a user with no membership may add members (only a member's role is checked)",
+		operation: outsiderActs(opCreate, rightsAdmin)},
+	{name: "outsider-can-update", rule: "authz.update.outsider", description: "a user with no membership may update members (only a member's role is checked)",
+		operation: outsiderActs(opUpdate, rightsAdmin)},
+	{name: "outsider-can-delete", rule: "authz.delete.outsider", description: "a user with no membership may remove members (only a member's role is checked)",
+		operation: outsiderActs(opDelete, rightsAdmin)},
+	{name: "analyst-can-create", rule: "authz.create.analyst", description: "an active ANALYST may add members (the create route forgot its admin dependency)",
+		operation: whenForbidden(opCreate, func(s *Server, x *exchange) rights {
+			if s.rightsOf(x) == rightsMember {
+				return rightsAdmin
+			}
+			return rightsUnresolved
+		})},
+	{name: "analyst-can-update", rule: "authz.update.analyst", description: "an active ANALYST may update members",
+		operation: whenForbidden(opUpdate, func(s *Server, x *exchange) rights {
+			if s.rightsOf(x) == rightsMember {
+				return rightsAdmin
+			}
+			return rightsUnresolved
+		})},
+	{name: "analyst-can-delete", rule: "authz.delete.analyst", description: "an active ANALYST may remove members",
+		operation: whenForbidden(opDelete, func(s *Server, x *exchange) rights {
+			if s.rightsOf(x) == rightsMember {
+				return rightsAdmin
+			}
+			return rightsUnresolved
+		})},
+	{name: "forbidden-after-commit", rule: "authz.update.analyst", description: "an ANALYST's update is written, then answered 403 (the check runs after the commit)",
+		operation: onOperation(opUpdate, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
+			resp, aerr := inner(x)
+			if aerr != nil && aerr.Status == http.StatusForbidden && s.rightsOf(x) == rightsMember {
+				_, _ = s.operateWithRights(x, rightsAdmin)
+			}
+			return resp, aerr
+		})},
+	{name: "org-admin-creates-system-admins", rule: "authz.system-admin-role.create", description: "an ORGANIZATION_ADMIN may add a SYSTEM_ADMIN membership",
+		operation: whenForbidden(opCreate, func(s *Server, x *exchange) rights {
+			if s.rightsOf(x) == rightsAdmin {
+				return rightsSystemAdmin
+			}
+			return rightsUnresolved
+		})},
+	{name: "org-admin-promotes-to-system-admin", rule: "authz.system-admin-role.update", description: "an ORGANIZATION_ADMIN may make a member SYSTEM_ADMIN",
+		operation: whenForbidden(opUpdate, func(s *Server, x *exchange) rights {
+			if s.rightsOf(x) == rightsAdmin {
+				return rightsSystemAdmin
+			}
+			return rightsUnresolved
+		})},
+	{name: "org-admin-deletes-system-admins", rule: "authz.system-admin-role.delete", description: "an ORGANIZATION_ADMIN may remove a SYSTEM_ADMIN membership",
+		operation: whenForbidden(opDelete, func(s *Server, x *exchange) rights {
+			if s.rightsOf(x) == rightsAdmin {
+				return rightsSystemAdmin
+			}
+			return rightsUnresolved
+		})},
+
+	// Order of checks
+	{name: "auth-before-body-decoding", rule: "order.body-decoding-before-identity", description: "a body that does not parse, sent without credentials, is 401",
+		mutate: func(s *Server, x *exchange, r *response) {
+			if x.route != nil && x.caller.err != nil && (r.Status == http.StatusBadRequest || allEntries(r, func(e map[string]any) bool { return e["type"] == "json_invalid" })) {
+				*r = *errorResponse(x.caller.err)
+			}
+		}},
+	{name: "validation-before-auth", rule: "order.identity-before-validation", description: "an invalid query without credentials is 422: parameters are validated before the security dependency",
+		mutate: func(s *Server, x *exchange, r *response) {
+			if r.Status != http.StatusUnauthorized || x.route == nil || x.r.Method != http.MethodGet {
+				return
+			}
+			// The same request with a valid token: its 422, if any, is
+			// what this backend answers.
+			again := x.r.Clone(x.r.Context())
+			again.Header = x.r.Header.Clone()
+			again.Header.Set("Authorization", "Bearer "+s.Profile("").Tokens["system_admin"])
+			if _, resp, _, _ := s.handleAPI(again); resp.Status == http.StatusUnprocessableEntity {
+				*r = *resp
+			}
+		}},
+	{name: "organization-before-validation", rule: "order.validation-before-organization", description: "an invalid request for an unknown organization is 404: the organization is a dependency resolved before the parameters",
+		mutate: func(s *Server, x *exchange, r *response) {
+			if r.Status != http.StatusUnprocessableEntity || x.route == nil {
+				return
+			}
+			segments := strings.Split(strings.ToLower(x.r.URL.Path), "/")
+			if len(segments) < 4 || segments[2] != "organization" {
+				return
+			}
+			for _, o := range rowsOf(s.stateJSON(), "organizations") {
+				if o["id"] == segments[3] {
+					return
+				}
+			}
+			*r = *errorResponse(errorf(http.StatusNotFound, detailOrgNotFound))
+		}},
+	{name: "authorization-before-organization", rule: "order.organization-before-authorization", description: "an unknown organization is 403 for anyone but a system admin: the membership check comes first",
+		mutate: func(s *Server, x *exchange, r *response) {
+			if r.Status == http.StatusNotFound && detailIs(r, detailOrgNotFound) && x.caller.err == nil && s.rightsOf(x) != rightsSystemAdmin {
+				*r = *errorResponse(errorf(http.StatusForbidden, detailForbidden))
+			}
+		}},
+	{name: "lookup-before-authorization", rule: "order.authorization-before-lookup", description: "a caller who may not act gets 404 for a member that does not exist: the row is loaded before the check",
+		operation: func(s *Server, inner operation) operation {
+			return func(x *exchange) (*response, *apiError) {
+				resp, aerr := inner(x)
+				if aerr == nil || aerr.Status != http.StatusForbidden || (x.operation != opUpdate && x.operation != opDelete) {
+					return resp, aerr
+				}
+				if !s.memberExists(x, strings.ToLower(x.params["organization_id"]), x.params["member_id"]) {
+					return nil, errorf(http.StatusNotFound, detailMemberNotFound)
+				}
+				return resp, aerr
+			}
+		}},
+
+	// Request validation
+	{name: "422-detail-string", rule: "validation.body-field", description: "validation errors carry detail as a string",
 		mutate: func(_ *Server, _ *exchange, r *response) {
 			if r.Status == http.StatusUnprocessableEntity {
 				r.Body = []byte(`{"detail":"validation error"}`)
 			}
 		}},
-	{name: "pagination-off-by-one", description: "page N serves the members of page N+1",
+	{name: "path-id-lookup-404", rule: "validation.path-parameter", description: "a member id that is not a uuid is looked up as it is: 404 instead of 422",
+		mutate: func(_ *Server, _ *exchange, r *response) {
+			if allEntries(r, func(e map[string]any) bool { return locIs(e, "path") }) {
+				*r = *errorResponse(errorf(http.StatusNotFound, detailMemberNotFound))
+			}
+		}},
+	{name: "query-length-unchecked", rule: "validation.query-parameter", description: "query has no max_length: a query over 200 characters is searched",
+		mutate: func(s *Server, x *exchange, r *response) {
+			if allEntries(r, func(e map[string]any) bool { return locIs(e, "query", "query") && e["type"] == "string_too_long" }) {
+				q, _ := url.ParseQuery(x.rawQuery)
+				q.Set("query", q.Get("query")[:200])
+				*r = *answerAgain(s, x, q.Encode(), nil)
+			}
+		}},
+	{name: "first-error-only", rule: "validation.one-entry-per-problem", description: "a 422 reports only the first problem",
+		mutate: func(_ *Server, _ *exchange, r *response) {
+			if entries := validationEntries(r); len(entries) > 1 {
+				setEntries(r, entries[:1])
+			}
+		}},
+	{name: "validation-entries-sorted", rule: "validation.pydantic-entries", description: "422 entries sorted by loc instead of in declaration order",
+		mutate: func(_ *Server, _ *exchange, r *response) {
+			if entries := validationEntries(r); len(entries) > 1 {
+				sort.SliceStable(entries, func(i, j int) bool { return fmt.Sprint(entries[i]["loc"]) < fmt.Sprint(entries[j]["loc"]) })
+				setEntries(r, entries)
+			}
+		}},
+	{name: "pydantic-1-entries", rule: "validation.pydantic-entries", description: "422 entries in pydantic 1's shape: no input, no ctx",
+		mutate: func(_ *Server, _ *exchange, r *response) {
+			if entries := validationEntries(r); entries != nil {
+				for _, e := range entries {
+					delete(e, "input")
+					delete(e, "ctx")
+				}
+				setEntries(r, entries)
+			}
+		}},
+	{name: "500-on-malformed-json", rule: "validation.body-not-json", description: "a body that does not parse is a 500 with a plain-text page",
+		mutate: func(_ *Server, _ *exchange, r *response) {
+			if r.Status == http.StatusUnprocessableEntity && bytes.Contains(r.Body, []byte(`"json_invalid"`)) {
+				plainServerError(r)
+			}
+		}},
+	{name: "json-invalid-without-position", rule: "validation.body-not-json", description: "json_invalid at [\"body\"], without the position where parsing failed",
+		mutate: func(_ *Server, _ *exchange, r *response) {
+			if entries := validationEntries(r); len(entries) == 1 && entries[0]["type"] == "json_invalid" {
+				entries[0]["loc"] = []string{"body"}
+				setEntries(r, entries)
+			}
+		}},
+	{name: "undecodable-body-500", rule: "validation.body-undecodable", description: "a body that cannot be decoded is a 500 (UnicodeDecodeError not handled)",
+		mutate: func(_ *Server, _ *exchange, r *response) {
+			if r.Status == http.StatusBadRequest && detailIs(r, "There was an error parsing the body") {
+				plainServerError(r)
+			}
+		}},
+	{name: "content-type-ignored", rule: "validation.body-content-type", description: "a JSON body sent as text/plain is decoded anyway (FastAPI before 0.132)",
+		mutate: func(s *Server, x *exchange, r *response) {
+			if !allEntries(r, func(e map[string]any) bool { return locIs(e, "body") && e["type"] == "model_attributes_type" }) || !json.Valid(x.rawBody) {
+				return
+			}
+			header := x.r.Header.Clone()
+			header.Set("Content-Type", "application/json")
+			*r = *answerAgain(s, x, x.rawQuery, header)
+		}},
+	{name: "missing-body-400", rule: "validation.body-missing", description: "a missing body is 400 Request body required",
+		mutate: func(_ *Server, _ *exchange, r *response) {
+			if entries := validationEntries(r); len(entries) == 1 && entries[0]["type"] == "missing" && locIs(entries[0], "body") && len(entries[0]["loc"].([]any)) == 1 {
+				*r = *errorResponse(errorf(http.StatusBadRequest, "Request body required"))
+			}
+		}},
+
+	// Organization
+	{name: "unknown-organization-empty-list", rule: "organization.not-found", description: "the list of an unknown organization is [] (members are filtered by organization_id, the organization never looked up)",
+		mutate: func(_ *Server, x *exchange, r *response) {
+			if x.operation == opList && r.Status == http.StatusNotFound && detailIs(r, detailOrgNotFound) {
+				*r = *jsonResponse(http.StatusOK, []any{})
+			}
+		}},
+
+	// List
+	{name: "cross-org-leak", rule: "list.own-organization", description: "the list also shows a member of another organization",
+		mutate: func(s *Server, x *exchange, r *response) {
+			if x.operation != opList || r.Status != http.StatusOK {
+				return
+			}
+			var items []json.RawMessage
+			if json.Unmarshal(r.Body, &items) != nil {
+				return
+			}
+			if other := s.membersOf(x, s.otherOrganization(strings.ToLower(x.params["organization_id"])), ""); len(other) > 0 {
+				items = append(items, mustJSON(other[0]))
+			}
+			r.Body = mustJSON(items)
+		}},
+	{name: "list-ordered-by-id", rule: "list.order", description: "the list is ordered by id (the primary key), not by created_at",
+		operation: orderedList(func(a, b map[string]any) int { return cmp.Compare(fmt.Sprint(a["id"]), fmt.Sprint(b["id"])) })},
+	{name: "list-without-users", rule: "list.items-carry-user", description: "listed members come without their user (the relation is not loaded)",
+		mutate: editJSON(func(op string, v map[string]any) {
+			if op == opList {
+				delete(v, "user")
+			}
+		})},
+	{name: "default-page-size-20", rule: "list.default-page", description: "page_size defaults to 20",
+		operation: onOperation(opList, func(_ *Server, inner operation, x *exchange) (*response, *apiError) {
+			if _, given := stackQuery(x.rawQuery)["page_size"]; !given {
+				rewriteQuery(x, "page_size", func(string) string { return "20" })
+			}
+			return inner(x)
+		})},
+	{name: "page-size-capped-at-50", rule: "list.page-size-bounds", description: "page_size over 50 is served as 50",
+		operation: onOperation(opList, func(_ *Server, inner operation, x *exchange) (*response, *apiError) {
+			rewriteQuery(x, "page_size", func(size string) string {
+				if n, err := strconv.Atoi(size); err == nil && n > 50 {
+					return "50"
+				}
+				return size
+			})
+			return inner(x)
+		})},
+	{name: "page-size-clamped", rule: "list.page-size-bounds", description: "page_size over 100 is served as 100 instead of a 422",
+		mutate: func(s *Server, x *exchange, r *response) {
+			if allEntries(r, func(e map[string]any) bool { return locIs(e, "query", "page_size") && e["type"] == "less_than_equal" }) {
+				q, _ := url.ParseQuery(x.rawQuery)
+				q.Set("page_size", "100")
+				*r = *answerAgain(s, x, q.Encode(), nil)
+			}
+		}},
+	{name: "page-past-end-is-last-page", rule: "list.page-past-end", description: "a page past the end serves the last page",
+		operation: onOperation(opList, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
+			items := s.membersOf(x, strings.ToLower(x.params["organization_id"]), x.r.URL.Query().Get("query"))
+			size, _ := strconv.Atoi(x.r.URL.Query().Get("page_size"))
+			if last := (len(items) + size - 1) / max(size, 1); last > 0 {
+				rewriteQuery(x, "page", func(page string) string {
+					if n, err := strconv.Atoi(page); err != nil || n > last {
+						return strconv.Itoa(last)
+					}
+					return page
+				})
+			}
+			return inner(x)
+		})},
+	{name: "pagination-off-by-one", rule: "list.pages-tile", description: "page N serves the members of page N+1",
 		operation: func(_ *Server, inner operation) operation {
 			return func(x *exchange) (*response, *apiError) {
 				rewriteQuery(x, "page", func(page string) string {
@@ -91,83 +821,367 @@ var defects = []*defect{
 				return inner(x)
 			}
 		}},
-	{name: "search-case-sensitive", description: "query matches only as typed",
-		operation: func(_ *Server, inner operation) operation {
-			return func(x *exchange) (*response, *apiError) {
-				rewriteQuery(x, "query", func(q string) string {
-					if q != strings.ToLower(q) {
-						return q + "\x00" // stored text is lower-cased: an uppercase needle never matches
-					}
-					return q
-				})
-				return inner(x)
-			}
-		}},
-	{name: "analyst-can-update", description: "an active ANALYST may update members",
-		operation: func(s *Server, inner operation) operation {
-			return func(x *exchange) (*response, *apiError) {
-				resp, aerr := inner(x)
-				if aerr != nil && aerr.Status == http.StatusForbidden && x.operation == opUpdate && s.rightsOf(x) == rightsMember {
-					return s.operateWithRights(x, rightsAdmin)
+	{name: "search-case-sensitive", rule: "list.search-case-insensitive", description: "query matches only as typed",
+		operation: ownSearch(searchFields, func(v, q string) (bool, error) { return strings.Contains(v, q), nil })},
+	{name: "search-email-only", rule: "list.search-name", description: "query searches the email only",
+		operation: ownSearch([]string{"email"}, substring)},
+	{name: "search-skips-email", rule: "list.search-email", description: "query searches every field but the email",
+		operation: ownSearch(without(searchFields, "email"), substring)},
+	{name: "search-skips-given-name", rule: "list.search-given-name", description: "query searches every field but given_name",
+		operation: ownSearch(without(searchFields, "given_name"), substring)},
+	{name: "search-skips-family-name", rule: "list.search-family-name", description: "query searches every field but family_name",
+		operation: ownSearch(without(searchFields, "family_name"), substring)},
+	{name: "search-skips-nickname", rule: "list.search-nickname", description: "query searches every field but nickname",
+		operation: ownSearch(without(searchFields, "nickname"), substring)},
+	{name: "search-prefix-only", rule: "list.search-substring", description: "query matches the start of a field only (ILIKE 'q%', to use the index)",
+		operation: ownSearch(searchFields, func(v, q string) (bool, error) {
+			return strings.HasPrefix(strings.ToLower(v), strings.ToLower(q)), nil
+		})},
+	{name: "search-whole-words", rule: "list.search-substring", description: "query matches whole words only (a full-text index)",
+		operation: ownSearch(searchFields, func(v, q string) (bool, error) {
+			have := words(v)
+			want := words(q)
+			for _, w := range want {
+				if !slices.Contains(have, w) {
+					return false, nil
 				}
+			}
+			return len(want) > 0, nil
+		})},
+	{name: "search-like-unescaped", rule: "list.search-literal", description: "query is put in ILIKE '%' || q || '%' unescaped: % and _ are wildcards",
+		operation: ownSearch(searchFields, func(v, q string) (bool, error) {
+			re, err := regexp.Compile(likePattern(q))
+			if err != nil {
+				return false, err
+			}
+			return re.MatchString(v), nil
+		})},
+	{name: "search-regexp", rule: "list.search-literal", description: "query is used as a regular expression (re.search(q, value, re.I)); an unclosed [ is a 500",
+		operation: ownSearch(searchFields, func(v, q string) (bool, error) {
+			re, err := regexp.Compile("(?i)" + q)
+			if err != nil {
+				return false, err
+			}
+			return re.MatchString(v), nil
+		})},
+	{name: "search-all-organizations", rule: "list.search-own-organization", description: "a search also finds members of other organizations",
+		operation: onOperation(opList, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
+			resp, aerr := inner(x)
+			query := x.r.URL.Query().Get("query")
+			if aerr != nil || query == "" {
 				return resp, aerr
 			}
+			var found []map[string]any
+			for _, o := range rowsOf(s.stateJSON(), "organizations") {
+				id, _ := o["id"].(string)
+				found = append(found, s.membersOf(x, id, query)...)
+			}
+			slices.SortStableFunc(found, func(a, b map[string]any) int {
+				ta, _ := parseTime(fmt.Sprint(a["created_at"]))
+				tb, _ := parseTime(fmt.Sprint(b["created_at"]))
+				return cmp.Or(ta.Compare(tb), cmp.Compare(fmt.Sprint(a["id"]), fmt.Sprint(b["id"])))
+			})
+			return listPage(x, found), nil
+		})},
+
+	// Create
+	{name: "create-201", rule: "create.defaults", description: "create answers 201 instead of 200",
+		mutate: func(_ *Server, x *exchange, r *response) {
+			if x.operation == opCreate && r.Status == http.StatusOK {
+				r.Status = http.StatusCreated
+			}
 		}},
-	{name: "updated-at-frozen", description: "update leaves updated_at at created_at",
+	{name: "create-pending", rule: "create.defaults", description: "a new membership is pending (an invitation), not active",
+		mutate: editJSON(func(op string, v map[string]any) {
+			if op == opCreate {
+				v["membership_state"] = "pending"
+			}
+		})},
+	{name: "create-two-clocks", rule: "create.defaults", description: "created_at and updated_at of a new member are two calls of now(), a microsecond apart",
+		mutate: editJSON(func(op string, v map[string]any) {
+			if t, ok := parseTime(fmt.Sprint(v["updated_at"])); ok && op == opCreate {
+				v["updated_at"] = t.Add(time.Microsecond).UTC().Format(timeLayout)
+			}
+		})},
+	{name: "create-ignores-role", rule: "create.role-from-body", description: "create stores ANALYST whatever role the body gives",
+		operation: onOperation(opCreate, func(_ *Server, inner operation, x *exchange) (*response, *apiError) {
+			var body map[string]any
+			if json.Unmarshal(x.body, &body) == nil && body["role"] != RoleSystemAdmin {
+				body["role"] = "ANALYST"
+				x.body = mustJSON(body)
+			}
+			return inner(x)
+		})},
+	{name: "create-ignores-body-organization", rule: "create.organization-mismatch", description: "create ignores organization_id in the body and adds the member to the path's",
+		operation: onOperation(opCreate, func(_ *Server, inner operation, x *exchange) (*response, *apiError) {
+			var body map[string]any
+			if json.Unmarshal(x.body, &body) == nil {
+				delete(body, "organization_id")
+				x.body = mustJSON(body)
+			}
+			return inner(x)
+		})},
+	{name: "unknown-user-500", rule: "create.user-not-found", description: "an unknown user_id is a 500 (the foreign key's IntegrityError)",
+		mutate: func(_ *Server, x *exchange, r *response) {
+			if x.operation == opCreate && r.Status == http.StatusNotFound && detailIs(r, detailUserNotFound) {
+				plainServerError(r)
+			}
+		}},
+	{name: "duplicate-member-allowed", rule: "create.duplicate", description: "adding a user who is already a member answers 200",
+		mutate: func(s *Server, x *exchange, r *response) {
+			if x.operation != opCreate || r.Status != http.StatusConflict {
+				return
+			}
+			var body map[string]any
+			_ = json.Unmarshal(x.body, &body)
+			role, _ := body["role"].(string)
+			userID, _ := body["user_id"].(string)
+			now := s.cfg.Now().UTC().Format(timeLayout)
+			*r = *jsonResponse(http.StatusOK, map[string]any{"id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+				"organization_id": strings.ToLower(x.params["organization_id"]), "user_id": strings.ToLower(userID),
+				"role": cmp.Or(role, "ANALYST"), "membership_state": StateActive, "created_at": now, "updated_at": now})
+		}},
+
+	// Update
+	{name: "update-keeps-role-on-empty-body", rule: "update.empty-body-demotes", description: "an update without role keeps the role (PATCH habits: only the fields sent are set)",
+		operation: onOperation(opUpdate, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
+			var sent map[string]any
+			if json.Unmarshal(x.rawBody, &sent) == nil {
+				if _, has := sent["role"]; !has {
+					org := strings.ToLower(x.params["organization_id"])
+					for _, m := range rowsOf(s.stateJSON(), "memberships") {
+						if m["organization_id"] == org && m["id"] == strings.ToLower(x.params["member_id"]) {
+							var body map[string]any
+							_ = json.Unmarshal(x.body, &body)
+							body["role"] = m["role"]
+							x.body = mustJSON(body)
+						}
+					}
+				}
+			}
+			return inner(x)
+		})},
+	{name: "update-ignores-body-ids", rule: "update.identity-mismatch", description: "user_id and organization_id in an update body are ignored",
+		operation: onOperation(opUpdate, func(_ *Server, inner operation, x *exchange) (*response, *apiError) {
+			var body map[string]any
+			if json.Unmarshal(x.body, &body) == nil {
+				delete(body, "user_id")
+				delete(body, "organization_id")
+				x.body = mustJSON(body)
+			}
+			return inner(x)
+		})},
+	{name: "update-any-organization", rule: "update.member-not-found", description: "update finds the member by id alone, through any organization's path",
+		operation: throughOwnOrganization(opUpdate)},
+	{name: "update-without-user", rule: "update.sets-role", description: "the update's answer comes without the member's user",
+		mutate: editJSON(func(op string, v map[string]any) {
+			if op == opUpdate {
+				delete(v, "user")
+			}
+		})},
+	{name: "updated-at-frozen", rule: "update.timestamps", description: "update leaves updated_at at created_at",
 		mutate: editJSON(func(op string, v map[string]any) {
 			if op == opUpdate {
 				v["updated_at"] = v["created_at"]
 			}
 		})},
-	{name: "created-at-changes", description: "update moves created_at to the time of the update",
+	{name: "created-at-changes", rule: "update.timestamps", description: "update moves created_at to the time of the update",
 		mutate: editJSON(func(op string, v map[string]any) {
 			if op == opUpdate {
 				v["created_at"] = v["updated_at"]
 			}
 		})},
-	{name: "cross-org-leak", description: "the list also shows a member of another organization",
+	{name: "whole-second-times", rule: "update.sub-second-times", description: "times are kept in whole seconds (a MySQL DATETIME without fractional digits)",
+		mutate: rewriteTimes(func(t string) string {
+			if parsed, ok := parseTime(t); ok {
+				return parsed.Truncate(time.Second).UTC().Format(time.RFC3339)
+			}
+			return t
+		})},
+
+	// Delete
+	{name: "delete-204", rule: "delete.returns-removed-row", description: "delete answers 204 with no body",
+		mutate: func(_ *Server, x *exchange, r *response) {
+			if x.operation == opDelete && r.Status == http.StatusOK {
+				r.Status, r.Body = http.StatusNoContent, nil
+				r.Header.Del("Content-Type")
+			}
+		}},
+	{name: "delete-is-idempotent", rule: "delete.then-gone", description: "deleting a member that is gone answers 200 with the row it had (an idempotent DELETE)",
+		operation: func(s *Server, inner operation) operation {
+			deleted := map[string][]byte{}
+			return func(x *exchange) (*response, *apiError) {
+				resp, aerr := inner(x)
+				if x.operation != opDelete {
+					return resp, aerr
+				}
+				id := strings.ToLower(x.params["organization_id"] + "/" + x.params["member_id"])
+				if aerr == nil {
+					deleted[id] = resp.Body
+				} else if body, ok := deleted[id]; ok && aerr.Status == http.StatusNotFound {
+					return &response{Status: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}}, Body: body}, nil
+				}
+				return resp, aerr
+			}
+		}},
+	{name: "delete-any-organization", rule: "delete.member-not-found", description: "delete finds the member by id alone, through any organization's path",
+		operation: throughOwnOrganization(opDelete)},
+
+	// Edges of the request format
+	{name: "empty-query-value-ignored", rule: "edge.empty-query-value", description: "an empty query value (?page=) counts as absent",
 		mutate: func(s *Server, x *exchange, r *response) {
+			if !allEntries(r, func(e map[string]any) bool { return locIs(e, "query") && e["input"] == "" }) {
+				return
+			}
+			q, _ := url.ParseQuery(x.rawQuery)
+			for name, values := range q {
+				if slices.Contains(values, "") {
+					q.Del(name)
+				}
+			}
+			*r = *answerAgain(s, x, q.Encode(), nil)
+		}},
+	{name: "first-repeated-parameter-wins", rule: "edge.repeated-parameter-last-wins", description: "the first of a repeated query parameter wins (url.Values.Get)",
+		mutate: func(s *Server, x *exchange, r *response) {
+			q, _ := url.ParseQuery(x.rawQuery)
+			repeated := false
+			for name, values := range q {
+				if len(values) > 1 {
+					q[name], repeated = values[:1], true
+				}
+			}
+			if repeated && x.operation == opList {
+				*r = *answerAgain(s, x, q.Encode(), nil)
+			}
+		}},
+	{name: "unknown-query-forbidden", rule: "edge.unknown-query-ignored", description: "an unknown query parameter is a 422 (extra parameters forbidden)",
+		mutate: func(_ *Server, x *exchange, r *response) {
+			if x.route == nil || r.Status >= 300 {
+				return
+			}
+			for name := range stackQuery(x.rawQuery) {
+				if !declaresQueryParameter(x, name) {
+					*r = *errorResponse(validationFailed(validationIssue{Type: "extra_forbidden", Loc: []any{"query", name}, Msg: "Extra inputs are not permitted", Input: mustJSON("")}))
+					return
+				}
+			}
+		}},
+	{name: "access-context-unchecked", rule: "edge.access-context-uuids", description: "the access-context parameters are accepted whatever they hold",
+		mutate: func(s *Server, x *exchange, r *response) {
+			if !allEntries(r, func(e map[string]any) bool {
+				loc, _ := e["loc"].([]any)
+				return locIs(e, "query") && len(loc) == 2 && slices.Contains(listParamsIgnore, fmt.Sprint(loc[1]))
+			}) {
+				return
+			}
+			q, _ := url.ParseQuery(x.rawQuery)
+			for _, name := range listParamsIgnore {
+				q.Del(name)
+			}
+			*r = *answerAgain(s, x, q.Encode(), nil)
+		}},
+	{name: "strict-integers", rule: "edge.lax-integers", description: "page and page_size must be plain digits (a strict parser): ' 01 ', '1_0' and '2.0' are 422",
+		mutate: func(_ *Server, x *exchange, r *response) {
 			if x.operation != opList || r.Status != http.StatusOK {
 				return
 			}
-			var items []json.RawMessage
-			if json.Unmarshal(r.Body, &items) != nil {
+			var issues []validationIssue
+			for _, name := range []string{"page", "page_size"} {
+				if v, ok := stackQuery(x.rawQuery)[name]; ok && !plainDigits.MatchString(v) {
+					issues = append(issues, validationIssue{Type: "int_parsing", Loc: []any{"query", name}, Msg: "Input should be a valid integer, unable to parse string as an integer", Input: mustJSON(v)})
+				}
+			}
+			if len(issues) > 0 {
+				*r = *errorResponse(validationFailed(issues...))
+			}
+		}},
+	{name: "uuid-case-sensitive", rule: "edge.uppercase-uuids", description: "ids in the path are compared as written: an uppercase organization id is unknown",
+		operation: func(_ *Server, inner operation) operation {
+			return func(x *exchange) (*response, *apiError) {
+				if x.r.URL.Path != strings.ToLower(x.r.URL.Path) {
+					return nil, errorf(http.StatusNotFound, detailOrgNotFound)
+				}
+				return inner(x)
+			}
+		}},
+	{name: "uuid-dashed-form-only", rule: "edge.uuid-forms", description: "uuids are checked against the dashed form only: no braces, no urn:uuid:, no 32 hex digits",
+		mutate: func(_ *Server, x *exchange, r *response) {
+			if x.route == nil || r.Status >= 300 {
 				return
 			}
-			orgID := strings.ToLower(x.params["organization_id"])
-			s.store.read(func(w *world) {
-				for _, id := range w.orgOrder {
-					if id != orgID && len(w.byOrg[id]) > 0 {
-						items = append(items, mustJSON(w.view(w.byOrg[id][0])))
-						break
-					}
+			for _, segment := range strings.Split(x.r.URL.Path, "/") {
+				if len(segment) >= 32 && !dashedUUID.MatchString(segment) {
+					*r = *errorResponse(validationFailed(validationIssue{Type: "uuid_parsing", Loc: []any{"path", "organization_id"}, Msg: "Input should be a valid UUID", Input: mustJSON(segment)}))
+					return
 				}
-			})
-			r.Body = mustJSON(items)
+			}
 		}},
-	{name: "500-on-malformed-json", description: "a body that does not parse is a 500 with a plain-text page",
+	{name: "body-limit-html", rule: "edge.body-too-large", description: "a body over 1 MiB is the proxy's 413 HTML page",
 		mutate: func(_ *Server, _ *exchange, r *response) {
-			if r.Status == http.StatusUnprocessableEntity && bytes.Contains(r.Body, []byte(`"json_invalid"`)) {
-				r.Status, r.Body = http.StatusInternalServerError, []byte("Internal Server Error")
-				r.Header.Set("Content-Type", "text/plain")
+			if r.Status == http.StatusRequestEntityTooLarge {
+				r.Body = []byte("<html><body><h1>413 Request Entity Too Large</h1></body></html>")
+				r.Header = http.Header{"Content-Type": {"text/html"}}
 			}
 		}},
-	{name: "no-www-authenticate", description: "401 without the WWW-Authenticate header",
-		mutate: func(_ *Server, _ *exchange, r *response) {
-			if r.Status == http.StatusUnauthorized {
-				r.Header.Del("Www-Authenticate")
+
+	// Formats
+	{name: "enum-lowercase", rule: "create.defaults", description: "role rendered in lower case (analyst)",
+		mutate: editJSON(func(_ string, v map[string]any) {
+			if r, ok := v["role"].(string); ok {
+				v["role"] = strings.ToLower(r)
 			}
-		}},
-	{name: "duplicate-member-allowed", description: "adding a user who is already a member answers 200",
-		mutate: func(_ *Server, x *exchange, r *response) {
-			if x.operation == opCreate && r.Status == http.StatusConflict {
-				var req createRequest
-				_ = json.Unmarshal(x.body, &req)
-				r.Status, r.Body = http.StatusOK, mustJSON(map[string]any{"id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
-					"organization_id": strings.ToLower(x.params["organization_id"]), "user_id": strings.ToLower(req.UserID),
-					"role": req.Role, "membership_state": StateActive})
+		})},
+	{name: "missing-created-at", rule: "format.timestamps", description: "list and update responses leave out the required created_at",
+		mutate: editJSON(func(op string, v map[string]any) {
+			if op == opList || op == opUpdate {
+				delete(v, "created_at")
 			}
-		}},
+		})},
+	{name: "offset-times", rule: "format.timestamps", description: "times end in +00:00 instead of Z (Python's isoformat)",
+		mutate: rewriteTimes(func(t string) string { return strings.TrimSuffix(t, "Z") + "+00:00" })},
+	{name: "uuid1-ids", rule: "format.ids", description: "member ids are version 1 (time-based) uuids",
+		operation: func(_ *Server, inner operation) operation {
+			return func(x *exchange) (*response, *apiError) {
+				if id := x.params["member_id"]; len(id) == 36 && id[14] == '1' {
+					x.params = map[string]string{"organization_id": x.params["organization_id"], "member_id": id[:14] + "4" + id[15:]}
+				}
+				return inner(x)
+			}
+		},
+		mutate: editJSON(func(op string, v map[string]any) {
+			if id, ok := v["id"].(string); ok && len(id) == 36 && op != "" {
+				v["id"] = id[:14] + "1" + id[15:]
+			}
+		})},
+}
+
+var (
+	plainDigits = regexp.MustCompile(`^[0-9]+$`)
+	dashedUUID  = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+)
+
+// stackQuery is a raw query as the service reads it: the last of a
+// repeated parameter wins.
+func stackQuery(rawQuery string) map[string]string {
+	q, _ := url.ParseQuery(rawQuery)
+	out := map[string]string{}
+	for name, values := range q {
+		out[name] = values[len(values)-1]
+	}
+	return out
+}
+
+// declaresQueryParameter: the request's operation declares this query
+// parameter.
+func declaresQueryParameter(x *exchange, name string) bool {
+	for _, group := range []openapi3.Parameters{x.route.PathItem.Parameters, x.route.Operation.Parameters} {
+		for _, ref := range group {
+			if p := ref.Value; p != nil && p.In == openapi3.ParameterInQuery && p.Name == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Defects lists the defect names, sorted.
@@ -187,6 +1201,15 @@ func DefectDescription(name string) string {
 		return ""
 	}
 	return d.description
+}
+
+// DefectRule is the id of the rule (fixtures/rules.yaml) a defect breaks.
+func DefectRule(name string) string {
+	d, _ := lookupDefect(name)
+	if d == nil {
+		return ""
+	}
+	return d.rule
 }
 
 func lookupDefect(name string) (*defect, error) {

@@ -88,7 +88,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	}
 	if *listDefects {
 		for _, name := range mock.Defects() {
-			fmt.Fprintf(stdout, "%-24s %s\n", name, mock.DefectDescription(name))
+			// The rule is the id, in fixtures/rules.yaml, of the clause of
+			// BEHAVIOUR.md the defect breaks.
+			fmt.Fprintf(stdout, "%-34s %-34s %s\n", name, mock.DefectRule(name), mock.DefectDescription(name))
 		}
 		return nil
 	}

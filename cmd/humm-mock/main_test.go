@@ -398,8 +398,9 @@ func TestRunListsDefects(t *testing.T) {
 	for i, name := range names {
 		fields := strings.Fields(lines[i])
 		require.Equal(t, name, fields[0])
-		require.Greater(t, len(fields), 1, "%s has a description", name)
-		require.Equal(t, mock.DefectDescription(name), strings.TrimSpace(strings.TrimPrefix(lines[i], name)))
+		require.Greater(t, len(fields), 2, "%s has a rule and a description", name)
+		require.Equal(t, mock.DefectRule(name), fields[1])
+		require.Equal(t, mock.DefectDescription(name), strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(strings.TrimPrefix(lines[i], name)), fields[1])))
 	}
 	require.Contains(t, names, "create-201")
 }

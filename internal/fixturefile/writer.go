@@ -127,7 +127,7 @@ func commentLines(lines []string) string {
 // (and the decoder lists them).
 var (
 	CaseKeys = []string{"name", "rules", "candidates", "steps", "cleanup"}
-	StepKeys = []string{"name", "precondition", "method", "path", "as", "query", "headers", "body", "raw_body", "padded_body_bytes", "capture", "expect"}
+	StepKeys = []string{"name", "precondition", "method", "path", "as", "query", "headers", "body", "raw_body", "padded_body_bytes", "capture", "expect", "requires", "pick"}
 )
 
 // Case builds a case's mapping from key, value pairs (as Map), its keys
