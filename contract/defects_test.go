@@ -106,6 +106,11 @@ type defectCatch struct{ caseName, step, failure string }
 // caughtBy holds, for every defect of the mock, where the suite catches
 // it. A defect added to the mock without an entry fails the test.
 var caughtBy = map[string]defectCatch{
+	// Routing
+	"unknown-path-plain-404":  {"unknown-path-is-404", "misspelt-collection", "body: expected JSON, got a body that does not parse"},
+	"wrong-method-404":        {"wrong-method-is-405-with-allow", "patch-member", "status: expected 405, got 404"},
+	"trailing-slash-404":      {"trailing-slash-is-a-307-to-the-path-without-it", "list-with-a-slash", "status: expected 307, got 404"},
+	"identity-before-routing": {"route-is-checked-before-credentials", "unknown-path", "status: expected 404, got 401"},
 	// Identity
 	"no-www-authenticate":           {"no-credentials-is-401-on-every-operation", "list", `header WWW-Authenticate: expected "Bearer", got nothing`},
 	"missing-credentials-403":       {"no-credentials-is-401-on-every-operation", "list", "status: expected 401, got 403"},

@@ -476,6 +476,32 @@ func refuses(op string, who rights) func(*Server, operation) operation {
 }
 
 var defects = []*defect{
+	// Routing: the router's habits.
+	{name: "unknown-path-plain-404", rule: "route.unknown-path", description: "an unknown path answers the router's plain-text 404 page not found",
+		mutate: func(_ *Server, x *exchange, r *response) {
+			if x.route == nil && r.Status == http.StatusNotFound {
+				r.Header = http.Header{"Content-Type": {"text/plain; charset=utf-8"}}
+				r.Body = []byte("404 page not found\n")
+			}
+		}},
+	{name: "wrong-method-404", rule: "route.wrong-method", description: "another method on a known path is 404 (the router matches method and path together)",
+		mutate: func(_ *Server, x *exchange, r *response) {
+			if x.route == nil && r.Status == http.StatusMethodNotAllowed {
+				*r = *errorResponse(errorf(http.StatusNotFound, "Not Found"))
+			}
+		}},
+	{name: "trailing-slash-404", rule: "route.trailing-slash-redirect", description: "a trailing slash is 404 (strict slashes, no redirect)",
+		mutate: func(_ *Server, x *exchange, r *response) {
+			if x.route == nil && r.Status == http.StatusTemporaryRedirect {
+				*r = *errorResponse(errorf(http.StatusNotFound, "Not Found"))
+			}
+		}},
+	{name: "identity-before-routing", rule: "order.route-before-identity", description: "credentials are checked before the route: an unknown path or method without a token is 401 (an auth middleware in front of the router)",
+		mutate: func(_ *Server, x *exchange, r *response) {
+			if x.route == nil && x.caller.err != nil && (r.Status == http.StatusNotFound || r.Status == http.StatusMethodNotAllowed) {
+				*r = *errorResponse(x.caller.err)
+			}
+		}},
 	// Identity
 	{name: "no-www-authenticate", rule: "identity.not-authenticated", description: "401 without the WWW-Authenticate header",
 		mutate: func(_ *Server, _ *exchange, r *response) {

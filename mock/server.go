@@ -262,16 +262,12 @@ func (s *Server) handleAPI(r *http.Request) (*exchange, *response, []string, str
 	x := &exchange{r: r, rawQuery: r.URL.RawQuery}
 	s.store.read(func(w *world) { x.caller = resolveCaller(w, r.Header.Get("Authorization")) })
 	route, params, err := s.findRoute(r)
-	switch {
-	case errors.Is(err, routers.ErrMethodNotAllowed):
-		e := errorf(http.StatusMethodNotAllowed, "Method Not Allowed")
-		e.Header = http.Header{"Allow": {s.spec.Allow(r)}}
-		return x, errorResponse(e), nil, ""
-	case err != nil:
-		if location := s.slashRedirect(r); location != "" {
-			return x, &response{Status: http.StatusTemporaryRedirect, Header: http.Header{"Location": {location}}}, nil, ""
-		}
-		return x, errorResponse(errorf(http.StatusNotFound, "Not Found")), nil, ""
+	if err != nil {
+		// Routing's answers pass the defect seam too (a router's habits are
+		// backend bugs like any other); no operation, so no spec to check.
+		resp := s.routingAnswer(r, err)
+		s.rewrite(x, resp)
+		return x, resp, nil, ""
 	}
 	x.route, x.params, x.operation = route, params, route.Operation.OperationID
 	var resp *response
@@ -293,6 +289,20 @@ func (s *Server) handleAPI(r *http.Request) (*exchange, *response, []string, str
 	s.rewrite(x, resp)
 	resp, problems := s.check.response(x, resp)
 	return x, resp, problems, fault
+}
+
+// routingAnswer is the answer to a request no operation takes: 405 with
+// Allow, a 307 for a trailing slash, else 404.
+func (s *Server) routingAnswer(r *http.Request, err error) *response {
+	if errors.Is(err, routers.ErrMethodNotAllowed) {
+		e := errorf(http.StatusMethodNotAllowed, "Method Not Allowed")
+		e.Header = http.Header{"Allow": {s.spec.Allow(r)}}
+		return errorResponse(e)
+	}
+	if location := s.slashRedirect(r); location != "" {
+		return &response{Status: http.StatusTemporaryRedirect, Header: http.Header{"Location": {location}}}
+	}
+	return errorResponse(errorf(http.StatusNotFound, "Not Found"))
 }
 
 // slashRedirect is Starlette's redirect_slashes (starlette/routing.py:
