@@ -3,8 +3,9 @@ package mock
 import (
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,7 +26,12 @@ type faker struct {
 	// describe, so that email, name and picture agree.
 	person *person
 	email  string
+	// names are each object schema's properties in name order, sorted once
+	// (up to maxCachedSchemas schemas).
+	names map[*openapi3.Schema][]string
 }
+
+const maxCachedSchemas = 64
 
 // person is who the name-like fields of one generated object describe.
 type person struct{ FirstName, LastName string }
@@ -138,19 +144,32 @@ func underlying(ref *openapi3.SchemaRef) *openapi3.Schema {
 // object generates every property in name order (map order would break
 // reproducibility), required ones always.
 func (g *faker) object(s *openapi3.Schema) map[string]any {
+	out := make(map[string]any, len(s.Properties))
+	g.eachProperty(s, func(name string, v any) { out[name] = v })
+	return out
+}
+
+// eachProperty generates the properties of an object for one new person,
+// in name order, required ones always, and hands each to visit.
+func (g *faker) eachProperty(s *openapi3.Schema, visit func(name string, v any)) {
 	outerPerson, outerEmail := g.person, g.email
 	g.newPerson()
 	defer func() { g.person, g.email = outerPerson, outerEmail }()
-	names := make([]string, 0, len(s.Properties))
-	for n := range s.Properties {
-		names = append(names, n)
+	names, ok := g.names[s]
+	if !ok {
+		names = slices.Sorted(maps.Keys(s.Properties))
+		if g.names == nil {
+			g.names = map[*openapi3.Schema][]string{}
+		}
+		// resolved copies a wrapped schema on every call: a long-lived
+		// faker (the server's) would grow the cache without a bound.
+		if len(g.names) < maxCachedSchemas {
+			g.names[s] = names
+		}
 	}
-	sort.Strings(names)
-	out := make(map[string]any, len(names))
 	for _, n := range names {
-		out[n] = g.value(n, s.Properties[n], contains(s.Required, n))
+		visit(n, g.value(n, s.Properties[n], contains(s.Required, n)))
 	}
-	return out
 }
 
 func contains(list []string, s string) bool {
@@ -261,8 +280,9 @@ func (g *faker) fill(row *Row, names []string) {
 
 // newUser generates a user of the user's shape from its schema.
 func (g *faker) newUser(sh *shape) User {
-	generated, _ := g.value("user", &openapi3.SchemaRef{Value: sh.schema}, true).(map[string]any)
-	u := User{Row: rowFrom(sh, generated)}
+	// As value would generate the object, straight into the row.
+	u := User{Row: newRow(sh)}
+	g.eachProperty(sh.schema, func(name string, v any) { u.Set(name, v) })
 	u.setRuled(userID, g.uuid4())
 	if sh.ruled[userIsSystemAdmin] >= 0 {
 		u.setRuled(userIsSystemAdmin, false)

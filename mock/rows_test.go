@@ -3,7 +3,9 @@ package mock
 import (
 	"bytes"
 	"encoding/json"
+	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -83,4 +85,19 @@ func TestBindRefusesWhatTheSchemaLacks(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"email":"a@example.com"}`), &row))
 	require.EqualError(t, row.bind(v.user), `id is required`)
 	require.Error(t, json.Unmarshal([]byte(`null`), &row))
+}
+
+// TestFormatTimeIsTimeFormat: the hand-written rendering gives
+// time.Format's bytes, across years, zones and sub-microsecond remainders.
+func TestFormatTimeIsTimeFormat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	zones := []*time.Location{time.UTC, time.FixedZone("east", 5*3600+1800), time.FixedZone("west", -11*3600)}
+	times := []time.Time{time.Time{}, time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC), seedEpoch}
+	for range 10_000 {
+		times = append(times, time.Unix(rng.Int64N(400_000_000_000)-100_000_000_000, rng.Int64N(1e9)).In(zones[rng.IntN(len(zones))]))
+	}
+	for _, tm := range times {
+		require.Equal(t, tm.UTC().Format(timeLayout), formatTime(tm), "%v", tm)
+	}
 }

@@ -3,6 +3,7 @@ package mock
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -15,7 +16,33 @@ import (
 // times are strings in this layout: fixed width, so they order as text.
 const timeLayout = "2006-01-02T15:04:05.000000Z"
 
-func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+// formatTime renders t with timeLayout, by hand for the years time.Format
+// renders in four digits (a sixth of the work: a 100,000-member world
+// renders 200,000 times at start).
+func formatTime(t time.Time) string {
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.Format(timeLayout)
+	}
+	hour, minute, second := t.Clock()
+	var b [len(timeLayout)]byte
+	digits := func(at, width, v int) {
+		for i := at + width - 1; i >= at; i-- {
+			b[i] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	digits(0, 4, year)
+	digits(5, 2, int(month))
+	digits(8, 2, day)
+	digits(11, 2, hour)
+	digits(14, 2, minute)
+	digits(17, 2, second)
+	digits(20, 6, t.Nanosecond()/1000)
+	b[4], b[7], b[10], b[13], b[16], b[19], b[26] = '-', '-', 'T', ':', ':', '.', 'Z'
+	return string(b[:])
+}
 
 // normalizeTime reads any RFC 3339 instant and renders it with timeLayout.
 func normalizeTime(v any) (string, error) {
@@ -317,31 +344,30 @@ func newWorld(s State, vocab vocabulary) (*world, error) {
 		w.organizations[o.ID] = &o
 		w.orgOrder = append(w.orgOrder, o.ID)
 	}
+	// Each row is checked on its own on every core, then indexed in order
+	// (a third of the start-up of 100,000 members); the first error in
+	// the state's order is the one reported, as one pass would report it.
 	users := make([]User, len(s.Users))
-	for i := range s.Users {
+	userErrs := make([]error, len(s.Users))
+	inParallel(len(users), func(i int) { userErrs[i] = users[i].adopt(s.Users[i], vocab) })
+	for i := range users {
 		u := &users[i]
-		u.Row = s.Users[i]
-		if err := u.bind(vocab.user); err != nil {
-			return nil, fmt.Errorf("users[%d]: %w", i, err)
-		}
-		id := u.ID()
-		if !isUUID(id) {
-			return nil, fmt.Errorf("users[%d]: id %q is not a uuid", i, id)
-		}
-		u.setRuled(userID, strings.ToLower(id))
-		if u.Email() == "" {
-			return nil, fmt.Errorf("users[%d]: email is required", i)
+		if userErrs[i] != nil {
+			return nil, fmt.Errorf("users[%d]: %w", i, userErrs[i])
 		}
 		if _, dup := w.users[u.ID()]; dup {
 			return nil, fmt.Errorf("users[%d]: duplicate id %s", i, u.ID())
 		}
-		w.addUser(u)
+		w.users[u.ID()] = u
+		w.userOrder = append(w.userOrder, u.ID())
 	}
 	members := make([]Membership, len(s.Memberships))
-	for i := range s.Memberships {
+	memberErrs := make([]error, len(s.Memberships))
+	inParallel(len(members), func(i int) { memberErrs[i] = members[i].adopt(s.Memberships[i], vocab) })
+	for i := range members {
 		m := &members[i]
-		if err := m.adopt(s.Memberships[i], vocab); err != nil {
-			return nil, fmt.Errorf("memberships[%d]: %w", i, err)
+		if memberErrs[i] != nil {
+			return nil, fmt.Errorf("memberships[%d]: %w", i, memberErrs[i])
 		}
 		switch {
 		case w.organizations[m.OrganizationID()] == nil:
@@ -402,6 +428,42 @@ func newWorld(s State, vocab vocabulary) (*world, error) {
 	return w, nil
 }
 
+// adopt makes a state's row a user: bound to the user's shape, its id a
+// lower-cased uuid, an email, its search text.
+func (u *User) adopt(row Row, vocab vocabulary) error {
+	if err := row.bind(vocab.user); err != nil {
+		return err
+	}
+	u.Row = row
+	id := u.ID()
+	if !isUUID(id) {
+		return fmt.Errorf("id %q is not a uuid", id)
+	}
+	u.setRuled(userID, strings.ToLower(id))
+	if u.Email() == "" {
+		return errors.New("email is required")
+	}
+	u.search = searchableText(u)
+	return nil
+}
+
+// inParallel runs do(i) for every i below n, spread over the machine's
+// cores; each i runs once.
+func inParallel(n int, do func(i int)) {
+	workers := max(1, min(runtime.GOMAXPROCS(0), n/1024))
+	chunk := (n + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(n, lo+chunk)
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				do(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // adopt makes a state's row a member: bound to the member's shape, ids
 // lower-cased, times in timeLayout, role and state from the spec's enums.
 func (m *Membership) adopt(row Row, vocab vocabulary) error {
@@ -436,12 +498,6 @@ func (m *Membership) adopt(row Row, vocab vocabulary) error {
 		return errors.New("updated_at is before created_at")
 	}
 	return nil
-}
-
-func (w *world) addUser(u *User) {
-	w.users[u.ID()] = u
-	w.userOrder = append(w.userOrder, u.ID())
-	u.search = searchableText(u)
 }
 
 // state exports the world in a stable order.
