@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"maps"
 	"net/url"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/brianvoe/gofakeit/v6"
@@ -290,6 +293,48 @@ func (g *faker) newUser(sh *shape) User {
 	return u
 }
 
+// newMember generates a membership row: its times, id and the properties
+// no rule reads.
+func (g *faker) newMember(vocab vocabulary, unruled []string, org, user, role, state string) Row {
+	created := seedEpoch.Add(time.Duration(g.f.Number(0, 540*24*3600))*time.Second + time.Duration(g.f.Number(0, 999999))*time.Microsecond)
+	updated := created
+	if g.f.Bool() {
+		updated = created.Add(time.Duration(g.f.Number(1, 90*24*3600)) * time.Second)
+	}
+	m := Membership{Row: newRow(vocab.member)}
+	// In the order of memberRuled.
+	for n, v := range [...]string{g.uuid4(), org, user, role, state, formatTime(created), formatTime(updated)} {
+		m.setRuled(n, v)
+	}
+	g.fill(&m.Row, unruled)
+	return m.Row
+}
+
+// bulkChunk is how many rows of a large world's bulk one faker draws.
+const bulkChunk = 2048
+
+// bulkFaker is the faker of one chunk of the bulk: of kind (users,
+// members) and chunk, from the world's bulk seed.
+func bulkFaker(bulkSeed int64, kind, chunk int) *faker {
+	return newFaker(bulkSeed ^ int64(kind+1)<<40 ^ int64(chunk+1)*0x5851f42d)
+}
+
+// inChunks runs do over [0, n) in bulkChunk-sized chunks, on every core;
+// each chunk runs once.
+func inChunks(n int, do func(chunk, lo, hi int)) {
+	chunks := (n + bulkChunk - 1) / bulkChunk
+	var nextChunk atomic.Int64
+	var wg sync.WaitGroup
+	for range min(chunks, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for c := int(nextChunk.Add(1) - 1); c < chunks; c = int(nextChunk.Add(1) - 1) {
+				do(c, c*bulkChunk, min(n, (c+1)*bulkChunk))
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // World layout for a seed. The first users hold the development tokens.
 const (
 	seedOrganizations  = 5
@@ -331,12 +376,27 @@ func seedState(g *faker, vocab vocabulary, members int) State {
 
 	userCount := max(seedUsers, members+seedOtherMembers+10)
 	users := make([]User, userCount)
-	for i := range users {
+	base := min(userCount, seedUsers)
+	for i := range users[:base] {
 		users[i] = g.newUser(vocab.user)
 	}
+	// A world grown past the base one (--members) draws its bulk from
+	// fakers of its own, one per chunk, on every core: the base world's
+	// values are today's, the bulk's are another seeded sequence.
+	var bulkSeed int64
+	if userCount > base || max(seedPrimaryMembers, members) > seedPrimaryMembers {
+		bulkSeed = g.f.Int64()
+	}
+	inChunks(userCount-base, func(chunk, lo, hi int) {
+		f := bulkFaker(bulkSeed, 0, chunk)
+		for i := base + lo; i < base+hi; i++ {
+			users[i] = f.newUser(vocab.user)
+		}
+	})
 	if vocab.user.ruled[userIsSystemAdmin] >= 0 {
 		users[0].setRuled(userIsSystemAdmin, true)
 	}
+	st.Users = make([]Row, 0, len(users))
 	for _, u := range users {
 		st.Users = append(st.Users, u.Row)
 	}
@@ -352,20 +412,9 @@ func seedState(g *faker, vocab vocabulary, members int) State {
 	roles, states := weighted(vocab.Roles, seedRoleWeights), weighted(vocab.States, seedStateWeights)
 	unruled := vocab.unruledMember()
 	member := func(org, user, role, state string) {
-		created := seedEpoch.Add(time.Duration(g.f.Number(0, 540*24*3600))*time.Second + time.Duration(g.f.Number(0, 999999))*time.Microsecond)
-		updated := created
-		if g.f.Bool() {
-			updated = created.Add(time.Duration(g.f.Number(1, 90*24*3600)) * time.Second)
-		}
-		m := Membership{Row: newRow(vocab.member)}
-		// In the order of memberRuled.
-		for n, v := range [...]string{g.uuid4(), org, user, role, state, formatTime(created), formatTime(updated)} {
-			m.setRuled(n, v)
-		}
-		g.fill(&m.Row, unruled)
-		st.Memberships = append(st.Memberships, m.Row)
+		st.Memberships = append(st.Memberships, g.newMember(vocab, unruled, org, user, role, state))
 	}
-	pick := func(list []string) string { return list[g.f.Number(0, len(list)-1)] }
+	pick := func(f *faker, list []string) string { return list[f.f.Number(0, len(list)-1)] }
 
 	// The profile's organization: the standings, then a mix of everything.
 	member(primary, orgAdmin, RoleOrgAdmin, StateActive)
@@ -381,14 +430,26 @@ func seedState(g *faker, vocab vocabulary, members int) State {
 		member(primary, users[next].ID(), RoleAnalyst, state)
 		next++
 	}
-	for n := max(seedPrimaryMembers, members) - 3 - len(vocab.Roles) - len(vocab.States); n > 0; n-- {
-		member(primary, users[next].ID(), pick(roles), pick(states))
+	mix := max(seedPrimaryMembers, members) - 3 - len(vocab.Roles) - len(vocab.States)
+	baseMix := min(mix, seedPrimaryMembers-3-len(vocab.Roles)-len(vocab.States))
+	for n := baseMix; n > 0; n-- {
+		member(primary, users[next].ID(), pick(g, roles), pick(g, states))
 		next++
 	}
+	bulk := make([]Row, max(0, mix-max(baseMix, 0)))
+	inChunks(len(bulk), func(chunk, lo, hi int) {
+		f := bulkFaker(bulkSeed, 1, chunk)
+		for i := lo; i < hi; i++ {
+			role, state := pick(f, roles), pick(f, states)
+			bulk[i] = f.newMember(vocab, unruled, primary, users[next+i].ID(), role, state)
+		}
+	})
+	st.Memberships = append(st.Memberships, bulk...)
+	next += len(bulk)
 	// The other organization: none of the token holders but the system admin.
 	member(other, sysAdmin, RoleSystemAdmin, StateActive)
 	for i := 0; i < seedOtherMembers; i++ {
-		member(other, users[next].ID(), pick(roles), pick(states))
+		member(other, users[next].ID(), pick(g, roles), pick(g, states))
 		next++
 	}
 	// The outsider administers an organization of its own; the rest spread
@@ -396,7 +457,7 @@ func seedState(g *faker, vocab vocabulary, members int) State {
 	member(st.Organizations[2].ID, outsider, RoleOrgAdmin, StateActive)
 	for i, org := range st.Organizations[2:] {
 		for j := 0; j < 4; j++ {
-			member(org.ID, users[5+i*4+j].ID(), pick(roles), pick(states))
+			member(org.ID, users[5+i*4+j].ID(), pick(g, roles), pick(g, states))
 		}
 	}
 	return st

@@ -495,3 +495,28 @@ func TestMembersGrowsTheProfileOrganizationTo100000(t *testing.T) {
 	}
 	assertCandidates(t, m, 3)
 }
+
+// TestAGrownWorldIsTheSameOnEveryRun: the bulk of a world grown with
+// Members is drawn in chunks on every core, each chunk from a faker of its
+// own, so the world does not depend on which core ran which chunk; the
+// base world is the default one's.
+func TestAGrownWorldIsTheSameOnEveryRun(t *testing.T) {
+	const n = 3*bulkChunk + 17
+	grown := func() State {
+		m, err := New(Config{Seed: 1, Members: n})
+		require.NoError(t, err)
+		return m.store.export()
+	}
+	first := grown()
+	for range 3 {
+		requireSameState(t, first, grown(), "the same seed and size, the same world")
+	}
+	plain := exportedState(t, newTestMock(t, Config{Seed: 1}))
+	require.Equal(t, usersOf(t, plain.Users)[:seedUsers], usersOf(t, first.Users)[:seedUsers], "the base world's users are the default world's")
+	require.Len(t, first.Users, n+seedOtherMembers+10)
+	emails := map[string]bool{}
+	for _, u := range usersOf(t, first.Users) {
+		emails[u.Email] = true
+	}
+	require.Greater(t, len(emails), len(first.Users)*99/100, "chunks draw different people")
+}

@@ -500,13 +500,12 @@ const (
 func searchableText(u *User) string {
 	var b strings.Builder
 	for _, name := range searchedUserFields {
-		if f, ok := u.Get(name); ok {
-			if s, ok := f.(string); ok {
-				if b.Len() > 0 {
-					b.WriteByte('\n')
-				}
-				b.WriteString(s)
+		// The text slots as they are: no value boxed on the way.
+		if i, ok := u.shape.slots[name]; ok && u.kinds[i] == kindText {
+			if b.Len() > 0 {
+				b.WriteByte('\n')
 			}
+			b.WriteString(u.texts[i])
 		}
 	}
 	return strings.ToLower(b.String())
