@@ -90,6 +90,17 @@ func whenForbidden(op string, grant func(s *Server, x *exchange) rights) func(*S
 	}
 }
 
+// escalate: a caller with the rights from, refused op, acts with the
+// rights to (a dependency that checks one level too low).
+func escalate(op string, from, to rights) func(*Server, operation) operation {
+	return whenForbidden(op, func(s *Server, x *exchange) rights {
+		if s.rightsOf(x) == from {
+			return to
+		}
+		return rightsUnresolved
+	})
+}
+
 // detailIs: the answer is an error with this detail.
 func detailIs(r *response, detail string) bool {
 	var body struct {
@@ -579,26 +590,11 @@ var defects = []*defect{
 	{name: "outsider-can-delete", rule: "authz.delete.outsider", description: "a user with no membership may remove members (only a member's role is checked)",
 		operation: outsiderActs(opDelete, rightsAdmin)},
 	{name: "analyst-can-create", rule: "authz.create.analyst", description: "an active ANALYST may add members (the create route forgot its admin dependency)",
-		operation: whenForbidden(opCreate, func(s *Server, x *exchange) rights {
-			if s.rightsOf(x) == rightsMember {
-				return rightsAdmin
-			}
-			return rightsUnresolved
-		})},
+		operation: escalate(opCreate, rightsMember, rightsAdmin)},
 	{name: "analyst-can-update", rule: "authz.update.analyst", description: "an active ANALYST may update members",
-		operation: whenForbidden(opUpdate, func(s *Server, x *exchange) rights {
-			if s.rightsOf(x) == rightsMember {
-				return rightsAdmin
-			}
-			return rightsUnresolved
-		})},
+		operation: escalate(opUpdate, rightsMember, rightsAdmin)},
 	{name: "analyst-can-delete", rule: "authz.delete.analyst", description: "an active ANALYST may remove members",
-		operation: whenForbidden(opDelete, func(s *Server, x *exchange) rights {
-			if s.rightsOf(x) == rightsMember {
-				return rightsAdmin
-			}
-			return rightsUnresolved
-		})},
+		operation: escalate(opDelete, rightsMember, rightsAdmin)},
 	{name: "forbidden-after-commit", rule: "authz.update.analyst", description: "an ANALYST's update is written, then answered 403 (the check runs after the commit)",
 		operation: onOperation(opUpdate, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
 			resp, aerr := inner(x)
@@ -608,26 +604,11 @@ var defects = []*defect{
 			return resp, aerr
 		})},
 	{name: "org-admin-creates-system-admins", rule: "authz.system-admin-role.create", description: "an ORGANIZATION_ADMIN may add a SYSTEM_ADMIN membership",
-		operation: whenForbidden(opCreate, func(s *Server, x *exchange) rights {
-			if s.rightsOf(x) == rightsAdmin {
-				return rightsSystemAdmin
-			}
-			return rightsUnresolved
-		})},
+		operation: escalate(opCreate, rightsAdmin, rightsSystemAdmin)},
 	{name: "org-admin-promotes-to-system-admin", rule: "authz.system-admin-role.update", description: "an ORGANIZATION_ADMIN may make a member SYSTEM_ADMIN",
-		operation: whenForbidden(opUpdate, func(s *Server, x *exchange) rights {
-			if s.rightsOf(x) == rightsAdmin {
-				return rightsSystemAdmin
-			}
-			return rightsUnresolved
-		})},
+		operation: escalate(opUpdate, rightsAdmin, rightsSystemAdmin)},
 	{name: "org-admin-deletes-system-admins", rule: "authz.system-admin-role.delete", description: "an ORGANIZATION_ADMIN may remove a SYSTEM_ADMIN membership",
-		operation: whenForbidden(opDelete, func(s *Server, x *exchange) rights {
-			if s.rightsOf(x) == rightsAdmin {
-				return rightsSystemAdmin
-			}
-			return rightsUnresolved
-		})},
+		operation: escalate(opDelete, rightsAdmin, rightsSystemAdmin)},
 
 	// Order of checks
 	{name: "auth-before-body-decoding", rule: "order.body-decoding-before-identity", description: "a body that does not parse, sent without credentials, is 401",
