@@ -2,7 +2,8 @@ package spec
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -21,7 +22,7 @@ type Example struct {
 func Examples(doc *openapi3.T) []Example {
 	var out []Example
 	media := func(where string, content openapi3.Content, request bool) {
-		for _, mime := range sortedKeys(content) {
+		for _, mime := range slices.Sorted(maps.Keys(content)) {
 			m := content[mime]
 			if m == nil || m.Schema == nil || m.Schema.Value == nil {
 				continue
@@ -30,7 +31,7 @@ func Examples(doc *openapi3.T) []Example {
 			if m.Example != nil {
 				out = append(out, Example{at + " example", m.Schema.Value, m.Example, request})
 			}
-			for _, name := range sortedKeys(m.Examples) {
+			for _, name := range slices.Sorted(maps.Keys(m.Examples)) {
 				if ex := m.Examples[name]; ex != nil && ex.Value != nil {
 					out = append(out, Example{at + " examples." + name, m.Schema.Value, ex.Value.Value, request})
 				}
@@ -45,7 +46,7 @@ func Examples(doc *openapi3.T) []Example {
 			if p.Example != nil {
 				out = append(out, Example{where + " example", p.Schema.Value, p.Example, request})
 			}
-			for _, name := range sortedKeys(p.Examples) {
+			for _, name := range slices.Sorted(maps.Keys(p.Examples)) {
 				if ex := p.Examples[name]; ex != nil && ex.Value != nil {
 					out = append(out, Example{where + " examples." + name, p.Schema.Value, ex.Value.Value, request})
 				}
@@ -57,7 +58,7 @@ func Examples(doc *openapi3.T) []Example {
 		if r == nil {
 			return
 		}
-		for _, h := range sortedKeys(r.Headers) {
+		for _, h := range slices.Sorted(maps.Keys(r.Headers)) {
 			if ref := r.Headers[h]; ref != nil && ref.Value != nil {
 				parameter(where+" header "+h, &ref.Value.Parameter, false)
 			}
@@ -66,7 +67,7 @@ func Examples(doc *openapi3.T) []Example {
 	}
 
 	paths := doc.Paths.Map()
-	for _, path := range sortedKeys(paths) {
+	for _, path := range slices.Sorted(maps.Keys(paths)) {
 		item := paths[path]
 		for _, p := range item.Parameters {
 			if p.Value != nil {
@@ -74,7 +75,7 @@ func Examples(doc *openapi3.T) []Example {
 			}
 		}
 		ops := item.Operations()
-		for _, method := range sortedKeys(ops) {
+		for _, method := range slices.Sorted(maps.Keys(ops)) {
 			op := ops[method]
 			at := method + " " + path
 			for _, p := range op.Parameters {
@@ -86,21 +87,21 @@ func Examples(doc *openapi3.T) []Example {
 				media(at+" request", op.RequestBody.Value.Content, true)
 			}
 			responses := op.Responses.Map()
-			for _, status := range sortedKeys(responses) {
+			for _, status := range slices.Sorted(maps.Keys(responses)) {
 				response(at+" response "+status, responses[status].Value)
 			}
 		}
 	}
 	if c := doc.Components; c != nil {
-		for _, name := range sortedKeys(c.Parameters) {
+		for _, name := range slices.Sorted(maps.Keys(c.Parameters)) {
 			parameter("components.parameters."+name, c.Parameters[name].Value, true)
 		}
-		for _, name := range sortedKeys(c.RequestBodies) {
+		for _, name := range slices.Sorted(maps.Keys(c.RequestBodies)) {
 			if rb := c.RequestBodies[name].Value; rb != nil {
 				media("components.requestBodies."+name, rb.Content, true)
 			}
 		}
-		for _, name := range sortedKeys(c.Responses) {
+		for _, name := range slices.Sorted(maps.Keys(c.Responses)) {
 			response("components.responses."+name, c.Responses[name].Value)
 		}
 		// A component schema is named as such wherever the walk meets it.
@@ -124,7 +125,7 @@ func Examples(doc *openapi3.T) []Example {
 			if s.Example != nil {
 				out = append(out, Example{where + " example", s, s.Example, false})
 			}
-			for _, name := range sortedKeys(s.Properties) {
+			for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
 				walk(where+"."+name, s.Properties[name])
 			}
 			walk(where+"[]", s.Items)
@@ -137,7 +138,7 @@ func Examples(doc *openapi3.T) []Example {
 				walk(where+".additionalProperties", s.AdditionalProperties.Schema)
 			}
 		}
-		for _, name := range sortedKeys(c.Schemas) {
+		for _, name := range slices.Sorted(maps.Keys(c.Schemas)) {
 			walk("components.schemas."+name, c.Schemas[name])
 		}
 	}
@@ -161,13 +162,4 @@ func ExampleProblems(doc *openapi3.T) (problems []string, checked int) {
 		checked++
 	}
 	return problems, checked
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
