@@ -410,7 +410,7 @@ func seedState(g *faker, vocab vocabulary, members int) State {
 	}
 
 	roles, states := weighted(vocab.Roles, seedRoleWeights), weighted(vocab.States, seedStateWeights)
-	unruled := vocab.unruledMember()
+	unruled := vocab.unruledMember
 	member := func(org, user, role, state string) {
 		st.Memberships = append(st.Memberships, g.newMember(vocab, unruled, org, user, role, state))
 	}

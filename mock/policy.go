@@ -115,18 +115,9 @@ type vocabulary struct {
 	// operation id.
 	writable []string
 	bodies   map[string]*openapi3.Schema
-}
-
-// unruledMember lists the member's properties no rule reads (and not its
-// user), in the spec's order.
-func (v vocabulary) unruledMember() []string {
-	var out []string
-	for i, name := range v.member.names {
-		if i != v.member.join && !slices.Contains(v.member.ruled, i) {
-			out = append(out, name)
-		}
-	}
-	return out
+	// unruledMember are the member's properties no rule reads (and not its
+	// user), in the spec's order.
+	unruledMember []string
 }
 
 // vocabularyOf reads the shape and the enums of the member the update
@@ -146,7 +137,12 @@ func vocabularyOf(sp *spec.Spec) (vocabulary, error) {
 	if v.user, err = newShape(sp, "user", underlying(member.Properties[memberUser]), userRuled, ""); err != nil {
 		return v, err
 	}
-	unruled := v.unruledMember()
+	for i, name := range v.member.names {
+		if i != v.member.join && !slices.Contains(v.member.ruled, i) {
+			v.unruledMember = append(v.unruledMember, name)
+		}
+	}
+	unruled := v.unruledMember
 	for _, op := range []string{opCreate, opUpdate} {
 		body := requestSchema(sp, op)
 		if body == nil {

@@ -615,7 +615,7 @@ func successCode(op *openapi3.Operation) int {
 // response needs them.
 func (s *Server) newMemberRow(written map[string]any) Row {
 	row := newRow(s.vocab.member)
-	for _, name := range s.vocab.unruledMember() {
+	for _, name := range s.vocab.unruledMember {
 		if _, ok := written[name]; !ok && contains(s.vocab.member.required, name) {
 			row.Set(name, s.generate(name, s.vocab.member.props[s.vocab.member.slots[name]]))
 		}
