@@ -73,6 +73,18 @@ func onOperation(op string, wrap func(s *Server, inner operation, x *exchange) (
 	}
 }
 
+// rewriteBody changes the validated body of op before the operation reads it.
+func rewriteBody(op string, edit func(s *Server, x *exchange, body map[string]any)) func(*Server, operation) operation {
+	return onOperation(op, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
+		var body map[string]any
+		if json.Unmarshal(x.body, &body) == nil && body != nil {
+			edit(s, x, body)
+			x.body = mustJSON(body)
+		}
+		return inner(x)
+	})
+}
+
 // whenForbidden runs the operation with other rights where the service
 // refuses the caller: grant says which, or rightsUnresolved to refuse.
 func whenForbidden(op string, grant func(s *Server, x *exchange) rights) func(*Server, operation) operation {
@@ -911,23 +923,13 @@ var defects = []*defect{
 			}
 		})},
 	{name: "create-ignores-role", rule: "create.role-from-body", description: "create stores ANALYST whatever role the body gives",
-		operation: onOperation(opCreate, func(_ *Server, inner operation, x *exchange) (*response, *apiError) {
-			var body map[string]any
-			if json.Unmarshal(x.body, &body) == nil && body["role"] != RoleSystemAdmin {
+		operation: rewriteBody(opCreate, func(_ *Server, _ *exchange, body map[string]any) {
+			if body["role"] != RoleSystemAdmin {
 				body["role"] = "ANALYST"
-				x.body = mustJSON(body)
 			}
-			return inner(x)
 		})},
 	{name: "create-ignores-body-organization", rule: "create.organization-mismatch", description: "create ignores organization_id in the body and adds the member to the path's",
-		operation: onOperation(opCreate, func(_ *Server, inner operation, x *exchange) (*response, *apiError) {
-			var body map[string]any
-			if json.Unmarshal(x.body, &body) == nil {
-				delete(body, "organization_id")
-				x.body = mustJSON(body)
-			}
-			return inner(x)
-		})},
+		operation: rewriteBody(opCreate, func(_ *Server, _ *exchange, body map[string]any) { delete(body, "organization_id") })},
 	{name: "unknown-user-500", rule: "create.user-not-found", description: "an unknown user_id is a 500 (the foreign key's IntegrityError)",
 		mutate: func(_ *Server, x *exchange, r *response) {
 			if x.operation == opCreate && r.Status == http.StatusNotFound && detailIs(r, detailUserNotFound) {
@@ -951,32 +953,25 @@ var defects = []*defect{
 
 	// Update
 	{name: "update-keeps-role-on-empty-body", rule: "update.empty-body-demotes", description: "an update without role keeps the role (PATCH habits: only the fields sent are set)",
-		operation: onOperation(opUpdate, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
+		operation: rewriteBody(opUpdate, func(s *Server, x *exchange, body map[string]any) {
 			var sent map[string]any
-			if json.Unmarshal(x.rawBody, &sent) == nil {
-				if _, has := sent["role"]; !has {
-					org := strings.ToLower(x.params["organization_id"])
-					for _, m := range rowsOf(s.stateJSON(), "memberships") {
-						if m["organization_id"] == org && m["id"] == strings.ToLower(x.params["member_id"]) {
-							var body map[string]any
-							_ = json.Unmarshal(x.body, &body)
-							body["role"] = m["role"]
-							x.body = mustJSON(body)
-						}
-					}
+			if json.Unmarshal(x.rawBody, &sent) != nil {
+				return
+			}
+			if _, has := sent["role"]; has {
+				return
+			}
+			org := strings.ToLower(x.params["organization_id"])
+			for _, m := range rowsOf(s.stateJSON(), "memberships") {
+				if m["organization_id"] == org && m["id"] == strings.ToLower(x.params["member_id"]) {
+					body["role"] = m["role"]
 				}
 			}
-			return inner(x)
 		})},
 	{name: "update-ignores-body-ids", rule: "update.identity-mismatch", description: "user_id and organization_id in an update body are ignored",
-		operation: onOperation(opUpdate, func(_ *Server, inner operation, x *exchange) (*response, *apiError) {
-			var body map[string]any
-			if json.Unmarshal(x.body, &body) == nil {
-				delete(body, "user_id")
-				delete(body, "organization_id")
-				x.body = mustJSON(body)
-			}
-			return inner(x)
+		operation: rewriteBody(opUpdate, func(_ *Server, _ *exchange, body map[string]any) {
+			delete(body, "user_id")
+			delete(body, "organization_id")
 		})},
 	{name: "update-any-organization", rule: "update.member-not-found", description: "update finds the member by id alone, through any organization's path",
 		operation: throughOwnOrganization(opUpdate)},
