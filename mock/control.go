@@ -229,6 +229,8 @@ type journalEntry struct {
 	// Control marks a change made through the control API (a hand edit),
 	// not by a client of the API.
 	Control bool `json:"control,omitempty"`
+	// member is the member operation, for naming the export's steps.
+	member memberOp
 }
 
 // journalBody keeps a JSON body of at most journalBodyBytes, so that the

@@ -53,7 +53,7 @@ func (d *defect) install(s *Server) {
 
 // rewriteQuery changes one query parameter of a validated list request.
 func rewriteQuery(x *exchange, name string, change func(string) string) {
-	if x.operation != opList {
+	if x.op != opList {
 		return
 	}
 	q := x.r.URL.Query()
@@ -62,10 +62,10 @@ func rewriteQuery(x *exchange, name string, change func(string) string) {
 }
 
 // onOperation wraps the operation for the requests of one operation id.
-func onOperation(op string, wrap func(s *Server, inner operation, x *exchange) (*response, *apiError)) func(*Server, operation) operation {
+func onOperation(op memberOp, wrap func(s *Server, inner operation, x *exchange) (*response, *apiError)) func(*Server, operation) operation {
 	return func(s *Server, inner operation) operation {
 		return func(x *exchange) (*response, *apiError) {
-			if x.operation != op {
+			if x.op != op {
 				return inner(x)
 			}
 			return wrap(s, inner, x)
@@ -74,7 +74,7 @@ func onOperation(op string, wrap func(s *Server, inner operation, x *exchange) (
 }
 
 // rewriteBody changes the validated body of op before the operation reads it.
-func rewriteBody(op string, edit func(s *Server, x *exchange, body map[string]any)) func(*Server, operation) operation {
+func rewriteBody(op memberOp, edit func(s *Server, x *exchange, body map[string]any)) func(*Server, operation) operation {
 	return onOperation(op, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
 		var body map[string]any
 		if json.Unmarshal(x.body, &body) == nil && body != nil {
@@ -87,11 +87,11 @@ func rewriteBody(op string, edit func(s *Server, x *exchange, body map[string]an
 
 // whenForbidden runs the operation with other rights where the service
 // refuses the caller: grant says which, or rightsUnresolved to refuse.
-func whenForbidden(op string, grant func(s *Server, x *exchange) rights) func(*Server, operation) operation {
+func whenForbidden(op memberOp, grant func(s *Server, x *exchange) rights) func(*Server, operation) operation {
 	return func(s *Server, inner operation) operation {
 		return func(x *exchange) (*response, *apiError) {
 			resp, aerr := inner(x)
-			if aerr == nil || aerr.Status != http.StatusForbidden || (op != "" && x.operation != op) {
+			if aerr == nil || aerr.Status != http.StatusForbidden || (op != "" && x.op != op) {
 				return resp, aerr
 			}
 			if with := grant(s, x); with != rightsUnresolved {
@@ -104,7 +104,7 @@ func whenForbidden(op string, grant func(s *Server, x *exchange) rights) func(*S
 
 // escalate: a caller with the rights from, refused op, acts with the
 // rights to (a dependency that checks one level too low).
-func escalate(op string, from, to rights) func(*Server, operation) operation {
+func escalate(op memberOp, from, to rights) func(*Server, operation) operation {
 	return whenForbidden(op, func(s *Server, x *exchange) rights {
 		if s.rightsOf(x) == from {
 			return to
@@ -251,7 +251,7 @@ func rightsOfRole(role any) rights {
 // the list operation with a system admin's rights: the list a backend's
 // own query would start from. query, when set, is the service's search.
 func (s *Server) membersOf(x *exchange, orgID, query string) []map[string]any {
-	route := s.spec.OperationByID(opList)
+	route := s.spec.Members().Route(opList)
 	var all []map[string]any
 	for page := 1; ; page++ {
 		q := url.Values{"page": {strconv.Itoa(page)}, "page_size": {"100"}}
@@ -259,8 +259,8 @@ func (s *Server) membersOf(x *exchange, orgID, query string) []map[string]any {
 			q.Set("query", query)
 		}
 		y := *x
-		y.route, y.operation = route, opList
-		y.params = map[string]string{"organization_id": orgID}
+		y.route, y.op, y.operation = route, opList, route.Operation.OperationID
+		y.params = map[string]string{s.members.OrganizationParam: orgID}
 		y.r = x.r.Clone(x.r.Context())
 		y.r.Method, y.r.URL.RawQuery = http.MethodGet, q.Encode()
 		resp, aerr := s.operateWithRights(&y, rightsSystemAdmin)
@@ -321,7 +321,7 @@ func ownSearch(fields []string, match func(value, query string) (bool, error)) f
 			return resp, aerr
 		}
 		var kept []map[string]any
-		for _, item := range s.membersOf(x, strings.ToLower(x.params["organization_id"]), "") {
+		for _, item := range s.membersOf(x, s.orgID(x), "") {
 			for _, v := range searchedValues(item, fields) {
 				ok, err := match(v, query)
 				if err != nil {
@@ -380,7 +380,7 @@ func orderedList(compare func(a, b map[string]any) int) func(*Server, operation)
 		if resp, aerr := inner(x); aerr != nil { // the organization and the caller's rights
 			return resp, aerr
 		}
-		items := s.membersOf(x, strings.ToLower(x.params["organization_id"]), x.r.URL.Query().Get("query"))
+		items := s.membersOf(x, s.orgID(x), x.r.URL.Query().Get("query"))
 		slices.SortStableFunc(items, compare)
 		return listPage(x, items), nil
 	})
@@ -419,25 +419,25 @@ func (s *Server) organizationOfMember(memberID string) string {
 
 // throughOwnOrganization: a member reached through an organization that
 // does not hold it is looked up by its id alone.
-func throughOwnOrganization(op string) func(*Server, operation) operation {
+func throughOwnOrganization(op memberOp) func(*Server, operation) operation {
 	return onOperation(op, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
 		resp, aerr := inner(x)
 		if aerr == nil || aerr.Status != http.StatusNotFound || aerr.Detail != detailMemberNotFound {
 			return resp, aerr
 		}
-		org := s.organizationOfMember(x.params["member_id"])
+		org := s.organizationOfMember(s.memberID(x))
 		if org == "" {
 			return resp, aerr
 		}
 		y := *x
-		y.params = map[string]string{"organization_id": org, "member_id": x.params["member_id"]}
+		y.params = map[string]string{s.members.OrganizationParam: org, s.members.MemberParam: s.memberID(x)}
 		return inner(&y)
 	})
 }
 
 // rewriteTimes rewrites every time of a member answer.
 func rewriteTimes(change func(string) string) func(*Server, *exchange, *response) {
-	return editJSON(func(_ string, v map[string]any) {
+	return editJSON(func(_ memberOp, v map[string]any) {
 		for _, k := range []string{"created_at", "updated_at"} {
 			if t, ok := v[k].(string); ok {
 				v[k] = change(t)
@@ -455,7 +455,7 @@ func parseTime(s string) (time.Time, bool) {
 // membershipIn is the caller's membership in the request's organization,
 // in any state, or nil.
 func (s *Server) membershipIn(x *exchange) map[string]any {
-	org := strings.ToLower(x.params["organization_id"])
+	org := s.orgID(x)
 	for _, m := range s.callerMemberships(x) {
 		if m["organization_id"] == org {
 			return m
@@ -466,7 +466,7 @@ func (s *Server) membershipIn(x *exchange) map[string]any {
 
 // suspendedActs: a membership's role grants its rights whatever its state
 // (the query filters on the organization and the user, not the state).
-func suspendedActs(op string) func(*Server, operation) operation {
+func suspendedActs(op memberOp) func(*Server, operation) operation {
 	return whenForbidden(op, func(s *Server, x *exchange) rights {
 		if m := s.membershipIn(x); m != nil && m["membership_state"] != StateActive {
 			return rightsOfRole(m["role"])
@@ -478,7 +478,7 @@ func suspendedActs(op string) func(*Server, operation) operation {
 // outsiderActs: a caller with no membership passes the check, which only
 // refuses members of too low a role (if membership and membership.role
 // ...: raise 403).
-func outsiderActs(op string, with rights) func(*Server, operation) operation {
+func outsiderActs(op memberOp, with rights) func(*Server, operation) operation {
 	return whenForbidden(op, func(s *Server, x *exchange) rights {
 		if s.membershipIn(x) == nil {
 			return with
@@ -489,7 +489,7 @@ func outsiderActs(op string, with rights) func(*Server, operation) operation {
 
 // refuses answers 403 to callers with exactly these rights in the
 // organization, where the service lets them act.
-func refuses(op string, who rights) func(*Server, operation) operation {
+func refuses(op memberOp, who rights) func(*Server, operation) operation {
 	return onOperation(op, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
 		if s.rightsOf(x) == who {
 			return nil, errorf(http.StatusForbidden, detailForbidden)
@@ -549,7 +549,7 @@ var defects = []*defect{
 		operation: func(s *Server, inner operation) operation {
 			return func(x *exchange) (*response, *apiError) {
 				if s.rightsOf(x) == rightsSystemAdmin {
-					org := strings.ToLower(x.params["organization_id"])
+					org := s.orgID(x)
 					if !slices.ContainsFunc(s.callerMemberships(x), func(m map[string]any) bool { return m["organization_id"] == org }) {
 						return nil, errorf(http.StatusForbidden, detailForbidden)
 					}
@@ -669,10 +669,10 @@ var defects = []*defect{
 		operation: func(s *Server, inner operation) operation {
 			return func(x *exchange) (*response, *apiError) {
 				resp, aerr := inner(x)
-				if aerr == nil || aerr.Status != http.StatusForbidden || (x.operation != opUpdate && x.operation != opDelete) {
+				if aerr == nil || aerr.Status != http.StatusForbidden || (x.op != opUpdate && x.op != opDelete) {
 					return resp, aerr
 				}
-				if !s.memberExists(x, strings.ToLower(x.params["organization_id"]), x.params["member_id"]) {
+				if !s.memberExists(x, s.orgID(x), s.memberID(x)) {
 					return nil, errorf(http.StatusNotFound, detailMemberNotFound)
 				}
 				return resp, aerr
@@ -761,7 +761,7 @@ var defects = []*defect{
 	// Organization
 	{name: "unknown-organization-empty-list", rule: "organization.not-found", description: "the list of an unknown organization is [] (members are filtered by organization_id, the organization never looked up)",
 		mutate: func(_ *Server, x *exchange, r *response) {
-			if x.operation == opList && r.Status == http.StatusNotFound && detailIs(r, detailOrgNotFound) {
+			if x.op == opList && r.Status == http.StatusNotFound && detailIs(r, detailOrgNotFound) {
 				*r = *jsonResponse(http.StatusOK, []any{})
 			}
 		}},
@@ -769,14 +769,14 @@ var defects = []*defect{
 	// List
 	{name: "cross-org-leak", rule: "list.own-organization", description: "the list also shows a member of another organization",
 		mutate: func(s *Server, x *exchange, r *response) {
-			if x.operation != opList || r.Status != http.StatusOK {
+			if x.op != opList || r.Status != http.StatusOK {
 				return
 			}
 			var items []json.RawMessage
 			if json.Unmarshal(r.Body, &items) != nil {
 				return
 			}
-			if other := s.membersOf(x, s.otherOrganization(strings.ToLower(x.params["organization_id"])), ""); len(other) > 0 {
+			if other := s.membersOf(x, s.otherOrganization(s.orgID(x)), ""); len(other) > 0 {
 				items = append(items, mustJSON(other[0]))
 			}
 			r.Body = mustJSON(items)
@@ -784,7 +784,7 @@ var defects = []*defect{
 	{name: "list-ordered-by-id", rule: "list.order", description: "the list is ordered by id (the primary key), not by created_at",
 		operation: orderedList(func(a, b map[string]any) int { return cmp.Compare(fmt.Sprint(a["id"]), fmt.Sprint(b["id"])) })},
 	{name: "list-without-users", rule: "list.items-carry-user", description: "listed members come without their user (the relation is not loaded)",
-		mutate: editJSON(func(op string, v map[string]any) {
+		mutate: editJSON(func(op memberOp, v map[string]any) {
 			if op == opList {
 				delete(v, "user")
 			}
@@ -816,7 +816,7 @@ var defects = []*defect{
 		}},
 	{name: "page-past-end-is-last-page", rule: "list.page-past-end", description: "a page past the end serves the last page",
 		operation: onOperation(opList, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
-			items := s.membersOf(x, strings.ToLower(x.params["organization_id"]), x.r.URL.Query().Get("query"))
+			items := s.membersOf(x, s.orgID(x), x.r.URL.Query().Get("query"))
 			size, _ := strconv.Atoi(x.r.URL.Query().Get("page_size"))
 			if last := (len(items) + size - 1) / max(size, 1); last > 0 {
 				rewriteQuery(x, "page", func(page string) string {
@@ -906,18 +906,18 @@ var defects = []*defect{
 	// Create
 	{name: "create-201", rule: "create.defaults", description: "create answers 201 instead of 200",
 		mutate: func(_ *Server, x *exchange, r *response) {
-			if x.operation == opCreate && r.Status == http.StatusOK {
+			if x.op == opCreate && r.Status == http.StatusOK {
 				r.Status = http.StatusCreated
 			}
 		}},
 	{name: "create-pending", rule: "create.defaults", description: "a new membership is pending (an invitation), not active",
-		mutate: editJSON(func(op string, v map[string]any) {
+		mutate: editJSON(func(op memberOp, v map[string]any) {
 			if op == opCreate {
 				v["membership_state"] = "pending"
 			}
 		})},
 	{name: "create-two-clocks", rule: "create.defaults", description: "created_at and updated_at of a new member are two calls of now(), a microsecond apart",
-		mutate: editJSON(func(op string, v map[string]any) {
+		mutate: editJSON(func(op memberOp, v map[string]any) {
 			if t, ok := parseTime(fmt.Sprint(v["updated_at"])); ok && op == opCreate {
 				v["updated_at"] = t.Add(time.Microsecond).UTC().Format(timeLayout)
 			}
@@ -932,13 +932,13 @@ var defects = []*defect{
 		operation: rewriteBody(opCreate, func(_ *Server, _ *exchange, body map[string]any) { delete(body, "organization_id") })},
 	{name: "unknown-user-500", rule: "create.user-not-found", description: "an unknown user_id is a 500 (the foreign key's IntegrityError)",
 		mutate: func(_ *Server, x *exchange, r *response) {
-			if x.operation == opCreate && r.Status == http.StatusNotFound && detailIs(r, detailUserNotFound) {
+			if x.op == opCreate && r.Status == http.StatusNotFound && detailIs(r, detailUserNotFound) {
 				plainServerError(r)
 			}
 		}},
 	{name: "duplicate-member-allowed", rule: "create.duplicate", description: "adding a user who is already a member answers 200",
 		mutate: func(s *Server, x *exchange, r *response) {
-			if x.operation != opCreate || r.Status != http.StatusConflict {
+			if x.op != opCreate || r.Status != http.StatusConflict {
 				return
 			}
 			var body map[string]any
@@ -947,7 +947,7 @@ var defects = []*defect{
 			userID, _ := body["user_id"].(string)
 			now := s.cfg.Now().UTC().Format(timeLayout)
 			*r = *jsonResponse(http.StatusOK, map[string]any{"id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
-				"organization_id": strings.ToLower(x.params["organization_id"]), "user_id": strings.ToLower(userID),
+				"organization_id": s.orgID(x), "user_id": strings.ToLower(userID),
 				"role": cmp.Or(role, "ANALYST"), "membership_state": StateActive, "created_at": now, "updated_at": now})
 		}},
 
@@ -961,9 +961,9 @@ var defects = []*defect{
 			if _, has := sent["role"]; has {
 				return
 			}
-			org := strings.ToLower(x.params["organization_id"])
+			org := s.orgID(x)
 			for _, m := range rowsOf(s.stateJSON(), "memberships") {
-				if m["organization_id"] == org && m["id"] == strings.ToLower(x.params["member_id"]) {
+				if m["organization_id"] == org && m["id"] == strings.ToLower(s.memberID(x)) {
 					body["role"] = m["role"]
 				}
 			}
@@ -976,19 +976,19 @@ var defects = []*defect{
 	{name: "update-any-organization", rule: "update.member-not-found", description: "update finds the member by id alone, through any organization's path",
 		operation: throughOwnOrganization(opUpdate)},
 	{name: "update-without-user", rule: "update.sets-role", description: "the update's answer comes without the member's user",
-		mutate: editJSON(func(op string, v map[string]any) {
+		mutate: editJSON(func(op memberOp, v map[string]any) {
 			if op == opUpdate {
 				delete(v, "user")
 			}
 		})},
 	{name: "updated-at-frozen", rule: "update.timestamps", description: "update leaves updated_at at created_at",
-		mutate: editJSON(func(op string, v map[string]any) {
+		mutate: editJSON(func(op memberOp, v map[string]any) {
 			if op == opUpdate {
 				v["updated_at"] = v["created_at"]
 			}
 		})},
 	{name: "created-at-changes", rule: "update.timestamps", description: "update moves created_at to the time of the update",
-		mutate: editJSON(func(op string, v map[string]any) {
+		mutate: editJSON(func(op memberOp, v map[string]any) {
 			if op == opUpdate {
 				v["created_at"] = v["updated_at"]
 			}
@@ -1004,7 +1004,7 @@ var defects = []*defect{
 	// Delete
 	{name: "delete-204", rule: "delete.returns-removed-row", description: "delete answers 204 with no body",
 		mutate: func(_ *Server, x *exchange, r *response) {
-			if x.operation == opDelete && r.Status == http.StatusOK {
+			if x.op == opDelete && r.Status == http.StatusOK {
 				r.Status, r.Body = http.StatusNoContent, nil
 				r.Header.Del("Content-Type")
 			}
@@ -1014,10 +1014,10 @@ var defects = []*defect{
 			deleted := map[string][]byte{}
 			return func(x *exchange) (*response, *apiError) {
 				resp, aerr := inner(x)
-				if x.operation != opDelete {
+				if x.op != opDelete {
 					return resp, aerr
 				}
-				id := strings.ToLower(x.params["organization_id"] + "/" + x.params["member_id"])
+				id := s.orgID(x) + "/" + strings.ToLower(s.memberID(x))
 				if aerr == nil {
 					deleted[id] = resp.Body
 				} else if body, ok := deleted[id]; ok && aerr.Status == http.StatusNotFound {
@@ -1052,7 +1052,7 @@ var defects = []*defect{
 					q[name], repeated = values[:1], true
 				}
 			}
-			if repeated && x.operation == opList {
+			if repeated && x.op == opList {
 				*r = *answerAgain(s, x, q.Encode(), nil)
 			}
 		}},
@@ -1084,7 +1084,7 @@ var defects = []*defect{
 		}},
 	{name: "strict-integers", rule: "edge.lax-integers", description: "page and page_size must be plain digits (a strict parser): ' 01 ', '1_0' and '2.0' are 422",
 		mutate: func(_ *Server, x *exchange, r *response) {
-			if x.operation != opList || r.Status != http.StatusOK {
+			if x.op != opList || r.Status != http.StatusOK {
 				return
 			}
 			var issues []validationIssue
@@ -1107,13 +1107,13 @@ var defects = []*defect{
 			}
 		}},
 	{name: "uuid-dashed-form-only", rule: "edge.uuid-forms", description: "uuids are checked against the dashed form only: no braces, no urn:uuid:, no 32 hex digits",
-		mutate: func(_ *Server, x *exchange, r *response) {
+		mutate: func(s *Server, x *exchange, r *response) {
 			if x.route == nil || r.Status >= 300 {
 				return
 			}
 			for _, segment := range strings.Split(x.r.URL.Path, "/") {
 				if len(segment) >= 32 && !dashedUUID.MatchString(segment) {
-					*r = *errorResponse(validationFailed(validationIssue{Type: "uuid_parsing", Loc: []any{"path", "organization_id"}, Msg: "Input should be a valid UUID", Input: mustJSON(segment)}))
+					*r = *errorResponse(validationFailed(validationIssue{Type: "uuid_parsing", Loc: []any{"path", s.members.OrganizationParam}, Msg: "Input should be a valid UUID", Input: mustJSON(segment)}))
 					return
 				}
 			}
@@ -1128,13 +1128,13 @@ var defects = []*defect{
 
 	// Formats
 	{name: "enum-lowercase", rule: "create.defaults", description: "role rendered in lower case (analyst)",
-		mutate: editJSON(func(_ string, v map[string]any) {
+		mutate: editJSON(func(_ memberOp, v map[string]any) {
 			if r, ok := v["role"].(string); ok {
 				v["role"] = strings.ToLower(r)
 			}
 		})},
 	{name: "missing-created-at", rule: "format.timestamps", description: "list and update responses leave out the required created_at",
-		mutate: editJSON(func(op string, v map[string]any) {
+		mutate: editJSON(func(op memberOp, v map[string]any) {
 			if op == opList || op == opUpdate {
 				delete(v, "created_at")
 			}
@@ -1142,15 +1142,15 @@ var defects = []*defect{
 	{name: "offset-times", rule: "format.timestamps", description: "times end in +00:00 instead of Z (Python's isoformat)",
 		mutate: rewriteTimes(func(t string) string { return strings.TrimSuffix(t, "Z") + "+00:00" })},
 	{name: "uuid1-ids", rule: "format.ids", description: "member ids are version 1 (time-based) uuids",
-		operation: func(_ *Server, inner operation) operation {
+		operation: func(s *Server, inner operation) operation {
 			return func(x *exchange) (*response, *apiError) {
-				if id := x.params["member_id"]; len(id) == 36 && id[14] == '1' {
-					x.params = map[string]string{"organization_id": x.params["organization_id"], "member_id": id[:14] + "4" + id[15:]}
+				if id := s.memberID(x); len(id) == 36 && id[14] == '1' {
+					x.params = map[string]string{s.members.OrganizationParam: x.params[s.members.OrganizationParam], s.members.MemberParam: id[:14] + "4" + id[15:]}
 				}
 				return inner(x)
 			}
 		},
-		mutate: editJSON(func(op string, v map[string]any) {
+		mutate: editJSON(func(op memberOp, v map[string]any) {
 			if id, ok := v["id"].(string); ok && len(id) == 36 && op != "" {
 				v["id"] = id[:14] + "1" + id[15:]
 			}
@@ -1228,21 +1228,21 @@ func lookupDefect(name string) (*defect, error) {
 
 // editJSON applies edit to a successful response's object, or to each item
 // of a list.
-func editJSON(edit func(op string, v map[string]any)) func(*Server, *exchange, *response) {
+func editJSON(edit func(op memberOp, v map[string]any)) func(*Server, *exchange, *response) {
 	return func(_ *Server, x *exchange, r *response) {
 		if r.Status != http.StatusOK {
 			return
 		}
 		var one map[string]any
 		if json.Unmarshal(r.Body, &one) == nil {
-			edit(x.operation, one)
+			edit(x.op, one)
 			r.Body = mustJSON(one)
 			return
 		}
 		var many []map[string]any
 		if json.Unmarshal(r.Body, &many) == nil {
 			for _, v := range many {
-				edit(x.operation, v)
+				edit(x.op, v)
 			}
 			r.Body = mustJSON(many)
 		}

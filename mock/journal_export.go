@@ -60,7 +60,7 @@ func journalExchanges(entries []journalEntry) ([]fixturefile.Exchange, int) {
 			continue
 		}
 		x := fixturefile.Exchange{Method: e.Method, Path: e.Path, RawQuery: e.Query, Operation: e.Operation,
-			As: e.As, Status: e.Status, ResponseBody: e.ResponseBody, Notes: noteProblems(e.Problems)}
+			Member: string(e.member), As: e.As, Status: e.Status, ResponseBody: e.ResponseBody, Notes: noteProblems(e.Problems)}
 		if x.As == "" {
 			x.As = fixturefile.NoToken
 			// The journal names development tokens only: a refused token
@@ -96,7 +96,7 @@ func (s *Server) exportCandidates(exchanges []fixturefile.Exchange, orgID string
 	s.store.read(func(w *world) { ids = candidateUsers(w, orgID, len(w.userOrder)) })
 	prefix := "/api/organization/" + orgID + "/"
 	for _, x := range exchanges {
-		if x.Operation != opCreate || x.Status/100 != 2 || !strings.HasPrefix(strings.ToLower(x.Path), prefix) {
+		if x.Member != string(opCreate) || x.Status/100 != 2 || !strings.HasPrefix(strings.ToLower(x.Path), prefix) {
 			continue
 		}
 		var created struct {

@@ -103,8 +103,8 @@ func TestJournalExchangesConversion(t *testing.T) {
 		skipped int
 	}{
 		{name: "a development token's standing is the role",
-			entry: journalEntry{Method: "GET", Path: "/p", Operation: opList, As: "analyst", Status: 200},
-			want:  fixturefile.Exchange{Method: "GET", Path: "/p", Operation: opList, As: "analyst", Status: 200, Notes: []string{}}},
+			entry: journalEntry{Method: "GET", Path: "/p", Operation: "get_organization_members", As: "analyst", Status: 200},
+			want:  fixturefile.Exchange{Method: "GET", Path: "/p", Operation: "get_organization_members", As: "analyst", Status: 200, Notes: []string{}}},
 		{name: "a refused unknown token is marked, never kept",
 			entry: journalEntry{Method: "GET", Path: "/p", Status: 401, ResponseBody: []byte(`{"detail":"Invalid authentication credentials"}`)},
 			want: fixturefile.Exchange{Method: "GET", Path: "/p", As: fixturefile.NoToken, UnknownToken: true, Status: 401,

@@ -111,25 +111,25 @@ type vocabulary struct {
 	member, user *shape
 	resources    map[string]*shape
 	// writable are the member's properties that the create or update bodies
-	// write and no rule reads; bodies are those bodies' schemas, by
-	// operation id.
+	// write and no rule reads; bodies are those bodies' schemas.
 	writable []string
-	bodies   map[string]*openapi3.Schema
+	bodies   map[memberOp]*openapi3.Schema
 	// unruledMember are the member's properties no rule reads (and not its
 	// user), in the spec's order.
 	unruledMember []string
 }
 
-// vocabularyOf reads the shape and the enums of the member the update
-// operation answers with (OrganizationMemberResponse) and of its user, and
-// the roles the create and update bodies may write.
+// vocabularyOf reads the shape and the enums of the member the update or
+// the list answers with (OrganizationMemberResponse, with its user) and of
+// its user, and the roles the create and update bodies may write.
 func vocabularyOf(sp *spec.Spec) (vocabulary, error) {
-	member := sp.OperationSchema(opUpdate, http.StatusOK)
+	ops := sp.Members()
+	member := memberSchema(ops)
 	if member == nil {
-		return vocabulary{}, fmt.Errorf("spec: %s has no 200 body to read the roles and states from", opUpdate)
+		return vocabulary{}, fmt.Errorf("spec: no member operations to read the roles and states from: %s", strings.Join(ops.Missing, "; "))
 	}
 	v := vocabulary{Roles: enumOf(member.Properties["role"]), States: enumOf(member.Properties["membership_state"]),
-		resources: map[string]*shape{}, bodies: map[string]*openapi3.Schema{}}
+		resources: map[string]*shape{}, bodies: map[memberOp]*openapi3.Schema{}}
 	var err error
 	if v.member, err = newShape(sp, "member", member, memberRuled, memberUser); err != nil {
 		return v, err
@@ -143,8 +143,8 @@ func vocabularyOf(sp *spec.Spec) (vocabulary, error) {
 		}
 	}
 	unruled := v.unruledMember
-	for _, op := range []string{opCreate, opUpdate} {
-		body := requestSchema(sp, op)
+	for _, op := range []memberOp{opCreate, opUpdate} {
+		body := requestSchema(ops.Route(op))
 		if body == nil {
 			continue
 		}
@@ -167,9 +167,27 @@ func vocabularyOf(sp *spec.Spec) (vocabulary, error) {
 	return v, nil
 }
 
+// memberSchema is the member as the operations return it with its user:
+// the update's answer, else the list's items, else the create's answer.
+func memberSchema(ops *spec.MemberOperations) *openapi3.Schema {
+	var found *openapi3.Schema
+	for _, op := range []memberOp{opUpdate, opList, opCreate, opDelete} {
+		s := ops.ResponseSchema(op)
+		if op == opList && s != nil {
+			s = resolved(s.Items)
+		}
+		if s != nil && found == nil {
+			found = s
+		}
+		if s != nil && s.Properties[memberUser] != nil {
+			return s
+		}
+	}
+	return found
+}
+
 // requestSchema is an operation's JSON request body schema, or nil.
-func requestSchema(sp *spec.Spec, operationID string) *openapi3.Schema {
-	route := sp.OperationByID(operationID)
+func requestSchema(route *routers.Route) *openapi3.Schema {
 	if route == nil || route.Operation.RequestBody == nil || route.Operation.RequestBody.Value == nil {
 		return nil
 	}
@@ -183,8 +201,8 @@ func requestSchema(sp *spec.Spec, operationID string) *openapi3.Schema {
 // writeProperties is what a create or a PUT does to the writable
 // properties the body's schema has: each takes the body's value, else the
 // schema's default, else null (PUT replaces, as `{}` demotes the role).
-func writeProperties(vocab vocabulary, operationID string, body []byte) map[string]any {
-	bodySchema := vocab.bodies[operationID]
+func writeProperties(vocab vocabulary, op memberOp, body []byte) map[string]any {
+	bodySchema := vocab.bodies[op]
 	if len(vocab.writable) == 0 || bodySchema == nil {
 		return nil
 	}
@@ -380,8 +398,8 @@ type listFilter struct {
 // for each that names a property of the listed items, and for the rest a
 // line for the start-up log (they are validated, then ignored).
 func listFiltersOf(sp *spec.Spec, member *shape) (filters []listFilter, unruled []string) {
-	route := sp.OperationByID(opList)
-	items := sp.OperationSchema(opList, http.StatusOK)
+	route := sp.Members().Route(opList)
+	items := sp.Members().ResponseSchema(opList)
 	if route == nil || items == nil || items.Items == nil || items.Items.Value == nil {
 		return nil, nil
 	}
@@ -395,7 +413,7 @@ func listFiltersOf(sp *spec.Spec, member *shape) (filters []listFilter, unruled 
 			prop := props[p.Name]
 			slot, stored := member.slots[p.Name]
 			if prop == nil || prop.Value == nil || !stored || slot == member.join {
-				unruled = append(unruled, fmt.Sprintf("query parameter %s of %s: no rule, validated and ignored", p.Name, opList))
+				unruled = append(unruled, fmt.Sprintf("query parameter %s of the member list: no rule, validated and ignored", p.Name))
 				continue
 			}
 			v := prop.Value
@@ -452,30 +470,32 @@ type OperationClass struct {
 	Path        string        `json:"path"`
 	OperationID string        `json:"operation_id"`
 	Kind        operationKind `json:"kind"`
-}
-
-// isPolicyOperation: the four member operations.
-func isPolicyOperation(id string) bool {
-	return id == opList || id == opCreate || id == opUpdate || id == opDelete
+	// Reason says why the operation got its kind.
+	Reason string `json:"reason"`
+	op     *openapi3.Operation
 }
 
 // classifyOperations sorts the spec's operations into how they are served:
-// the policy's, a read of the members, the inferred resources' (isResource)
-// and examples for the rest.
-func classifyOperations(sp *spec.Spec, isResource func(*routers.Route) bool) []OperationClass {
-	memberPath := ""
-	if r := sp.OperationByID(opUpdate); r != nil {
-		memberPath = r.Path
-	}
+// the member operations by the policy (found by their shape, whatever
+// their ids), a read of a member, the inferred resources' (resourceOf) and
+// examples for the rest.
+func classifyOperations(sp *spec.Spec, resourceOf func(*routers.Route) *resource) []OperationClass {
+	ops := sp.Members()
 	var out []OperationClass
-	for _, id := range sp.OperationIDs() {
-		r := sp.OperationByID(id)
-		c := OperationClass{Method: r.Method, Path: r.Path, OperationID: id, Kind: kindExamples}
+	for _, r := range sp.Routes() {
+		c := OperationClass{Method: r.Method, Path: r.Path, OperationID: r.Operation.OperationID, Kind: kindExamples, op: r.Operation}
+		res := resourceOf(r)
 		switch {
-		case isPolicyOperation(id):
-			c.Kind = kindPolicy
-		case r.Method == http.MethodGet && r.Path == memberPath, isResource(r):
-			c.Kind = kindResource
+		case ops.Of(r.Operation) != "":
+			c.Kind, c.Reason = kindPolicy, ops.Reasons[r.Operation]
+		case r.Method == http.MethodGet && r.Path == ops.Item && ops.Item != "":
+			c.Kind, c.Reason = kindResource, "member read: GET on the member item path, the stored member"
+		case res != nil:
+			c.Kind, c.Reason = kindResource, fmt.Sprintf("inferred resource %s: collection %s, item %s", res.name, res.collection, res.item)
+		case underOrganization(ops, r):
+			c.Reason = "no rule for it: under {" + ops.OrganizationParam + "}, the organization's rules first, then the spec's example or a body from its schema"
+		default:
+			c.Reason = "no rule for it: the spec's example or a body from its schema"
 		}
 		out = append(out, c)
 	}
@@ -483,12 +503,21 @@ func classifyOperations(sp *spec.Spec, isResource func(*routers.Route) bool) []O
 	return out
 }
 
-// Operation ids, as in openapi.yaml.
+// underOrganization: the route's path has the member collection's
+// organization parameter, so the organization's rules apply to it.
+func underOrganization(ops *spec.MemberOperations, r *routers.Route) bool {
+	return ops.OrganizationParam != "" && strings.Contains(r.Path, "{"+ops.OrganizationParam+"}")
+}
+
+// memberOp is one of the four member operations the rules govern, found
+// in the spec by what it is (spec.Members), whatever its operationId.
+type memberOp = spec.MemberOp
+
 const (
-	opList   = "get_organization_members"
-	opCreate = "create_organization_member"
-	opUpdate = "update_organization_member"
-	opDelete = "delete_organization_member"
+	opList   = spec.MemberList
+	opCreate = spec.MemberCreate
+	opUpdate = spec.MemberUpdate
+	opDelete = spec.MemberDelete
 )
 
 // searchableText is what `query` matches: the user's email and names,

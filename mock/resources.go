@@ -39,7 +39,7 @@ type resource struct {
 
 // inferResources finds the resources of the spec, by collection path;
 // ruled are the operations the policy serves, which are not resources.
-func inferResources(sp *spec.Spec, ruled func(operationID string) bool) map[string]*resource {
+func inferResources(sp *spec.Spec, ruled func(*openapi3.Operation) bool) map[string]*resource {
 	out := map[string]*resource{}
 	for _, item := range sp.Doc.Paths.InMatchingOrder() {
 		i := strings.LastIndex(item, "/")
@@ -80,10 +80,10 @@ func inferResources(sp *spec.Spec, ruled func(operationID string) bool) map[stri
 	return out
 }
 
-func anyRuled(ruled func(string) bool, items ...*openapi3.PathItem) bool {
+func anyRuled(ruled func(*openapi3.Operation) bool, items ...*openapi3.PathItem) bool {
 	for _, item := range items {
 		for _, op := range item.Operations() {
-			if ruled(op.OperationID) {
+			if ruled(op) {
 				return true
 			}
 		}
@@ -155,14 +155,14 @@ func (r *resource) newRow(g func(name string, ref *openapi3.SchemaRef) any, id s
 
 // seedRows gives each organization a few rows, the same for the same seed,
 // by parent key.
-func (r *resource) seedRows(seed int64, orgIDs []string) map[string][]Row {
+func (r *resource) seedRows(seed int64, orgParam string, orgIDs []string) map[string][]Row {
 	h := fnv.New64a()
 	h.Write([]byte(r.collection))
 	g := newFaker(seed ^ int64(h.Sum64()>>1))
 	gen := func(name string, ref *openapi3.SchemaRef) any { return g.value(name, ref, true) }
 	out := map[string][]Row{}
 	for _, org := range orgIDs {
-		params := map[string]string{"organization_id": org}
+		params := map[string]string{orgParam: org}
 		key := r.parentKey(params)
 		var rows []*Row
 		for i := 0; i < seedRowsPerParent; i++ {

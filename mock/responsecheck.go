@@ -75,10 +75,10 @@ func newChecker(sp *spec.Spec, full, lenient bool, log *slog.Logger) *checker {
 
 func newViewSchemas(sp *spec.Spec) viewSchemas {
 	vs := viewSchemas{options: append(sp.SchemaOptions(), openapi3.VisitAsResponse(), openapi3.MultiErrors())}
-	if list := sp.OperationSchema(opList, http.StatusOK); list != nil && list.Items != nil {
+	if list := sp.Members().ResponseSchema(opList); list != nil && list.Items != nil {
 		vs.listItem = list.Items.Value
 	}
-	vs.update = sp.OperationSchema(opUpdate, http.StatusOK)
+	vs.update = sp.Members().ResponseSchema(opUpdate)
 	if s := vs.listItem; s != nil && s == vs.update {
 		vs.incremental = len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) == 0 && s.Not == nil &&
 			s.MinProps == 0 && s.MaxProps == nil && s.Type.Is("object")

@@ -386,6 +386,9 @@ type ScenarioOperation struct {
 	Path        string             `json:"path"`
 	PathParams  []string           `json:"path_params"`
 	Responses   []ScenarioResponse `json:"responses"`
+	// Member says which member operation it is (list, create, update,
+	// delete), whatever its id; "" for any other.
+	Member memberOp `json:"member,omitempty"`
 }
 
 // ScenarioResponse is a documented status and its named examples.
@@ -399,7 +402,8 @@ func (s *Server) scenarioOptions() ScenarioOptions {
 		MaxDelayMS: maxPreferDelay.Milliseconds()}
 	for _, id := range s.spec.OperationIDs() {
 		route := s.spec.OperationByID(id)
-		op := ScenarioOperation{OperationID: id, Method: route.Method, Path: route.Path, PathParams: pathParamsOf(route.Path)}
+		op := ScenarioOperation{OperationID: id, Method: route.Method, Path: route.Path, PathParams: pathParamsOf(route.Path),
+			Member: s.members.Of(route.Operation)}
 		for _, code := range definedCodes(route.Operation.Responses) {
 			examples := responseExampleNames(route.Operation.Responses.Status(code))
 			if examples == nil {

@@ -173,9 +173,10 @@ func TestScenarioOptionsComeFromTheSpec(t *testing.T) {
 	for _, op := range opts.Operations {
 		byID[op.OperationID] = op
 	}
-	list := byID[opList]
+	list := byID["get_organization_members"]
+	require.Equal(t, opList, list.Member, "the QA page's default operation")
 	require.Equal(t, []string{"organization_id"}, list.PathParams)
-	require.Equal(t, []string{"organization_id", "member_id"}, byID[opUpdate].PathParams)
+	require.Equal(t, []string{"organization_id", "member_id"}, byID["update_organization_member"].PathParams)
 	statuses := map[int][]string{}
 	for _, resp := range list.Responses {
 		statuses[resp.Status] = resp.Examples

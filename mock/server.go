@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -67,7 +68,8 @@ type Server struct {
 	listFilters []listFilter
 	// kinds says how each operation is served; operations lists them;
 	// resources are the ones inferred, by collection path.
-	kinds      map[string]operationKind
+	kinds      map[*openapi3.Operation]operationKind
+	members    *spec.MemberOperations
 	operations []OperationClass
 	resources  map[string]*resource
 	log        *slog.Logger
@@ -110,20 +112,22 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	filters, unruledParams := listFiltersOf(cfg.Spec, vocab.member)
-	for _, unruled := range append(vocab.unruled(), unruledParams...) {
+	members := cfg.Spec.Members()
+	for _, unruled := range slices.Concat(members.Missing, members.Others, vocab.unruled(), unruledParams) {
 		cfg.Logger.Warn(unruled)
 	}
-	s := &Server{cfg: cfg, spec: cfg.Spec, log: cfg.Logger, vocab: vocab, listFilters: filters, kinds: map[string]operationKind{},
+	s := &Server{cfg: cfg, spec: cfg.Spec, log: cfg.Logger, vocab: vocab, listFilters: filters, kinds: map[*openapi3.Operation]operationKind{},
+		members: members,
 		journal: newJournal(journalSize), idGen: newFaker(cfg.Seed ^ 0x5eed),
 		scenarios: newScenarios(cfg.Seed, cfg.Now), check: newChecker(cfg.Spec, cfg.FullValidation, cfg.Lenient, cfg.Logger)}
-	s.resources = inferResources(cfg.Spec, isPolicyOperation)
+	s.resources = inferResources(cfg.Spec, func(op *openapi3.Operation) bool { return members.Of(op) != "" })
 	for collection, r := range s.resources {
 		vocab.resources[collection] = r.shape
 	}
 	s.vocab = vocab
-	s.operations = classifyOperations(cfg.Spec, func(r *routers.Route) bool { return s.resourceOf(r) != nil })
+	s.operations = classifyOperations(cfg.Spec, s.resourceOf)
 	for _, c := range s.operations {
-		s.kinds[c.OperationID] = c.Kind
+		s.kinds[c.op] = c.Kind
 	}
 	s.operate = func(x *exchange) (*response, *apiError) { return s.operateWithRights(x, rightsUnresolved) }
 	s.rewrite = func(*exchange, *response) {}
@@ -234,7 +238,7 @@ func (s *Server) finish(start time.Time, x *exchange, resp *response, problems [
 	d := time.Since(start)
 	s.logRequest(x.r, resp.Status, d)
 	s.journal.add(journalEntry{Time: start.UTC(), Method: x.r.Method, Path: x.r.URL.Path, Query: x.rawQuery,
-		Operation: x.operation, As: x.caller.standing, RequestBody: journalBody(x.r.Header, x.rawBody),
+		Operation: x.operation, member: x.op, As: x.caller.standing, RequestBody: journalBody(x.r.Header, x.rawBody),
 		Status: resp.Status, ResponseBody: journalBody(resp.Header, resp.Body),
 		DurationMS: float64(d.Microseconds()) / 1000, Problems: problems})
 }
@@ -248,11 +252,12 @@ type exchange struct {
 	r         *http.Request
 	route     *routers.Route // nil when no operation matched
 	params    map[string]string
-	rawQuery  string // as sent, before the spec's defaults are written in
-	rawBody   []byte // as sent
-	body      []byte // validated, the spec's defaults written in
-	caller    caller // resolved once, as the request enters
-	operation string
+	rawQuery  string   // as sent, before the spec's defaults are written in
+	rawBody   []byte   // as sent
+	body      []byte   // validated, the spec's defaults written in
+	caller    caller   // resolved once, as the request enters
+	operation string   // the operationId, as the journal and scenarios name it
+	op        memberOp // which member operation, "" for any other
 }
 
 // handleAPI runs the pipeline in BEHAVIOUR.md's order and returns the
@@ -269,7 +274,7 @@ func (s *Server) handleAPI(r *http.Request) (*exchange, *response, []string, str
 		s.rewrite(x, resp)
 		return x, resp, nil, ""
 	}
-	x.route, x.params, x.operation = route, params, route.Operation.OperationID
+	x.route, x.params, x.operation, x.op = route, params, route.Operation.OperationID, s.members.Of(route.Operation)
 	var resp *response
 	effect, fault, matched := s.scenarios.take(x.operation, x.caller.standing, x.caller.err == nil, params)
 	switch {
@@ -494,7 +499,7 @@ type operation func(x *exchange) (*response, *apiError)
 // rightsOf are the caller's rights in the request's organization.
 func (s *Server) rightsOf(x *exchange) rights {
 	var r rights
-	s.store.read(func(w *world) { r = rightsIn(w, x.caller.user, strings.ToLower(x.params["organization_id"])) })
+	s.store.read(func(w *world) { r = rightsIn(w, x.caller.user, s.orgID(x)) })
 	return r
 }
 
@@ -502,7 +507,7 @@ func (s *Server) rightsOf(x *exchange) rights {
 // operation under the store's lock, with the caller's rights in the
 // organization, or with the given ones.
 func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiError) {
-	orgID := strings.ToLower(x.params["organization_id"])
+	orgID := s.orgID(x)
 	var resp *response
 	run := func(w *world) (bool, *apiError) {
 		if w.organizations[orgID] == nil {
@@ -515,7 +520,7 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 		if err := authorize(st, x.route.Method); err != nil {
 			return false, err
 		}
-		switch x.operation {
+		switch x.op {
 		case opList:
 			q := x.r.URL.Query()
 			page, _ := strconv.Atoi(q.Get("page"))
@@ -541,14 +546,14 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 				return false, validationFailed(validationIssue{Loc: []any{"body"}, Msg: err.Error(), Type: "model_attributes_type"})
 			}
 			req.Written = writeProperties(s.vocab, opUpdate, x.body)
-			m, err := updateMember(w, st, orgID, x.params["member_id"], req, s.cfg.Now())
+			m, err := updateMember(w, st, orgID, s.memberID(x), req, s.cfg.Now())
 			if err != nil {
 				return false, err
 			}
 			resp = s.viewResponse(w, m)
 			return true, nil
 		case opDelete:
-			m, err := deleteMember(w, st, orgID, x.params["member_id"])
+			m, err := deleteMember(w, st, orgID, s.memberID(x))
 			if err != nil {
 				return false, err
 			}
@@ -563,8 +568,8 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 				return false, err
 			}
 			return changed, nil
-		case s.kinds[x.operation] == kindResource:
-			m, err := findMember(w, orgID, x.params["member_id"])
+		case s.kinds[x.route.Operation] == kindResource:
+			m, err := findMember(w, orgID, s.memberID(x))
 			if err != nil {
 				return false, err
 			}
@@ -575,7 +580,7 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 		return false, nil
 	}
 	var aerr *apiError
-	if _, underOrganization := x.params["organization_id"]; !underOrganization {
+	if _, underOrganization := x.params[s.members.OrganizationParam]; !underOrganization {
 		// Outside any organization, nothing the policy knows applies.
 		return s.forcedResponse(x, preference{code: successCode(x.route.Operation)}), nil
 	}
@@ -595,6 +600,14 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 	}
 	return resp, aerr
 }
+
+// orgID is the organization the request's path names, in lower case
+// (uuids are compared so); memberID the member it names, as sent.
+func (s *Server) orgID(x *exchange) string {
+	return strings.ToLower(x.params[s.members.OrganizationParam])
+}
+
+func (s *Server) memberID(x *exchange) string { return x.params[s.members.MemberParam] }
 
 // Operations is how the mock serves each operation of its spec.
 func (s *Server) Operations() []OperationClass { return s.operations }
@@ -632,7 +645,7 @@ func (s *Server) seedResources(orgs []Organization) map[string]map[string][]Row 
 		ids[i] = o.ID
 	}
 	for collection, r := range s.resources {
-		out[collection] = r.seedRows(s.cfg.Seed, ids)
+		out[collection] = r.seedRows(s.cfg.Seed, s.members.OrganizationParam, ids)
 	}
 	return out
 }

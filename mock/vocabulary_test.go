@@ -89,7 +89,7 @@ func TestListQueryParametersNamingAPropertyFilter(t *testing.T) {
 	require.NoError(t, err)
 	var logs bytes.Buffer
 	m := newTestMock(t, Config{Spec: sp, Members: 120, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	require.Contains(t, logs.String(), "query parameter sort of get_organization_members: no rule, validated and ignored")
+	require.Contains(t, logs.String(), "query parameter sort of the member list: no rule, validated and ignored")
 	require.NotContains(t, logs.String(), "query parameter role")
 
 	org := m.profile.OrganizationID

@@ -196,7 +196,7 @@ func printBanner(w io.Writer, base string, p mock.Profile, ops []mock.OperationC
 	fmt.Fprintf(w, "humm-mock listening on %s\n\n", base)
 	fmt.Fprintln(w, "# how each operation of the spec is served (also GET /__mock/operations):")
 	for _, op := range ops {
-		fmt.Fprintf(w, "#   %-9s %-7s %s (%s)\n", op.Kind, op.Method, op.Path, op.OperationID)
+		fmt.Fprintf(w, "#   %-9s %-7s %s (%s)\n#             %s\n", op.Kind, op.Method, op.Path, op.OperationID, op.Reason)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "# paste into a shell, or: eval \"$(curl -s "+base+"/__mock/profile?format=shell)\"")

@@ -99,15 +99,6 @@ func dashed(role string) string {
 // organization.
 var Roles = []string{"system_admin", "org_admin", "analyst", "suspended", "outsider"}
 
-// Operations are the words for the four member operations, as rule ids
-// and recorded step names use them, by operationId.
-var Operations = map[string]string{
-	"get_organization_members":   "list",
-	"create_organization_member": "create",
-	"update_organization_member": "update",
-	"delete_organization_member": "delete",
-}
-
 // NamedRules are every rule id a writer may name: the constants above and
 // the authorization table's cells.
 func NamedRules() []string {

@@ -55,6 +55,9 @@ type Spec struct {
 	requestOptions, responseOptions, headerOptions *openapi3filter.Options
 	schemaOptions                                  []openapi3.SchemaValidationOption
 	order                                          declarationOrder
+
+	membersOnce sync.Once
+	members     *MemberOperations
 }
 
 // Load parses and validates a document, registers the uuid format on it and

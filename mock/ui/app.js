@@ -490,7 +490,8 @@
     const chosen = ui.scOperation.value;
     ui.scOperation.replaceChildren(...o.operations.map((op) =>
       el("option", { value: op.operation_id, text: `${op.method} ${op.path} · ${op.operation_id}` })));
-    ui.scOperation.value = o.operations.some((op) => op.operation_id === chosen) ? chosen : "get_organization_members";
+    const list = o.operations.find((op) => op.member === "list");
+    ui.scOperation.value = o.operations.some((op) => op.operation_id === chosen) ? chosen : (list ? list.operation_id : "");
     if (!ui.scOperation.value && o.operations.length) ui.scOperation.value = o.operations[0].operation_id;
     ui.scRole.replaceChildren(el("option", { value: "", text: "any caller" }), ...o.standings.map((s) => el("option", { value: s, text: s })));
     ui.scFault.replaceChildren(el("option", { value: "", text: "none" }), ...o.faults.map((f) => el("option", { value: f, text: f })));
