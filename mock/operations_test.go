@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -80,6 +81,14 @@ func TestMemberRulesAttachByShapeNotByID(t *testing.T) {
 		{"the list's id renamed alone", []string{"operationId: get_organization_members", "operationId: list_members"}, "/api/organization/{org}/member"},
 		{"a member operation renamed alone", []string{"operationId: delete_organization_member", "operationId: remove_member"}, "/api/organization/{org}/member"},
 		{"paths and path parameters renamed", renamedPaths, "/v2/orgs/{org}/members"},
+		{"only 200 and 422 documented, as FastAPI publishes", []string{
+			"        '400':\n          $ref: '#/components/responses/BadRequest'\n", "",
+			"        '401':\n          $ref: '#/components/responses/Unauthorized'\n", "",
+			"        '403':\n          $ref: '#/components/responses/Forbidden'\n", "",
+			"        '404':\n          $ref: '#/components/responses/NotFound'\n", "",
+			"        '409':\n          $ref: '#/components/responses/Conflict'\n", "",
+			"        '413':\n          $ref: '#/components/responses/PayloadTooLarge'\n", "",
+		}, "/api/organization/{org}/member"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var log bytes.Buffer
@@ -114,4 +123,90 @@ func TestMissingMemberOperationsAreNamedAtStart(t *testing.T) {
 	require.Equal(t, kindPolicy, reasons[http.MethodDelete].Kind)
 	org := m.profile.OrganizationID
 	require.Equal(t, http.StatusOK, m.do(http.MethodGet, m.membersPath(org), TokenAnalyst, nil).Status)
+}
+
+// TestUndocumentedStackAnswersAndPublicOperations: an operation FastAPI
+// publishes with 200 and 422 only still answers the 401, 403 and 404 its
+// stack raises (journaled "not in the spec", never a 500), and `security:
+// []` on an operation, or an empty requirement among its alternatives,
+// needs no token (fastapi/security/http.py: HTTPBearer.__call__ raises the
+// 401, and a route without that dependency never calls it).
+func TestUndocumentedStackAnswersAndPublicOperations(t *testing.T) {
+	extra := `  /api/organization/{organization_id}/settings:
+    get:
+      operationId: read_settings_api_organization__organization_id__settings_get
+      parameters:
+        - $ref: '#/components/parameters/organization_id'
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema: {type: object, required: [theme], properties: {theme: {type: string}}}
+              example: {theme: dark}
+        '422':
+          $ref: '#/components/responses/ValidationFailed'
+  /api/organization/{organization_id}/badge:
+    get:
+      operationId: read_badge
+      security: []
+      parameters:
+        - $ref: '#/components/parameters/organization_id'
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema: {type: object, required: [name], properties: {name: {type: string}}}
+              example: {name: Humm}
+  /api/health:
+    get:
+      operationId: health
+      security: [{}, {HTTPBearer: []}]
+      responses:
+        '200':
+          description: Successful Response
+          content:
+            application/json:
+              schema: {type: object, required: [status], properties: {status: {type: string}}}
+              example: {status: ok}
+components:
+`
+	m := newTestMock(t, Config{Spec: specVariant(t, "\ncomponents:\n", "\n"+extra)})
+	org := m.profile.OrganizationID
+	settings, badge := "/api/organization/"+org+"/settings", "/api/organization/"+org+"/badge"
+	for _, tc := range []struct {
+		name, path, token string
+		status            int
+		body              string
+	}{
+		{"a member reads", settings, TokenAnalyst, 200, `{"theme":"dark"}`},
+		{"no token: HTTPBearer's 401", settings, "", 401, `{"detail":"Not authenticated"}`},
+		{"an unknown token: 401", settings, "nobody", 401, `{"detail":"Invalid authentication credentials"}`},
+		{"an outsider: 403", settings, TokenOutsider, 403, `{"detail":"Not enough permissions for this organization"}`},
+		{"a suspended member: 403", settings, TokenSuspended, 403, `{"detail":"Not enough permissions for this organization"}`},
+		{"an unknown organization: 404", "/api/organization/" + unknownUUID + "/settings", TokenSystemAdmin, 404, `{"detail":"Organization not found"}`},
+		{"a bad organization id: the documented 422", "/api/organization/nope/settings", TokenAnalyst, 422, ""},
+		{"security: [] needs no token", badge, "", 200, `{"name":"Humm"}`},
+		{"security: [] reads no token, not even an unknown one", badge, "nobody", 200, `{"name":"Humm"}`},
+		{"security: [] still 404s an unknown organization", "/api/organization/" + unknownUUID + "/badge", "", 404, `{"detail":"Organization not found"}`},
+		{"an empty requirement makes the token optional", "/api/health", "", 200, `{"status":"ok"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := m.do(http.MethodGet, tc.path, tc.token, nil)
+			require.Equal(t, tc.status, r.Status, "%s", r.Body)
+			if tc.body != "" {
+				require.JSONEq(t, tc.body, string(r.Body))
+			}
+			entries := m.srv.journal.entries()
+			last := entries[len(entries)-1]
+			documented := tc.status == 200 || tc.status == 422
+			if documented {
+				require.Empty(t, last.Problems)
+			} else {
+				require.Equal(t, []string{"not in the spec: " + last.Operation + " answered " +
+					strconv.Itoa(tc.status) + ", which the service's stack raises without documenting it"}, last.Problems)
+			}
+		})
+	}
 }

@@ -343,6 +343,9 @@ const (
 // admin user administers that organization like an ORGANIZATION_ADMIN
 // (BEHAVIOUR.md is silent; the role outranks ORGANIZATION_ADMIN).
 func rightsIn(w *world, caller *User, orgID string) rights {
+	if caller == nil {
+		return rightsNone // no token, on an operation that needs none
+	}
 	if caller.IsSystemAdmin() {
 		return rightsSystemAdmin
 	}
@@ -366,6 +369,44 @@ func authorize(st rights, method string) *apiError {
 	}
 	return nil
 }
+
+// needsToken: the operation's security (its own, else the document's)
+// asks for credentials. `security: []` and an empty requirement `{}` among
+// the alternatives make the token optional: the service's route then has
+// no HTTPBearer dependency (fastapi/security/http.py: HTTPBearer.__call__
+// is what raises the 401), so a missing or unknown token is not read.
+func needsToken(doc *openapi3.T, op *openapi3.Operation) bool {
+	reqs := doc.Security
+	if op.Security != nil {
+		reqs = *op.Security
+	}
+	if len(reqs) == 0 {
+		return false
+	}
+	for _, req := range reqs {
+		if len(req) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// anonymousMayAct: a caller without a token passes authorization on an
+// operation that needs none, unless the operation is a member operation or
+// a resource, whose rules are about the caller's standing: those fail
+// closed (403), whatever the spec's security says.
+func anonymousMayAct(kind operationKind, tokenNeeded bool) bool {
+	return !tokenNeeded && kind == kindExamples
+}
+
+// stackStatuses are the statuses the service answers through FastAPI's
+// HTTPException or its stack (401 from HTTPBearer, 404 and 405 from
+// Starlette's router, 422 from validation, the rules' 400, 403, 404, 409,
+// 413) without documenting them: FastAPI publishes a route's 200 and 422
+// only. Any operation may answer them; an answer whose status its
+// operation leaves out is checked against the stack's own body (detail)
+// and journaled as "not in the spec", never turned into a 500.
+var stackStatuses = map[int]bool{400: true, 401: true, 403: true, 404: true, 405: true, 409: true, 413: true, 422: true}
 
 // requireSystemAdminFor: only a system admin creates, changes or deletes a
 // membership whose role is, or would become, SYSTEM_ADMIN.
