@@ -114,18 +114,18 @@ func findMembers(s *Spec) *MemberOperations {
 			switch {
 			case method == http.MethodGet && body != nil && isArrayOf(body, IsMember):
 				byCollection[path] = append(byCollection[path], memberCandidate{MemberList, route,
-					"GET on the collection, its success an array of members"})
+					"GET on the member collection %s, its success an array of members"})
 			case method == http.MethodPost && body != nil && IsMember(body) && op.RequestBody != nil:
 				byCollection[path] = append(byCollection[path], memberCandidate{MemberCreate, route,
-					"POST with a body on the collection, its success a member"})
+					"POST with a body on the member collection %s, its success a member"})
 			case method == http.MethodPut && idParam != "" && body != nil && IsMember(body):
 				byCollection[parent] = append(byCollection[parent], memberCandidate{MemberUpdate, route,
-					"PUT on the collection's item path {" + idParam + "}, its success a member"})
+					"PUT on the item path of the member collection %s, its success a member"})
 			case method == http.MethodDelete && idParam != "" && (body == nil || IsMember(body)):
 				// A DELETE tells nothing by its body (it may answer 204): it
 				// is a member delete when its collection is the members'.
 				byCollection[parent] = append(byCollection[parent], memberCandidate{MemberDelete, route,
-					"DELETE on the collection's item path {" + idParam + "}"})
+					"DELETE on the item path of the member collection %s"})
 			}
 		}
 	}
@@ -157,7 +157,7 @@ func findMembers(s *Spec) *MemberOperations {
 			if c == best && m.routes[cand.op] == nil {
 				m.routes[cand.op] = cand.route
 				m.byOperation[cand.route.Operation] = cand.op
-				m.Reasons[cand.route.Operation] = "member " + string(cand.op) + ": " + cand.reason + " " + best
+				m.Reasons[cand.route.Operation] = "member " + string(cand.op) + ": " + fmt.Sprintf(cand.reason, best)
 				if cand.op == MemberUpdate || cand.op == MemberDelete {
 					m.Item = cand.route.Path
 					_, m.MemberParam = splitItemPath(cand.route.Path)
