@@ -28,40 +28,61 @@ func specVariant(t *testing.T, oldNew ...string) *spec.Spec {
 	return sp
 }
 
+// sessionClock is the clock of memberSession's mocks: their answers are
+// compared byte for byte.
+func sessionClock() time.Time { return time.Date(2026, 12, 6, 10, 0, 0, 123456000, time.UTC) }
+
+// memberSession exercises every member operation and the answers of the
+// rules and the stack (list, search, create, update, delete, 401, 403,
+// 404, 409, 422s), and returns each answer's status and body. collection
+// is the member collection's path, {org} standing for the organization.
+func memberSession(t *testing.T, m *testMock, collection string) []string {
+	t.Helper()
+	org, other := m.profile.OrganizationID, m.profile.OtherOrganizationID
+	list := strings.ReplaceAll(collection, "{org}", org)
+	candidate := m.profile.CandidateUserIDs[0]
+	var out []string
+	record := func(r result) result {
+		out = append(out, strconv.Itoa(r.Status)+" "+string(r.Body))
+		return r
+	}
+	record(m.do(http.MethodGet, list+"?page_size=5", TokenAnalyst, nil))
+	record(m.do(http.MethodGet, list+"?page=2&page_size=3&resource_id="+unknownUUID, TokenAnalyst, nil))
+	created := record(m.do(http.MethodPost, list, TokenOrgAdmin, map[string]any{"user_id": candidate})).Object(t)
+	id, _ := created["id"].(string)
+	require.NotEmpty(t, id, "the create is the policy's: %v", created)
+	record(m.do(http.MethodPut, list+"/"+id, TokenOrgAdmin, map[string]any{"role": RoleOrgAdmin}))
+	record(m.do(http.MethodPut, list+"/"+id, TokenOrgAdmin, map[string]any{}))
+	record(m.do(http.MethodPut, list+"/"+id, TokenAnalyst, map[string]any{"role": RoleAnalyst}))
+	record(m.do(http.MethodPut, list+"/"+id, TokenOrgAdmin, map[string]any{"user_id": unknownUUID}))
+	record(m.do(http.MethodPost, list, TokenOrgAdmin, map[string]any{"user_id": candidate}))
+	record(m.do(http.MethodDelete, list+"/"+id, TokenOrgAdmin, nil))
+	record(m.do(http.MethodDelete, list+"/"+id, TokenOrgAdmin, nil))
+	record(m.do(http.MethodGet, list+"?query="+candidate[:4], TokenAnalyst, nil))
+	record(m.do(http.MethodGet, strings.ReplaceAll(collection, "{org}", unknownUUID), TokenSystemAdmin, nil))
+	record(m.do(http.MethodGet, strings.ReplaceAll(collection, "{org}", other), TokenAnalyst, nil))
+	record(m.do(http.MethodGet, list, "", nil))
+	record(m.do(http.MethodGet, list, "nobody", nil))
+	// The stack's 422s: query bounds and types, the access context, body
+	// fields, a missing body, an enum.
+	record(m.do(http.MethodGet, list+"?page=0&page_size=500&query=", TokenAnalyst, nil))
+	record(m.do(http.MethodGet, list+"?page=x&source_id=zz", TokenAnalyst, nil))
+	record(m.do(http.MethodPost, list, TokenOrgAdmin, map[string]any{"user_id": "nope", "role": "boss", "organization_id": 5}))
+	record(m.do(http.MethodPost, list, TokenOrgAdmin, map[string]any{"user_id": nil}))
+	record(m.do(http.MethodPost, list, TokenOrgAdmin, "{}"))
+	record(m.do(http.MethodPut, list+"/"+id, TokenOrgAdmin, "null"))
+	record(m.do(http.MethodPut, list+"/"+id, TokenOrgAdmin, map[string]any{"role": nil, "user_id": nil, "organization_id": nil}))
+	return out
+}
+
 // TestMemberRulesAttachByShapeNotByID runs one session against a mock on
 // openapi.yaml and against mocks on documents whose operationIds, paths or
 // path parameters differ (FastAPI's default ids, a renamed route function,
 // no ids, other paths): every answer is the same, byte for byte, so the
 // rules, not examples, answer each of them.
 func TestMemberRulesAttachByShapeNotByID(t *testing.T) {
-	clock := func() time.Time { return time.Date(2026, 12, 6, 10, 0, 0, 123456000, time.UTC) }
-	reference := newTestMock(t, Config{Now: clock})
-	session := func(m *testMock, collection string) []string {
-		org, other := m.profile.OrganizationID, m.profile.OtherOrganizationID
-		list := strings.ReplaceAll(collection, "{org}", org)
-		candidate := m.profile.CandidateUserIDs[0]
-		var out []string
-		record := func(r result) result {
-			out = append(out, http.StatusText(r.Status)+" "+string(r.Body))
-			return r
-		}
-		record(m.do(http.MethodGet, list+"?page_size=5", TokenAnalyst, nil))
-		created := record(m.do(http.MethodPost, list, TokenOrgAdmin, map[string]any{"user_id": candidate})).Object(t)
-		id, _ := created["id"].(string)
-		require.NotEmpty(t, id, "the create is the policy's: %v", created)
-		record(m.do(http.MethodPut, list+"/"+id, TokenOrgAdmin, map[string]any{"role": RoleOrgAdmin}))
-		record(m.do(http.MethodPut, list+"/"+id, TokenAnalyst, map[string]any{"role": RoleAnalyst}))
-		record(m.do(http.MethodPost, list, TokenOrgAdmin, map[string]any{"user_id": candidate}))
-		record(m.do(http.MethodDelete, list+"/"+id, TokenOrgAdmin, nil))
-		record(m.do(http.MethodDelete, list+"/"+id, TokenOrgAdmin, nil))
-		record(m.do(http.MethodGet, list+"?query="+candidate[:4], TokenAnalyst, nil))
-		record(m.do(http.MethodGet, list+"?page=0", TokenAnalyst, nil))
-		record(m.do(http.MethodGet, strings.ReplaceAll(collection, "{org}", unknownUUID), TokenSystemAdmin, nil))
-		record(m.do(http.MethodGet, strings.ReplaceAll(collection, "{org}", other), TokenAnalyst, nil))
-		record(m.do(http.MethodGet, list, "", nil))
-		return out
-	}
-	want := session(reference, "/api/organization/{org}/member")
+	reference := newTestMock(t, Config{Now: sessionClock})
+	want := memberSession(t, reference, "/api/organization/{org}/member")
 	renamedPaths := []string{
 		"/api/organization/{organization_id}/member/{member_id}", "/v2/orgs/{org}/members/{membership}",
 		"/api/organization/{organization_id}/member:", "/v2/orgs/{org}/members:",
@@ -92,8 +113,8 @@ func TestMemberRulesAttachByShapeNotByID(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var log bytes.Buffer
-			m := newTestMock(t, Config{Spec: specVariant(t, tc.oldNew...), Now: clock, Logger: slog.New(slog.NewTextHandler(&log, nil))})
-			require.Equal(t, want, session(m, tc.collection))
+			m := newTestMock(t, Config{Spec: specVariant(t, tc.oldNew...), Now: sessionClock, Logger: slog.New(slog.NewTextHandler(&log, nil))})
+			require.Equal(t, want, memberSession(t, m, tc.collection))
 			for _, c := range m.srv.Operations() {
 				if c.Method != http.MethodGet || strings.HasSuffix(c.Path, "s") || strings.HasSuffix(c.Path, "member") {
 					require.Equal(t, kindPolicy, c.Kind, "%s %s (%s)", c.Method, c.Path, c.OperationID)
