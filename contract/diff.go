@@ -65,13 +65,31 @@ func (d *Drift) Breaking() int {
 // for each change, the cases of suite whose steps call the operation it
 // touches. Each step is routed through the old version (its path template
 // with any id, and its method) to find the operation it calls.
+//
+// Both versions are first rewritten into one form (see canonical), so that
+// what differs only in how it is written (OpenAPI 3.0 or 3.1, FastAPI's
+// shapes or hand-written ones) is no change. A 401, 403 or 404 that one
+// version documents and the other does not is no change either: the
+// service's stack answers them on any operation and FastAPI never
+// documents them; oasdiff rates a non-success status removed or added as
+// info, below what Drift lists, and Diff keeps that rating. Where both
+// versions document one, its content is compared as any other response's.
 func Diff(oldSpec, newSpec *spec.Spec, oldName, newName string, suite *fixtures.Suite) (*Drift, error) {
 	callers := stepOperations(oldSpec, suite)
 
+	base, err := canonical(oldSpec.Raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", oldName, err)
+	}
+	revision, err := canonical(newSpec.Raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", newName, err)
+	}
+
 	config := diff.NewConfig()
 	d, sources, err := diff.GetWithOperationsSourcesMap(config,
-		&load.SpecInfo{Url: oldName, Spec: oldSpec.Doc, Version: oldSpec.Doc.Info.Version},
-		&load.SpecInfo{Url: newName, Spec: newSpec.Doc, Version: newSpec.Doc.Info.Version})
+		&load.SpecInfo{Url: oldName, Spec: base, Version: base.Info.Version},
+		&load.SpecInfo{Url: newName, Spec: revision, Version: revision.Info.Version})
 	if err != nil {
 		return nil, fmt.Errorf("diff %s %s: %w", oldName, newName, err)
 	}
@@ -81,19 +99,24 @@ func Diff(oldSpec, newSpec *spec.Spec, oldName, newName string, suite *fixtures.
 	drift := &Drift{Old: oldName, New: newName}
 	for _, c := range changes {
 		dc := DriftChange{
-			Level:       c.GetLevel().String(),
-			ID:          c.GetId(),
-			Text:        c.GetUncolorizedText(localizer),
-			Method:      c.GetOperation(),
-			Path:        c.GetPath(),
-			OperationID: c.GetOperationId(),
+			Level:  c.GetLevel().String(),
+			ID:     c.GetId(),
+			Text:   c.GetUncolorizedText(localizer),
+			Method: c.GetOperation(),
+			Path:   c.GetPath(),
 		}
-		if dc.OperationID == "" && dc.Method != "" {
+		// The old version's operationId: the cases were routed through it,
+		// and the new version may name the operation otherwise (FastAPI's
+		// default ids).
+		if dc.Method != "" {
 			if route := oldSpec.Doc.Paths.Find(dc.Path); route != nil {
 				if op := route.GetOperation(dc.Method); op != nil {
 					dc.OperationID = op.OperationID
 				}
 			}
+		}
+		if dc.OperationID == "" {
+			dc.OperationID = c.GetOperationId()
 		}
 		if dc.OperationID != "" {
 			dc.Affected = callers[dc.OperationID]

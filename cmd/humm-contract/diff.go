@@ -15,25 +15,26 @@ import (
 var errBreaking = fmt.Errorf("breaking changes: %w", errCasesFailed)
 
 // runDiff lists the changes between two versions of the spec that break
-// clients, with the fixture cases each one affects.
+// clients, with the fixture cases each one affects: the drift gate, as in
+// `humm-contract diff openapi.yaml https://service/openapi.json` in CI.
 func runDiff(args []string, stdout io.Writer) error {
 	flags := flag.NewFlagSet("diff", flag.ContinueOnError)
 	var (
 		fixturesDir = flags.String("fixtures", "", "check the fixtures in `DIR` instead of the embedded suite")
-		generated   = flags.Bool("generated", false, "also check the cases gen derives from OLD.yaml")
+		generated   = flags.Bool("generated", false, "also check the cases gen derives from OLD")
 	)
 	if help, err := parseFlags(flags, args, stdout); help || err != nil {
 		return err
 	}
 	if flags.NArg() != 2 {
-		return fmt.Errorf("diff takes two spec files, OLD.yaml NEW.yaml (flags first); got %q", flags.Args())
+		return fmt.Errorf("diff takes two specs, OLD NEW, each a path or an http(s) URL (flags first); got %q", flags.Args())
 	}
 	oldPath, newPath := flags.Arg(0), flags.Arg(1)
-	oldSpec, err := spec.LoadFile(oldPath)
+	oldSpec, err := spec.LoadSource(oldPath)
 	if err != nil {
 		return err
 	}
-	newSpec, err := spec.LoadFile(newPath)
+	newSpec, err := spec.LoadSource(newPath)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 
 	"github.com/heyhumm/humm-members-mock/contract"
@@ -16,7 +18,7 @@ import (
 func runGen(args []string, stdout io.Writer) error {
 	flags := flag.NewFlagSet("gen", flag.ContinueOnError)
 	var (
-		specPath = flags.String("spec", "", "generate from the OpenAPI document in `FILE` instead of the embedded one")
+		specPath = flags.String("spec", "", "generate from the OpenAPI document at `FILE|URL` instead of the embedded one: "+spec.SourceHelp)
 		outDir   = flags.String("out", ".", "write the gen-*.yaml files to `DIR`, created if missing")
 	)
 	if help, err := parseFlags(flags, args, stdout); help || err != nil {
@@ -53,10 +55,19 @@ func runGen(args []string, stdout io.Writer) error {
 }
 
 // specSource names the document in generated headers: stable, so that the
-// files do not change with the directory gen ran in.
-func specSource(path string) string {
-	if path == "" {
+// files do not change with the directory gen ran in, nor with the port of
+// the service it was fetched from (http://127.0.0.1:8000/openapi.json is
+// openapi.json).
+func specSource(source string) string {
+	switch {
+	case source == "":
 		return "openapi.yaml"
+	case spec.IsURL(source):
+		u, err := url.Parse(source)
+		if err != nil || path.Base(u.Path) == "/" || path.Base(u.Path) == "." {
+			return "openapi.json"
+		}
+		return path.Base(u.Path)
 	}
-	return filepath.Base(path)
+	return filepath.Base(source)
 }

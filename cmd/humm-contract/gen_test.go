@@ -45,7 +45,7 @@ func TestGenAndDiffExitCodes(t *testing.T) {
 			stdout: []string{"ERROR api-removed-without-deprecation", "(delete_organization_member)", "fixtures/members.yaml:", "delete-returns-the-row-then-it-is-gone (steps: delete, delete-again, delete-member)", ": 1 breaking"}},
 		{name: "diff with generated cases", args: []string{"diff", "--generated", old, filepath.Join(diffData, "delete-removed.yaml")}, code: 1,
 			stdout: []string{"generated/gen-delete-organization-member.yaml:"}},
-		{name: "diff of one file", args: []string{"diff", old}, code: 2, errorHas: "two spec files"},
+		{name: "diff of one file", args: []string{"diff", old}, code: 2, errorHas: "two specs"},
 		{name: "diff of a missing file", args: []string{"diff", old, filepath.Join(dir, "nope.yaml")}, code: 2, errorHas: "no such file"},
 		{name: "diff of a spec that does not load", args: []string{"diff", old, filepath.Join(dir, "bad.yaml")}, code: 2, errorHas: "bad.yaml"},
 		{name: "diff with fixtures that do not load", args: []string{"diff", "--fixtures", dir, old, old}, code: 2, errorHas: "invalid fixtures"},

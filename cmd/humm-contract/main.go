@@ -59,7 +59,7 @@ func exitCode(err error) int {
 var commands = []struct{ name, args, summary string }{
 	{"run", "[flags]", "replay the suite against a target (the default when the first argument is a flag)"},
 	{"gen", "[flags]", "write the negative and boundary cases derived from the spec as fixture files"},
-	{"diff", "[flags] OLD.yaml NEW.yaml", "list the changes between two specs that break clients, with the cases they touch"},
+	{"diff", "[flags] OLD NEW", "list the changes between two specs (paths or http(s) URLs) that break clients, with the cases they touch"},
 	{"record", "[flags]", "proxy a client's session to a target and write it as a flow fixture"},
 	{"help", "[COMMAND]", "print this help, or a command's flags"},
 }
@@ -175,7 +175,7 @@ func runSuite(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		profilePath = flags.String("profile", "", "read the target profile from `FILE`, YAML or JSON; ${ENV_VAR} is expanded in any value")
 		fromMock    = flags.Bool("profile-from-mock", false, "fetch the profile from the mock at --base-url (GET /__mock/profile)")
 		strict      = flags.Bool("strict-profile", false, "refuse a profile that leaves out a token or an id (else the cases that need it are skipped)")
-		specPath    = flags.String("spec", "", "check against the OpenAPI document in `FILE` instead of the embedded one")
+		specPath    = flags.String("spec", "", "check against the OpenAPI document at `FILE|URL` instead of the embedded one: "+spec.SourceHelp)
 		fixturesDir = flags.String("fixtures", "", "run the fixtures in `DIR` instead of the embedded suite")
 		generated   = flags.Bool("generated", false, "also run the cases gen derives from the spec, generated in memory (nothing is written)")
 		runPattern  = flags.String("run", "", "run only the cases whose names match `REGEXP`")

@@ -149,7 +149,7 @@ func TestUsageErrors(t *testing.T) {
 		{name: "flags, then an argument", args: []string{"--profile", "p.yaml", "extra", "--parallel", "2"}, errorHas: `unexpected argument "extra"`},
 		{name: "gen with an argument", args: []string{"gen", "extra"}, errorHas: `unexpected argument "extra"`},
 		{name: "record with an argument", args: []string{"record", "extra"}, errorHas: `unexpected argument "extra"`},
-		{name: "diff of one file", args: []string{"diff", "old.yaml"}, errorHas: "two spec files"},
+		{name: "diff of one file", args: []string{"diff", "old.yaml"}, errorHas: "two specs"},
 		{name: "parallel 0", args: []string{"--parallel", "0"}, errorHas: "--parallel 0"},
 		{name: "negative parallel", args: []string{"run", "--parallel", "-5"}, errorHas: "--parallel -5"},
 		{name: "negative timeout", args: []string{"--timeout", "-1s"}, errorHas: "--timeout -1s"},
@@ -170,7 +170,7 @@ func TestUsageErrors(t *testing.T) {
 // flagLine is a flag as help names it: -name, then its value name, if
 // any, in capitals. A backquote in a usage string makes whatever it quotes
 // the value name, as in "-admin-token Authorization: Bearer TOKEN".
-var flagLine = regexp.MustCompile(`^  -[a-z-]+( [A-Z/]+)?$`)
+var flagLine = regexp.MustCompile(`^  -[a-z-]+( [A-Z/|]+)?$`)
 
 func TestHelpListsEveryCommand(t *testing.T) {
 	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}, {"-help"}, {"help", "help"}} {
@@ -195,15 +195,15 @@ func TestCommandHelpListsItsFlags(t *testing.T) {
 		flags []string
 	}{
 		{[]string{"run", "--help"}, "usage: humm-contract run [flags]\n",
-			[]string{"base-url URL", "profile FILE", "profile-from-mock", "strict-profile", "spec FILE", "fixtures DIR", "generated", "run REGEXP",
+			[]string{"base-url URL", "profile FILE", "profile-from-mock", "strict-profile", "spec FILE|URL", "fixtures DIR", "generated", "run REGEXP",
 				"shard I/N", "parallel N", "timeout DURATION", "junit FILE", "json FILE"}},
 		{[]string{"help", "run"}, "usage: humm-contract run [flags]\n", []string{"profile FILE"}},
 		{[]string{"--profile", "p.yaml", "-h"}, "usage: humm-contract run [flags]\n", []string{"profile FILE"}},
-		{[]string{"gen", "--help"}, "usage: humm-contract gen [flags]\n", []string{"spec FILE", "out DIR"}},
-		{[]string{"help", "gen"}, "usage: humm-contract gen [flags]\n", []string{"spec FILE", "out DIR"}},
-		{[]string{"diff", "-h"}, "usage: humm-contract diff [flags] OLD.yaml NEW.yaml\n", []string{"fixtures DIR", "generated"}},
+		{[]string{"gen", "--help"}, "usage: humm-contract gen [flags]\n", []string{"spec FILE|URL", "out DIR"}},
+		{[]string{"help", "gen"}, "usage: humm-contract gen [flags]\n", []string{"spec FILE|URL", "out DIR"}},
+		{[]string{"diff", "-h"}, "usage: humm-contract diff [flags] OLD NEW\n", []string{"fixtures DIR", "generated"}},
 		{[]string{"--help", "record"}, "usage: humm-contract record [flags]\n",
-			[]string{"upstream URL", "listen ADDR", "out FILE", "name NAME", "profile FILE", "profile-from-mock", "spec FILE", "timeout DURATION"}},
+			[]string{"upstream URL", "listen ADDR", "out FILE", "name NAME", "profile FILE", "profile-from-mock", "spec FILE|URL", "timeout DURATION"}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

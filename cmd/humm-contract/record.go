@@ -33,7 +33,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		name        = flags.String("name", "", "call the recorded case `NAME` (default: from --out)")
 		profilePath = flags.String("profile", "", "read the target profile from `FILE`, YAML or JSON: its tokens become roles, its ids placeholders")
 		fromMock    = flags.Bool("profile-from-mock", false, "fetch the profile from the mock at --upstream (GET /__mock/profile)")
-		specPath    = flags.String("spec", "", "check against the OpenAPI document in `FILE` instead of the embedded one")
+		specPath    = flags.String("spec", "", "check against the OpenAPI document at `FILE|URL` instead of the embedded one: "+spec.SourceHelp)
 		timeout     = flags.Duration("timeout", 10*time.Second, "give fetching the profile, and stopping, at most `DURATION` each")
 	)
 	if help, err := parseFlags(flags, args, stdout); help || err != nil {

@@ -52,7 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	addr := fs.String("addr", "127.0.0.1:4010", "listen on `ADDR`; keep it on loopback unless others must reach the mock")
 	seed := fs.Int64("seed", 1, "seed the generated world with `N`, not 0: the same seed gives the same world")
 	members := fs.Int("members", 0, "grow the profile's organization to `N` members (0: the default world)")
-	specPath := fs.String("spec", "", "serve the OpenAPI document in `FILE` instead of the embedded one")
+	specPath := fs.String("spec", "", "serve the OpenAPI document at `FILE|URL` instead of the embedded one: "+spec.SourceHelp)
 	lenient := fs.Bool("lenient", false, "log responses that break the spec and send them anyway, instead of a 500")
 	fullValidation := fs.Bool("full-validation", false, "validate every response whole, every time (slower; by default each stored member once)")
 	origins := fs.String("cors-origins", "", "comma-separated `ORIGINS` that CORS allows (default: any)")

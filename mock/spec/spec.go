@@ -137,13 +137,13 @@ func Embedded() (*Spec, error) {
 	return embedded, embeddedErr
 }
 
-// FromFlag is the document named by a --spec flag, or the embedded one when
-// the flag is empty.
-func FromFlag(path string) (*Spec, error) {
-	if path == "" {
+// FromFlag is the document named by a --spec flag, a path or an http(s)
+// URL (see LoadSource), or the embedded one when the flag is empty.
+func FromFlag(source string) (*Spec, error) {
+	if source == "" {
 		return Embedded()
 	}
-	return LoadFile(path)
+	return LoadSource(source)
 }
 
 // RequestOptions are the options every request is validated with.
