@@ -78,6 +78,7 @@ type Server struct {
 	scenarios *scenarios
 	check     *checker
 	routeMemo verdictMemo
+	documents documents // FastAPI's own: /openapi.json, /docs, /redoc
 
 	idMu  sync.Mutex
 	idGen *faker // new ids come from the seed too: a replayed run matches
@@ -116,6 +117,9 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, spec: cfg.Spec, log: cfg.Logger, vocab: vocab, listFilters: filters, kinds: map[string]operationKind{},
 		journal: newJournal(journalSize), idGen: newFaker(cfg.Seed ^ 0x5eed),
 		scenarios: newScenarios(cfg.Seed, cfg.Now), check: newChecker(cfg.Spec, cfg.FullValidation, cfg.Lenient, cfg.Logger)}
+	if s.documents, err = newDocuments(cfg.Spec); err != nil {
+		return nil, err
+	}
 	s.resources = inferResources(cfg.Spec, isPolicyOperation)
 	for collection, r := range s.resources {
 		vocab.resources[collection] = r.shape
@@ -191,12 +195,15 @@ func (s *Server) newID(w *world) string {
 	}
 }
 
-// ServeHTTP: CORS, the control API, then the API pipeline; every exchange
-// is logged and journaled.
+// ServeHTTP: CORS, FastAPI's own documents, the control API, then the API
+// pipeline; every exchange is logged, and API exchanges journaled.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	if s.cors(w, r) {
 		s.finish(start, &exchange{r: r}, &response{Status: http.StatusNoContent}, nil)
+		return
+	}
+	if s.serveDocument(w, r, start) {
 		return
 	}
 	if r.URL.Path == strings.TrimSuffix(controlPrefix, "/") {
@@ -320,7 +327,7 @@ func (s *Server) slashRedirect(r *http.Request) string {
 	}
 	probe := r.Clone(r.Context())
 	probe.URL.Path, probe.URL.RawPath = other, ""
-	if _, _, err := s.spec.FindRoute(probe); err != nil && !errors.Is(err, routers.ErrMethodNotAllowed) {
+	if s.routeOrDocument(probe) != nil {
 		return ""
 	}
 	scheme := "http"
