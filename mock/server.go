@@ -223,6 +223,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	resp = s.inDeclaredOrder(x, resp)
 	for k, v := range resp.Header {
 		w.Header()[k] = v
 	}
