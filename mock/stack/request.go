@@ -79,8 +79,14 @@ func ParseQuery(raw string) map[string]string {
 }
 
 // pyUnquotePlus is urllib.parse.unquote_plus with errors='replace'.
-func pyUnquotePlus(s string) string {
-	s = strings.ReplaceAll(s, "+", " ")
+func pyUnquotePlus(s string) string { return PyUnquote(strings.ReplaceAll(s, "+", " ")) }
+
+// PyUnquote is urllib.parse.unquote (encoding 'utf-8', errors
+// 'replace'), as uvicorn decodes the path (uvicorn/protocols/http/
+// h11_impl.py: handle_events, unquote(raw_path.decode("ascii"))) and
+// parse_qsl the query: a bad escape is kept as written, the bytes of the
+// good ones decoded as CPython decodes UTF-8 (PyDecodeUTF8).
+func PyUnquote(s string) string {
 	if !strings.Contains(s, "%") {
 		return s
 	}
@@ -94,7 +100,62 @@ func pyUnquotePlus(s string) string {
 		}
 		b = append(b, s[i])
 	}
-	return strings.ToValidUTF8(string(b), "\uFFFD")
+	return PyDecodeUTF8(b)
+}
+
+// PyDecodeUTF8 is bytes.decode("utf-8", "replace"): one U+FFFD for each
+// maximal subpart of an ill-formed sequence (Objects/stringlib/codecs.h:
+// utf8_decode; Unicode 15, 3.9 "U+FFFD Substitution of Maximal
+// Subparts"), where Go's decoders give one per byte (utf8.DecodeRune) or
+// one per run (strings.ToValidUTF8). E2 82 is one; ED A0 80 (a surrogate)
+// is three.
+func PyDecodeUTF8(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	out := make([]byte, 0, len(b)+8)
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r != utf8.RuneError || size > 1 {
+			out = append(out, b[:size]...)
+			b = b[size:]
+			continue
+		}
+		out = utf8.AppendRune(out, utf8.RuneError)
+		b = b[maximalSubpart(b):]
+	}
+	return string(out)
+}
+
+// maximalSubpart is how many bytes at the start of b, which do not begin
+// a well-formed sequence, begin one that could be (at least 1): the lead
+// byte and the continuation bytes in the ranges of Unicode's Table 3-7.
+func maximalSubpart(b []byte) int {
+	var ranges [][2]byte
+	switch c := b[0]; {
+	case c >= 0xC2 && c <= 0xDF:
+		ranges = [][2]byte{{0x80, 0xBF}}
+	case c == 0xE0:
+		ranges = [][2]byte{{0xA0, 0xBF}, {0x80, 0xBF}}
+	case c >= 0xE1 && c <= 0xEC, c == 0xEE, c == 0xEF:
+		ranges = [][2]byte{{0x80, 0xBF}, {0x80, 0xBF}}
+	case c == 0xED:
+		ranges = [][2]byte{{0x80, 0x9F}, {0x80, 0xBF}}
+	case c == 0xF0:
+		ranges = [][2]byte{{0x90, 0xBF}, {0x80, 0xBF}, {0x80, 0xBF}}
+	case c >= 0xF1 && c <= 0xF3:
+		ranges = [][2]byte{{0x80, 0xBF}, {0x80, 0xBF}, {0x80, 0xBF}}
+	case c == 0xF4:
+		ranges = [][2]byte{{0x80, 0x8F}, {0x80, 0xBF}, {0x80, 0xBF}}
+	}
+	n := 1
+	for _, r := range ranges {
+		if n >= len(b) || b[n] < r[0] || b[n] > r[1] {
+			break
+		}
+		n++
+	}
+	return n
 }
 
 // DecodeBody is what FastAPI makes of a request body before validation
