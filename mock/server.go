@@ -199,6 +199,12 @@ func (s *Server) newID(w *world) string {
 // pipeline; every exchange is logged, and API exchanges journaled.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	if h11RejectsTarget(r.RequestURI) {
+		s.logRequest(r, http.StatusBadRequest, time.Since(start))
+		writeUvicorn400(w)
+		return
+	}
+	r = withUvicornPath(r)
 	if s.cors(w, r) {
 		s.finish(start, &exchange{r: r}, &response{Status: http.StatusNoContent}, nil)
 		return
@@ -316,7 +322,9 @@ func (s *Server) routingAnswer(r *http.Request, err error) *response {
 // slashRedirect is Starlette's redirect_slashes (starlette/routing.py:
 // Router.app): a path no route takes, but that a route takes (with any
 // method) once its trailing slashes are stripped or one is added, is a 307
-// to the absolute URL of that path, query kept. "" when there is none.
+// to the URL of that path, query kept, built as Starlette builds it
+// (starlette/datastructures.py: URL(scope=...); requestScheme,
+// requestNetloc). "" when there is none.
 func (s *Server) slashRedirect(r *http.Request) string {
 	path := r.URL.Path
 	if path == "/" {
@@ -331,11 +339,11 @@ func (s *Server) slashRedirect(r *http.Request) string {
 	if s.routeOrDocument(probe) != nil {
 		return ""
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
+	scheme := requestScheme(r)
+	location := other
+	if netloc := requestNetloc(r, scheme); netloc != "" {
+		location = scheme + "://" + netloc + other
 	}
-	location := scheme + "://" + r.Host + other
 	if r.URL.RawQuery != "" {
 		location += "?" + r.URL.RawQuery
 	}
