@@ -25,10 +25,10 @@ import (
 // Choices where BEHAVIOUR.md is silent (also listed in the README).
 //
 // Where the service answers 500 because it cannot render a 422 (an input
-// of NaN or Infinity, the bytes of a non-UTF-8 body sent as another content
-// type), the mock sends the 422 with input null, or the text with U+FFFD
-// (mock/stack: appendPyJSON, rawBytesInput): a mock that 500s
-// on purpose helps no one.
+// of NaN or Infinity, a string with a lone surrogate, the bytes of a
+// non-UTF-8 body sent as another content type), the mock sends the 422
+// with input null, or the text with U+FFFD (mock/stack: appendPyJSON,
+// pyDecodeText, rawBytesInput): a mock that 500s on purpose helps no one.
 const (
 	// maxBodyBytes: larger request bodies are a 413.
 	maxBodyBytes = 1 << 20

@@ -110,6 +110,18 @@ var residueRows = []stackRow{
 		want: wantInvalid(pyErr("int_parsing", pyLoc("query", "page"), "Input should be a valid integer, unable to parse string as an integer", "\uFFFDA")),
 	},
 	{
+		name: "lone surrogate escaped in the body",
+		cite: "mock/policy.go (choice, with NaN): the service answers 500 text/plain Internal Server Error (starlette/responses.py: JSONResponse.render, .encode(\"utf-8\") of the 422's input fails); the mock sends the 422 with U+FFFD",
+		req:  stackRequest{method: http.MethodPost, path: stackColl, auth: stackAdmin, ctype: stackJSON, body: `{"user_id":"\ud800"}`},
+		want: wantInvalid(pyErr("uuid_parsing", pyLoc("body", "user_id"), "Input should be a valid UUID, invalid character: found `\uFFFD` at 1", "\uFFFD", "error", "invalid character: found `\uFFFD` at 1")),
+	},
+	{
+		name: "lone surrogate as raw bytes in the body",
+		cite: "mock/policy.go (choice, with NaN): json.loads decodes ED A0 80 with surrogatepass (Lib/json/__init__.py: loads), then as the row above",
+		req:  stackRequest{method: http.MethodPost, path: stackColl, auth: stackAdmin, ctype: stackJSON, body: "{\"user_id\":\"\xed\xa0\x80\"}"},
+		want: wantInvalid(pyErr("uuid_parsing", pyLoc("body", "user_id"), "Input should be a valid UUID, invalid character: found `\uFFFD` at 1", "\uFFFD", "error", "invalid character: found `\uFFFD` at 1")),
+	},
+	{
 		name: "redirect of a path whose escape is not UTF-8",
 		cite: "uvicorn/protocols/http/h11_impl.py: handle_events (unquote); starlette/routing.py: Router.app (redirect_slashes, URL(scope=redirect_scope)); starlette/responses.py: RedirectResponse (quote of U+FFFD: %EF%BF%BD)",
 		req:  stackRequest{method: http.MethodGet, path: "/api/organization/%E2%82/member/", auth: stackAdmin},
