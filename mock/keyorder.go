@@ -65,14 +65,7 @@ func (s *Server) renderedInOrder(schema *openapi3.Schema) bool {
 	if schema == nil {
 		return true
 	}
-	shapes := []*shape{s.vocab.member, s.vocab.user}
-	for _, r := range s.resources {
-		shapes = append(shapes, r.shape)
-	}
-	for _, sh := range shapes {
-		if sh == nil || sh.schema != schema {
-			continue
-		}
+	if sh := s.shapeOf(schema); sh != nil {
 		for i, prop := range sh.props {
 			if i == sh.join || prop == nil {
 				continue
@@ -106,6 +99,21 @@ func objectOrArray(schema *openapi3.Schema) *openapi3.Schema {
 		schema = next
 	}
 	return schema
+}
+
+// shapeOf is the shape of the rows made from schema, or nil.
+func (s *Server) shapeOf(schema *openapi3.Schema) *shape {
+	for _, sh := range [...]*shape{s.vocab.member, s.vocab.user} {
+		if sh != nil && sh.schema == schema {
+			return sh
+		}
+	}
+	for _, r := range s.resources {
+		if r.shape != nil && r.shape.schema == schema {
+			return r.shape
+		}
+	}
+	return nil
 }
 
 // maxOrderDepth bounds the walk over a body nested deeper than any schema.
