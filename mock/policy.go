@@ -19,15 +19,16 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/mock/stack"
 )
 
 // Choices where BEHAVIOUR.md is silent (also listed in the README).
 //
 // Where the service answers 500 because it cannot render a 422 (an input
-// of NaN or Infinity, the bytes of a non-UTF-8 body sent as another content
-// type), the mock sends the 422 with input null, or the text with U+FFFD
-// (mock/stack: appendPyJSON, rawBytesInput): a mock that 500s
-// on purpose helps no one.
+// of NaN or Infinity, a string with a lone surrogate, the bytes of a
+// non-UTF-8 body sent as another content type), the mock sends the 422
+// with input null, or the text with U+FFFD (mock/stack: appendPyJSON,
+// pyDecodeText, rawBytesInput): a mock that 500s on purpose helps no one.
 const (
 	// maxBodyBytes: larger request bodies are a 413.
 	maxBodyBytes = 1 << 20
@@ -285,13 +286,17 @@ const (
 )
 
 // bearerToken takes the token of an Authorization header as FastAPI's
-// HTTPBearer does (fastapi/security/utils.py:
-// get_authorization_scheme_param): the scheme up to the first space,
-// case-insensitive, the rest with surrounding whitespace stripped.
+// HTTPBearer does (fastapi/security/http.py: HTTPBearer.__call__;
+// fastapi/security/utils.py: get_authorization_scheme_param): the header
+// as Starlette decodes it (latin-1, stack.HeaderText), the scheme up to
+// the first space, compared lower-cased, the rest stripped as Python's
+// str.strip() strips. The token comes back as that text: a byte A0 after
+// it is a stripped no-break space; a UTF-8 one (C2 A0) leaves "\u00c2" on
+// the token, which then names no one.
 func bearerToken(authorization string) (string, bool) {
-	scheme, token, _ := strings.Cut(authorization, " ")
-	token = strings.TrimSpace(token)
-	return token, strings.EqualFold(scheme, "Bearer") && token != ""
+	scheme, param, _ := strings.Cut(stack.HeaderText(authorization), " ")
+	token := stack.PyStrip(param)
+	return token, strings.ToLower(scheme) == "bearer" && token != ""
 }
 
 // caller is who sends a request, resolved once, where the request enters.
@@ -306,7 +311,7 @@ type caller struct {
 // resolveCaller maps an Authorization header to a user: a 401 when it is
 // missing, not Bearer, empty, or names no known user.
 func resolveCaller(w *world, authorization string) caller {
-	token, ok := bearerToken(strings.TrimSpace(authorization))
+	token, ok := bearerToken(authorization)
 	if !ok {
 		return caller{err: unauthorized(detailNotAuthenticated)}
 	}

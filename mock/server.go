@@ -80,6 +80,7 @@ type Server struct {
 	scenarios *scenarios
 	check     *checker
 	routeMemo verdictMemo
+	documents documents // FastAPI's own: /openapi.json, /docs, /redoc
 
 	idMu  sync.Mutex
 	idGen *faker // new ids come from the seed too: a replayed run matches
@@ -120,6 +121,9 @@ func New(cfg Config) (*Server, error) {
 		members: members,
 		journal: newJournal(journalSize), idGen: newFaker(cfg.Seed ^ 0x5eed),
 		scenarios: newScenarios(cfg.Seed, cfg.Now), check: newChecker(cfg.Spec, cfg.FullValidation, cfg.Lenient, cfg.Logger)}
+	if s.documents, err = newDocuments(cfg.Spec); err != nil {
+		return nil, err
+	}
 	s.resources = inferResources(cfg.Spec, func(op *openapi3.Operation) bool { return members.Of(op) != "" })
 	for collection, r := range s.resources {
 		vocab.resources[collection] = r.shape
@@ -195,12 +199,21 @@ func (s *Server) newID(w *world) string {
 	}
 }
 
-// ServeHTTP: CORS, the control API, then the API pipeline; every exchange
-// is logged and journaled.
+// ServeHTTP: CORS, FastAPI's own documents, the control API, then the API
+// pipeline; every exchange is logged, and API exchanges journaled.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	if h11RejectsTarget(r.RequestURI) {
+		s.logRequest(r, http.StatusBadRequest, time.Since(start))
+		writeUvicorn400(w)
+		return
+	}
+	r = withUvicornPath(r)
 	if s.cors(w, r) {
 		s.finish(start, &exchange{r: r}, &response{Status: http.StatusNoContent}, nil)
+		return
+	}
+	if s.serveDocument(w, r, start) {
 		return
 	}
 	if r.URL.Path == strings.TrimSuffix(controlPrefix, "/") {
@@ -220,6 +233,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	resp = s.inDeclaredOrder(x, resp)
 	for k, v := range resp.Header {
 		w.Header()[k] = v
 	}
@@ -313,7 +327,9 @@ func (s *Server) routingAnswer(r *http.Request, err error) *response {
 // slashRedirect is Starlette's redirect_slashes (starlette/routing.py:
 // Router.app): a path no route takes, but that a route takes (with any
 // method) once its trailing slashes are stripped or one is added, is a 307
-// to the absolute URL of that path, query kept. "" when there is none.
+// to the URL of that path, query kept, built as Starlette builds it
+// (starlette/datastructures.py: URL(scope=...); requestScheme,
+// requestNetloc). "" when there is none.
 func (s *Server) slashRedirect(r *http.Request) string {
 	path := r.URL.Path
 	if path == "/" {
@@ -325,14 +341,14 @@ func (s *Server) slashRedirect(r *http.Request) string {
 	}
 	probe := r.Clone(r.Context())
 	probe.URL.Path, probe.URL.RawPath = other, ""
-	if _, _, err := s.spec.FindRoute(probe); err != nil && !errors.Is(err, routers.ErrMethodNotAllowed) {
+	if s.routeOrDocument(probe) != nil {
 		return ""
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
+	scheme := requestScheme(r)
+	location := other
+	if netloc := requestNetloc(r, scheme); netloc != "" {
+		location = scheme + "://" + netloc + other
 	}
-	location := scheme + "://" + r.Host + other
 	if r.URL.RawQuery != "" {
 		location += "?" + r.URL.RawQuery
 	}

@@ -31,6 +31,18 @@ type Dict struct {
 	vals map[string]any
 }
 
+// NewDict is an empty object; Set adds to it.
+func NewDict() *Dict { return &Dict{vals: map[string]any{}} }
+
+// Set gives key its value, as Python's d[key] = v does: a new key goes
+// last, a known one keeps its place.
+func (d *Dict) Set(key string, v any) {
+	if _, ok := d.vals[key]; !ok {
+		d.keys = append(d.keys, key)
+	}
+	d.vals[key] = v
+}
+
 func (d *Dict) get(key string) (any, bool) {
 	v, ok := d.vals[key]
 	return v, ok

@@ -1,0 +1,46 @@
+# The requests of mock/testdata/uvicorn-probe/output.txt (see app.py).
+import socket, sys
+def send(raw):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    s.sendall(raw)
+    s.settimeout(3)
+    out = b""
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d: break
+            out += d
+            if b"\r\n\r\n" in out and (b"content-length: 0" in out.lower() or out.endswith(b"}") or out.endswith(b"0\r\n\r\n") or b"location" in out.lower()):
+                break
+    except socket.timeout:
+        pass
+    s.close()
+    head, _, body = out.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    keep = [l for l in lines[1:] if l.lower().startswith((b"location", b"content-type"))]
+    return lines[0] + b" | " + b" ; ".join(keep) + b" | " + body[:160]
+P = "/api/organization/x/member"
+cases = [
+ ("empty host", b"GET "+P.encode()+b"/ HTTP/1.1\r\nHost:\r\n\r\n"),
+ ("http/1.0 no host", b"GET "+P.encode()+b"/ HTTP/1.0\r\n\r\n"),
+ ("xfp https", b"GET "+P.encode()+b"/ HTTP/1.1\r\nHost: api.example.com\r\nX-Forwarded-Proto: https\r\n\r\n"),
+ ("xfp https a0", b"GET "+P.encode()+b"/ HTTP/1.1\r\nHost: api.example.com\r\nX-Forwarded-Proto: https\xa0\r\n\r\n"),
+ ("xfp last wins", b"GET "+P.encode()+b"/ HTTP/1.1\r\nHost: api.example.com\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Proto: http\r\n\r\n"),
+ ("xfp https,http", b"GET "+P.encode()+b"/ HTTP/1.1\r\nHost: api.example.com\r\nX-Forwarded-Proto: https, http\r\n\r\n"),
+ ("ipv6 host", b"GET "+P.encode()+b"/ HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n"),
+ ("user@host", b"GET "+P.encode()+b"/ HTTP/1.1\r\nHost: user@api.example.com\r\n\r\n"),
+ ("path E282 redirect", b"GET /api/organization/%E2%82/member/ HTTP/1.1\r\nHost: h\r\n\r\n"),
+ ("path E282", b"GET /api/organization/%E2%82/member HTTP/1.1\r\nHost: h\r\n\r\n"),
+ ("query EDA080", b"GET "+P.encode()+b"?page=%ED%A0%80&q=%E2%82A HTTP/1.1\r\nHost: h\r\n\r\n"),
+ ("bad escape path", b"GET /api/organization/%zz/member HTTP/1.1\r\nHost: h\r\n\r\n"),
+ ("raw utf8 path", b"GET /api/organization/\xc3\xa9/member HTTP/1.1\r\nHost: h\r\n\r\n"),
+ ("ctl in header", b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer tok\x1c\r\n\r\n"),
+ ("auth a0", b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer tok\xa0\r\n\r\n"),
+ ("expect other", b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nExpect: something\r\n\r\n"),
+ ("no host 1.1", b"GET "+P.encode()+b" HTTP/1.1\r\n\r\n"),
+ ("two hosts", b"GET "+P.encode()+b" HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
+ ("absolute form", b"GET http://h"+P.encode()+b" HTTP/1.1\r\nHost: h\r\n\r\n"),
+ ("big head 20k", b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nX-Big: "+b"a"*20000+b"\r\n\r\n"),
+]
+for name, raw in cases:
+    print(name, "=>", send(raw))
