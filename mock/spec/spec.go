@@ -75,9 +75,13 @@ func Load(data []byte) (*Spec, error) {
 	if err := doc.Validate(loader.Context, openapi3.EnableExamplesValidation(), openapi3.EnableSchemaFormatValidation()); err != nil {
 		return nil, fmt.Errorf("invalid openapi document: %w", err)
 	}
+	needsCompiler := false
+	if doc.IsOpenAPI31OrLater() {
+		needsCompiler = readAs202012(doc)
+	}
 	// kin-openapi checks examples without the document's formats: check
 	// them again with the uuid format on.
-	if problems, _ := ExampleProblems(doc); len(problems) > 0 {
+	if problems, _ := exampleProblems(doc, schemaOptionsOf(doc, needsCompiler)); len(problems) > 0 {
 		return nil, fmt.Errorf("invalid openapi document: example breaks its schema: %s", strings.Join(problems, "; "))
 	}
 	// Relative servers: the router then matches the path alone, whatever the
@@ -87,7 +91,7 @@ func Load(data []byte) (*Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build router: %w", err)
 	}
-	sp := &Spec{Doc: doc, Router: router, Raw: data, schemaOptions: doc.GetSchemaValidationOptions(),
+	sp := &Spec{Doc: doc, Router: router, Raw: data, schemaOptions: schemaOptionsOf(doc, needsCompiler),
 		order: readDeclarationOrder(data, doc)}
 	// Every request: all problems at once, defaults written into the
 	// request, authentication left to the caller (identity is checked
@@ -243,7 +247,7 @@ func (s *Spec) OperationIDs() []string {
 }
 
 // OperationSchema is the JSON schema of an operation's response for a
-// status; nil when there is none.
+// status (through the wrappers Underlying reads); nil when there is none.
 func (s *Spec) OperationSchema(operationID string, status int) *openapi3.Schema {
 	route := s.OperationByID(operationID)
 	if route == nil {
@@ -257,5 +261,6 @@ func (s *Spec) OperationSchema(operationID string, status int) *openapi3.Schema 
 	if media == nil || media.Schema == nil {
 		return nil
 	}
-	return media.Schema.Value
+	core, _ := Underlying(media.Schema)
+	return core
 }

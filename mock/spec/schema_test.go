@@ -1,0 +1,195 @@
+package spec_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/require"
+
+	"github.com/heyhumm/humm-members-mock/mock/spec"
+)
+
+// schemaDoc is a document of the given OpenAPI version whose components
+// hold Role, UserResponse and a schema T with the given properties (YAML,
+// indented for T's properties).
+func schemaDoc(t *testing.T, version, properties string) *spec.Spec {
+	t.Helper()
+	doc := `openapi: ` + version + `
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Role: {type: string, title: Role, enum: [SYSTEM_ADMIN, ORGANIZATION_ADMIN, ANALYST]}
+    UserResponse:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string, format: uuid}
+    T:
+      type: object
+      properties:
+` + properties
+	sp, err := spec.Load([]byte(doc))
+	require.NoError(t, err, doc)
+	return sp
+}
+
+// TestUnderlyingReadsEveryWayOfSayingOrNull: one reading of a schema's
+// shape for OpenAPI 3.0's forms and 3.1's (JSON Schema 2020-12), as
+// FastAPI and pydantic publish them.
+func TestUnderlyingReadsEveryWayOfSayingOrNull(t *testing.T) {
+	type want struct {
+		types     []string
+		format    string
+		enum      int // how many values
+		dflt      any
+		nullable  bool
+		component string // the core is this component's own schema, by address
+		any       bool   // the core accepts anything
+	}
+	rows := []struct {
+		name, cite, version, property string
+		want                          want
+	}{
+		{"3.0 nullable", "openapi.yaml UserResponse.given_name (OpenAPI 3.0.3 §4.7.24.1 nullable)", "3.0.3",
+			`x: {type: string, nullable: true, maxLength: 255}`, want{types: []string{"string"}, nullable: true}},
+		{"3.0 allOf of a $ref with a default", "openapi.yaml OrganizationMemberCreate.role: FastAPI on OpenAPI 3.0 wraps a defaulted reference in allOf", "3.0.3",
+			`x: {allOf: [{$ref: '#/components/schemas/Role'}], default: ANALYST}`, want{types: []string{"string"}, enum: 3, dflt: "ANALYST"}},
+		{"3.0 allOf of a $ref, nullable", "openapi.yaml OrganizationMemberResponse.user", "3.0.3",
+			`x: {allOf: [{$ref: '#/components/schemas/UserResponse'}], nullable: true}`, want{types: []string{"object"}, nullable: true, component: "UserResponse"}},
+		{"3.0 empty, nullable", "openapi.yaml ValidationError.input (3.0 needs nullable said)", "3.0.3",
+			`x: {title: Input, nullable: true}`, want{nullable: true, any: true}},
+		{"3.0 required uuid", "openapi.yaml OrganizationMemberCreate.user_id", "3.0.3",
+			`x: {type: string, format: uuid}`, want{types: []string{"string"}, format: "uuid"}},
+		{"3.1 anyOf uuid or null", "pydantic 2.13 model_json_schema of `organization_id: UUID | None = None` (pydantic/json_schema.py: nullable_schema)", "3.1.0",
+			`x: {anyOf: [{type: string, format: uuid}, {type: 'null'}], default: null, title: Organization Id}`, want{types: []string{"string"}, format: "uuid", nullable: true}},
+		{"3.1 anyOf bounded integer or null, default outside", "pydantic 2.13: `page: Annotated[int | None, Field(ge=1)] = 1` gives {anyOf: [{minimum: 1, type: integer}, {type: null}], default: 1}", "3.1.0",
+			`x: {anyOf: [{type: integer, minimum: 1}, {type: 'null'}], default: 1, title: Page}`, want{types: []string{"integer"}, dflt: 1.0, nullable: true}},
+		{"3.1 $ref with a default", "pydantic 2.13: `role: Role = Role.ANALYST` gives {$ref: Role, default: ANALYST}; kin-openapi loader.go: applyRefSiblings", "3.1.0",
+			`x: {$ref: '#/components/schemas/Role', default: ANALYST}`, want{types: []string{"string"}, enum: 3, dflt: "ANALYST"}},
+		{"3.1 anyOf $ref or null", "pydantic 2.13: `user: UserResponse | None`", "3.1.0",
+			`x: {anyOf: [{$ref: '#/components/schemas/UserResponse'}, {type: 'null'}], title: User}`, want{types: []string{"object"}, nullable: true, component: "UserResponse"}},
+		{"3.1 oneOf with null", "JSON Schema 2020-12 §10.2.1.3 oneOf: one branch and null read alike", "3.1.0",
+			`x: {oneOf: [{type: string}, {type: 'null'}]}`, want{types: []string{"string"}, nullable: true}},
+		{"3.1 type array with null", "JSON Schema 2020-12 §6.1.1: type as an array", "3.1.0",
+			`x: {type: [string, 'null'], maxLength: 255}`, want{types: []string{"string"}, nullable: true}},
+		{"3.1 empty schema", "FastAPI 0.141 fastapi/openapi/utils.py: validation_error_definition's input: {title: Input}; JSON Schema 2020-12 §4.3.2: {} accepts anything", "3.1.0",
+			`x: {title: Input}`, want{nullable: true, any: true}},
+		{"3.1 union of two kept", "pydantic 2.13: `str | int` is a union, not an Optional", "3.1.0",
+			`x: {anyOf: [{type: string}, {type: integer}]}`, want{}},
+		{"3.1 union of two or null", "pydantic 2.13: `str | int | None`", "3.1.0",
+			`x: {anyOf: [{type: string}, {type: integer}, {type: 'null'}]}`, want{nullable: true}},
+		{"3.1 const", "pydantic 2.13: `Literal['a']` gives {const: a, type: string}", "3.1.0",
+			`x: {const: a, type: string}`, want{types: []string{"string"}, enum: 1}},
+		{"3.1 nullable is no keyword", "OpenAPI 3.1.0 §4.8.24: nullable removed; JSON Schema ignores unknown keywords", "3.1.0",
+			`x: {type: string, nullable: true}`, want{types: []string{"string"}}},
+	}
+	for _, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			sp := schemaDoc(t, row.version, "        "+row.property+"\n")
+			ref := sp.Doc.Components.Schemas["T"].Value.Properties["x"]
+			core, nullable := spec.Underlying(ref)
+			require.NotNil(t, core, row.cite)
+			require.Equal(t, row.want.nullable, nullable, row.cite)
+			require.Equal(t, row.want.any, spec.AcceptsAnything(core), row.cite)
+			if row.want.types != nil || !row.want.any {
+				require.Equal(t, row.want.types, core.Type.Slice(), row.cite)
+			}
+			require.Equal(t, row.want.format, core.Format, row.cite)
+			require.Len(t, core.Enum, row.want.enum, row.cite)
+			require.Equal(t, row.want.dflt, core.Default, row.cite)
+			if row.want.component != "" {
+				require.Same(t, sp.Doc.Components.Schemas[row.want.component].Value, core,
+					"the component's own schema: its declaration order is known by its address")
+			}
+		})
+	}
+	core, nullable := spec.Underlying(nil)
+	require.Nil(t, core)
+	require.False(t, nullable)
+}
+
+// fastAPIShapes is openapi.yaml as OpenAPI 3.1.0 in FastAPI's shapes.
+var fastAPIShapes = filepath.Join("..", "testdata", "specs31", "fastapi-shapes.json")
+
+// TestA31DocumentIsValidatedAsJSONSchema202012: values of a 3.1 document
+// meet 2020-12's rules, formats included; a 3.0 document keeps 3.0's.
+func TestA31DocumentIsValidatedAsJSONSchema202012(t *testing.T) {
+	sp, err := spec.LoadFile(fastAPIShapes)
+	require.NoError(t, err)
+	schemas := sp.Doc.Components.Schemas
+	opts := append(sp.SchemaOptions(), openapi3.VisitAsResponse(), openapi3.MultiErrors())
+	entry := func(input any, loc ...any) map[string]any {
+		return map[string]any{"detail": []any{map[string]any{"type": "t", "loc": loc, "msg": "m", "input": input}}}
+	}
+	user := func(key string, value any) map[string]any {
+		return map[string]any{"id": "5e2b8f1a-7c3d-4a9e-b6f0-1d2c3e4f5a6b", "email": "a@example.com", key: value}
+	}
+	rows := []struct {
+		name, cite string
+		schema     string
+		value      any
+		ok         bool
+	}{
+		{"empty schema takes null", "JSON Schema 2020-12 §4.3.2: {} is true; FastAPI's ValidationError.input", "HTTPValidationError", entry(nil, "query", "page"), true},
+		{"empty schema takes an object", "idem", "HTTPValidationError", entry(map[string]any{"role": "boss"}, "body"), true},
+		{"numeric exclusiveMinimum -1 takes 0", "JSON Schema 2020-12 §6.2.5", "HTTPValidationError", entry("x", "body", 0.0), true},
+		{"numeric exclusiveMinimum -1 refuses -1", "JSON Schema 2020-12 §6.2.5", "HTTPValidationError", entry("x", "body", -1.0), false},
+		{"anyOf with null takes null", "JSON Schema 2020-12 §10.2.1.2", "UserResponse", user("given_name", nil), true},
+		{"anyOf with null applies the branch's maxLength", "idem", "UserResponse", user("given_name", strings.Repeat("x", 256)), false},
+		{"type array takes null", "JSON Schema 2020-12 §6.1.1", "UserResponse", user("nickname", nil), true},
+		{"type array refuses another type", "idem", "UserResponse", user("nickname", 5.0), false},
+		{"not nullable refuses null", "JSON Schema 2020-12 §6.1.1: type string", "UserResponse", user("email", nil), false},
+		{"the uuid format still applies", "mock/spec: IsUUID, registered on the document", "UserResponse", user("id", "zz"), false},
+		{"the date-time format still applies", "mock/spec: dateTimeValidator", "OrganizationMember", map[string]any{
+			"organization_id": "5e2b8f1a-7c3d-4a9e-b6f0-1d2c3e4f5a6b", "user_id": "5e2b8f1a-7c3d-4a9e-b6f0-1d2c3e4f5a6b", "created_at": "2023-02-30T05:31:56Z"}, false},
+	}
+	for _, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			err := schemas[row.schema].Value.VisitJSON(row.value, opts...)
+			if row.ok {
+				require.NoError(t, err, row.cite)
+			} else {
+				require.Error(t, err, row.cite)
+			}
+		})
+	}
+	header := sp.Doc.Components.Responses["Unauthorized"].Value.Headers["WWW-Authenticate"].Value.Schema.Value
+	require.NoError(t, header.VisitJSON("Bearer", opts...))
+	require.Error(t, header.VisitJSON("Basic", opts...), "const (JSON Schema 2020-12 §6.1.3)")
+
+	// The response check of the issue: a 422 whose entry's input is null
+	// (a missing field) is no violation of a 3.1 document.
+	req := httptest.NewRequest(http.MethodGet, "/api/organization/9a1f6c2e-5b7d-4e3a-8c1f-2d4e6f8a0b1c/member", nil)
+	route, params, err := sp.FindRoute(req)
+	require.NoError(t, err)
+	body := `{"detail":[{"type":"missing","loc":["body"],"msg":"Field required","input":null}]}`
+	require.NoError(t, sp.ValidateResponse(context.Background(), req, route, params, http.StatusUnprocessableEntity,
+		http.Header{"Content-Type": {"application/json"}}, []byte(body)))
+
+	// 3.0 keeps 3.0: an empty schema refuses null unless nullable says so.
+	sp30 := schemaDoc(t, "3.0.3", "        x: {title: Input}\n        y: {title: Input, nullable: true}\n")
+	t30 := sp30.Doc.Components.Schemas["T"].Value
+	opts30 := append(sp30.SchemaOptions(), openapi3.VisitAsResponse())
+	require.Error(t, t30.VisitJSON(map[string]any{"x": nil}, opts30...), "OpenAPI 3.0.3: null only where nullable")
+	require.NoError(t, t30.VisitJSON(map[string]any{"y": nil}, opts30...))
+	// 3.1 drops nullable: it is no keyword there.
+	sp31 := schemaDoc(t, "3.1.0", "        x: {type: string, nullable: true}\n")
+	opts31 := append(sp31.SchemaOptions(), openapi3.VisitAsResponse())
+	require.Error(t, sp31.Doc.Components.Schemas["T"].Value.VisitJSON(map[string]any{"x": nil}, opts31...), "OpenAPI 3.1.0: nullable is gone")
+}
+
+// TestA31DocumentWithA2020OnlyKeywordUsesTheCompiler: a keyword only
+// kin-openapi's 2020-12 validator applies (if/then) is applied.
+func TestA31DocumentWithA2020OnlyKeywordUsesTheCompiler(t *testing.T) {
+	sp := schemaDoc(t, "3.1.0", "        x: {type: string, if: {const: a}, then: {minLength: 2}}\n")
+	s := sp.Doc.Components.Schemas["T"].Value
+	opts := append(sp.SchemaOptions(), openapi3.VisitAsResponse())
+	require.Error(t, s.VisitJSON(map[string]any{"x": "a"}, opts...), "if a then at least 2 characters")
+	require.NoError(t, s.VisitJSON(map[string]any{"x": "b"}, opts...))
+}
