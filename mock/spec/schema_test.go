@@ -198,3 +198,66 @@ func TestA31DocumentWithA2020OnlyKeywordUsesTheCompiler(t *testing.T) {
 	require.Error(t, s.VisitJSON(map[string]any{"x": "a"}, opts...), "if a then at least 2 characters")
 	require.NoError(t, s.VisitJSON(map[string]any{"x": "b"}, opts...))
 }
+
+// TestDeclarationOrderReachesARefWithSiblings: pydantic 2 publishes a
+// model field with a description as {$ref: Model, description: ...};
+// kin-openapi's loader applies the siblings to a copy of Model, whose
+// properties keep the document's order (FastAPI reports a model's errors
+// in that order).
+func TestDeclarationOrderReachesARefWithSiblings(t *testing.T) {
+	sp := schemaDoc(t, "3.1.0", `        inner: {$ref: '#/components/schemas/Inner', description: The inner model}
+        orNull: {anyOf: [{$ref: '#/components/schemas/Inner'}, {type: 'null'}], description: Or none}
+    Inner:
+      type: object
+      properties:
+        zeta: {type: string}
+        alpha: {type: string}
+        mu: {type: string}
+`)
+	props := sp.Doc.Components.Schemas["T"].Value.Properties
+	for _, name := range []string{"inner", "orNull"} {
+		core, _ := spec.Underlying(props[name])
+		require.Equal(t, []string{"zeta", "alpha", "mu"}, sp.PropertyOrder(core), name)
+	}
+	inner, _ := spec.Underlying(props["inner"])
+	require.NotSame(t, sp.Doc.Components.Schemas["Inner"].Value, inner, "the loader's copy, with the description")
+	require.Equal(t, "The inner model", inner.Description)
+}
+
+// TestRoutesOfA31DocumentKeepOpenAPI3filterOffTheCompiler: openapi3filter
+// switches to kin-openapi's 2020-12 compiler (a compile of the schema's
+// closure per request and per response) when a route's document says 3.1;
+// a 3.1 document read as 2020-12 by the schema visitor (readAs202012) gives
+// its routes a copy that says 3.0.3, unless a schema needs the compiler.
+func TestRoutesOfA31DocumentKeepOpenAPI3filterOffTheCompiler(t *testing.T) {
+	sp, err := spec.LoadFile(fastAPIShapes)
+	require.NoError(t, err)
+	req := httptest.NewRequest(http.MethodGet, "/api/organization/9a1f6c2e-5b7d-4e3a-8c1f-2d4e6f8a0b1c/member", nil)
+	route, _, err := sp.FindRoute(req)
+	require.NoError(t, err)
+	require.True(t, sp.Doc.IsOpenAPI31OrLater(), "the document keeps its version")
+	require.False(t, route.Spec.IsOpenAPI31OrLater())
+	require.Same(t, sp.Doc.Paths, route.Spec.Paths, "the document's own paths and operations")
+	require.Same(t, route.Spec, sp.OperationByID("get_organization_members").Spec)
+
+	withIf := `openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /x:
+    get:
+      operationId: x
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: string, if: {const: a}, then: {minLength: 2}}
+`
+	sp, err = spec.Load([]byte(withIf))
+	require.NoError(t, err)
+	route, params, err := sp.FindRoute(httptest.NewRequest(http.MethodGet, "/x", nil))
+	require.NoError(t, err)
+	require.True(t, route.Spec.IsOpenAPI31OrLater(), "if/then needs the compiler")
+	require.Error(t, sp.ValidateResponse(context.Background(), httptest.NewRequest(http.MethodGet, "/x", nil), route, params,
+		http.StatusOK, http.Header{"Content-Type": {"application/json"}}, []byte(`"a"`)))
+}
