@@ -261,3 +261,27 @@ paths:
 	require.Error(t, sp.ValidateResponse(context.Background(), httptest.NewRequest(http.MethodGet, "/x", nil), route, params,
 		http.StatusOK, http.Header{"Content-Type": {"application/json"}}, []byte(`"a"`)))
 }
+
+// TestLoadRefusesA31SchemaExampleWithABadUUID: JSON Schema 2020-12's
+// examples array of a schema is checked with the document's formats, as
+// 3.0's example is.
+func TestLoadRefusesA31SchemaExampleWithABadUUID(t *testing.T) {
+	load := func(second string) error {
+		_, err := spec.Load([]byte(`openapi: 3.1.0
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    T:
+      type: object
+      examples: [{id: 5e2b8f1a-7c3d-4a9e-b6f0-1d2c3e4f5a6b}, {id: ` + second + `}]
+      properties:
+        id: {type: string, format: uuid}
+`))
+		return err
+	}
+	require.NoError(t, load("0f1e2d3c-4b5a-4968-8776-655443322110"))
+	err := load("member-1")
+	require.ErrorContains(t, err, "components.schemas.T examples[1]")
+	require.ErrorContains(t, err, "uuid")
+}
