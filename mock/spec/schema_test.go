@@ -190,13 +190,23 @@ func TestA31DocumentIsValidatedAsJSONSchema202012(t *testing.T) {
 }
 
 // TestA31DocumentWithA2020OnlyKeywordUsesTheCompiler: a keyword only
-// kin-openapi's 2020-12 validator applies (if/then) is applied.
+// kin-openapi's 2020-12 validator applies (if/then) is applied, and the
+// document's formats still apply there (schema_jsonschema_validator.go:
+// registerFormatValidators asserts the formats of the validation's
+// settings; kin-openapi issue 1243).
 func TestA31DocumentWithA2020OnlyKeywordUsesTheCompiler(t *testing.T) {
-	sp := schemaDoc(t, "3.1.0", "        x: {type: string, if: {const: a}, then: {minLength: 2}}\n")
+	sp := schemaDoc(t, "3.1.0", `        x: {type: string, if: {const: a}, then: {minLength: 2}}
+        id: {anyOf: [{type: string, format: uuid}, {type: 'null'}]}
+        at: {type: string, format: date-time}
+        input: {title: Input}
+`)
 	s := sp.Doc.Components.Schemas["T"].Value
 	opts := append(sp.SchemaOptions(), openapi3.VisitAsResponse())
 	require.Error(t, s.VisitJSON(map[string]any{"x": "a"}, opts...), "if a then at least 2 characters")
-	require.NoError(t, s.VisitJSON(map[string]any{"x": "b"}, opts...))
+	require.NoError(t, s.VisitJSON(map[string]any{"x": "b", "id": nil, "input": nil, "at": "2023-11-07T05:31:56Z"}, opts...))
+	require.NoError(t, s.VisitJSON(map[string]any{"id": "5E2B8F1A-7C3D-4A9E-B6F0-1D2C3E4F5A6B"}, opts...), "either case: spec.IsUUID")
+	require.Error(t, s.VisitJSON(map[string]any{"id": "zz"}, opts...), "uuid")
+	require.Error(t, s.VisitJSON(map[string]any{"at": "2023-02-30T05:31:56Z"}, opts...), "date-time: the day must exist")
 }
 
 // TestDeclarationOrderReachesARefWithSiblings: pydantic 2 publishes a
