@@ -151,9 +151,8 @@ func Examples(doc *openapi3.T) []Example {
 
 // ExampleProblems validates every example against its own schema with the
 // document's format validators (so the uuid format is enforced) and returns
-// one line per example that breaks it.
-// A loaded document's have been checked by Load already, with the options
-// its values are validated with.
+// one line per example that breaks it. (Load checks a document's examples
+// with the options its values are then validated with.)
 func ExampleProblems(doc *openapi3.T) (problems []string, checked int) {
 	return exampleProblems(doc, schemaOptionsOf(doc, doc.IsOpenAPI31OrLater()))
 }

@@ -146,7 +146,8 @@ func withDefault(s *openapi3.Schema, dflt any) *openapi3.Schema {
 // useJSONSchema2020 falls back to visitJSON when the schema has internal
 // refs and no 2020-only keyword), after compiling it, on every call, with
 // the schema's whole closure and the metaschema check: a member took half a
-// millisecond. Three keywords read otherwise there are set right here:
+// millisecond. The three things the visitor reads otherwise than 2020-12
+// are set right here, on the loaded document (Raw keeps its source):
 //
 //   - an empty schema ({} or {title: Input}) accepts any value, null
 //     included: it becomes JSON Schema's true (the visitor answers null on
