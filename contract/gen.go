@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"path"
 	"reflect"
@@ -251,7 +252,10 @@ func kebab(s string) string {
 	return b.String()
 }
 
-// flat is a schema with its allOf folded in: what a value must be.
+// flat is a schema with its allOf folded in: what a value must be. Its
+// shape is read through spec.Underlying, so that 3.0's nullable and allOf
+// wrapper and 3.1's anyOf with null, type arrays and $ref siblings derive
+// the same cases.
 type flat struct {
 	types      []string
 	format     string
@@ -265,7 +269,8 @@ type flat struct {
 }
 
 func flatten(s *openapi3.Schema) flat {
-	f := flat{nullable: s.Nullable, properties: map[string]*openapi3.SchemaRef{}}
+	core, nullable := spec.Underlying(&openapi3.SchemaRef{Value: s})
+	f := flat{nullable: nullable, properties: map[string]*openapi3.SchemaRef{}}
 	var fold func(*openapi3.Schema)
 	fold = func(s *openapi3.Schema) {
 		if s.Type != nil && len(f.types) == 0 {
@@ -274,12 +279,15 @@ func flatten(s *openapi3.Schema) flat {
 		f.format = cmpOr(f.format, s.Format)
 		if len(f.enum) == 0 {
 			f.enum = s.Enum
+			if len(f.enum) == 0 && s.Const != nil {
+				f.enum = []any{s.Const}
+			}
 		}
 		if f.min == nil {
-			f.min = s.Min
+			f.min = inclusiveBound(s.Min, s.ExclusiveMin, s.Type, 1)
 		}
 		if f.max == nil {
-			f.max = s.Max
+			f.max = inclusiveBound(s.Max, s.ExclusiveMax, s.Type, -1)
 		}
 		f.minLength = max(f.minLength, s.MinLength)
 		if f.maxLength == nil {
@@ -297,8 +305,30 @@ func flatten(s *openapi3.Schema) flat {
 			}
 		}
 	}
-	fold(s)
+	fold(core)
 	return f
+}
+
+// inclusiveBound is the bound a value may reach: the bound itself, or,
+// for an integer, the next integer inside an exclusive one (3.0's boolean
+// beside minimum or maximum, 3.1's number); nil for an exclusive bound on
+// another type, whose boundary no single value reaches.
+func inclusiveBound(bound *float64, exclusive openapi3.ExclusiveBound, types *openapi3.Types, inward float64) *float64 {
+	open := exclusive.IsTrue()
+	if v := exclusive.Value; v != nil && (bound == nil || inward*(*v-*bound) >= 0) {
+		bound, open = v, true
+	}
+	if bound == nil || !open {
+		return bound
+	}
+	if !types.Is(openapi3.TypeInteger) {
+		return nil
+	}
+	b := math.Ceil(*bound) - 1
+	if inward > 0 {
+		b = math.Floor(*bound) + 1
+	}
+	return &b
 }
 
 func cmpOr(a, b string) string {

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"maps"
+	"math"
 	"net/url"
 	"runtime"
 	"slices"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/brianvoe/gofakeit/v6"
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
 // seedEpoch anchors generated timestamps, so a seed gives the same world on
@@ -54,12 +57,17 @@ func (g *faker) uuid4() string { return strings.ToLower(g.f.UUID()) }
 // value generates a value for a schema; name is the property's name, which
 // picks realistic content for well-known fields.
 func (g *faker) value(name string, ref *openapi3.SchemaRef, required bool) any {
-	s := resolved(ref)
+	s, nullable := spec.Underlying(ref)
 	if s == nil {
 		return nil
 	}
-	if s.Nullable && !required && g.f.Number(1, 12) == 1 {
+	// Null sometimes where the schema allows it (3.0's nullable, 3.1's
+	// anyOf with null or type array), never where it does not.
+	if nullable && !required && g.f.Number(1, 12) == 1 {
 		return nil
+	}
+	if s.Const != nil {
+		return s.Const
 	}
 	if len(s.Enum) > 0 {
 		return s.Enum[g.f.Number(0, len(s.Enum)-1)]
@@ -81,13 +89,7 @@ func (g *faker) value(name string, ref *openapi3.SchemaRef, required bool) any {
 		}
 		return out
 	case s.Type.Is("integer"):
-		lo, hi := 0, 1000
-		if s.Min != nil {
-			lo = int(*s.Min)
-		}
-		if s.Max != nil {
-			hi = int(*s.Max)
-		}
+		lo, hi := integerBounds(s)
 		return g.f.Number(lo, max(lo, hi))
 	case s.Type.Is("number"):
 		return g.f.Float64Range(0, 1000)
@@ -100,49 +102,43 @@ func (g *faker) value(name string, ref *openapi3.SchemaRef, required bool) any {
 	return g.text(name, s)
 }
 
-// resolved follows allOf wrappers, FastAPI's way of attaching a default to a
-// referenced schema, and anyOf/oneOf to their first branch.
-func resolved(ref *openapi3.SchemaRef) *openapi3.Schema {
-	if ref == nil || ref.Value == nil {
-		return nil
-	}
-	s := ref.Value
-	for _, group := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
-		if len(group) > 0 && s.Type == nil && len(s.Properties) == 0 {
-			inner := *resolved(group[0])
-			inner.Nullable = inner.Nullable || s.Nullable
-			if s.Default != nil {
-				inner.Default = s.Default
-			}
-			return &inner
+// integerBounds are the least and greatest integers a schema allows
+// (within 0 to 1000 when it leaves a side open): 3.0 says an exclusive
+// bound with a boolean beside minimum or maximum, 3.1 with a number.
+func integerBounds(s *openapi3.Schema) (lo, hi int) {
+	lo, hi = 0, 1000
+	if s.Min != nil {
+		lo = int(math.Ceil(*s.Min))
+		if s.ExclusiveMin.IsTrue() && float64(lo) == *s.Min {
+			lo++
 		}
 	}
+	if v := s.ExclusiveMin.Value; v != nil && (s.Min == nil || *v >= *s.Min) {
+		lo = int(math.Floor(*v)) + 1
+	}
+	if s.Max != nil {
+		hi = int(math.Floor(*s.Max))
+		if s.ExclusiveMax.IsTrue() && float64(hi) == *s.Max {
+			hi--
+		}
+	}
+	if v := s.ExclusiveMax.Value; v != nil && (s.Max == nil || *v <= *s.Max) {
+		hi = int(math.Ceil(*v)) - 1
+	}
+	return lo, hi
+}
+
+// resolved is the schema a property's values meet, through the wrappers
+// spec.Underlying reads (allOf, anyOf or oneOf with null, type arrays).
+func resolved(ref *openapi3.SchemaRef) *openapi3.Schema {
+	s, _ := spec.Underlying(ref)
 	return s
 }
 
-// underlying is the schema a property refers to, through the wrappers
-// resolved follows, without copying it: the spec knows its declaration
-// order by its address.
-func underlying(ref *openapi3.SchemaRef) *openapi3.Schema {
-	for ref != nil && ref.Value != nil {
-		s := ref.Value
-		if s.Type != nil || len(s.Properties) > 0 {
-			return s
-		}
-		var next *openapi3.SchemaRef
-		for _, group := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
-			if len(group) > 0 {
-				next = group[0]
-				break
-			}
-		}
-		if next == nil {
-			return s
-		}
-		ref = next
-	}
-	return nil
-}
+// underlying is resolved, under the name the rules read the user's shape
+// by: the document's own schema, whose declaration order the spec knows
+// by its address.
+func underlying(ref *openapi3.SchemaRef) *openapi3.Schema { return resolved(ref) }
 
 // object generates every property in name order (map order would break
 // reproducibility), required ones always.

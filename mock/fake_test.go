@@ -288,13 +288,17 @@ func asJSON(t *testing.T, v any) any {
 }
 
 func TestGeneratedUsersMatchUserResponseAndLookReal(t *testing.T) {
-	sp, err := spec.Embedded()
-	require.NoError(t, err)
+	for _, sp := range bothShapes(t) {
+		t.Run(sp.Doc.OpenAPI, func(t *testing.T) { generatedUsersMatchUserResponse(t, sp) })
+	}
+}
+
+func generatedUsersMatchUserResponse(t *testing.T, sp *spec.Spec) {
 	schema := sp.Doc.Components.Schemas["UserResponse"].Value
-	opts := append(sp.Doc.GetSchemaValidationOptions(), openapi3.VisitAsResponse(), openapi3.MultiErrors())
+	opts := append(sp.SchemaOptions(), openapi3.VisitAsResponse(), openapi3.MultiErrors())
 	nulls := map[string]int{}
 	for _, seed := range []int64{1, 2, 3, 5, 8, 13, 21} {
-		m := newTestMock(t, Config{Seed: seed})
+		m := newTestMock(t, Config{Seed: seed, Spec: sp})
 		for _, u := range exportedState(t, m).Users {
 			v := asJSON(t, u)
 			require.NoError(t, schema.VisitJSON(v, opts...), "seed %d user %+v", seed, v)
@@ -306,19 +310,34 @@ func TestGeneratedUsersMatchUserResponseAndLookReal(t *testing.T) {
 			}
 		}
 	}
-	// The profile fields are nullable and the generator uses that, as the
-	// real service may: frontends must cope with missing names.
+	// The profile fields are nullable (3.0's nullable, 3.1's anyOf with
+	// null or type array) and the generator uses that, as the real service
+	// may: frontends must cope with missing names. Never where null is not
+	// allowed.
 	require.NotEmpty(t, nulls, "some optional field is null somewhere")
 	require.NotContains(t, nulls, "id")
 	require.NotContains(t, nulls, "email")
+	require.NotContains(t, nulls, "is_system_admin")
+}
+
+// bothShapes are openapi.yaml (OpenAPI 3.0) and its restatement in FastAPI's
+// OpenAPI 3.1 shapes.
+func bothShapes(t *testing.T) []*spec.Spec {
+	sp, err := spec.Embedded()
+	require.NoError(t, err)
+	return []*spec.Spec{sp, loadFastAPIShapes(t)}
 }
 
 // TestDynamicGenerationMatchesEveryResponseSchema generates a body for every
 // response (and header, and request body) the spec defines, for many seeds,
 // and validates it with the document's formats.
 func TestDynamicGenerationMatchesEveryResponseSchema(t *testing.T) {
-	sp, err := spec.Embedded()
-	require.NoError(t, err)
+	for _, sp := range bothShapes(t) {
+		t.Run(sp.Doc.OpenAPI, func(t *testing.T) { dynamicGenerationMatchesEveryResponseSchema(t, sp) })
+	}
+}
+
+func dynamicGenerationMatchesEveryResponseSchema(t *testing.T, sp *spec.Spec) {
 	type target struct {
 		where   string
 		name    string
@@ -350,7 +369,7 @@ func TestDynamicGenerationMatchesEveryResponseSchema(t *testing.T) {
 	sort.Slice(targets, func(i, j int) bool { return targets[i].where < targets[j].where })
 	require.GreaterOrEqual(t, len(targets), 30)
 
-	opts := sp.Doc.GetSchemaValidationOptions()
+	opts := sp.SchemaOptions()
 	for seed := int64(1); seed <= 40; seed++ {
 		g := newFaker(seed)
 		for round := 0; round < 3; round++ {

@@ -232,25 +232,25 @@ func schemaDefaultOf(ref *openapi3.SchemaRef) any {
 	return nil
 }
 
-// enumOf is a property's string enum, through the allOf FastAPI wraps a
-// defaulted reference in.
+// enumOf is a property's string enum (or const), through the wrappers
+// spec.Underlying reads: FastAPI's allOf or $ref with a default, 3.1's
+// anyOf with null.
 func enumOf(ref *openapi3.SchemaRef) []string {
-	for ref != nil && ref.Value != nil {
-		if len(ref.Value.Enum) > 0 {
-			var out []string
-			for _, e := range ref.Value.Enum {
-				if s, ok := e.(string); ok {
-					out = append(out, s)
-				}
-			}
-			return out
-		}
-		if len(ref.Value.AllOf) != 1 {
-			return nil
-		}
-		ref = ref.Value.AllOf[0]
+	s, _ := spec.Underlying(ref)
+	if s == nil {
+		return nil
 	}
-	return nil
+	values := s.Enum
+	if len(values) == 0 && s.Const != nil {
+		values = []any{s.Const}
+	}
+	var out []string
+	for _, e := range values {
+		if text, ok := e.(string); ok {
+			out = append(out, text)
+		}
+	}
+	return out
 }
 
 func (v vocabulary) hasRole(role string) bool   { return slices.Contains(v.Roles, role) }
@@ -462,7 +462,7 @@ func listFiltersOf(sp *spec.Spec, member *shape) (filters []listFilter, unruled 
 				unruled = append(unruled, fmt.Sprintf("query parameter %s of the member list: no rule, validated and ignored", p.Name))
 				continue
 			}
-			v := prop.Value
+			v := resolved(prop)
 			filters = append(filters, listFilter{param: p.Name, fold: len(enumOf(prop)) == 0 && v.Format == "" && v.Type.Is(openapi3.TypeString)})
 		}
 	}

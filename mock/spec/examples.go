@@ -18,7 +18,8 @@ type Example struct {
 
 // Examples lists every example in doc: the media types of request bodies
 // and responses (named `examples` and single `example`), parameters and
-// headers, and the `example` of every schema reachable from the components.
+// headers, and the `example` (or 3.1's `examples`) of every schema reachable
+// from the components.
 func Examples(doc *openapi3.T) []Example {
 	var out []Example
 	media := func(where string, content openapi3.Content, request bool) {
@@ -125,6 +126,9 @@ func Examples(doc *openapi3.T) []Example {
 			if s.Example != nil {
 				out = append(out, Example{where + " example", s, s.Example, false})
 			}
+			for i, ex := range s.Examples { // JSON Schema 2020-12's, OpenAPI 3.1
+				out = append(out, Example{fmt.Sprintf("%s examples[%d]", where, i), s, ex, false})
+			}
 			for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
 				walk(where+"."+name, s.Properties[name])
 			}
@@ -147,10 +151,15 @@ func Examples(doc *openapi3.T) []Example {
 
 // ExampleProblems validates every example against its own schema with the
 // document's format validators (so the uuid format is enforced) and returns
-// one line per example that breaks it.
+// one line per example that breaks it. (Load checks a document's examples
+// with the options its values are then validated with.)
 func ExampleProblems(doc *openapi3.T) (problems []string, checked int) {
+	return exampleProblems(doc, schemaOptionsOf(doc, doc.IsOpenAPI31OrLater()))
+}
+
+func exampleProblems(doc *openapi3.T, schemaOptions []openapi3.SchemaValidationOption) (problems []string, checked int) {
 	for _, ex := range Examples(doc) {
-		opts := append(doc.GetSchemaValidationOptions(), openapi3.MultiErrors())
+		opts := append(schemaOptions[:len(schemaOptions):len(schemaOptions)], openapi3.MultiErrors())
 		if ex.Request {
 			opts = append(opts, openapi3.VisitAsRequest())
 		} else {

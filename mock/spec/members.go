@@ -108,7 +108,7 @@ func findMembers(s *Spec) *MemberOperations {
 		item := s.Doc.Paths.Value(path)
 		for _, method := range s.methodsOf(path, item) {
 			op := item.GetOperation(method)
-			route := &routers.Route{Spec: s.Doc, Path: path, PathItem: item, Method: method, Operation: op}
+			route := &routers.Route{Spec: s.routed, Path: path, PathItem: item, Method: method, Operation: op}
 			body := jsonSchema(successResponse(op))
 			parent, idParam := splitItemPath(path)
 			switch {
@@ -338,7 +338,7 @@ func (s *Spec) Routes() []*routers.Route {
 	for _, path := range sortedPaths(s.Doc) {
 		item := s.Doc.Paths.Value(path)
 		for _, method := range s.methodsOf(path, item) {
-			out = append(out, &routers.Route{Spec: s.Doc, Path: path, PathItem: item, Method: method, Operation: item.GetOperation(method)})
+			out = append(out, &routers.Route{Spec: s.routed, Path: path, PathItem: item, Method: method, Operation: item.GetOperation(method)})
 		}
 	}
 	return out

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"net/http"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -17,12 +18,17 @@ import (
 type declarationOrder struct {
 	methods    map[string][]string           // path template -> methods, upper case
 	properties map[*openapi3.Schema][]string // object schema -> property names
+	// byProperties is the same by the schema's properties map, which a
+	// copy of the schema shares: kin-openapi's loader copies a 3.1 $ref's
+	// target to apply its siblings ({$ref: Model, description: ...},
+	// loader.go: applyRefSiblings).
+	byProperties map[uintptr][]string
 }
 
 // readDeclarationOrder reads the order from the document's source (YAML or
 // JSON, which YAML reads too).
 func readDeclarationOrder(data []byte, doc *openapi3.T) declarationOrder {
-	order := declarationOrder{methods: map[string][]string{}, properties: map[*openapi3.Schema][]string{}}
+	order := declarationOrder{methods: map[string][]string{}, properties: map[*openapi3.Schema][]string{}, byProperties: map[uintptr][]string{}}
 	var root yaml.Node
 	if yaml.Unmarshal(data, &root) != nil || len(root.Content) == 0 {
 		return order
@@ -81,6 +87,9 @@ func (o declarationOrder) addProperties(schema *openapi3.Schema, node *yaml.Node
 		}
 	}
 	o.properties[schema] = names
+	if len(schema.Properties) > 0 {
+		o.byProperties[reflect.ValueOf(schema.Properties).Pointer()] = names
+	}
 }
 
 // child is the value of key in a YAML mapping, or nil.
@@ -99,7 +108,10 @@ func child(node *yaml.Node, key string) *yaml.Node {
 // PropertyOrder lists an object schema's properties in the order the
 // document declares them; properties it could not place come last, sorted.
 func (s *Spec) PropertyOrder(schema *openapi3.Schema) []string {
-	declared := s.order.properties[schema]
+	declared, ok := s.order.properties[schema]
+	if !ok && len(schema.Properties) > 0 {
+		declared = s.order.byProperties[reflect.ValueOf(schema.Properties).Pointer()]
+	}
 	if len(declared) == len(schema.Properties) {
 		return declared
 	}

@@ -7,9 +7,11 @@ package stack
 // request_params_to_args, request_body_to_args), each entry with pydantic's
 // type, loc, msg, input and ctx (pydantic-core: src/errors/types.rs).
 //
-// Only what the document's schemas say is modelled here; a construct it
-// does not model (an array, a number, a oneOf, ...) makes the whole request
-// go to kin-openapi alone, so that nothing unmodelled is let through.
+// Only what the document's schemas say is modelled here: everything FastAPI
+// publishes for this API, in OpenAPI 3.0 or 3.1 (spec.Underlying). A
+// construct it does not model (an array, a number, a union of two schemas,
+// ...) makes the whole request go to kin-openapi alone, so that nothing
+// unmodelled is let through.
 
 import (
 	"encoding/json"
@@ -25,6 +27,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
 // Body is the body as FastAPI hands it to validation
@@ -148,17 +152,11 @@ func ValidateRequest(order PropertyOrder, route *routers.Route, params map[strin
 	return out
 }
 
-// schemaDefault is a schema's default, or that of the one schema it wraps
-// in allOf (FastAPI's way of defaulting a referenced enum).
+// schemaDefault is a schema's default, through the wrappers spec.Underlying
+// reads (FastAPI's allOf or $ref with a default, 3.1's anyOf with null).
 func schemaDefault(ref *openapi3.SchemaRef) any {
-	for ref != nil && ref.Value != nil {
-		if ref.Value.Default != nil {
-			return ref.Value.Default
-		}
-		if len(ref.Value.AllOf) != 1 {
-			return nil
-		}
-		ref = ref.Value.AllOf[0]
+	if s, _ := spec.Underlying(ref); s != nil {
+		return s.Default
 	}
 	return nil
 }
@@ -260,23 +258,30 @@ type PropertyOrder func(*openapi3.Schema) []string
 // python lax mode: a query or path value is a string, a body value what
 // LoadJSON gives. It returns the value in canonical form, the problems
 // found, and ok=false when the schema holds a construct not modelled here.
+//
+// The schema is read through spec.Underlying, so that OpenAPI 3.0's
+// nullable and allOf wrapper and 3.1's anyOf with null (FastAPI's
+// `X | None`), type arrays and $ref siblings read alike: null passes an
+// Optional, and any other value meets the schema it wraps with that
+// schema's entries at the same loc, as pydantic-core's nullable validator
+// answers (src/validators/nullable.rs: NullableValidator::validate hands
+// every input but None to its inner validator).
 func Value(order PropertyOrder, loc []any, ref *openapi3.SchemaRef, value any) (any, []Issue, bool) {
 	if ref == nil || ref.Value == nil {
 		return value, nil, true
 	}
-	s := ref.Value
-	if value == nil && s.Nullable {
+	s, nullable := spec.Underlying(ref)
+	if value == nil && nullable {
 		return nil, nil, true
 	}
-	if len(s.OneOf) > 0 || len(s.AnyOf) > 0 || s.Not != nil {
-		return nil, nil, false
+	if spec.AcceptsAnything(s) {
+		return pyCanonical(value), nil, true // Any (an empty schema, 3.1's {title: Input})
 	}
-	if len(s.AllOf) > 0 {
-		// FastAPI's way of giving a referenced schema a default.
-		if len(s.AllOf) > 1 || s.Type != nil && len(s.Type.Slice()) > 0 {
-			return nil, nil, false
-		}
-		return Value(order, loc, s.AllOf[0], value)
+	if len(s.OneOf) > 0 || len(s.AnyOf) > 0 || len(s.AllOf) > 0 || s.Not != nil {
+		return nil, nil, false // a union (pydantic's smart mode) or an intersection
+	}
+	if s.Const != nil {
+		return pydanticLiteral(loc, s.Const, value)
 	}
 	if len(s.Enum) > 0 {
 		return pydanticEnum(loc, s, value)
@@ -297,6 +302,54 @@ func Value(order PropertyOrder, loc []any, ref *openapi3.SchemaRef, value any) (
 		return pydanticModel(order, loc, s, value)
 	}
 	return nil, nil, false
+}
+
+// pydanticLiteral is a Literal of one value, which pydantic 2 publishes as
+// const (pydantic-core src/validators/literal.rs: LiteralLookup::validate;
+// python lax mode takes neither a number for a string nor a string for a
+// number, but True and 1.0 for 1). Literals of other kinds are not
+// modelled.
+func pydanticLiteral(loc []any, want any, value any) (any, []Issue, bool) {
+	var expected string
+	switch w := want.(type) {
+	case string:
+		if value == w {
+			return w, nil, true
+		}
+		expected = pyStrRepr(w)
+	case float64:
+		if w != math.Trunc(w) || math.Abs(w) > 1<<53 {
+			return nil, nil, false
+		}
+		want := big.NewInt(int64(w))
+		switch v := value.(type) {
+		case *big.Int:
+			if v.Cmp(want) == 0 {
+				return json.Number(want.String()), nil, true
+			}
+		case float64:
+			if v == w {
+				return json.Number(want.String()), nil, true
+			}
+		case bool:
+			if (v && w == 1) || (!v && w == 0) {
+				return json.Number(want.String()), nil, true
+			}
+		}
+		expected = want.String()
+	default:
+		return nil, nil, false
+	}
+	return nil, []Issue{issue("literal_error", loc, "Input should be "+expected, value, map[string]any{"expected": expected})}, true
+}
+
+// pyStrRepr is Python's repr of a str without escapes to make: single
+// quotes, or double quotes around a single quote.
+func pyStrRepr(s string) string {
+	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
+		return `"` + strings.ReplaceAll(s, `\`, `\\`) + `"`
+	}
+	return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", `\'`) + "'"
 }
 
 // pydanticModel is a model in python mode with from_attributes, as FastAPI
@@ -461,10 +514,6 @@ func pydanticInt(loc []any, s *openapi3.Schema, value any) (any, []Issue, bool) 
 		b, _ := big.NewFloat(f).Int(nil)
 		return b, true
 	}
-	if s.ExclusiveMax.Value != nil || s.ExclusiveMin.Value != nil {
-		return nil, nil, false // OpenAPI 3.1's numeric exclusive bounds
-	}
-	exclusiveMax, exclusiveMin := s.ExclusiveMax.IsTrue(), s.ExclusiveMin.IsTrue()
 	if s.MultipleOf != nil {
 		m, ok := bound(*s.MultipleOf)
 		if !ok || m.Sign() == 0 {
@@ -474,28 +523,35 @@ func pydanticInt(loc []any, s *openapi3.Schema, value any) (any, []Issue, bool) 
 			return nil, []Issue{issue("multiple_of", loc, "Input should be a multiple of "+m.String(), value, map[string]any{"multiple_of": m})}, true
 		}
 	}
-	if s.Max != nil {
-		m, ok := bound(*s.Max)
-		if !ok {
-			return nil, nil, false
-		}
-		if exclusiveMax && n.Cmp(m) >= 0 {
-			return nil, []Issue{issue("less_than", loc, "Input should be less than "+m.String(), value, map[string]any{"lt": m})}, true
-		}
-		if !exclusiveMax && n.Cmp(m) > 0 {
-			return nil, []Issue{issue("less_than_equal", loc, "Input should be less than or equal to "+m.String(), value, map[string]any{"le": m})}, true
-		}
+	// 3.0 says an exclusive bound with a boolean beside maximum/minimum,
+	// 3.1 with a number of its own; pydantic publishes lt and gt so.
+	le, lt, ge, gt := s.Max, s.ExclusiveMax.Value, s.Min, s.ExclusiveMin.Value
+	if s.ExclusiveMax.IsTrue() {
+		le, lt = nil, s.Max
 	}
-	if s.Min != nil {
-		m, ok := bound(*s.Min)
+	if s.ExclusiveMin.IsTrue() {
+		ge, gt = nil, s.Min
+	}
+	checks := []struct {
+		limit            *float64
+		fails            func(cmp int) bool
+		typ, key, phrase string
+	}{
+		{le, func(c int) bool { return c > 0 }, "less_than_equal", "le", "less than or equal to"},
+		{lt, func(c int) bool { return c >= 0 }, "less_than", "lt", "less than"},
+		{ge, func(c int) bool { return c < 0 }, "greater_than_equal", "ge", "greater than or equal to"},
+		{gt, func(c int) bool { return c <= 0 }, "greater_than", "gt", "greater than"},
+	}
+	for _, c := range checks {
+		if c.limit == nil {
+			continue
+		}
+		m, ok := bound(*c.limit)
 		if !ok {
 			return nil, nil, false
 		}
-		if !exclusiveMin && n.Cmp(m) < 0 {
-			return nil, []Issue{issue("greater_than_equal", loc, "Input should be greater than or equal to "+m.String(), value, map[string]any{"ge": m})}, true
-		}
-		if exclusiveMin && n.Cmp(m) <= 0 {
-			return nil, []Issue{issue("greater_than", loc, "Input should be greater than "+m.String(), value, map[string]any{"gt": m})}, true
+		if c.fails(n.Cmp(m)) {
+			return nil, []Issue{issue(c.typ, loc, "Input should be "+c.phrase+" "+m.String(), value, map[string]any{c.key: m})}, true
 		}
 	}
 	return json.Number(n.String()), nil, true
