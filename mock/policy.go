@@ -404,15 +404,6 @@ func anonymousMayAct(kind operationKind, tokenNeeded bool) bool {
 	return !tokenNeeded && kind == kindExamples
 }
 
-// stackStatuses are the statuses the service answers through FastAPI's
-// HTTPException or its stack (401 from HTTPBearer, 404 and 405 from
-// Starlette's router, 422 from validation, the rules' 400, 403, 404, 409,
-// 413) without documenting them: FastAPI publishes a route's 200 and 422
-// only. Any operation may answer them; an answer whose status its
-// operation leaves out is checked against the stack's own body (detail)
-// and journaled as "not in the spec", never turned into a 500.
-var stackStatuses = map[int]bool{400: true, 401: true, 403: true, 404: true, 405: true, 409: true, 413: true, 422: true}
-
 // requireSystemAdminFor: only a system admin creates, changes or deletes a
 // membership whose role is, or would become, SYSTEM_ADMIN.
 func requireSystemAdminFor(st rights, roles ...string) *apiError {

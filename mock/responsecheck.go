@@ -210,7 +210,8 @@ func (c *checker) response(x *exchange, resp *response) (*response, []string) {
 		// the client rather than be replaced by a complaint about it.
 		return resp, nil
 	}
-	if note, ok := undocumentedStackAnswer(x, resp); ok {
+	if spec.UndocumentedStackAnswer(x.route.Operation, resp.Status, resp.Header, resp.Body) {
+		note := fmt.Sprintf("not in the spec: %s answered %d, which the service's stack raises without documenting it", x.operation, resp.Status)
 		c.log.Info("answer not in the spec", "note", note)
 		return resp, []string{note}
 	}
@@ -226,37 +227,6 @@ func (c *checker) response(x *exchange, resp *response) (*response, []string) {
 	}
 	c.log.Error("response breaks the spec", "violation", violation)
 	return errorResponse(errorf(http.StatusInternalServerError, "mock response breaks openapi.yaml: %s", violation)), problems
-}
-
-// undocumentedStackAnswer accepts an answer the service's stack gives on
-// any operation (stackStatuses) when the operation does not document its
-// status, provided it is in the stack's own shape: a JSON object whose
-// detail is a string (HTTPException), or a list of entries for a 422, and
-// for a 401 the WWW-Authenticate header HTTPBearer sends. The note is for
-// the journal.
-func undocumentedStackAnswer(x *exchange, resp *response) (string, bool) {
-	responses := x.route.Operation.Responses
-	if !stackStatuses[resp.Status] || responses.Status(resp.Status) != nil || responses.Default() != nil {
-		return "", false
-	}
-	if resp.Header.Get("Content-Type") != "application/json" ||
-		(resp.Status == http.StatusUnauthorized && resp.Header.Get("Www-Authenticate") == "") {
-		return "", false
-	}
-	var body struct {
-		Detail json.RawMessage `json:"detail"`
-	}
-	if json.Unmarshal(resp.Body, &body) != nil || len(body.Detail) == 0 {
-		return "", false
-	}
-	want := byte('"')
-	if resp.Status == http.StatusUnprocessableEntity {
-		want = '['
-	}
-	if body.Detail[0] != want {
-		return "", false
-	}
-	return fmt.Sprintf("not in the spec: %s answered %d, which the service's stack raises without documenting it", x.operation, resp.Status), true
 }
 
 // memoBodyBytes bounds the bodies whose verdicts are remembered, and
