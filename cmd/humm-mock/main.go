@@ -202,5 +202,6 @@ func printBanner(w io.Writer, base string, p mock.Profile, ops []mock.OperationC
 	fmt.Fprintln(w, "# paste into a shell, or: eval \"$(curl -s "+base+"/__mock/profile?format=shell)\"")
 	_ = p.WriteShell(w) // a terminal that went away is no reason to stop serving
 	fmt.Fprintf(w, "\ncurl -H \"Authorization: Bearer $TOKEN_ORG_ADMIN\" \"$BASE/api/organization/$ORG/member\"\n")
-	fmt.Fprintf(w, "# QA page: %s/__mock/\n\n", base)
+	fmt.Fprintf(w, "# QA page: %s/__mock/\n", base)
+	fmt.Fprintf(w, "# the spec, as FastAPI serves it: %s/openapi.json, %s/docs, %s/redoc\n\n", base, base, base)
 }

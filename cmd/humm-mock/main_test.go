@@ -156,6 +156,11 @@ func TestRunServesHealthAndPrintsTheTokenBlock(t *testing.T) {
 		require.Contains(t, out, "export TOKEN_"+strings.ToUpper(standing)+"="+token+"\n")
 	}
 	require.Contains(t, out, `curl -H "Authorization: Bearer $TOKEN_ORG_ADMIN" "$BASE/api/organization/$ORG/member"`)
+	require.Contains(t, out, "# the spec, as FastAPI serves it: "+r.base+"/openapi.json, "+r.base+"/docs, "+r.base+"/redoc\n")
+	for _, page := range []string{"/openapi.json", "/docs", "/redoc"} {
+		status, _ := r.do(http.MethodGet, page, "", "")
+		require.Equal(t, http.StatusOK, status, page)
+	}
 	require.NotContains(t, r.stderr.String(), "dev-", "tokens go to stdout only")
 
 	// The block is copy-paste: a shell given its assignment lines knows the
