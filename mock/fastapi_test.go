@@ -1,6 +1,9 @@
 package mock
 
 import (
+	"encoding/json"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -25,6 +28,49 @@ func TestFastAPIDocumentsAnswerAsOpenAPIYAML(t *testing.T) {
 			for i := range want {
 				require.Equal(t, want[i], got[i], "answer %d", i)
 			}
+		})
+	}
+}
+
+// TestQAPageReadsFastAPIDocumentsAsOpenAPIYAML: what the QA page reads
+// (its HTML, the enums, a page of members, the overview, the state, the
+// scenario options' default operation) and a hand edit are the same on a
+// mock driven by FastAPI's documents as on openapi.yaml.
+func TestQAPageReadsFastAPIDocumentsAsOpenAPIYAML(t *testing.T) {
+	reads := func(m *testMock) []string {
+		var out []string
+		for _, path := range []string{"/__mock/", "/__mock/enums", "/__mock/members?page_size=5&query=a", "/__mock/overview", "/__mock/profile"} {
+			r := m.do(http.MethodGet, path, "", nil)
+			require.Equal(t, http.StatusOK, r.Status, "%s: %s", path, r.Body)
+			out = append(out, path+" "+strings.ReplaceAll(string(r.Body), m.url, "BASE"))
+		}
+		member := m.plainMember()
+		r := m.do(http.MethodPatch, "/__mock/members/"+member.ID, "", map[string]any{"role": RoleOrgAdmin})
+		require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+		out = append(out, "edit "+string(r.Body))
+		r = m.do(http.MethodGet, "/__mock/state", "", nil)
+		return append(out, "state "+string(r.Body))
+	}
+	want := reads(newTestMock(t, Config{Now: sessionClock}))
+	for name, doc := range map[string][]byte{"default operationIds": fastapi.DefaultIDs, "explicit operationIds": fastapi.ExplicitIDs} {
+		t.Run(name, func(t *testing.T) {
+			sp, err := spec.Load(doc)
+			require.NoError(t, err)
+			m := newTestMock(t, Config{Spec: sp, Now: sessionClock})
+			got := reads(m)
+			for i := range want {
+				require.Equal(t, want[i], got[i], "read %d", i)
+			}
+			var opts ScenarioOptions
+			require.NoError(t, json.Unmarshal(m.do(http.MethodGet, "/__mock/scenarios/options", "", nil).Body, &opts))
+			lists := 0
+			for _, op := range opts.Operations {
+				if op.Member == opList {
+					lists++
+					require.Equal(t, sp.Members().ID(opList), op.OperationID, "the page's default scenario operation")
+				}
+			}
+			require.Equal(t, 1, lists)
 		})
 	}
 }
