@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -71,6 +72,26 @@ func TestQAPageReadsFastAPIDocumentsAsOpenAPIYAML(t *testing.T) {
 				}
 			}
 			require.Equal(t, 1, lists)
+		})
+	}
+}
+
+// TestServesTheServiceDocumentBack: a mock started on FastAPI's document
+// serves it at /openapi.json as FastAPI does: the document, compact
+// (starlette/responses.py: JSONResponse.render, separators (",", ":"),
+// ensure_ascii=False), keys in the document's order.
+func TestServesTheServiceDocumentBack(t *testing.T) {
+	for name, doc := range map[string][]byte{"default operationIds": fastapi.DefaultIDs, "explicit operationIds": fastapi.ExplicitIDs} {
+		t.Run(name, func(t *testing.T) {
+			sp, err := spec.Load(doc)
+			require.NoError(t, err)
+			m := newTestMock(t, Config{Spec: sp})
+			r := m.do(http.MethodGet, "/openapi.json", "", nil)
+			require.Equal(t, http.StatusOK, r.Status)
+			require.Equal(t, "application/json", r.Header.Get("Content-Type"))
+			var compact bytes.Buffer
+			require.NoError(t, json.Compact(&compact, doc))
+			require.Equal(t, compact.String(), string(r.Body))
 		})
 	}
 }
