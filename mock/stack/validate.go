@@ -82,7 +82,8 @@ func ValidateRequest(order PropertyOrder, route *routers.Route, params map[strin
 			case openapi3.ParameterInQuery:
 				raw, sent = query[p.Name]
 			case openapi3.ParameterInHeader:
-				raw = header.Get(p.Name)
+				// As Starlette reads every header: latin-1 (HeaderText).
+				raw = HeaderText(header.Get(p.Name))
 				sent = len(header.Values(p.Name)) > 0
 			default:
 				out.Unmodeled = true
