@@ -19,31 +19,6 @@ import (
 	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
-// specServer serves documents by path on 127.0.0.1, as a FastAPI service
-// serves /openapi.json, and answers anything else with 404.
-func specServer(t *testing.T, docs map[string]string) string {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, ok := docs[r.URL.Path]
-		if !ok {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusNotFound)
-			_, _ = w.Write([]byte(`{"detail":"Not Found"}`))
-			return
-		}
-		contentType := "application/json"
-		if strings.HasSuffix(r.URL.Path, ".html") {
-			contentType = "text/html; charset=utf-8"
-		} else if strings.HasSuffix(r.URL.Path, ".yaml") {
-			contentType = "application/yaml"
-		}
-		w.Header().Set("Content-Type", contentType)
-		_, _ = w.Write([]byte(body))
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
-
 // silentServer accepts connections and never answers, until the test ends.
 func silentServer(t *testing.T) string {
 	t.Helper()
@@ -86,7 +61,7 @@ func fileProfile(t *testing.T) string {
 // arguments take an http(s) URL, JSON or YAML; each way a fetch fails is
 // exit 2 and one line that says which.
 func TestSpecByURLExitCodes(t *testing.T) {
-	base := specServer(t, map[string]string{
+	base := cmdtest.DocumentServer(t, map[string]string{
 		"/openapi.json":          openAPIAsJSON(t),
 		"/openapi.yaml":          string(members.OpenAPI),
 		"/fastapi/openapi.json":  testdata(t, "fastapi-3.1.json"),
@@ -153,7 +128,7 @@ func TestSpecByURLTimeout(t *testing.T) {
 // fetched from a URL, as from the file.
 func TestRunWithSpecByURL(t *testing.T) {
 	target := serveMock(t, "")
-	docs := specServer(t, map[string]string{"/openapi.json": openAPIAsJSON(t)})
+	docs := cmdtest.DocumentServer(t, map[string]string{"/openapi.json": openAPIAsJSON(t)})
 	var stdout, stderr bytes.Buffer
 	err := run(context.Background(), []string{"--base-url", target, "--profile-from-mock", "--run", "-can-list$", "--spec", docs + "/openapi.json"}, &stdout, &stderr)
 	require.NoError(t, err, "stdout: %s\nstderr: %s", stdout.String(), stderr.String())

@@ -15,25 +15,6 @@ import (
 	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
-// specServer serves documents by path on 127.0.0.1, as a FastAPI service
-// serves /openapi.json, and answers anything else with 404.
-func specServer(t *testing.T, docs map[string]string) string {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, ok := docs[r.URL.Path]
-		if !ok {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusNotFound)
-			_, _ = w.Write([]byte(`{"detail":"Not Found"}`))
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(body))
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
-
 // TestRunServesASpecFetchedByURL: the mock serves the document FastAPI
 // would serve at /openapi.json (here openapi.yaml as JSON) as it serves the
 // embedded one.
@@ -42,7 +23,7 @@ func TestRunServesASpecFetchedByURL(t *testing.T) {
 	require.NoError(t, yaml.Unmarshal(members.OpenAPI, &doc))
 	asJSON, err := json.Marshal(doc)
 	require.NoError(t, err)
-	docs := specServer(t, map[string]string{"/openapi.json": string(asJSON)})
+	docs := cmdtest.DocumentServer(t, map[string]string{"/openapi.json": string(asJSON)})
 
 	r := start(t, "--spec", docs+"/openapi.json")
 	p := r.profile()
@@ -57,7 +38,7 @@ func TestRunServesASpecFetchedByURL(t *testing.T) {
 // TestMainRefusesASpecURLThatDoesNotServeOne runs main in a child process:
 // each way a fetch fails is exit 2 and one line that says which.
 func TestMainRefusesASpecURLThatDoesNotServeOne(t *testing.T) {
-	docs := specServer(t, map[string]string{
+	docs := cmdtest.DocumentServer(t, map[string]string{
 		"/health":       `{"status": "ok"}`,
 		"/broken.json":  `{"openapi": "3.1.0", "info": {`,
 		"/swagger.json": `{"swagger": "2.0"}`,
