@@ -147,8 +147,8 @@ func TestGenerateFollowsTheSpec(t *testing.T) {
 		},
 		{
 			name:      "a nullable field may be null",
-			old:       "        role:\n          allOf:\n            - $ref: '#/components/schemas/Role'\n          default: ANALYST\n      example:\n        user_id",
-			new:       "        role:\n          allOf:\n            - $ref: '#/components/schemas/Role'\n          default: ANALYST\n          nullable: true\n      example:\n        user_id",
+			old:       "        role:\n          $ref: '#/components/schemas/Role'\n          default: ANALYST\n      examples:\n        - user_id",
+			new:       "        role:\n          anyOf:\n            - $ref: '#/components/schemas/Role'\n            - type: 'null'\n          default: ANALYST\n      examples:\n        - user_id",
 			operation: "gen-create-organization-member.yaml",
 			contains:  []string{"Body field role null (it is nullable): accepted.", "body: {role: null, user_id: '{candidate_user_ids[0]}'}"},
 		},

@@ -40,23 +40,39 @@ func TestAnswersAsFastAPIDoesOn31(t *testing.T) {
 	}
 }
 
+// openAPIYAML30 is openapi.yaml as it was in OpenAPI 3.0.3 (nullable,
+// allOf around a defaulted $ref, a required uuid for the path's
+// organization_id), kept so that a whole 3.0 document stays covered.
+const openAPIYAML30 = "testdata/specs/openapi-3.0.yaml"
+
 // TestThe31DocumentServesAsOpenAPIYAMLDoes puts the same requests, in the
-// same order, to two mocks of the same seed, one serving openapi.yaml and
-// one its 3.1 restatement in FastAPI's shapes: list, create, update,
+// same order, to mocks of the same seed, one serving openapi.yaml (3.1)
+// and others its restatements: as it was in 3.0, and in FastAPI's shapes
+// with a type array, a const and an exclusive bound. List, create, update,
 // delete and their 422s come back with the same status and the same bytes
-// (ids included: new ids come from the seed too; one clock for both), and
+// (ids included: new ids come from the seed too; one clock for all), and
 // the worlds stay the same.
 func TestThe31DocumentServesAsOpenAPIYAMLDoes(t *testing.T) {
+	on30Spec, err := spec.LoadFile(openAPIYAML30)
+	require.NoError(t, err)
+	require.False(t, on30Spec.Doc.IsOpenAPI31OrLater())
+	for name, other := range map[string]*spec.Spec{"3.0": on30Spec, "FastAPI's shapes": loadFastAPIShapes(t)} {
+		t.Run(name, func(t *testing.T) { requireSameAnswers(t, other) })
+	}
+}
+
+func requireSameAnswers(t *testing.T, other *spec.Spec) {
 	// One stopped clock for both (an update still advances updated_at:
 	// policy.go moves it past the last one).
 	now := func() time.Time { return time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC) }
-	on30 := newTestMock(t, Config{Seed: 1, Now: now})
-	on31 := newTestMock(t, Config{Seed: 1, Now: now, Spec: loadFastAPIShapes(t)})
-	requireSameState(t, exportedState(t, on30), exportedState(t, on31), "the seeded worlds")
-	p := on30.profile
+	ours := newTestMock(t, Config{Seed: 1, Now: now})
+	require.True(t, ours.srv.spec.Doc.IsOpenAPI31OrLater(), "openapi.yaml is 3.1")
+	theirs := newTestMock(t, Config{Seed: 1, Now: now, Spec: other})
+	requireSameState(t, exportedState(t, ours), exportedState(t, theirs), "the seeded worlds")
+	p := ours.profile
 	org, member, candidate := p.OrganizationID, p.AnalystMemberID, p.CandidateUserIDs[0]
-	coll := on30.membersPath(org)
-	one := on30.memberPath(org, member)
+	coll := ours.membersPath(org)
+	one := ours.memberPath(org, member)
 	type request struct {
 		method, path, token string
 		body                any
@@ -81,14 +97,14 @@ func TestThe31DocumentServesAsOpenAPIYAMLDoes(t *testing.T) {
 		{http.MethodPut, one, TokenOrgAdmin, map[string]any{}},
 		{http.MethodPut, one, TokenOrgAdmin, map[string]any{"role": nil, "user_id": nil, "organization_id": nil}},
 		{http.MethodPut, one, TokenOrgAdmin, map[string]any{"role": "analyst", "user_id": "zz"}},
-		{http.MethodPut, on30.memberPath(org, "zz"), TokenOrgAdmin, map[string]any{}},
+		{http.MethodPut, ours.memberPath(org, "zz"), TokenOrgAdmin, map[string]any{}},
 		{http.MethodDelete, one, TokenOrgAdmin, nil},
 		{http.MethodDelete, one, TokenOrgAdmin, nil},
 		{http.MethodGet, coll + "?page_size=100", TokenOrgAdmin, nil},
 	}
 	for _, r := range requests {
-		a := on30.do(r.method, r.path, r.token, r.body)
-		b := on31.do(r.method, r.path, r.token, r.body)
+		a := ours.do(r.method, r.path, r.token, r.body)
+		b := theirs.do(r.method, r.path, r.token, r.body)
 		what := r.method + " " + r.path
 		require.Equal(t, a.Status, b.Status, "%s: %s | %s", what, a.Body, b.Body)
 		require.Equal(t, string(a.Body), string(b.Body), what)
@@ -100,7 +116,7 @@ func TestThe31DocumentServesAsOpenAPIYAMLDoes(t *testing.T) {
 		}
 	}
 	require.NotEmpty(t, created, "a member was created")
-	requireSameState(t, exportedState(t, on30), exportedState(t, on31), "the worlds after the same requests")
+	requireSameState(t, exportedState(t, ours), exportedState(t, theirs), "the worlds after the same requests")
 }
 
 // TestThe31DocumentAnswersTheIssuesRequestWithPydanticsEntries is the

@@ -191,6 +191,10 @@ func TestUndocumentedStackAnswersAndPublicOperations(t *testing.T) {
             application/json:
               schema: {type: object, required: [status], properties: {status: {type: string}}}
               example: {status: ok}
+# A requirement for the whole document (FastAPI puts it on each operation,
+# as openapi.yaml does): settings inherits it, badge and health override it.
+security:
+  - HTTPBearer: []
 components:
 `
 	m := newTestMock(t, Config{Spec: specVariant(t, "\ncomponents:\n", "\n"+extra)})

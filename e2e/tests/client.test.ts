@@ -4,7 +4,7 @@
 // build if the generated types stop following the spec.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { ApiError, membersClient, type Member, type MemberCreate, type Role } from "../src/client.js";
+import { ApiError, membersClient, type ListQuery, type Member, type MemberCreate, type Role, type Schemas } from "../src/client.js";
 import { startMock, type Mock } from "./harness.js";
 
 /** The value, asserted present: openapi.yaml leaves some response fields optional. */
@@ -94,8 +94,35 @@ describe("the typed client (openapi-typescript + openapi-fetch)", { timeout: 60_
       // @ts-expect-error page_size is a number
       return client.list("x", { page_size: "5" });
     };
+    // openapi.yaml is OpenAPI 3.1: anyOf with {type: 'null'} must come out
+    // as `| null`, and only `required` fields as non-optional.
+    const userMayBeAbsentOrNull = (m: Member) => {
+      // @ts-expect-error user is optional and anyOf UserResponse or null
+      const u: Schemas["UserResponse"] = m.user;
+      return u;
+    };
+    const givenNameMayBeNull = (u: Schemas["UserResponse"]) => {
+      const email: string = u.email; // required, a plain string
+      // @ts-expect-error given_name is optional and anyOf string or null
+      const given: string = u.given_name;
+      return [email, given];
+    };
+    const nullInABody = () => {
+      const c: MemberCreate = { user_id: "x", organization_id: null }; // anyOf uuid or null
+      const q: ListQuery = { page: null, query: null }; // the list's Optional parameters
+      return [c, q];
+    };
+    const nullNotEverywhere = () => {
+      // @ts-expect-error user_id is a required uuid, not null
+      const c: MemberCreate = { user_id: null };
+      return c;
+    };
     assert.equal(typeof wrongRole, "function");
     assert.equal(typeof noUser, "function");
     assert.equal(typeof unknownPath, "function");
+    assert.equal(typeof userMayBeAbsentOrNull, "function");
+    assert.equal(typeof givenNameMayBeNull, "function");
+    assert.equal(typeof nullInABody, "function");
+    assert.equal(typeof nullNotEverywhere, "function");
   });
 });

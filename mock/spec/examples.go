@@ -1,9 +1,11 @@
 package spec
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -166,9 +168,40 @@ func exampleProblems(doc *openapi3.T, schemaOptions []openapi3.SchemaValidationO
 			opts = append(opts, openapi3.VisitAsResponse())
 		}
 		if err := ex.Schema.VisitJSON(ex.Value, opts...); err != nil {
-			problems = append(problems, ex.Where+": "+err.Error())
+			problems = append(problems, ex.Where+": "+err.Error()+whyNoBranch(err, opts))
 		}
 		checked++
 	}
 	return problems, checked
+}
+
+// whyNoBranch says why a value matched no branch of an anyOf or oneOf.
+// kin-openapi reports only that none matched, and a 3.1 document wraps
+// every Optional in anyOf with null: without this an example whose nested
+// object breaks a rule would not say which rule.
+func whyNoBranch(err error, opts []openapi3.SchemaValidationOption) string {
+	var errs []error
+	var multi openapi3.MultiError
+	if errors.As(err, &multi) {
+		errs = multi
+	} else {
+		errs = []error{err}
+	}
+	var why strings.Builder
+	for _, e := range errs {
+		var se *openapi3.SchemaError
+		if !errors.As(e, &se) || se.Schema == nil {
+			continue
+		}
+		branches := map[string]openapi3.SchemaRefs{"anyOf": se.Schema.AnyOf, "oneOf": se.Schema.OneOf}[se.SchemaField]
+		for i, branch := range branches {
+			if branch == nil || branch.Value == nil || branch.Value.Type.Is("null") {
+				continue
+			}
+			if berr := branch.Value.VisitJSON(se.Value, opts...); berr != nil {
+				fmt.Fprintf(&why, "\n%s[%d] at %q (relative to it): %s", se.SchemaField, i, "/"+strings.Join(se.JSONPointer(), "/"), berr)
+			}
+		}
+	}
+	return why.String()
 }

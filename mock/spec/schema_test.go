@@ -56,15 +56,15 @@ func TestUnderlyingReadsEveryWayOfSayingOrNull(t *testing.T) {
 		name, cite, version, property string
 		want                          want
 	}{
-		{"3.0 nullable", "openapi.yaml UserResponse.given_name (OpenAPI 3.0.3 §4.7.24.1 nullable)", "3.0.3",
+		{"3.0 nullable", "testdata/specs/openapi-3.0.yaml (openapi.yaml in 3.0) UserResponse.given_name (OpenAPI 3.0.3 §4.7.24.1 nullable)", "3.0.3",
 			`x: {type: string, nullable: true, maxLength: 255}`, want{types: []string{"string"}, nullable: true}},
-		{"3.0 allOf of a $ref with a default", "openapi.yaml OrganizationMemberCreate.role: FastAPI on OpenAPI 3.0 wraps a defaulted reference in allOf", "3.0.3",
+		{"3.0 allOf of a $ref with a default", "testdata/specs/openapi-3.0.yaml OrganizationMemberCreate.role: FastAPI on OpenAPI 3.0 wraps a defaulted reference in allOf", "3.0.3",
 			`x: {allOf: [{$ref: '#/components/schemas/Role'}], default: ANALYST}`, want{types: []string{"string"}, enum: 3, dflt: "ANALYST"}},
-		{"3.0 allOf of a $ref, nullable", "openapi.yaml OrganizationMemberResponse.user", "3.0.3",
+		{"3.0 allOf of a $ref, nullable", "testdata/specs/openapi-3.0.yaml OrganizationMemberResponse.user", "3.0.3",
 			`x: {allOf: [{$ref: '#/components/schemas/UserResponse'}], nullable: true}`, want{types: []string{"object"}, nullable: true, component: "UserResponse"}},
-		{"3.0 empty, nullable", "openapi.yaml ValidationError.input (3.0 needs nullable said)", "3.0.3",
+		{"3.0 empty, nullable", "testdata/specs/openapi-3.0.yaml ValidationError.input (3.0 needs nullable said)", "3.0.3",
 			`x: {title: Input, nullable: true}`, want{nullable: true, any: true}},
-		{"3.0 required uuid", "openapi.yaml OrganizationMemberCreate.user_id", "3.0.3",
+		{"3.0 required uuid", "testdata/specs/openapi-3.0.yaml OrganizationMemberCreate.user_id", "3.0.3",
 			`x: {type: string, format: uuid}`, want{types: []string{"string"}, format: "uuid"}},
 		{"3.1 anyOf uuid or null", "pydantic 2.13 model_json_schema of `organization_id: UUID | None = None` (pydantic/json_schema.py: nullable_schema)", "3.1.0",
 			`x: {anyOf: [{type: string, format: uuid}, {type: 'null'}], default: null, title: Organization Id}`, want{types: []string{"string"}, format: "uuid", nullable: true}},

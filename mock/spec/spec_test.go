@@ -46,7 +46,7 @@ func embedded(t *testing.T) *spec.Spec {
 func TestEmbeddedSpecLoadsAndValidates(t *testing.T) {
 	sp := embedded(t)
 	require.Equal(t, members.OpenAPI, sp.Raw, "the spec is loaded from the embedded openapi.yaml")
-	require.Equal(t, "3.0.3", sp.Doc.OpenAPI)
+	require.Equal(t, "3.1.0", sp.Doc.OpenAPI)
 	require.NoError(t, sp.Doc.Validate(context.Background()))
 	again, err := spec.Embedded()
 	require.NoError(t, err)
@@ -85,8 +85,8 @@ func TestEveryExampleValidatesAgainstItsOwnSchema(t *testing.T) {
 		"GET /api/organization/{organization_id}/member response 200 application/json examples.members",
 		"DELETE /api/organization/{organization_id}/member/{member_id} response 200 application/json examples.removed",
 		"POST /api/organization/{organization_id}/member response 409 application/json examples.alreadyMember",
-		"components.schemas.UserResponse example",
-		"components.schemas.HTTPValidationError example",
+		"components.schemas.UserResponse examples[0]",
+		"components.schemas.HTTPValidationError examples[0]",
 	} {
 		require.True(t, wheres[want], "example not visited: %s", want)
 	}
@@ -122,16 +122,16 @@ func TestExampleCheckReportsABrokenExample(t *testing.T) {
 		},
 		{
 			name:      "bad uuid in a component schema example",
-			old:       "      example:\n        id: 5e2b8f1a-7c3d-4a9e-b6f0-1d2c3e4f5a6b\n        email: ada.lovelace@example.com\n        given_name: Ada",
-			new:       "      example:\n        id: ada\n        email: ada.lovelace@example.com\n        given_name: Ada",
-			wantWhere: "components.schemas.UserResponse example",
+			old:       "      examples:\n        - id: 5e2b8f1a-7c3d-4a9e-b6f0-1d2c3e4f5a6b\n          email: ada.lovelace@example.com\n          given_name: Ada",
+			new:       "      examples:\n        - id: ada\n          email: ada.lovelace@example.com\n          given_name: Ada",
+			wantWhere: "components.schemas.UserResponse examples[0]",
 			wantWhy:   "uuid",
 		},
 		{
 			name:      "required property missing from a single example",
-			old:       "      example:\n        detail: Member not found",
-			new:       "      example:\n        message: Member not found",
-			wantWhere: "components.schemas.HTTPError example",
+			old:       "      examples:\n        - detail: Member not found",
+			new:       "      examples:\n        - message: Member not found",
+			wantWhere: "components.schemas.HTTPError examples[0]",
 			wantWhy:   "detail",
 		},
 		{
@@ -424,8 +424,8 @@ func TestDeclarationOrderFollowsTheDocument(t *testing.T) {
 	require.Equal(t, []string{"user_id", "organization_id", "role"}, sp.PropertyOrder(schemas["OrganizationMemberCreate"].Value))
 	require.Equal(t, []string{"organization_id", "user_id", "role"}, sp.PropertyOrder(schemas["OrganizationMemberUpdate"].Value))
 
-	swapped := strings.Replace(string(members.OpenAPI), "        user_id:\n          type: string\n          format: uuid\n        organization_id:\n          type: string\n          format: uuid\n          nullable: true\n        role:",
-		"        organization_id:\n          type: string\n          format: uuid\n          nullable: true\n        user_id:\n          type: string\n          format: uuid\n        role:", 1)
+	swapped := strings.Replace(string(members.OpenAPI), "        user_id:\n          type: string\n          format: uuid\n          title: User Id\n        organization_id:\n          anyOf:\n            - type: string\n              format: uuid\n            - type: 'null'\n          title: Organization Id\n        role:",
+		"        organization_id:\n          anyOf:\n            - type: string\n              format: uuid\n            - type: 'null'\n          title: Organization Id\n        user_id:\n          type: string\n          format: uuid\n          title: User Id\n        role:", 1)
 	require.NotEqual(t, string(members.OpenAPI), swapped)
 	other, err := spec.Load([]byte(swapped))
 	require.NoError(t, err)
