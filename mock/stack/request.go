@@ -68,12 +68,23 @@ func PyIsSpace(r rune) bool {
 // percent escape is kept as written; the last of a repeated name wins.
 func ParseQuery(raw string) map[string]string {
 	out := map[string]string{}
+	for name, values := range ParseQueryAll(raw) {
+		out[name] = values[len(values)-1]
+	}
+	return out
+}
+
+// ParseQueryAll is ParseQuery with every value of a repeated name, in
+// order (Starlette's QueryParams.getlist).
+func ParseQueryAll(raw string) map[string][]string {
+	out := map[string][]string{}
 	for _, pair := range strings.Split(raw, "&") {
 		if pair == "" {
 			continue
 		}
 		name, value, _ := strings.Cut(pair, "=")
-		out[pyUnquotePlus(name)] = pyUnquotePlus(value)
+		name = pyUnquotePlus(name)
+		out[name] = append(out[name], pyUnquotePlus(value))
 	}
 	return out
 }

@@ -1,0 +1,76 @@
+package stack_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/mock/stack"
+)
+
+// pydanticRows is testdata/pydantic_rows.json: pydantic 2.13.4's own
+// answers, written by testdata/pydantic_rows.py (which says how each was
+// got), with the schema pydantic publishes for each annotation.
+type pydanticRows struct {
+	Pydantic string                     `json:"pydantic"`
+	Schemas  map[string]json.RawMessage `json:"schemas"`
+	Rows     []struct {
+		Name   string          `json:"name"`
+		Schema string          `json:"schema"`
+		Query  json.RawMessage `json:"query"` // a str, or a list of str for a list parameter
+		Body   *string         `json:"body"`
+		Loc    []any           `json:"loc"`
+		Want   json.RawMessage `json:"want"` // the entries, or null: valid
+		Cite   string          `json:"cite"`
+	} `json:"rows"`
+}
+
+// TestValueAnswersAsPydantic: for every construct FastAPI publishes for a
+// parameter or a body (floats, lists, sets, booleans, dates and times,
+// strings, nested models, dicts, enums, literals, nullable), each value
+// gets pydantic's entries exactly (type, loc with int indexes, msg,
+// input, ctx), in pydantic's order, and a valid value none; no row falls
+// back to kin-openapi.
+func TestValueAnswersAsPydantic(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "pydantic_rows.json"))
+	require.NoError(t, err)
+	var file pydanticRows
+	require.NoError(t, json.Unmarshal(data, &file))
+	require.Equal(t, "2.13.4", file.Pydantic)
+	doc, err := json.Marshal(map[string]any{
+		"openapi": "3.1.0", "info": map[string]any{"title": "rows", "version": "1"}, "paths": map[string]any{},
+		"components": map[string]any{"schemas": file.Schemas},
+	})
+	require.NoError(t, err)
+	sp, err := spec.Load(doc)
+	require.NoError(t, err)
+	require.NotEmpty(t, file.Rows)
+	for _, row := range file.Rows {
+		t.Run(row.Name, func(t *testing.T) {
+			ref := sp.Doc.Components.Schemas[row.Schema]
+			require.NotNil(t, ref)
+			var value any
+			if row.Body != nil {
+				value, err = stack.LoadJSON([]byte(*row.Body))
+				require.NoError(t, err)
+			} else {
+				var query any
+				require.NoError(t, json.Unmarshal(row.Query, &query))
+				value = query // a string, or []any of strings
+			}
+			_, issues, ok := stack.Value(sp.PropertyOrder, row.Loc, ref, value)
+			require.True(t, ok, "modelled: %s", row.Cite)
+			if string(row.Want) == "null" {
+				require.Empty(t, issues, row.Cite)
+				return
+			}
+			got, err := json.Marshal(issues)
+			require.NoError(t, err)
+			require.JSONEq(t, string(row.Want), string(got), row.Cite)
+		})
+	}
+}

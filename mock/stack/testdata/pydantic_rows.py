@@ -1,0 +1,187 @@
+"""Regenerates pydantic_rows.json: pydantic 2's own answers for the
+constructs FastAPI publishes, which TestValueAnswersAsPydantic checks the
+mock against. Not run by CI; run by hand with pydantic 2.13.4
+(pydantic-core 2.46):
+
+    python mock/stack/testdata/pydantic_rows.py > mock/stack/testdata/pydantic_rows.json
+
+Each value is validated as FastAPI 0.141 validates it: a TypeAdapter of
+the annotation, validate_python(value, from_attributes=True)
+(fastapi/_compat/v2.py: ModelField.validate), the loc prefixed as
+fastapi/dependencies/utils.py prefixes it (request_params_to_args:
+("query", name); _validate_value_with_model_field: ("body",) for the body
+model). A query value is the str Starlette gives (a list of them for a
+list parameter); a body value is what json.loads gives. The schema of
+each row is the one pydantic publishes for the annotation (FastAPI's
+OpenAPI 3.1 components use the same generator).
+"""
+
+import enum
+import json
+import sys
+from datetime import date, datetime, time
+from typing import Annotated, Literal, Optional
+
+import pydantic
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+
+
+class Address(BaseModel):
+    city: str
+    zip: Annotated[str, Field(max_length=5)] = "00000"
+
+
+class Priority(enum.IntEnum):
+    LOW = 1
+    HIGH = 2
+
+
+class Shade(enum.Enum):
+    RED = "red"
+    DARK = "it's dark"
+
+
+class Profile(BaseModel):
+    nickname: Annotated[str, Field(min_length=2, max_length=8, pattern=r"^[a-z]+$")]
+    address: Address
+    backup: Optional[Address] = None
+    labels: dict[str, int] = {}
+    scores: Annotated[list[float], Field(max_length=3)] = []
+    shade: Shade = Shade.RED
+
+
+CASES = []
+
+
+def case(label, ann, where, inputs, cite):
+    CASES.append((label, ann, where, inputs, cite))
+
+
+Q, B, M = "query", "body", "model"
+c_float = "pydantic-core src/validators/float.rs: FloatValidator, ConstrainedFloatValidator (multiple_of, le, lt, ge, gt); src/input/shared.rs: str_as_float"
+c_list = "pydantic-core src/validators/list.rs: ListValidator; src/input/return_enums.rs: validate_iter_to_vec (max_length first, items, then min_length)"
+c_set = "pydantic-core src/validators/set.rs: SetValidator; return_enums.rs: validate_iter_to_set"
+c_bool = "pydantic-core src/input/input_python.rs: validate_bool; src/input/shared.rs: str_as_bool"
+c_date = "pydantic-core src/validators/date.rs: DateValidator, date_from_datetime; speedate Date/DateTime::parse_bytes"
+c_dt = "pydantic-core src/validators/datetime.rs: DateTimeValidator, datetime_from_date; speedate"
+c_time = "pydantic-core src/validators/time.rs: TimeValidator; speedate Time::parse_bytes"
+c_str = "pydantic-core src/validators/string.rs: StrConstrainedValidator (min_length, max_length, pattern)"
+c_model = "pydantic-core src/validators/model_fields.rs: ModelFieldsValidator (from_attributes; missing with the model's input; extra ignored)"
+c_dict = "pydantic-core src/validators/dict.rs: DictValidator"
+c_enum = "pydantic-core src/validators/enum_.rs: EnumValidator (IntEnum takes an int as int() would)"
+c_lit = "pydantic-core src/validators/literal.rs: LiteralValidator"
+
+case("float", float, Q, ["1.5", " 2 ", "1_000", "1e3", ".5", "inf", "-nan", "half", "", "1,5", "0x10", "_1", "1__0"], c_float)
+case("float", float, B, ["1.5", "2", "true", '"1.5"', '"half"', "null", "[1]", '{"a":1}'], c_float)
+case("float 0..1", Annotated[float, Field(ge=0, le=1)], B, ["1.5", "-0.1", "0", "1"], c_float)
+case("float 0..1", Annotated[float, Field(ge=0, le=1)], Q, ["1.5", "-1", "0.5"], c_float)
+case("float (0.5, 1)", Annotated[float, Field(gt=0.5, lt=1)], B, ["0.5", "1", "0.75"], c_float)
+case("float multiple of 0.1", Annotated[float, Field(multiple_of=0.1)], B, ["0.3", "0.35"], c_float)
+case("float multiple of 2, le 1", Annotated[float, Field(multiple_of=2, le=1)], B, ["3", "2"], c_float)
+case("float le 0.00001", Annotated[float, Field(le=0.00001)], B, ["1"], c_float)
+case("Optional float", Optional[Annotated[float, Field(ge=0)]], B, ["null", "-1", '"x"'], c_float + "; src/validators/nullable.rs")
+
+case("list[str]", list[str], B, ['"vip"', "null", '{"a":1}', "[1]", '["a",2,null]', "[]"], c_list)
+case("list[int] 1..3", Annotated[list[int], Field(min_length=1, max_length=3)], B,
+     ["[]", "[1,2,3,4]", '[1,"x",3,4]', '[1,"x"]', "[1]"], c_list)
+case("list[int] min 3", Annotated[list[int], Field(min_length=3)], B, ['["x"]', "[1]"], c_list)
+case("list of bounded str", Annotated[list[Annotated[str, Field(max_length=2)]], Field(max_length=5)], B,
+     ['["abc","x","abcd"]'], c_list + "; " + c_str)
+case("list[list[int]]", list[list[int]], B, ['[[1],["a"],3]'], c_list)
+case("list of models", list[Address], B, ['[{"city":"x"},{},"y"]'], c_list + "; " + c_model)
+case("list[Any]", list, B, ['[1,"a",null]', '"x"'], c_list)
+case("list[int] query", list[int], Q, [["1", "x", "3"], ["1"]], c_list + "; fastapi/dependencies/utils.py: _get_multidict_value (getlist)")
+case("list[str] max 2 query", Annotated[list[str], Field(max_length=2)], Q, [["a", "b", "c"]], c_list)
+case("Optional list", Optional[list[int]], B, ["null", '"x"'], c_list + "; nullable.rs")
+case("set[str]", set[str], B, ['["a","a"]', '"a"', "null", "[1]"], c_set)
+case("set[str] max 1", Annotated[set[str], Field(max_length=1)], B, ['["a","b"]', '["a","a"]'], c_set)
+case("set[int] min 2", Annotated[set[int], Field(min_length=2)], B, ["[1,1]"], c_set)
+
+case("bool", bool, Q, ["true", "1", "yes", "on", "t", "y", "TRUE", "0", "off", "no", "f", "n", "False", " true", "nope", "2"], c_bool)
+case("bool", bool, B, ["true", "1", "0", "2", "1.0", "0.0", "1.5", '"yes"', '"maybe"', "null", "[]", "1180591620717411303424"], c_bool)
+
+case("date", date, Q, ["2024-01-15", "2024-1-15", "2024-02-30", "2023-02-29", "2024-13-01", "2024-00-10", "x024-01-15",
+                       "2024-x1-15", "2024-01-x5", "2024/01/15", "2024-01x15", "abc", "", "20240115",
+                       "2024-01-15T00:00:00", "2024-01-15T10:00:00", "2024-01-15T00:00:00Z", "2024-01-15 00:00",
+                       "2024-01-15x", "2024-01-15T25:00:00", "2024-01-15T", "2024-01-15 ", "2024-01-15T1x:00",
+                       "2024-01-15T10x00", "2024-01-15T10:x0", "2024-01-15T10:00:x0", "2024-01-15T10:00:0",
+                       "2024-01-15T10:00:00.", "2024-01-15T10:00:00+x", "2024-01-15T10:00:00+01",
+                       "2024-01-15T10:00:00+24:00", "2024-01-15T10:00x", "2024-01-15T10:60", "2024-01-15T10:00:60",
+                       "0000-01-01", "86400", "-1", "1700000000", "99999999999999999"], c_date)
+case("date", date, B, ["0", "86400", "1.5", "1700000000", "null", "true", "[]", "100000000000000000000"], c_date)
+case("datetime", datetime, Q, ["2024-01-15T10:00:00", "2024-01-15T10:00:00Z", "2024-01-15t10:00:00z", "2024-01-15",
+                               "2024-01-15 10:00", "2024-01-15_10:00", "2024-01-15T10:00:00.1234567", "2024-01-15T10:00:00+01:00",
+                               "2024-01-15T10", "2024-01-15T25:00:00", "2024-01-32", "x", "", "2024/01/15",
+                               "1700000000", "99999999999999999", "0000-01-01"], c_dt)
+case("datetime", datetime, B, ["1700000000", "1.5", "null", "true", "{}", "100000000000000000000"], c_dt)
+case("time", time, Q, ["10:00", "10:00:00", "10:00:00Z", "10:00:00+01:00", "10:00:00.1234567", "23:59:59.999999Z",
+                       "25:00", "10:0", "x", "", "x0:00", "10x00", "10:x0", "10:00:x0", "10:00:0", "10:00:00.",
+                       "10:00:60", "10:61", "10:00:00+25:00", "10:00:00x", "10:00x", "10:00:00+01", " 10:00", "3600", "-1"], c_time)
+case("time", time, B, ["3600", "0", "-1", "86400", "86399.5", "null", "true"], c_time)
+
+case("str 2..4 pattern", Annotated[str, Field(min_length=2, max_length=4, pattern=r"^[a-z]+$")], B,
+     ['"a"', '"abcde"', '"AB"', '"ab"', "5", "null", "[]"], c_str + "; src/input/input_python.rs: validate_str")
+case("str pattern", Annotated[str, Field(pattern=r"^[A-Z]{3}-[0-9]{4}$")], Q, ["ABC-1234", "calm"], c_str)
+
+case("dict[str, int]", dict[str, int], B, ['{"a":"x","b":1,"c":null}', '"x"', "null", "[]", '{"a":"7"}'], c_dict)
+case("dict[str, Any]", dict, B, ['{"a":[1]}', "[1]"], c_dict)
+case("dict of models", dict[str, Address], B, ['{"home":{"zip":"123456"}}'], c_dict + "; " + c_model)
+
+case("IntEnum", Priority, B, ["3", "1", "1.0", "true", '"1"', "null"], c_enum)
+case("IntEnum", Priority, Q, ["1", "3", "x"], c_enum)
+case("Enum", Shade, B, ['"red"', '"blue"', "1", "null"], c_enum)
+case("Literal one", Literal["a"], B, ['"b"'], c_lit)
+
+case("model", Profile, M, [
+    '{"nickname":"ab","address":{"city":"x"}}',
+    '{"nickname":"ab","address":{"city":"x"},"extra":1}',
+    "{}",
+    '{"nickname":"A","address":"x"}',
+    '{"nickname":"abcdefghi","address":null}',
+    '{"nickname":"ab","address":{"zip":"123456","extra":1}}',
+    '{"nickname":"ab","address":{"city":"x"},"backup":{"zip":1}}',
+    '{"nickname":"ab","address":{"city":"x"},"backup":null,"labels":{"a":"b"},"scores":[1,"x",2]}',
+    '{"nickname":"ab","address":{"city":"x"},"scores":[1,2,3,4],"shade":"blue"}',
+    '{"nickname":"ab","address":{"city":"x"},"labels":null,"scores":null,"shade":null}',
+    '[]',
+], c_model)
+
+
+def dump(v):
+    return json.dumps(v, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def main():
+    assert pydantic.VERSION == "2.13.4", pydantic.VERSION
+    schemas, rows = {}, []
+    for i, (label, ann, where, inputs, cite) in enumerate(CASES):
+        adapter = TypeAdapter(ann)
+        schema = adapter.json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        name = "Case%d" % i
+        schemas[name] = schema
+        prefix = {Q: ("query", "x"), B: ("body", "x"), M: ("body",)}[where]
+        for raw in inputs:
+            value = raw if where == Q else json.loads(raw)
+            try:
+                adapter.validate_python(value, from_attributes=True)
+                want = None
+            except ValidationError as e:
+                want = []
+                for err in e.errors(include_url=False):
+                    err["loc"] = list(prefix) + list(err["loc"])
+                    want.append(err)
+            rows.append({
+                "name": "%s, %s %s" % (label, where, dump(raw)),
+                "schema": name,
+                "query": raw if where == Q else None,
+                "body": None if where == Q else raw,
+                "loc": list(prefix),
+                "want": want,
+                "cite": cite,
+            })
+    out = {"pydantic": pydantic.VERSION, "schemas": schemas, "rows": rows}
+    sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1, allow_nan=False) + "\n")
+
+
+main()
