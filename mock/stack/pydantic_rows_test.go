@@ -74,3 +74,21 @@ func TestValueAnswersAsPydantic(t *testing.T) {
 		})
 	}
 }
+
+// TestCtxKeepsPydanticsKeyOrder: FastAPI renders a ctx as pydantic-core
+// builds it (src/errors/types.rs: TooLong { field_type, max_length,
+// actual_length }), not sorted; pydantic 2.13.4:
+// TypeAdapter(Annotated[list[int], Field(max_length=1)]).validate_python([1, 2])
+// gives ctx {'field_type': 'List', 'max_length': 1, 'actual_length': 2}.
+func TestCtxKeepsPydanticsKeyOrder(t *testing.T) {
+	sp, err := spec.Load([]byte(`{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{},
+		"components":{"schemas":{"L":{"type":"array","items":{"type":"integer"},"maxItems":1}}}}`))
+	require.NoError(t, err)
+	value, err := stack.LoadJSON([]byte(`[1,2]`))
+	require.NoError(t, err)
+	_, issues, ok := stack.Value(sp.PropertyOrder, []any{"body", "x"}, sp.Doc.Components.Schemas["L"], value)
+	require.True(t, ok)
+	got, err := json.Marshal(issues)
+	require.NoError(t, err)
+	require.Equal(t, `[{"type":"too_long","loc":["body","x"],"msg":"List should have at most 1 item after validation, not 2","input":[1,2],"ctx":{"field_type":"List","max_length":1,"actual_length":2}}]`, string(got))
+}

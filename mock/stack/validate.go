@@ -23,6 +23,7 @@ import (
 	"math/big"
 	"net/http"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,7 +53,53 @@ type Issue struct {
 	Loc   []any           `json:"loc"`
 	Msg   string          `json:"msg"`
 	Input json.RawMessage `json:"input"`
-	Ctx   map[string]any  `json:"ctx,omitempty"`
+	Ctx   Ctx             `json:"ctx,omitempty"`
+}
+
+// Ctx is an entry's ctx, rendered with its keys in pydantic-core's order
+// (src/errors/types.rs: too_short and too_long give field_type, the
+// bound, then actual_length); a ctx of one key has no order to keep.
+type Ctx map[string]any
+
+// ctxKeyRank orders the keys of a ctx with more than one.
+var ctxKeyRank = map[string]int{"field_type": 1, "min_length": 2, "max_length": 2, "actual_length": 3}
+
+// MarshalJSON writes the keys in pydantic's order, others after them by
+// name.
+func (c Ctx) MarshalJSON() ([]byte, error) {
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		ri, rj := ctxKeyRank[keys[i]], ctxKeyRank[keys[j]]
+		if ri == 0 {
+			ri = len(ctxKeyRank) + 1
+		}
+		if rj == 0 {
+			rj = len(ctxKeyRank) + 1
+		}
+		if ri != rj {
+			return ri < rj
+		}
+		return keys[i] < keys[j]
+	})
+	b := []byte{'{'}
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		key, err := json.Marshal(k)
+		if err != nil {
+			return nil, err
+		}
+		val, err := json.Marshal(c[k])
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(append(b, key...), ':'), val...)
+	}
+	return append(b, '}'), nil
 }
 
 // Request is the outcome of validating a request: the problems,
