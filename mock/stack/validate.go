@@ -408,7 +408,11 @@ func Value(order PropertyOrder, loc []any, ref *openapi3.SchemaRef, value any) (
 		return pydanticLiteral(loc, s.Const, value)
 	}
 	if len(s.Enum) > 0 {
-		return pydanticEnum(loc, s, value)
+		typ := "enum"
+		if !referenced(ref) {
+			typ = "literal_error"
+		}
+		return pydanticEnum(loc, s, value, typ)
 	}
 	switch {
 	case s.Type == nil || len(s.Type.Slice()) == 0:
@@ -539,15 +543,17 @@ func forbidsExtra(s *openapi3.Schema) bool {
 	return ap.Has != nil && !*ap.Has
 }
 
-// pydanticEnum is an Enum class (pydantic-core src/validators/enum_.rs):
+// pydanticEnum is an Enum class (pydantic-core src/validators/enum_.rs) or
+// a Literal of several values (literal.rs), typ telling which:
 // string members match a string; int members (an IntEnum, or a plain
 // Enum with int values) match an int, a whole float or a bool of the same
 // value, and for an IntEnum (type: integer) a string as int() reads it.
 // The expected values are worded with Python's repr. Members of other
 // kinds are not modelled.
-func pydanticEnum(loc []any, s *openapi3.Schema, value any) (any, []Issue, bool) {
+func pydanticEnum(loc []any, s *openapi3.Schema, value any, typ string) (any, []Issue, bool) {
 	quoted := make([]string, len(s.Enum))
-	intEnum := s.Type != nil && s.Type.Is(openapi3.TypeInteger)
+	// An IntEnum reads a str as int() would; a Literal takes no str for an int.
+	intEnum := typ == "enum" && s.Type != nil && s.Type.Is(openapi3.TypeInteger)
 	for i, e := range s.Enum {
 		switch member := e.(type) {
 		case string:
@@ -569,7 +575,32 @@ func pydanticEnum(loc []any, s *openapi3.Schema, value any) (any, []Issue, bool)
 		}
 	}
 	expected := JoinOr(quoted)
-	return nil, []Issue{issue("enum", loc, "Input should be "+expected, value, map[string]any{"expected": expected})}, true
+	return nil, []Issue{issue(typ, loc, "Input should be "+expected, value, map[string]any{"expected": expected})}, true
+}
+
+// referenced tells an Enum class from a Literal of several values, which
+// pydantic publishes alike ({enum: [...], type: ...}): an Enum class is a
+// schema of its own, which FastAPI's document references ($ref, in 3.0
+// through allOf), a Literal is written where it is used. Their entries
+// differ only in type: enum or literal_error (pydantic-core
+// src/validators/enum_.rs, literal.rs), with the same msg and ctx.
+func referenced(ref *openapi3.SchemaRef) bool {
+	for ref != nil && ref.Value != nil {
+		if ref.Ref != "" {
+			return true
+		}
+		s := ref.Value
+		var next *openapi3.SchemaRef
+		for _, group := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
+			for _, branch := range group {
+				if b := branch.Value; b != nil && !(b.Type != nil && b.Type.Is(openapi3.TypeNull) && len(b.Type.Slice()) == 1) {
+					next = branch
+				}
+			}
+		}
+		ref = next
+	}
+	return false
 }
 
 func enumIntMatches(want *big.Int, value any, parseStrings bool) bool {

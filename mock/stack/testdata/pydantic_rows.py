@@ -131,6 +131,11 @@ case("IntEnum", Priority, B, ["3", "1", "1.0", "true", '"1"', "null"], c_enum)
 case("IntEnum", Priority, Q, ["1", "3", "x"], c_enum)
 case("Enum", Shade, B, ['"red"', '"blue"', "1", "null"], c_enum)
 case("Literal one", Literal["a"], B, ['"b"'], c_lit)
+case("Literal of str", Literal["a", "it's"], B, ['"a"', '"c"', "1", "null"], c_lit)
+case("Literal of str", Literal["a", "b"], Q, ["b", "c"], c_lit)
+case("Literal of int", Literal[1, 2], B, ["2", "3", '"1"', "1.0", "true"], c_lit)
+case("Literal of int", Literal[1, 2], Q, ["1", "3"], c_lit)
+case("Literal mixed", Literal["a", 1], B, ["1", "3"], c_lit)
 
 case("model", Profile, M, [
     '{"nickname":"ab","address":{"city":"x"}}',
@@ -159,6 +164,11 @@ def main():
         schema = adapter.json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(schema.pop("$defs", {}))
         name = "Case%d" % i
+        if isinstance(ann, type) and issubclass(ann, enum.Enum):
+            # FastAPI's document has an Enum class as a component of its
+            # own, referenced where it is used; a Literal is inline.
+            schemas[ann.__name__] = schema
+            schema = {"$ref": "#/components/schemas/" + ann.__name__}
         schemas[name] = schema
         prefix = {Q: ("query", "x"), B: ("body", "x"), M: ("body",)}[where]
         for raw in inputs:
