@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -41,7 +42,9 @@ func pydanticList(order PropertyOrder, loc []any, s *openapi3.Schema, value any)
 			continue
 		}
 		if set {
-			key := string(DumpJSON(c))
+			// Canonical values always encode; equal values encode alike.
+			encoded, _ := json.Marshal(c)
+			key := string(encoded)
 			if seen[key] {
 				continue
 			}

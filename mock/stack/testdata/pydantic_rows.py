@@ -95,7 +95,8 @@ case("list[str] max 2 query", Annotated[list[str], Field(max_length=2)], Q, [["a
 case("Optional list", Optional[list[int]], B, ["null", '"x"'], c_list + "; nullable.rs")
 case("set[str]", set[str], B, ['["a","a"]', '"a"', "null", "[1]"], c_set)
 case("set[str] max 1", Annotated[set[str], Field(max_length=1)], B, ['["a","b"]', '["a","a"]'], c_set)
-case("set[int] min 2", Annotated[set[int], Field(min_length=2)], B, ["[1,1]"], c_set)
+case("set[int] min 2", Annotated[set[int], Field(min_length=2)], B, ["[1,1]", "[1,2]", '[1,"1"]', "[1,1.0]"], c_set)
+case("set[int] max 1", Annotated[set[int], Field(max_length=1)], B, ["[1,2]", "[1,1]"], c_set)
 
 case("bool", bool, Q, ["true", "1", "yes", "on", "t", "y", "TRUE", "0", "off", "no", "f", "n", "False", " true", "nope", "2"], c_bool)
 case("bool", bool, B, ["true", "1", "0", "2", "1.0", "0.0", "1.5", '"yes"', '"maybe"', "null", "[]", "1180591620717411303424"], c_bool)
