@@ -92,3 +92,52 @@ func TestCtxKeepsPydanticsKeyOrder(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, `[{"type":"too_long","loc":["body","x"],"msg":"List should have at most 1 item after validation, not 2","input":[1,2],"ctx":{"field_type":"List","max_length":1,"actual_length":2}}]`, string(got))
 }
+
+// FuzzValue: whatever the value, every schema of the rows is answered
+// without a panic, modelled, and with entries whose loc starts where the
+// value was; a valid value's canonical form encodes as JSON.
+func FuzzValue(f *testing.F) {
+	data, err := os.ReadFile(filepath.Join("testdata", "pydantic_rows.json"))
+	require.NoError(f, err)
+	var file pydanticRows
+	require.NoError(f, json.Unmarshal(data, &file))
+	doc, err := json.Marshal(map[string]any{
+		"openapi": "3.1.0", "info": map[string]any{"title": "rows", "version": "1"}, "paths": map[string]any{},
+		"components": map[string]any{"schemas": file.Schemas},
+	})
+	require.NoError(f, err)
+	sp, err := spec.Load(doc)
+	require.NoError(f, err)
+	var names []string
+	for _, row := range file.Rows {
+		if row.Body != nil {
+			f.Add(uint8(len(names)), *row.Body)
+		} else if s, ok := unquote(row.Query); ok {
+			f.Add(uint8(len(names)), s)
+		}
+		names = append(names, row.Schema)
+	}
+	f.Fuzz(func(t *testing.T, pick uint8, text string) {
+		ref := sp.Doc.Components.Schemas[names[int(pick)%len(names)]]
+		var value any = text // as a query value
+		if decoded, err := stack.LoadJSON([]byte(text)); err == nil {
+			value = decoded // and as a body
+		}
+		canon, issues, ok := stack.Value(sp.PropertyOrder, []any{"body"}, ref, value)
+		require.True(t, ok)
+		for _, is := range issues {
+			require.Equal(t, "body", is.Loc[0])
+			_, err := json.Marshal(is)
+			require.NoError(t, err)
+		}
+		if len(issues) == 0 {
+			_, err := json.Marshal(canon)
+			require.NoError(t, err)
+		}
+	})
+}
+
+func unquote(raw json.RawMessage) (string, bool) {
+	var s string
+	return s, json.Unmarshal(raw, &s) == nil
+}
