@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"regexp"
 	"strconv"
+	"strings"
 )
 
 // Dates and times as pydantic 2 reads them in python lax mode
@@ -36,9 +37,10 @@ const (
 	errTzHour         = "invalid timezone hour"
 	errTzMinute       = "invalid timezone minute"
 	errTzRange        = "timezone offset must be less than 24 hours"
+	errTzMinuteRange  = "timezone minute value is outside expected range of 0-59"
 	errYearZero       = "year 0 is out of range"
 	errAfter9999      = "dates after 9999 are not supported as unix timestamps"
-	errBefore1600     = "dates before 1600 are not supported as unix timestamps"
+	errBefore0000     = "dates before 0000 are not supported as unix timestamps"
 	errNaN            = "NaN values not permitted"
 	errTimeNegative   = "time in seconds should be positive"
 	errTimeTooLarge   = "numeric times may not exceed 86,399 seconds"
@@ -129,6 +131,12 @@ func parseTimeAt(b string, at int) (civilTime, string) {
 	if t.minute, problem = digits2(b, at+3, errMinuteChar); problem != "" {
 		return t, problem
 	}
+	switch {
+	case t.hour > 23:
+		return t, errHourRange
+	case t.minute > 59:
+		return t, errMinuteRange
+	}
 	i := at + 5
 	if i < len(b) && b[i] == ':' {
 		if t.second, problem = digits2(b, i+1, errSecondChar); problem == errTooShort {
@@ -136,6 +144,9 @@ func parseTimeAt(b string, at int) (civilTime, string) {
 		}
 		if problem != "" {
 			return t, problem
+		}
+		if t.second > 59 {
+			return t, errSecondRange
 		}
 		i += 3
 		if i < len(b) && (b[i] == '.' || b[i] == ',') {
@@ -157,14 +168,6 @@ func parseTimeAt(b string, at int) (civilTime, string) {
 			t.micro = micro
 		}
 	}
-	switch {
-	case t.hour > 23:
-		return t, errHourRange
-	case t.minute > 59:
-		return t, errMinuteRange
-	case t.second > 59:
-		return t, errSecondRange
-	}
 	if i < len(b) {
 		switch c := b[i]; {
 		case c == 'Z' || c == 'z':
@@ -185,6 +188,9 @@ func parseTimeAt(b string, at int) (civilTime, string) {
 				return t, errTzMinute
 			}
 			i += 2
+			if m > 59 {
+				return t, errTzMinuteRange
+			}
 			off := h*3600 + m*60
 			if off >= 24*3600 {
 				return t, errTzRange
@@ -203,9 +209,22 @@ func parseTimeAt(b string, at int) (civilTime, string) {
 	return t, ""
 }
 
-// timestampText is what speedate reads as a number: an optional '-',
-// digits and an optional fraction.
-var timestampText = regexp.MustCompile(`^-?[0-9]+(\.[0-9]*)?$`)
+// timestampNumber is a string as speedate reads a number: an int
+// (digits with a sign), or, with a '.', what Rust's f64::from_str takes
+// (".5", "5.", "5.e3"; "1e3" is no number).
+func timestampNumber(s string) (float64, bool) {
+	if intText.MatchString(s) {
+		f, _ := strconv.ParseFloat(s, 64)
+		return f, true
+	}
+	if !strings.Contains(s, ".") || !floatLiteral.MatchString(s) {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil || math.IsInf(f, 0)
+}
+
+var intText = regexp.MustCompile(`^[+-]?[0-9]+$`)
 
 // timestamp is a unix time as speedate takes it: seconds, or milliseconds
 // past 2e10 in magnitude; seconds since the epoch and the microseconds.
@@ -216,12 +235,16 @@ func timestamp(f float64) (secs int64, micros int64, problem string) {
 	if math.Abs(f) > 2e10 {
 		f /= 1000
 	}
-	const first, last = -11676096000, 253402300799 // 1600-01-01, 9999-12-31T23:59:59
+	const first, last = -62167219200, 253402300799 // 0000-01-01, 9999-12-31T23:59:59
 	switch {
+	case f < first:
+		return 0, 0, errBefore0000
+	case f >= 1<<63 && !math.IsInf(f, 1):
+		// Past i64, speedate's whole seconds saturate and the rest is read
+		// as a time of day.
+		return 0, 0, errTimeTooLarge
 	case f > last:
 		return 0, 0, errAfter9999
-	case f < first:
-		return 0, 0, errBefore1600
 	}
 	whole := math.Floor(f)
 	return int64(whole), int64(math.Round((f - whole) * 1e6)), ""
@@ -260,8 +283,7 @@ func parseDateTime(s string) (string, bool, string) {
 			return "", false, problem
 		}
 	}
-	if timestampText.MatchString(s) {
-		f, _ := strconv.ParseFloat(s, 64)
+	if f, ok := timestampNumber(s); ok {
 		return fromTimestamp(f)
 	}
 	return "", false, problem
@@ -379,7 +401,7 @@ func pydanticDateTime(loc []any, value any) (any, []Issue, bool) {
 		if _, problem = parseDatePrefix(v); problem == "" {
 			problem = errExtra
 		}
-		if timestampText.MatchString(v) {
+		if intText.MatchString(v) { // a date reads an int as a unix time, no float
 			f, _ := strconv.ParseFloat(v, 64)
 			_, _, problem = fromTimestamp(f)
 		}

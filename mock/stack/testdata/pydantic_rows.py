@@ -5,6 +5,11 @@ mock against. Not run by CI; run by hand with pydantic 2.13.4
 
     python mock/stack/testdata/pydantic_rows.py > mock/stack/testdata/pydantic_rows.json
 
+With "random SEED" it writes instead rows for some 1,500 strings made by
+mutating dates, times and numbers, as query values of date, datetime,
+time, float and bool: a differential check of the mock's parsers against
+pydantic's (write them over pydantic_rows.json, run the test, restore).
+
 Each value is validated as FastAPI 0.141 validates it: a TypeAdapter of
 the annotation, validate_python(value, from_attributes=True)
 (fastapi/_compat/v2.py: ModelField.validate), the loc prefixed as
@@ -71,7 +76,13 @@ c_dict = "pydantic-core src/validators/dict.rs: DictValidator"
 c_enum = "pydantic-core src/validators/enum_.rs: EnumValidator (IntEnum takes an int as int() would)"
 c_lit = "pydantic-core src/validators/literal.rs: LiteralValidator"
 
-case("float", float, Q, ["1.5", " 2 ", "1_000", "1e3", ".5", "inf", "-nan", "half", "", "1,5", "0x10", "_1", "1__0"], c_float)
+case("float", float, Q, ["1.5", " 2 ", "1_000", "1e3", ".5", "inf", "-nan", "half", "", "1,5", "0x10", "_1", "1__0",
+                         "1_000.", " 1_000", "1_0.5 ", "1._5", "-_1", "1e_5"], c_float)
+case("float multiple of 0.25, le 1", Annotated[float, Field(multiple_of=0.25, le=1)], Q, ["inf", "1e999", "0.3", "1.25"], c_float)
+case("float multiple of 0.25", Annotated[float, Field(multiple_of=0.25)], B,
+     ["1e-9", "2e-9", "-0.249999999999", "-942.750000001", "17878.500000001", "-0.3", "1e20"], c_float)
+case("float multiple of 0.1", Annotated[float, Field(multiple_of=0.1)], B,
+     ["3.3", "123456789.1", "623168892.9", "10000000000.1"], c_float)
 case("float", float, B, ["1.5", "2", "true", '"1.5"', '"half"', "null", "[1]", '{"a":1}'], c_float)
 case("float 0..1", Annotated[float, Field(ge=0, le=1)], B, ["1.5", "-0.1", "0", "1"], c_float)
 case("float 0..1", Annotated[float, Field(ge=0, le=1)], Q, ["1.5", "-1", "0.5"], c_float)
@@ -108,16 +119,19 @@ case("date", date, Q, ["2024-01-15", "2024-1-15", "2024-02-30", "2023-02-29", "2
                        "2024-01-15T10x00", "2024-01-15T10:x0", "2024-01-15T10:00:x0", "2024-01-15T10:00:0",
                        "2024-01-15T10:00:00.", "2024-01-15T10:00:00+x", "2024-01-15T10:00:00+01",
                        "2024-01-15T10:00:00+24:00", "2024-01-15T10:00x", "2024-01-15T10:60", "2024-01-15T10:00:60",
-                       "0000-01-01", "86400", "-1", "1700000000", "99999999999999999"], c_date)
+                       "0000-01-01", "86400", "-1", "1700000000", "99999999999999999", ".5", "+86400", "5.e3",
+                       "1e3", "-1.e20", "1.e20", "0.2e55", "-62167219201", "86400.000000001"], c_date)
 case("date", date, B, ["0", "86400", "1.5", "1700000000", "null", "true", "[]", "100000000000000000000"], c_date)
 case("datetime", datetime, Q, ["2024-01-15T10:00:00", "2024-01-15T10:00:00Z", "2024-01-15t10:00:00z", "2024-01-15",
                                "2024-01-15 10:00", "2024-01-15_10:00", "2024-01-15T10:00:00.1234567", "2024-01-15T10:00:00+01:00",
                                "2024-01-15T10", "2024-01-15T25:00:00", "2024-01-32", "x", "", "2024/01/15",
-                               "1700000000", "99999999999999999", "0000-01-01"], c_dt)
+                               "1700000000", "99999999999999999", "0000-01-01", ".5", "-.5e1", "1e3", "-1.e20",
+                               "20000000001", "-17000900000"], c_dt)
 case("datetime", datetime, B, ["1700000000", "1.5", "null", "true", "{}", "100000000000000000000"], c_dt)
 case("time", time, Q, ["10:00", "10:00:00", "10:00:00Z", "10:00:00+01:00", "10:00:00.1234567", "23:59:59.999999Z",
                        "25:00", "10:0", "x", "", "x0:00", "10x00", "10:x0", "10:00:x0", "10:00:0", "10:00:00.",
-                       "10:00:60", "10:61", "10:00:00+25:00", "10:00:00x", "10:00x", "10:00:00+01", " 10:00", "3600", "-1"], c_time)
+                       "10:00:60", "10:61", "10:00:00+25:00", "10:00:00x", "10:00x", "10:00:00+01", " 10:00", "3600", "-1",
+                       "25:x0", "25:00:x", "10:60:x", "10:00:61.x", "10:00:00+01:60", "10:00:00+23:59"], c_time)
 case("time", time, B, ["3600", "0", "-1", "86400", "86399.5", "null", "true"], c_time)
 
 case("str 2..4 pattern", Annotated[str, Field(min_length=2, max_length=4, pattern=r"^[a-z]+$")], B,
@@ -153,12 +167,43 @@ case("model", Profile, M, [
 ], c_model)
 
 
+def random_cases(seed):
+    import random
+
+    rng = random.Random(seed)
+    CASES.clear()
+    alphabet = "0123456789-:T Z+._,xet"
+
+    def mutate(text):
+        chars = list(text)
+        for _ in range(rng.randint(1, 3)):
+            i, op = rng.randrange(len(chars) + 1), rng.random()
+            if op < 0.4 and chars:
+                chars[min(i, len(chars) - 1)] = rng.choice(alphabet)
+            elif op < 0.7:
+                chars.insert(i, rng.choice(alphabet))
+            elif chars:
+                del chars[min(i, len(chars) - 1)]
+        return "".join(chars)
+
+    bases = ["2024-01-15", "2024-01-15T10:00:00", "2024-01-15T10:00:00.123+01:00", "2024-02-29 23:59:59Z", "10:00",
+             "10:00:00.5Z", "1700000000", "86400", "-1.5", "1e3", "0.25", "inf", "1_000.5"]
+    values = sorted({mutate(rng.choice(bases)) for _ in range(1500)})
+    for label, ann, cite in [("date", date, c_date), ("datetime", datetime, c_dt), ("time", time, c_time),
+                             ("float", float, c_float),
+                             ("float bounded", Annotated[float, Field(ge=0, le=1, multiple_of=0.25)], c_float),
+                             ("bool", bool, c_bool)]:
+        case(label, ann, Q, values, cite)
+
+
 def dump(v):
     return json.dumps(v, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def main():
     assert pydantic.VERSION == "2.13.4", pydantic.VERSION
+    if sys.argv[1:2] == ["random"]:
+        random_cases(int(sys.argv[2]))
     schemas, rows = {}, []
     for i, (label, ann, where, inputs, cite) in enumerate(CASES):
         adapter = TypeAdapter(ann)
