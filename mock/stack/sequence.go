@@ -50,10 +50,11 @@ func pydanticList(order PropertyOrder, loc []any, s *openapi3.Schema, value any)
 			}
 			seen[key] = true
 			if s.MaxItems != nil && uint64(len(seen)) > *s.MaxItems {
-				// A set is counted as it fills: "not more", no actual length.
-				return nil, append(issues, issue("too_long", loc,
+				// A set is counted as it fills: "not more", no actual length;
+				// the items' problems found so far are not reported.
+				return nil, []Issue{issue("too_long", loc,
 					fmt.Sprintf("Set should have at most %d item%s after validation, not more", *s.MaxItems, plural(*s.MaxItems)),
-					value, map[string]any{"field_type": kind, "max_length": *s.MaxItems, "actual_length": nil})), true
+					value, map[string]any{"field_type": kind, "max_length": *s.MaxItems, "actual_length": nil})}, true
 			}
 		}
 		canon = append(canon, c)

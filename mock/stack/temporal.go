@@ -284,6 +284,9 @@ func parseDateTime(s string) (string, bool, string) {
 		}
 	}
 	if f, ok := timestampNumber(s); ok {
+		if math.IsInf(f, 1) {
+			return "", false, errTimeTooLarge // saturated, as past i64
+		}
 		return fromTimestamp(f)
 	}
 	return "", false, problem

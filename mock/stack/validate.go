@@ -554,6 +554,7 @@ func pydanticEnum(loc []any, s *openapi3.Schema, value any, typ string) (any, []
 	quoted := make([]string, len(s.Enum))
 	// An IntEnum reads a str as int() would; a Literal takes no str for an int.
 	intEnum := typ == "enum" && s.Type != nil && s.Type.Is(openapi3.TypeInteger)
+	hasInt := false
 	for i, e := range s.Enum {
 		switch member := e.(type) {
 		case string:
@@ -565,6 +566,7 @@ func pydanticEnum(loc []any, s *openapi3.Schema, value any, typ string) (any, []
 			if member != math.Trunc(member) || math.Abs(member) > 1<<53 {
 				return nil, nil, false
 			}
+			hasInt = true
 			want := big.NewInt(int64(member))
 			if enumIntMatches(want, value, intEnum) {
 				return json.Number(want.String()), nil, true
@@ -573,6 +575,10 @@ func pydanticEnum(loc []any, s *openapi3.Schema, value any, typ string) (any, []
 		default:
 			return nil, nil, false
 		}
+	}
+	if n, isInt := value.(*big.Int); isInt && hasInt && !n.IsInt64() {
+		// An int is looked up through i64 (literal.rs: LiteralLookup).
+		return nil, []Issue{issue("int_parsing_size", loc, "Unable to parse input string as an integer, exceeded maximum size", value, nil)}, true
 	}
 	expected := JoinOr(quoted)
 	return nil, []Issue{issue(typ, loc, "Input should be "+expected, value, map[string]any{"expected": expected})}, true
@@ -705,8 +711,18 @@ func pydanticInt(loc []any, s *openapi3.Schema, value any) (any, []Issue, bool) 
 			return fail("finite_number", "Input should be a finite number")
 		case v != math.Trunc(v):
 			return fail("int_from_float", "Input should be a valid integer, got a number with a fractional part")
+		case math.Abs(v) >= 1<<63:
+			// pydantic-core's float_as_int goes through i64.
+			return fail("int_parsing_size", "Unable to parse input string as an integer, exceeded maximum size")
 		}
 		n, _ = big.NewFloat(v).Int(nil)
+	case bool:
+		// Python's bool is an int: lax mode takes it (input_python.rs:
+		// validate_int).
+		n = big.NewInt(0)
+		if v {
+			n = big.NewInt(1)
+		}
 	default:
 		return fail("int_type", "Input should be a valid integer")
 	}

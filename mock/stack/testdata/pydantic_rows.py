@@ -96,6 +96,9 @@ case("list[str]", list[str], B, ['"vip"', "null", '{"a":1}', "[1]", '["a",2,null
 case("list[int] 1..3", Annotated[list[int], Field(min_length=1, max_length=3)], B,
      ["[]", "[1,2,3,4]", '[1,"x",3,4]', '[1,"x"]', "[1]"], c_list)
 case("list[int] min 3", Annotated[list[int], Field(min_length=3)], B, ['["x"]', "[1]"], c_list)
+case("list[int]", list[int], B, ["[true,false]", "[1e300]", "[1e20]", "[1.5]", "[100000000000000000000]"], c_list + "; src/validators/int.rs (float_as_int through i64)")
+case("IntEnum, past i64", Priority, B, ["100000000000000000000", "1e300"], c_enum)
+case("Literal mixed, past i64", Literal["a", 1], B, ["100000000000000000000", "1e300"], c_lit)
 case("list of bounded str", Annotated[list[Annotated[str, Field(max_length=2)]], Field(max_length=5)], B,
      ['["abc","x","abcd"]'], c_list + "; " + c_str)
 case("list[list[int]]", list[list[int]], B, ['[[1],["a"],3]'], c_list)
@@ -107,7 +110,7 @@ case("Optional list", Optional[list[int]], B, ["null", '"x"'], c_list + "; nulla
 case("set[str]", set[str], B, ['["a","a"]', '"a"', "null", "[1]"], c_set)
 case("set[str] max 1", Annotated[set[str], Field(max_length=1)], B, ['["a","b"]', '["a","a"]'], c_set)
 case("set[int] min 2", Annotated[set[int], Field(min_length=2)], B, ["[1,1]", "[1,2]", '[1,"1"]', "[1,1.0]"], c_set)
-case("set[int] max 1", Annotated[set[int], Field(max_length=1)], B, ["[1,2]", "[1,1]"], c_set)
+case("set[int] max 1", Annotated[set[int], Field(max_length=1)], B, ["[1,2]", "[1,1]", '["x",1,2]', '[1,2,"x"]'], c_set)
 
 case("bool", bool, Q, ["true", "1", "yes", "on", "t", "y", "TRUE", "0", "off", "no", "f", "n", "False", " true", "nope", "2"], c_bool)
 case("bool", bool, B, ["true", "1", "0", "2", "1.0", "0.0", "1.5", '"yes"', '"maybe"', "null", "[]", "1180591620717411303424"], c_bool)
@@ -120,7 +123,7 @@ case("date", date, Q, ["2024-01-15", "2024-1-15", "2024-02-30", "2023-02-29", "2
                        "2024-01-15T10:00:00.", "2024-01-15T10:00:00+x", "2024-01-15T10:00:00+01",
                        "2024-01-15T10:00:00+24:00", "2024-01-15T10:00x", "2024-01-15T10:60", "2024-01-15T10:00:60",
                        "0000-01-01", "86400", "-1", "1700000000", "99999999999999999", ".5", "+86400", "5.e3",
-                       "1e3", "-1.e20", "1.e20", "0.2e55", "-62167219201", "86400.000000001"], c_date)
+                       "1e3", "-1.e20", "1.e20", "0.2e55", ".1e395", "-62167219201", "86400.000000001"], c_date)
 case("date", date, B, ["0", "86400", "1.5", "1700000000", "null", "true", "[]", "100000000000000000000"], c_date)
 case("datetime", datetime, Q, ["2024-01-15T10:00:00", "2024-01-15T10:00:00Z", "2024-01-15t10:00:00z", "2024-01-15",
                                "2024-01-15 10:00", "2024-01-15_10:00", "2024-01-15T10:00:00.1234567", "2024-01-15T10:00:00+01:00",
@@ -194,6 +197,35 @@ def random_cases(seed):
                              ("float bounded", Annotated[float, Field(ge=0, le=1, multiple_of=0.25)], c_float),
                              ("bool", bool, c_bool)]:
         case(label, ann, Q, values, cite)
+
+    def json_value(depth=0):
+        kind = rng.randrange(9 if depth < 2 else 6)
+        if kind == 0:
+            return None
+        if kind == 1:
+            return rng.choice([True, False])
+        if kind == 2:
+            return rng.choice([0, 1, 2, -1, 3, 10**20, 7])
+        if kind == 3:
+            return rng.choice([0.0, 1.0, 0.5, -2.5, 1e300, 0.25])
+        if kind in (4, 5):
+            return rng.choice(["", "a", "1", "x" * 9, "2024-01-15", "yes", "red", "0.5", "B"])
+        if kind in (6, 7):
+            return [json_value(depth + 1) for _ in range(rng.randrange(5))]
+        keys = ["nickname", "address", "city", "zip", "labels", "scores", "shade", "a", "backup"]
+        return {rng.choice(keys): json_value(depth + 1) for _ in range(rng.randrange(5))}
+
+    bodies = sorted({dump(json_value()) for _ in range(600)})
+    for label, ann, cite in [
+        ("list[int] 1..3", Annotated[list[int], Field(min_length=1, max_length=3)], c_list),
+        ("set[str] 1..2", Annotated[set[str], Field(min_length=1, max_length=2)], c_set),
+        ("dict[str, float]", dict[str, float], c_dict),
+        ("list[list[bool]]", list[list[bool]], c_list),
+        ("Optional list of bounded str", Optional[list[Annotated[str, Field(max_length=3)]]], c_list),
+        ("IntEnum", Priority, c_enum), ("Enum", Shade, c_enum), ("Literal", Literal["a", 1], c_lit),
+    ]:
+        case(label, ann, B, bodies, cite)
+    case("model", Profile, M, bodies, c_model)
 
 
 def dump(v):
