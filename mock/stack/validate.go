@@ -11,7 +11,8 @@ package stack
 // 3.1 (spec.Underlying): what FastAPI publishes for str (lengths, pattern,
 // uuid, date, date-time, time), int, float, bool, list and set (array
 // parameters take every value of their name), dict, nested models, Enum
-// classes, one-value Literals and Optional. A construct it does not model
+// classes, Literals and Optional, in path, query, header and cookie
+// parameters and the body. A construct it does not model
 // (a union of two schemas, a tuple, a format such as email or uri, ...)
 // makes the whole request go to kin-openapi alone, so that nothing
 // unmodelled is let through; its entries are not pydantic's.
@@ -135,13 +136,14 @@ func ValidateRequest(order PropertyOrder, route *routers.Route, params map[strin
 // (fastapi/dependencies/utils.py: _get_multidict_value).
 func ValidateRequestAll(order PropertyOrder, route *routers.Route, params map[string]string, query map[string][]string, header http.Header, body Body) Request {
 	out := Request{Params: map[string]string{}, Query: map[string]string{}, QueryLists: map[string][]string{}}
+	var cookies map[string]string // read when a cookie parameter is declared
 	for k, v := range params {
 		out.Params[k] = v
 	}
 	for _, in := range []string{openapi3.ParameterInPath, openapi3.ParameterInQuery, openapi3.ParameterInHeader, openapi3.ParameterInCookie} {
 		for _, d := range declaredParameters(route, in) {
 			p := d.param
-			if d.list && in != openapi3.ParameterInPath {
+			if d.list && (in == openapi3.ParameterInQuery || in == openapi3.ParameterInHeader) {
 				if !validateListParameter(order, &out, d, in, query, header) {
 					out.Unmodeled = true
 					return out
@@ -161,6 +163,12 @@ func ValidateRequestAll(order PropertyOrder, route *routers.Route, params map[st
 				// As Starlette reads every header: latin-1 (HeaderText).
 				raw = HeaderText(header.Get(p.Name))
 				sent = len(header.Values(p.Name)) > 0
+			case openapi3.ParameterInCookie:
+				// A plain dict to FastAPI: a list parameter gets the string.
+				if cookies == nil {
+					cookies = ParseCookies(header)
+				}
+				raw, sent = cookies[p.Name]
 			default:
 				out.Unmodeled = true
 				return out
