@@ -660,6 +660,8 @@ func pydanticString(loc []any, s *openapi3.Schema, value any) (any, []Issue, boo
 			return nil, []Issue{issue("uuid_parsing", loc, "Input should be a valid UUID, "+problem, value, map[string]any{"error": problem})}, true
 		}
 		return canon, nil, true
+	case "password":
+		return secretStr(loc, s, value, text)
 	case "":
 	default:
 		return nil, nil, false // email, uri, duration, ...: left to kin-openapi
@@ -683,6 +685,27 @@ func pydanticString(loc []any, s *openapi3.Schema, value any) (any, []Issue, boo
 			return nil, []Issue{issue("string_pattern_mismatch", loc, "String should match pattern '"+s.Pattern+"'", value,
 				map[string]any{"pattern": s.Pattern})}, true
 		}
+	}
+	return text, nil, true
+}
+
+// secretStr is pydantic's SecretStr (format password): a str, its lengths
+// checked as a Secret's (pydantic/types.py: _SecretBase: too_short and
+// too_long of a "Value", not string_too_short); a pattern is not modelled.
+func secretStr(loc []any, s *openapi3.Schema, value any, text string) (any, []Issue, bool) {
+	if s.Pattern != "" {
+		return nil, nil, false
+	}
+	n := uint64(utf8.RuneCountInString(text))
+	switch {
+	case n < s.MinLength:
+		return nil, []Issue{issue("too_short", loc,
+			fmt.Sprintf("Value should have at least %d item%s after validation, not %d", s.MinLength, plural(s.MinLength), n), value,
+			map[string]any{"field_type": "Value", "min_length": s.MinLength, "actual_length": n})}, true
+	case s.MaxLength != nil && n > *s.MaxLength:
+		return nil, []Issue{issue("too_long", loc,
+			fmt.Sprintf("Value should have at most %d item%s after validation, not %d", *s.MaxLength, plural(*s.MaxLength), n), value,
+			map[string]any{"field_type": "Value", "max_length": *s.MaxLength, "actual_length": n})}, true
 	}
 	return text, nil, true
 }

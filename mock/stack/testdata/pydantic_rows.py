@@ -28,7 +28,7 @@ from datetime import date, datetime, time
 from typing import Annotated, Literal, Optional
 
 import pydantic
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, SecretStr, TypeAdapter, ValidationError
 
 
 class Address(BaseModel):
@@ -141,6 +141,8 @@ case("str 2..4 pattern", Annotated[str, Field(min_length=2, max_length=4, patter
      ['"a"', '"abcde"', '"AB"', '"ab"', "5", "null", "[]"], c_str + "; src/input/input_python.rs: validate_str")
 case("str pattern", Annotated[str, Field(pattern=r"^[A-Z]{3}-[0-9]{4}$")], Q, ["ABC-1234", "calm"], c_str)
 
+case("SecretStr 3..8", Annotated[SecretStr, Field(min_length=3, max_length=8)], B, ['"ab"', '"abcdefghi"', '"abc"', "5", "null"],
+     "pydantic/types.py: SecretStr (_SecretBase lengths: too_short/too_long of a Value)")
 case("dict[str, int]", dict[str, int], B, ['{"a":"x","b":1,"c":null}', '"x"', "null", "[]", '{"a":"7"}'], c_dict)
 case("dict[str, Any]", dict, B, ['{"a":[1]}', "[1]"], c_dict)
 case("dict of models", dict[str, Address], B, ['{"home":{"zip":"123456"}}'], c_dict + "; " + c_model)
