@@ -24,7 +24,8 @@ type pydanticRows struct {
 		Query  json.RawMessage `json:"query"` // a str, or a list of str for a list parameter
 		Body   *string         `json:"body"`
 		Loc    []any           `json:"loc"`
-		Want   json.RawMessage `json:"want"` // the entries, or null: valid
+		Want   json.RawMessage `json:"want"`  // the entries, or null: valid
+		Canon  json.RawMessage `json:"canon"` // a valid value as pydantic serializes it, or null
 		Cite   string          `json:"cite"`
 	} `json:"rows"`
 }
@@ -33,8 +34,9 @@ type pydanticRows struct {
 // parameter or a body (floats, lists, sets, booleans, dates and times,
 // strings, nested models, dicts, enums, literals, nullable), each value
 // gets pydantic's entries exactly (type, loc with int indexes, msg,
-// input, ctx), in pydantic's order, and a valid value none; no row falls
-// back to kin-openapi.
+// input, ctx), in pydantic's order, and a valid value none, with the
+// value as the service would serialize it; no row falls back to
+// kin-openapi.
 func TestValueAnswersAsPydantic(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join("testdata", "pydantic_rows.json"))
 	require.NoError(t, err)
@@ -62,10 +64,15 @@ func TestValueAnswersAsPydantic(t *testing.T) {
 				require.NoError(t, json.Unmarshal(row.Query, &query))
 				value = query // a string, or []any of strings
 			}
-			_, issues, ok := stack.Value(sp.PropertyOrder, row.Loc, ref, value)
+			canon, issues, ok := stack.Value(sp.PropertyOrder, row.Loc, ref, value)
 			require.True(t, ok, "modelled: %s", row.Cite)
 			if string(row.Want) == "null" {
 				require.Empty(t, issues, row.Cite)
+				if len(row.Canon) > 0 && string(row.Canon) != "null" {
+					got, err := json.Marshal(canon)
+					require.NoError(t, err)
+					require.JSONEq(t, string(row.Canon), string(got), "the canonical value is pydantic's JSON of it")
+				}
 				return
 			}
 			got, err := json.Marshal(issues)

@@ -336,11 +336,15 @@ func civilFromDays(z int64) (int, int, int) {
 
 func formatDate(d civilDate) string { return fmt.Sprintf("%04d-%02d-%02d", d.year, d.month, d.day) }
 
-// formatTime writes a time as Python's isoformat does.
+// formatTime writes a time as pydantic serializes it to JSON (what the
+// service would answer with): isoformat, but UTC as Z.
 func formatTime(t civilTime) string {
 	out := fmt.Sprintf("%02d:%02d:%02d", t.hour, t.minute, t.second)
 	if t.micro != 0 {
 		out += fmt.Sprintf(".%06d", t.micro)
+	}
+	if t.offset != nil && *t.offset == 0 {
+		return out + "Z"
 	}
 	if t.offset != nil {
 		off, sign := *t.offset, "+"

@@ -15,7 +15,9 @@ the annotation, validate_python(value, from_attributes=True)
 (fastapi/_compat/v2.py: ModelField.validate), the loc prefixed as
 fastapi/dependencies/utils.py prefixes it (request_params_to_args:
 ("query", name); _validate_value_with_model_field: ("body",) for the body
-model). A query value is the str Starlette gives (a list of them for a
+model). A valid value's "canon" is pydantic's JSON of it (dump_json: what
+the service would answer with), where it has one (no sets, no models,
+finite). A query value is the str Starlette gives (a list of them for a
 list parameter); a body value is what json.loads gives. The schema of
 each row is the one pydantic publishes for the annotation (FastAPI's
 OpenAPI 3.1 components use the same generator).
@@ -230,6 +232,16 @@ def random_cases(seed):
     case("model", Profile, M, bodies, c_model)
 
 
+def has_set(v):
+    if isinstance(v, (set, frozenset)):
+        return True
+    if isinstance(v, (list, tuple)):
+        return any(has_set(x) for x in v)
+    if isinstance(v, dict):
+        return any(has_set(x) for x in v.values())
+    return False
+
+
 def dump(v):
     return json.dumps(v, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
@@ -253,9 +265,15 @@ def main():
         prefix = {Q: ("query", "x"), B: ("body", "x"), M: ("body",)}[where]
         for raw in inputs:
             value = raw if where == Q else json.loads(raw)
+            canon = None
             try:
-                adapter.validate_python(value, from_attributes=True)
+                valid = adapter.validate_python(value, from_attributes=True)
                 want = None
+                if where != M and not has_set(valid) and not isinstance(valid, SecretStr):  # masked
+                    try:
+                        canon = json.loads(adapter.dump_json(valid))
+                    except Exception:  # inf and nan have no JSON
+                        canon = None
             except ValidationError as e:
                 want = []
                 for err in e.errors(include_url=False):
@@ -268,6 +286,7 @@ def main():
                 "body": None if where == Q else raw,
                 "loc": list(prefix),
                 "want": want,
+                "canon": canon,
                 "cite": cite,
             })
     out = {"pydantic": pydantic.VERSION, "schemas": schemas, "rows": rows}
