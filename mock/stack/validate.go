@@ -135,7 +135,7 @@ func ValidateRequest(order PropertyOrder, route *routers.Route, params map[strin
 // (`list[X] = Query()`) takes them all, any other the last
 // (fastapi/dependencies/utils.py: _get_multidict_value).
 func ValidateRequestAll(order PropertyOrder, route *routers.Route, params map[string]string, query map[string][]string, header http.Header, body Body) Request {
-	out := Request{Params: map[string]string{}, Query: map[string]string{}, QueryLists: map[string][]string{}}
+	out := Request{Params: map[string]string{}, Query: map[string]string{}}
 	var cookies map[string]string // read when a cookie parameter is declared
 	for k, v := range params {
 		out.Params[k] = v
@@ -307,9 +307,11 @@ func validateListParameter(order PropertyOrder, out *Request, d declaredParamete
 		if p.Required {
 			out.Issues = append(out.Issues, issue("missing", d.loc, "Field required", nil, nil))
 		} else if def, ok := schemaDefault(p.Schema).([]any); ok && in == openapi3.ParameterInQuery {
-			for _, item := range def {
-				out.QueryLists[p.Name] = append(out.QueryLists[p.Name], formatDefault(item))
+			texts := make([]string, len(def))
+			for i, item := range def {
+				texts[i] = formatDefault(item)
 			}
+			out.setQueryList(p.Name, texts)
 		}
 		return true
 	}
@@ -327,9 +329,18 @@ func validateListParameter(order PropertyOrder, out *Request, d declaredParamete
 		for i, item := range list {
 			texts[i] = fmt.Sprint(item)
 		}
-		out.QueryLists[p.Name] = texts
+		out.setQueryList(p.Name, texts)
 	}
 	return true
+}
+
+// setQueryList records an array parameter's values; QueryLists stays nil
+// for an operation without one.
+func (r *Request) setQueryList(name string, values []string) {
+	if r.QueryLists == nil {
+		r.QueryLists = map[string][]string{}
+	}
+	r.QueryLists[name] = values
 }
 
 // declared remembers each operation's parameters by location: a loaded
