@@ -289,8 +289,17 @@ def main():
                 "canon": canon,
                 "cite": cite,
             })
-    out = {"pydantic": pydantic.VERSION, "schemas": schemas, "rows": rows}
-    sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1, allow_nan=False) + "\n")
+    # One schema and one row a line: diffs of a regeneration stay readable.
+    lines = ['{"pydantic": %s,' % json.dumps(pydantic.VERSION), '"schemas": {']
+    names = list(schemas)
+    for i, name in enumerate(names):
+        lines.append(" %s: %s%s" % (json.dumps(name), dump(schemas[name]), "," if i + 1 < len(names) else ""))
+    lines.append("},")
+    lines.append('"rows": [')
+    for i, row in enumerate(rows):
+        lines.append(" " + dump(row) + ("," if i + 1 < len(rows) else ""))
+    lines.append("]}")
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 main()
