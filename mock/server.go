@@ -472,7 +472,7 @@ type validatedRequest struct {
 }
 
 func (s *Server) validate(x *exchange, body stack.Body) validatedRequest {
-	p := stack.ValidateRequest(s.spec.PropertyOrder, x.route, x.params, stack.ParseQuery(x.r.URL.RawQuery), x.r.Header, body)
+	p := stack.ValidateRequestAll(s.spec.PropertyOrder, x.route, x.params, stack.ParseQueryAll(x.r.URL.RawQuery), x.r.Header, body)
 	if p.Unmodeled {
 		// A construct pydantic.go does not model: kin-openapi alone, on the
 		// request as sent.
@@ -488,6 +488,9 @@ func (s *Server) validate(x *exchange, body stack.Body) validatedRequest {
 	query := url.Values{}
 	for name, value := range p.Query {
 		query.Set(name, value)
+	}
+	for name, values := range p.QueryLists {
+		query[name] = values
 	}
 	return validatedRequest{params: p.Params, rawQuery: query.Encode(), body: p.Body}
 }

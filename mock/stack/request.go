@@ -3,6 +3,7 @@ package stack
 import (
 	"encoding/json"
 	"errors"
+	"net/http"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -68,12 +69,23 @@ func PyIsSpace(r rune) bool {
 // percent escape is kept as written; the last of a repeated name wins.
 func ParseQuery(raw string) map[string]string {
 	out := map[string]string{}
+	for name, values := range ParseQueryAll(raw) {
+		out[name] = values[len(values)-1]
+	}
+	return out
+}
+
+// ParseQueryAll is ParseQuery with every value of a repeated name, in
+// order (Starlette's QueryParams.getlist).
+func ParseQueryAll(raw string) map[string][]string {
+	out := map[string][]string{}
 	for _, pair := range strings.Split(raw, "&") {
 		if pair == "" {
 			continue
 		}
 		name, value, _ := strings.Cut(pair, "=")
-		out[pyUnquotePlus(name)] = pyUnquotePlus(value)
+		name = pyUnquotePlus(name)
+		out[name] = append(out[name], pyUnquotePlus(value))
 	}
 	return out
 }
@@ -182,4 +194,52 @@ func DecodeBody(contentType string, data []byte) (Body, *Issue, error) {
 	}
 	body.JSON, body.Value = true, value
 	return body, nil, nil
+}
+
+// ParseCookies reads the request's cookies as Starlette does
+// (starlette/requests.py: HTTPConnection.cookies, cookie_parser): every
+// Cookie header, read as latin-1, split on ';', each piece on its first
+// '=' (none: the name is empty), name and value stripped (str.strip), a
+// quoted value unquoted as http.cookies._unquote does; a later name wins.
+func ParseCookies(header http.Header) map[string]string {
+	out := map[string]string{}
+	for _, line := range header.Values("Cookie") {
+		for _, chunk := range strings.Split(HeaderText(line), ";") {
+			name, value, found := strings.Cut(chunk, "=")
+			if !found {
+				name, value = "", chunk
+			}
+			name, value = PyStrip(name), PyStrip(value)
+			if name != "" || value != "" {
+				out[name] = pyCookieUnquote(value)
+			}
+		}
+	}
+	return out
+}
+
+// pyCookieUnquote is http.cookies._unquote (CPython 3.11): a value in
+// double quotes loses them, \ooo (octal, first digit 0-3) becomes that
+// character and a backslash takes the next character as it is.
+func pyCookieUnquote(s string) string {
+	r := []rune(s)
+	if len(r) < 2 || r[0] != '"' || r[len(r)-1] != '"' {
+		return s
+	}
+	r = r[1 : len(r)-1]
+	var b strings.Builder
+	for i := 0; i < len(r); i++ {
+		if r[i] != '\\' || i+1 >= len(r) || r[i+1] == '\n' { // '.' does not match a newline
+			b.WriteRune(r[i])
+			continue
+		}
+		if i+3 < len(r) && r[i+1] >= '0' && r[i+1] <= '3' && r[i+2] >= '0' && r[i+2] <= '7' && r[i+3] >= '0' && r[i+3] <= '7' {
+			b.WriteRune((r[i+1]-'0')*64 + (r[i+2]-'0')*8 + (r[i+3] - '0'))
+			i += 3
+			continue
+		}
+		b.WriteRune(r[i+1])
+		i++
+	}
+	return b.String()
 }

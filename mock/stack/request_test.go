@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -28,4 +29,34 @@ func TestPyUnquoteIsCPythons(t *testing.T) {
 	}
 	// parse_qsl: '+' is a space first (unquote_plus).
 	require.Equal(t, map[string]string{"q": "a \uFFFD b"}, ParseQuery("q=a+%E2%82+b"))
+}
+
+// Each row is Starlette 1.3.1's cookie_parser (starlette/requests.py,
+// HTTPConnection.cookies updating a dict with each Cookie header's) with
+// CPython 3.11's http.cookies._unquote, run on the headers as Starlette
+// reads them (latin-1: the byte A0 is U+00A0, which str.strip strips).
+func TestParseCookiesIsStarlettes(t *testing.T) {
+	for _, row := range []struct {
+		headers []string
+		want    map[string]string
+	}{
+		{[]string{"a=1; b=2"}, map[string]string{"a": "1", "b": "2"}},
+		{[]string{"a=1", "a=2; c=3"}, map[string]string{"a": "2", "c": "3"}},
+		{[]string{"noequals; x = y ;"}, map[string]string{"": "noequals", "x": "y"}},
+		{[]string{`q="a\"b\\c"`}, map[string]string{"q": `a"b\c`}},
+		{[]string{`o="\101\1012"`}, map[string]string{"o": "AA2"}},
+		{[]string{`e=""; f="`}, map[string]string{"e": "", "f": `"`}},
+		{[]string{"=v; k="}, map[string]string{"": "v", "k": ""}},
+		{[]string{"n=\"a\\\nb\""}, map[string]string{"n": "a\\\nb"}},
+		{[]string{"\xa0k\xa0=\xa0v\xa0"}, map[string]string{"k": "v"}},
+		{[]string{"k=v=w"}, map[string]string{"k": "v=w"}},
+		{[]string{`t="\x"`}, map[string]string{"t": "x"}},
+		{[]string{`u="\477"`}, map[string]string{"u": "477"}},
+	} {
+		header := http.Header{}
+		for _, h := range row.headers {
+			header.Add("Cookie", h)
+		}
+		require.Equal(t, row.want, ParseCookies(header), "%q", row.headers)
+	}
 }

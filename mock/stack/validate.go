@@ -7,11 +7,15 @@ package stack
 // request_params_to_args, request_body_to_args), each entry with pydantic's
 // type, loc, msg, input and ctx (pydantic-core: src/errors/types.rs).
 //
-// Only what the document's schemas say is modelled here: everything FastAPI
-// publishes for this API, in OpenAPI 3.0 or 3.1 (spec.Underlying). A
-// construct it does not model (an array, a number, a union of two schemas,
-// ...) makes the whole request go to kin-openapi alone, so that nothing
-// unmodelled is let through.
+// Only what the document's schemas say is modelled here, in OpenAPI 3.0 or
+// 3.1 (spec.Underlying): what FastAPI publishes for str (lengths, pattern,
+// uuid, date, date-time, time), int, float, bool, list and set (array
+// parameters take every value of their name), dict, nested models, Enum
+// classes, Literals and Optional, in path, query, header and cookie
+// parameters and the body. A construct it does not model
+// (a union of two schemas, a tuple, a format such as email or uri, ...)
+// makes the whole request go to kin-openapi alone, so that nothing
+// unmodelled is let through; its entries are not pydantic's.
 
 import (
 	"encoding/json"
@@ -20,6 +24,7 @@ import (
 	"math/big"
 	"net/http"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,7 +54,53 @@ type Issue struct {
 	Loc   []any           `json:"loc"`
 	Msg   string          `json:"msg"`
 	Input json.RawMessage `json:"input"`
-	Ctx   map[string]any  `json:"ctx,omitempty"`
+	Ctx   Ctx             `json:"ctx,omitempty"`
+}
+
+// Ctx is an entry's ctx, rendered with its keys in pydantic-core's order
+// (src/errors/types.rs: too_short and too_long give field_type, the
+// bound, then actual_length); a ctx of one key has no order to keep.
+type Ctx map[string]any
+
+// ctxKeyRank orders the keys of a ctx with more than one.
+var ctxKeyRank = map[string]int{"field_type": 1, "min_length": 2, "max_length": 2, "actual_length": 3}
+
+// MarshalJSON writes the keys in pydantic's order, others after them by
+// name.
+func (c Ctx) MarshalJSON() ([]byte, error) {
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		ri, rj := ctxKeyRank[keys[i]], ctxKeyRank[keys[j]]
+		if ri == 0 {
+			ri = len(ctxKeyRank) + 1
+		}
+		if rj == 0 {
+			rj = len(ctxKeyRank) + 1
+		}
+		if ri != rj {
+			return ri < rj
+		}
+		return keys[i] < keys[j]
+	})
+	b := []byte{'{'}
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		key, err := json.Marshal(k)
+		if err != nil {
+			return nil, err
+		}
+		val, err := json.Marshal(c[k])
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(append(b, key...), ':'), val...)
+	}
+	return append(b, '}'), nil
 }
 
 // Request is the outcome of validating a request: the problems,
@@ -57,34 +108,67 @@ type Issue struct {
 // with dashes, integers in decimal) with the spec's defaults written in;
 // unmodeled when the operation holds a construct not modelled here.
 type Request struct {
-	Issues    []Issue
-	Params    map[string]string
-	Query     map[string]string // declared query parameters, sent or defaulted
-	Body      []byte            // canonical JSON, nil without a body
-	Unmodeled bool
+	Issues []Issue
+	Params map[string]string
+	Query  map[string]string // declared query parameters, sent or defaulted
+	// QueryLists are the declared query parameters of an array schema, each
+	// value of a repeated name in order (FastAPI's getlist), sent or
+	// defaulted; they are not in Query.
+	QueryLists map[string][]string
+	Body       []byte // canonical JSON, nil without a body
+	Unmodeled  bool
 }
 
 // ValidateRequest validates a routed request's parameters and body; query
-// is the query string as ParseQuery reads it.
+// is the query string as ParseQuery reads it (the last value of each
+// name, so an array parameter sees one item at most).
 func ValidateRequest(order PropertyOrder, route *routers.Route, params map[string]string, query map[string]string, header http.Header, body Body) Request {
+	all := make(map[string][]string, len(query))
+	for name, value := range query {
+		all[name] = []string{value}
+	}
+	return ValidateRequestAll(order, route, params, all, header, body)
+}
+
+// ValidateRequestAll is ValidateRequest with every value of each query
+// name, as ParseQueryAll reads them: a parameter of an array schema
+// (`list[X] = Query()`) takes them all, any other the last
+// (fastapi/dependencies/utils.py: _get_multidict_value).
+func ValidateRequestAll(order PropertyOrder, route *routers.Route, params map[string]string, query map[string][]string, header http.Header, body Body) Request {
 	out := Request{Params: map[string]string{}, Query: map[string]string{}}
+	var cookies map[string]string // read when a cookie parameter is declared
 	for k, v := range params {
 		out.Params[k] = v
 	}
 	for _, in := range []string{openapi3.ParameterInPath, openapi3.ParameterInQuery, openapi3.ParameterInHeader, openapi3.ParameterInCookie} {
 		for _, d := range declaredParameters(route, in) {
 			p := d.param
+			if d.list && (in == openapi3.ParameterInQuery || in == openapi3.ParameterInHeader) {
+				if !validateListParameter(order, &out, d, in, query, header) {
+					out.Unmodeled = true
+					return out
+				}
+				continue
+			}
 			var raw string
 			var sent bool
 			switch in {
 			case openapi3.ParameterInPath:
 				raw, sent = params[p.Name]
 			case openapi3.ParameterInQuery:
-				raw, sent = query[p.Name]
+				if values := query[p.Name]; len(values) > 0 {
+					raw, sent = values[len(values)-1], true
+				}
 			case openapi3.ParameterInHeader:
 				// As Starlette reads every header: latin-1 (HeaderText).
 				raw = HeaderText(header.Get(p.Name))
 				sent = len(header.Values(p.Name)) > 0
+			case openapi3.ParameterInCookie:
+				// A plain dict to FastAPI: a list parameter gets the string.
+				if cookies == nil {
+					cookies = ParseCookies(header)
+				}
+				raw, sent = cookies[p.Name]
 			default:
 				out.Unmodeled = true
 				return out
@@ -188,7 +272,9 @@ func declaredParameters(route *routers.Route, in string) []declaredParameter {
 	}
 	var out []declaredParameter
 	for _, p := range declareParameters(route, in) {
-		out = append(out, declaredParameter{param: p, loc: []any{in, p.Name}})
+		core, _ := spec.Underlying(p.Schema)
+		list := core != nil && core.Type != nil && core.Type.Is(openapi3.TypeArray)
+		out = append(out, declaredParameter{param: p, loc: []any{in, p.Name}, list: list})
 	}
 	declared.Store(key, out)
 	return out
@@ -199,6 +285,62 @@ func declaredParameters(route *routers.Route, in string) []declaredParameter {
 type declaredParameter struct {
 	param *openapi3.Parameter
 	loc   []any
+	list  bool // an array schema: every value of the name
+}
+
+// validateListParameter validates a query or header parameter of an
+// array schema on every value sent for its name, as FastAPI hands them to
+// pydantic (fastapi/dependencies/utils.py: _get_multidict_value: getlist;
+// none sent is missing, or the default). ok is false for a construct not
+// modelled.
+func validateListParameter(order PropertyOrder, out *Request, d declaredParameter, in string, query map[string][]string, header http.Header) bool {
+	p := d.param
+	var values []string
+	if in == openapi3.ParameterInQuery {
+		values = query[p.Name]
+	} else {
+		for _, v := range header.Values(p.Name) {
+			values = append(values, HeaderText(v))
+		}
+	}
+	if len(values) == 0 {
+		if p.Required {
+			out.Issues = append(out.Issues, issue("missing", d.loc, "Field required", nil, nil))
+		} else if def, ok := schemaDefault(p.Schema).([]any); ok && in == openapi3.ParameterInQuery {
+			texts := make([]string, len(def))
+			for i, item := range def {
+				texts[i] = formatDefault(item)
+			}
+			out.setQueryList(p.Name, texts)
+		}
+		return true
+	}
+	items := make([]any, len(values))
+	for i, v := range values {
+		items[i] = v
+	}
+	canon, issues, ok := Value(order, d.loc, p.Schema, items)
+	if !ok {
+		return false
+	}
+	out.Issues = append(out.Issues, issues...)
+	if list, isList := canon.([]any); isList && len(issues) == 0 && in == openapi3.ParameterInQuery {
+		texts := make([]string, len(list))
+		for i, item := range list {
+			texts[i] = fmt.Sprint(item)
+		}
+		out.setQueryList(p.Name, texts)
+	}
+	return true
+}
+
+// setQueryList records an array parameter's values; QueryLists stays nil
+// for an operation without one.
+func (r *Request) setQueryList(name string, values []string) {
+	if r.QueryLists == nil {
+		r.QueryLists = map[string][]string{}
+	}
+	r.QueryLists[name] = values
 }
 
 // declared remembers each operation's parameters by location: a loaded
@@ -269,7 +411,7 @@ type PropertyOrder func(*openapi3.Schema) []string
 // every input but None to its inner validator).
 func Value(order PropertyOrder, loc []any, ref *openapi3.SchemaRef, value any) (any, []Issue, bool) {
 	if ref == nil || ref.Value == nil {
-		return value, nil, true
+		return pyCanonical(value), nil, true // an array's or a dict's items of any kind
 	}
 	s, nullable := spec.Underlying(ref)
 	if value == nil && nullable {
@@ -285,7 +427,11 @@ func Value(order PropertyOrder, loc []any, ref *openapi3.SchemaRef, value any) (
 		return pydanticLiteral(loc, s.Const, value)
 	}
 	if len(s.Enum) > 0 {
-		return pydanticEnum(loc, s, value)
+		typ := "enum"
+		if !referenced(ref) {
+			typ = "literal_error"
+		}
+		return pydanticEnum(loc, s, value, typ)
 	}
 	switch {
 	case s.Type == nil || len(s.Type.Slice()) == 0:
@@ -297,9 +443,19 @@ func Value(order PropertyOrder, loc []any, ref *openapi3.SchemaRef, value any) (
 		return pydanticString(loc, s, value)
 	case s.Type.Is(openapi3.TypeInteger):
 		return pydanticInt(loc, s, value)
+	case s.Type.Is(openapi3.TypeNumber):
+		return pydanticFloat(loc, s, value)
 	case s.Type.Is(openapi3.TypeBoolean):
 		return pydanticBool(loc, value)
+	case s.Type.Is(openapi3.TypeArray):
+		if len(s.PrefixItems) > 0 {
+			return nil, nil, false // a tuple of fixed items
+		}
+		return pydanticList(order, loc, s, value)
 	case s.Type.Is(openapi3.TypeObject):
+		if len(s.Properties) == 0 && (s.AdditionalProperties.Schema != nil || s.AdditionalProperties.Has != nil && *s.AdditionalProperties.Has) {
+			return pydanticDict(order, loc, s, value)
+		}
 		return pydanticModel(order, loc, s, value)
 	}
 	return nil, nil, false
@@ -406,25 +562,96 @@ func forbidsExtra(s *openapi3.Schema) bool {
 	return ap.Has != nil && !*ap.Has
 }
 
-func pydanticEnum(loc []any, s *openapi3.Schema, value any) (any, []Issue, bool) {
-	for _, e := range s.Enum {
-		text, isString := e.(string)
-		if !isString {
-			return nil, nil, false // pydantic's messages for other enums are not modelled
-		}
-		if value == text {
-			return text, nil, true
+// pydanticEnum is an Enum class (pydantic-core src/validators/enum_.rs) or
+// a Literal of several values (literal.rs), typ telling which:
+// string members match a string; int members (an IntEnum, or a plain
+// Enum with int values) match an int, a whole float or a bool of the same
+// value, and for an IntEnum (type: integer) a string as int() reads it.
+// The expected values are worded with Python's repr. Members of other
+// kinds are not modelled.
+func pydanticEnum(loc []any, s *openapi3.Schema, value any, typ string) (any, []Issue, bool) {
+	quoted := make([]string, len(s.Enum))
+	// An IntEnum reads a str as int() would; a Literal takes no str for an int.
+	intEnum := typ == "enum" && s.Type != nil && s.Type.Is(openapi3.TypeInteger)
+	hasInt := false
+	for i, e := range s.Enum {
+		switch member := e.(type) {
+		case string:
+			if value == member {
+				return member, nil, true
+			}
+			quoted[i] = pyStrRepr(member)
+		case float64:
+			if member != math.Trunc(member) || math.Abs(member) > 1<<53 {
+				return nil, nil, false
+			}
+			hasInt = true
+			want := big.NewInt(int64(member))
+			if enumIntMatches(want, value, intEnum) {
+				return json.Number(want.String()), nil, true
+			}
+			quoted[i] = want.String()
+		default:
+			return nil, nil, false
 		}
 	}
-	quoted := make([]string, len(s.Enum))
-	for i, e := range s.Enum {
-		quoted[i] = "'" + e.(string) + "'"
+	if n, isInt := value.(*big.Int); isInt && hasInt && !n.IsInt64() {
+		// An int is looked up through i64 (literal.rs: LiteralLookup).
+		return nil, []Issue{issue("int_parsing_size", loc, "Unable to parse input string as an integer, exceeded maximum size", value, nil)}, true
 	}
 	expected := JoinOr(quoted)
-	return nil, []Issue{issue("enum", loc, "Input should be "+expected, value, map[string]any{"expected": expected})}, true
+	return nil, []Issue{issue(typ, loc, "Input should be "+expected, value, map[string]any{"expected": expected})}, true
+}
+
+// referenced tells an Enum class from a Literal of several values, which
+// pydantic publishes alike ({enum: [...], type: ...}): an Enum class is a
+// schema of its own, which FastAPI's document references ($ref, in 3.0
+// through allOf), a Literal is written where it is used. Their entries
+// differ only in type: enum or literal_error (pydantic-core
+// src/validators/enum_.rs, literal.rs), with the same msg and ctx.
+func referenced(ref *openapi3.SchemaRef) bool {
+	for ref != nil && ref.Value != nil {
+		if ref.Ref != "" {
+			return true
+		}
+		s := ref.Value
+		var next *openapi3.SchemaRef
+		for _, group := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
+			for _, branch := range group {
+				if b := branch.Value; b != nil && !(b.Type != nil && b.Type.Is(openapi3.TypeNull) && len(b.Type.Slice()) == 1) {
+					next = branch
+				}
+			}
+		}
+		ref = next
+	}
+	return false
+}
+
+func enumIntMatches(want *big.Int, value any, parseStrings bool) bool {
+	switch v := value.(type) {
+	case *big.Int:
+		return v.Cmp(want) == 0
+	case float64:
+		return v == math.Trunc(v) && big.NewFloat(v).Cmp(new(big.Float).SetInt(want)) == 0
+	case bool:
+		return (v && want.Int64() == 1) || (!v && want.Sign() == 0)
+	case string:
+		n, _ := pyStrAsInt(v)
+		return parseStrings && n != nil && n.Cmp(want) == 0
+	}
+	return false
 }
 
 func pydanticString(loc []any, s *openapi3.Schema, value any) (any, []Issue, bool) {
+	switch s.Format {
+	case "date":
+		return pydanticDate(loc, value)
+	case "date-time":
+		return pydanticDateTime(loc, value)
+	case "time":
+		return pydanticTime(loc, value)
+	}
 	var text string
 	switch v := value.(type) {
 	case string:
@@ -444,9 +671,11 @@ func pydanticString(loc []any, s *openapi3.Schema, value any) (any, []Issue, boo
 			return nil, []Issue{issue("uuid_parsing", loc, "Input should be a valid UUID, "+problem, value, map[string]any{"error": problem})}, true
 		}
 		return canon, nil, true
+	case "password":
+		return secretStr(loc, s, value, text)
 	case "":
 	default:
-		return nil, nil, false // date-time, email, ...: left to kin-openapi
+		return nil, nil, false // email, uri, duration, ...: left to kin-openapi
 	}
 	n := uint64(utf8.RuneCountInString(text))
 	switch {
@@ -467,6 +696,27 @@ func pydanticString(loc []any, s *openapi3.Schema, value any) (any, []Issue, boo
 			return nil, []Issue{issue("string_pattern_mismatch", loc, "String should match pattern '"+s.Pattern+"'", value,
 				map[string]any{"pattern": s.Pattern})}, true
 		}
+	}
+	return text, nil, true
+}
+
+// secretStr is pydantic's SecretStr (format password): a str, its lengths
+// checked as a Secret's (pydantic/types.py: _SecretBase: too_short and
+// too_long of a "Value", not string_too_short); a pattern is not modelled.
+func secretStr(loc []any, s *openapi3.Schema, value any, text string) (any, []Issue, bool) {
+	if s.Pattern != "" {
+		return nil, nil, false
+	}
+	n := uint64(utf8.RuneCountInString(text))
+	switch {
+	case n < s.MinLength:
+		return nil, []Issue{issue("too_short", loc,
+			fmt.Sprintf("Value should have at least %d item%s after validation, not %d", s.MinLength, plural(s.MinLength), n), value,
+			map[string]any{"field_type": "Value", "min_length": s.MinLength, "actual_length": n})}, true
+	case s.MaxLength != nil && n > *s.MaxLength:
+		return nil, []Issue{issue("too_long", loc,
+			fmt.Sprintf("Value should have at most %d item%s after validation, not %d", *s.MaxLength, plural(*s.MaxLength), n), value,
+			map[string]any{"field_type": "Value", "max_length": *s.MaxLength, "actual_length": n})}, true
 	}
 	return text, nil, true
 }
@@ -503,8 +753,18 @@ func pydanticInt(loc []any, s *openapi3.Schema, value any) (any, []Issue, bool) 
 			return fail("finite_number", "Input should be a finite number")
 		case v != math.Trunc(v):
 			return fail("int_from_float", "Input should be a valid integer, got a number with a fractional part")
+		case math.Abs(v) >= 1<<63:
+			// pydantic-core's float_as_int goes through i64.
+			return fail("int_parsing_size", "Unable to parse input string as an integer, exceeded maximum size")
 		}
 		n, _ = big.NewFloat(v).Int(nil)
+	case bool:
+		// Python's bool is an int: lax mode takes it (input_python.rs:
+		// validate_int).
+		n = big.NewInt(0)
+		if v {
+			n = big.NewInt(1)
+		}
 	default:
 		return fail("int_type", "Input should be a valid integer")
 	}
@@ -681,7 +941,13 @@ func pydanticBool(loc []any, value any) (any, []Issue, bool) {
 		if v.IsInt64() && (v.Int64() == 0 || v.Int64() == 1) {
 			return v.Int64() == 1, nil, true
 		}
-		return nil, []Issue{issue("bool_parsing", loc, "Input should be a valid boolean, unable to interpret input", value, nil)}, true
+		if v.IsInt64() { // an int past i64 is no bool at all
+			return nil, []Issue{issue("bool_parsing", loc, "Input should be a valid boolean, unable to interpret input", value, nil)}, true
+		}
+	case float64:
+		if v == 0 || v == 1 { // lax mode takes 0.0 and 1.0 (src/input/input_python.rs: validate_bool)
+			return v == 1, nil, true
+		}
 	}
 	return nil, []Issue{issue("bool_type", loc, "Input should be a valid boolean", value, nil)}, true
 }

@@ -166,14 +166,19 @@ func TestValueAnswersAsPydanticOn31Shapes(t *testing.T) {
 func ptr(s string) *string { return &s }
 
 // TestNothingFastAPIPublishesIsUnmodeled: every parameter and body of the
-// 3.1 documents in FastAPI's shapes is modelled, so no request of theirs
+// documents in FastAPI's shapes is modelled, so no request of theirs
 // falls back to kin-openapi: the hand-written restatement of openapi.yaml,
-// and the document a FastAPI 0.141.1 / pydantic 2.13.4 app of this API
-// publishes (internal/fastapi/openapi-default-ids.json, copied).
+// the document a FastAPI 0.141.1 / pydantic 2.13.4 app of this API
+// publishes (internal/fastapi/openapi-default-ids.json, copied), and the
+// variant with a construct of each kind.
 func TestNothingFastAPIPublishesIsUnmodeled(t *testing.T) {
 	docs := []string{
 		filepath.Join("..", "testdata", "specs31", "fastapi-shapes.json"),
 		filepath.Join("..", "..", "internal", "fastapi", "openapi-default-ids.json"),
+		// A field and a parameter of each kind pydantic publishes (lists,
+		// sets, floats, dates and times, a nested model, a dict, an
+		// IntEnum, a cookie).
+		filepath.Join("..", "testdata", "specs-validation", "pydantic-constructs.yaml"),
 	}
 	for _, file := range docs {
 		t.Run(filepath.Base(file), func(t *testing.T) {
@@ -198,6 +203,8 @@ func TestNothingFastAPIPublishesIsUnmodeled(t *testing.T) {
 								query[p.Value.Name] = "zz"
 							case openapi3.ParameterInHeader:
 								header.Set(p.Value.Name, "zz")
+							case openapi3.ParameterInCookie:
+								header.Add("Cookie", p.Value.Name+"=zz")
 							}
 						}
 					}
