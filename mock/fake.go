@@ -83,6 +83,11 @@ func (g *faker) value(name string, ref *openapi3.SchemaRef, required bool) any {
 	if s == nil {
 		return nil
 	}
+	if nullable && s.Always == nil && !s.Nullable && spec.AcceptsAnything(s) {
+		// 3.0's {} takes any value but null (kin-openapi's visitor: "Value
+		// is not nullable"); 3.1's is JSON Schema's true (spec.Load).
+		nullable = false
+	}
 	// Null sometimes where the schema allows it (3.0's nullable, 3.1's
 	// anyOf with null or type array), never where it does not.
 	if nullable && !required && g.f.Number(1, 12) == 1 {
@@ -93,14 +98,14 @@ func (g *faker) value(name string, ref *openapi3.SchemaRef, required bool) any {
 
 // valueOf generates a value for a schema read through spec.Underlying.
 func (g *faker) valueOf(name string, s *openapi3.Schema) any {
+	if len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) > 0 || s.Not != nil {
+		return g.composed(name, s)
+	}
 	if s.Const != nil {
 		return s.Const
 	}
 	if len(s.Enum) > 0 {
 		return s.Enum[g.f.Number(0, len(s.Enum)-1)]
-	}
-	if len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) > 0 || s.Not != nil {
-		return g.composed(name, s)
 	}
 	if s.Type.IsMultiple() {
 		// type: [integer, string]: one of them (null is Underlying's).
@@ -323,6 +328,13 @@ const openSpan = 1000
 // integer generates an integer within the schema's bounds, a multiple of
 // multipleOf where it says one, within its format's range.
 func (g *faker) integer(s *openapi3.Schema) int {
+	for _, beyond := range []bool{s.Min != nil && *s.Min > safeInt, s.ExclusiveMin.Value != nil && *s.ExclusiveMin.Value > safeInt,
+		s.Max != nil && *s.Max < -safeInt, s.ExclusiveMax.Value != nil && *s.ExclusiveMax.Value < -safeInt} {
+		if beyond {
+			g.fail("the integers the schema allows are beyond ±2^52, the ones the mock generates (exact as JSON numbers)")
+			return 0
+		}
+	}
 	lo, hi := integerBounds(s)
 	if lo > hi {
 		g.fail("no integer is at least %d and at most %d", lo, hi)
@@ -895,18 +907,11 @@ func stringFits(s *openapi3.Schema, v string) bool {
 // patterns are the schemas' patterns compiled, by their text.
 var patterns sync.Map // string → *regexp.Regexp
 
-// patternCodepoint is how kin-openapi rewrites a pattern's \uXXXX for Go
-// (openapi3/schema_pattern.go: patRewriteCodepoints, intoGoRegexp): the
-// generator reads a pattern as the validator does.
-var patternCodepoint = regexp.MustCompile(`(?P<replaced_with_slash_x>\\u)(?P<code>[0-9A-F]{4})`)
-
-func goPattern(p string) string { return patternCodepoint.ReplaceAllString(p, `\x{${code}}`) }
-
 func compiledPattern(p string) (*regexp.Regexp, error) {
 	if re, ok := patterns.Load(p); ok {
 		return re.(*regexp.Regexp), nil
 	}
-	re, err := regexp.Compile(goPattern(p))
+	re, err := regexp.Compile(spec.GoPattern(p))
 	if err != nil {
 		return nil, err
 	}
@@ -926,7 +931,7 @@ func (g *faker) constrainedText(name string, s *openapi3.Schema) string {
 	var re *syntax.Regexp
 	if s.Pattern != "" {
 		var err error
-		if re, err = syntax.Parse(goPattern(s.Pattern), syntax.Perl); err != nil {
+		if re, err = syntax.Parse(spec.GoPattern(s.Pattern), syntax.Perl); err != nil {
 			g.fail("%s: pattern %q: %v", orName(name), s.Pattern, err)
 			return ""
 		}
