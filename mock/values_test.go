@@ -542,3 +542,29 @@ func (m schemaMaker) randomProperties(prefix string, count int) (map[string]stri
 	}
 	return props, required
 }
+
+// FuzzGeneratedValues draws a random schema (schemaMaker) from the input,
+// in 3.0's or 3.1's forms, and checks the values of eight fakers against
+// it. make fuzz runs it for a count of inputs.
+func FuzzGeneratedValues(f *testing.F) {
+	for seed := range uint64(8) {
+		f.Add(seed, seed%2 == 0)
+	}
+	f.Fuzz(func(t *testing.T, seed uint64, v31 bool) {
+		maker := schemaMaker{r: rand.New(rand.NewPCG(seed, 0xf022)), v31: v31}
+		text, err := json.Marshal(maker.schema(3))
+		require.NoError(t, err)
+		version := "3.0.3"
+		if v31 {
+			version = "3.1.0"
+		}
+		sp := schemaDocument(t, version, map[string]string{"drawn": string(text)})
+		ref := sp.Doc.Components.Schemas["drawn"]
+		for fakerSeed := int64(1); fakerSeed <= 8; fakerSeed++ {
+			g := newFaker(fakerSeed)
+			v := g.value("drawn", ref, false)
+			require.NoError(t, g.problem, "%s %s", version, text)
+			requireValid(t, sp, ref, v, fmt.Sprintf("%s %s faker seed %d", version, text, fakerSeed))
+		}
+	})
+}
