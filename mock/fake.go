@@ -303,6 +303,18 @@ func (g *faker) array(name string, s *openapi3.Schema) []any {
 	if s.MaxItems != nil && uint64(n) > *s.MaxItems {
 		n = int(*s.MaxItems)
 	}
+	// A tuple (3.1's prefixItems, pydantic's tuple[...]): its positions
+	// first, as many as the bounds allow.
+	prefix := s.PrefixItems
+	if len(prefix) > 0 {
+		n = max(n, len(prefix))
+		if s.MaxItems != nil && uint64(n) > *s.MaxItems {
+			n = int(*s.MaxItems)
+		}
+		if s.Items == nil {
+			n = min(n, len(prefix))
+		}
+	}
 	items := s.Items
 	if items == nil {
 		items = &openapi3.SchemaRef{Value: &openapi3.Schema{}}
@@ -313,7 +325,11 @@ func (g *faker) array(name string, s *openapi3.Schema) []any {
 		seen = map[string]bool{}
 	}
 	for tries := 0; len(out) < n && tries < n+maxAttempts; tries++ {
-		v := g.value(name, items, true)
+		of := items
+		if len(out) < len(prefix) {
+			of = prefix[len(out)]
+		}
+		v := g.value(name, of, true)
 		if seen != nil {
 			key, _ := json.Marshal(v)
 			if seen[string(key)] {
@@ -544,6 +560,18 @@ func (g *faker) object(s *openapi3.Schema) map[string]any {
 			key := strings.ToLower(g.f.Word())
 			if _, ok := out[key]; !ok {
 				out[key] = g.value(key, extra, true)
+			}
+		}
+	}
+	if s.AdditionalProperties.Has == nil || *s.AdditionalProperties.Has {
+		for tries := 0; uint64(len(out)) < s.MinProps && tries < maxAttempts; tries++ {
+			key := strings.ToLower(g.f.Word())
+			if _, ok := out[key]; !ok && s.Properties[key] == nil {
+				if extra != nil {
+					out[key] = g.value(key, extra, true)
+				} else {
+					out[key] = g.f.Word()
+				}
 			}
 		}
 	}
