@@ -324,6 +324,8 @@ func (g *faker) array(name string, s *openapi3.Schema) []any {
 	if s.UniqueItems {
 		seen = map[string]bool{}
 	}
+	outerPerson, outerEmail := g.person, g.email
+	defer func() { g.person, g.email = outerPerson, outerEmail }()
 	for tries := 0; len(out) < n && tries < n+maxAttempts; tries++ {
 		of := items
 		if len(out) < len(prefix) {
@@ -333,6 +335,9 @@ func (g *faker) array(name string, s *openapi3.Schema) []any {
 		if seen != nil {
 			key, _ := json.Marshal(v)
 			if seen[string(key)] {
+				// The values of one person (email, picture) repeat
+				// within an object: the next item is another's.
+				g.newPerson()
 				continue
 			}
 			seen[string(key)] = true
@@ -635,8 +640,8 @@ func (g *faker) text(name string, s *openapi3.Schema) string {
 	return g.constrainedText(name, s)
 }
 
-// realistic is a string by the property's name or format, cut or padded to
-// the schema's lengths.
+// realistic is a string by the property's name or format; one of no
+// format cut or padded to the schema's lengths.
 func (g *faker) realistic(name string, s *openapi3.Schema) string {
 	if g.person == nil {
 		g.newPerson()
@@ -688,6 +693,12 @@ func (g *faker) realistic(name string, s *openapi3.Schema) string {
 		v = g.f.Sentence(6)
 	default:
 		v = g.f.Word()
+	}
+	if s.Format != "" {
+		// Cut or padded it would be no value of its format, or a
+		// degenerate one (an avatar URL cut to its query): text draws
+		// one from the format then.
+		return v
 	}
 	if s.MaxLength != nil && uint64(utf8.RuneCountInString(v)) > *s.MaxLength {
 		v = string([]rune(v)[:*s.MaxLength])

@@ -64,8 +64,12 @@ func requireFormatsHold(t testing.TB, ref *openapi3.SchemaRef, v any, what strin
 			require.True(t, formatHolds(s.Format, v), "%s: %q is no %s", what, v, s.Format)
 		}
 	case []any:
-		for _, item := range v {
-			requireFormatsHold(t, s.Items, item, what)
+		for i, item := range v {
+			if i < len(s.PrefixItems) {
+				requireFormatsHold(t, s.PrefixItems[i], item, what)
+			} else {
+				requireFormatsHold(t, s.Items, item, what)
+			}
 		}
 	case map[string]any:
 		for name, item := range v {
@@ -392,9 +396,9 @@ func (m schemaMaker) pick(n int) int { return m.r.IntN(n) }
 // schema is a random schema as a JSON-ready value, at most depth levels of
 // arrays and objects deep.
 func (m schemaMaker) schema(depth int) map[string]any {
-	kinds := []string{"string", "pattern", "format", "integer", "number", "boolean", "enum", "const", "array", "object", "dict", "union", "nullable"}
+	kinds := []string{"string", "pattern", "format", "integer", "number", "boolean", "enum", "const", "multi", "array", "object", "dict", "union", "nullable", "allOf", "tuple"}
 	if depth <= 0 {
-		kinds = kinds[:8]
+		kinds = kinds[:9]
 	}
 	var s map[string]any
 	switch kinds[m.pick(len(kinds))] {
@@ -433,12 +437,40 @@ func (m schemaMaker) schema(depth int) map[string]any {
 			return m.schema(depth)
 		}
 		s = map[string]any{"const": []any{"fixed", 7, true}[m.pick(3)]}
+	case "multi":
+		if !m.v31 {
+			return m.schema(depth)
+		}
+		// 3.1's type array: each type's keywords apply to its values.
+		s = m.numeric("integer")
+		delete(s, "format") // int32 is no string format
+		s["type"] = []any{"integer", "string"}
+		s["maxLength"] = 5
+	case "allOf":
+		// Two objects whose properties and required names add up.
+		first, second := m.schema(0), m.schema(0)
+		s = map[string]any{"allOf": []any{
+			map[string]any{"type": "object", "required": []any{"left"}, "properties": map[string]any{"left": first}},
+			map[string]any{"type": "object", "properties": map[string]any{"right": second}},
+		}}
+	case "tuple":
+		if !m.v31 {
+			return m.schema(depth)
+		}
+		s = map[string]any{"type": "array", "prefixItems": []any{m.schema(0), m.schema(0)}, "minItems": 2}
+		if m.pick(2) == 0 {
+			s["maxItems"] = 2
+		} else {
+			s["items"] = m.schema(0)
+		}
 	case "array":
 		items := m.schema(depth - 1)
 		lo := m.pick(3)
 		s = map[string]any{"type": "array", "items": items, "minItems": lo, "maxItems": lo + m.pick(4)}
-		// Unique items where the items have room for them.
-		if _, enum := items["enum"]; !enum && items["const"] == nil && items["type"] != "boolean" && m.pick(2) == 0 {
+		// Unique items where the items have room for them: strings
+		// without an enum (a pattern, a format, lengths of a few
+		// characters at least).
+		if _, enum := items["enum"]; !enum && items["type"] == "string" && m.pick(2) == 0 {
 			s["uniqueItems"] = true
 		}
 	case "object":
