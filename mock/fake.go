@@ -195,6 +195,7 @@ func (g *faker) composed(name string, s *openapi3.Schema) any {
 	return v
 }
 
+// orName is how a failure names the value: its property, or the body.
 func orName(name string) string {
 	if name == "" {
 		return "the body"
