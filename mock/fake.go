@@ -1,17 +1,28 @@
 package mock
 
 import (
+	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
+	"math/big"
+	"net"
 	"net/url"
+	"regexp"
+	"regexp/syntax"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/brianvoe/gofakeit/v6"
 	"github.com/getkin/kin-openapi/openapi3"
@@ -35,6 +46,12 @@ type faker struct {
 	// names are each object schema's properties in name order, sorted once
 	// (up to maxCachedSchemas schemas).
 	names map[*openapi3.Schema][]string
+	// seed made f; sideF is drawn from it for what the main sequence never
+	// drew (see side).
+	seed  int64
+	sideF *gofakeit.Faker
+	// problem is the first schema the faker found no valid value for.
+	problem error
 }
 
 const maxCachedSchemas = 64
@@ -49,22 +66,39 @@ var emailDomains = []string{"example.com", "example.org", "example.net"}
 // without a lock per number (a twentieth of a 100,000-member world). A
 // faker is used by one goroutine at a time: the seed's, or under
 // Server.idMu.
-func newFaker(seed int64) *faker { return &faker{f: gofakeit.NewUnlocked(seed)} }
+func newFaker(seed int64) *faker { return &faker{f: gofakeit.NewUnlocked(seed), seed: seed} }
 
 // uuid4 is a random version 4 uuid from the seeded source.
 func (g *faker) uuid4() string { return strings.ToLower(g.f.UUID()) }
 
 // value generates a value for a schema; name is the property's name, which
-// picks realistic content for well-known fields.
+// picks realistic content for well-known fields. Every value is valid for
+// the schema: a realistic one where the schema allows it, one drawn from
+// the schema's own constraints (pattern, bounds, format, lengths) where it
+// constrains more. Where the faker finds no valid value it says why in
+// problem, which the start-up check (checkGenerable) turns into an error.
 func (g *faker) value(name string, ref *openapi3.SchemaRef, required bool) any {
 	s, nullable := spec.Underlying(ref)
 	if s == nil {
 		return nil
 	}
+	if nullable && s.Always == nil && !s.Nullable && spec.AcceptsAnything(s) {
+		// 3.0's {} takes any value but null (kin-openapi's visitor: "Value
+		// is not nullable"); 3.1's is JSON Schema's true (spec.Load).
+		nullable = false
+	}
 	// Null sometimes where the schema allows it (3.0's nullable, 3.1's
 	// anyOf with null or type array), never where it does not.
 	if nullable && !required && g.f.Number(1, 12) == 1 {
 		return nil
+	}
+	return g.valueOf(name, s)
+}
+
+// valueOf generates a value for a schema read through spec.Underlying.
+func (g *faker) valueOf(name string, s *openapi3.Schema) any {
+	if len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) > 0 || s.Not != nil {
+		return g.composed(name, s)
 	}
 	if s.Const != nil {
 		return s.Const
@@ -72,29 +106,31 @@ func (g *faker) value(name string, ref *openapi3.SchemaRef, required bool) any {
 	if len(s.Enum) > 0 {
 		return s.Enum[g.f.Number(0, len(s.Enum)-1)]
 	}
+	if s.Type.IsMultiple() {
+		// type: [integer, string]: one of them (null is Underlying's).
+		types := s.Type.Slice()
+		c := *s
+		c.Type = &openapi3.Types{types[g.f.Number(0, len(types)-1)]}
+		return g.valueOf(name, &c)
+	}
 	switch {
 	case s.Type.Is("object"):
 		return g.object(s)
 	case s.Type.Is("array"):
-		n := 1 + g.f.Number(0, 2)
-		if s.MinItems > uint64(n) {
-			n = int(s.MinItems)
-		}
-		if s.MaxItems != nil && uint64(n) > *s.MaxItems {
-			n = int(*s.MaxItems)
-		}
-		out := make([]any, n)
-		for i := range out {
-			out[i] = g.value(name, s.Items, true)
-		}
-		return out
+		return g.array(name, s)
 	case s.Type.Is("integer"):
-		lo, hi := integerBounds(s)
-		return g.f.Number(lo, max(lo, hi))
+		return g.integer(s)
 	case s.Type.Is("number"):
-		return g.f.Float64Range(0, 1000)
+		return g.number(s)
 	case s.Type.Is("boolean"):
 		if d, ok := s.Default.(bool); ok {
+			// The default mostly, the other value sometimes: both occur in
+			// a world. Drawn from the side source, so that the main
+			// sequence, and with it every seeded world, stays the one it
+			// was when a default was always taken.
+			if g.side().Number(1, 4) == 1 {
+				return !d
+			}
 			return d
 		}
 		return g.f.Bool()
@@ -102,30 +138,397 @@ func (g *faker) value(name string, ref *openapi3.SchemaRef, required bool) any {
 	return g.text(name, s)
 }
 
+// side is the faker's second source, from the same seed: for draws the
+// generator did not make before (a boolean with a default), so that they
+// leave the main sequence as it was.
+func (g *faker) side() *gofakeit.Faker {
+	if g.sideF == nil {
+		g.sideF = gofakeit.NewUnlocked(g.seed ^ 0x51de)
+	}
+	return g.sideF
+}
+
+// fail records the first reason the faker could not make a valid value.
+func (g *faker) fail(format string, args ...any) {
+	if g.problem == nil {
+		g.problem = fmt.Errorf(format, args...)
+	}
+}
+
+// maxAttempts bounds every draw-and-check loop of the generator.
+const maxAttempts = 64
+
+// composed generates for a schema with allOf, anyOf, oneOf or not of its
+// own (the wrappers spec.Underlying unwraps aside): a value of one branch
+// (anyOf, oneOf) or of the branches merged (allOf), kept when the whole
+// schema accepts it (oneOf: that branch alone), drawn again otherwise.
+func (g *faker) composed(name string, s *openapi3.Schema) any {
+	base := *s
+	base.AllOf, base.AnyOf, base.OneOf, base.Not = nil, nil, nil, nil
+	merged := mergeAllOf(&base, s.AllOf)
+	// The null branches aside: value has drawn null already where it may.
+	var branches []*openapi3.Schema
+	for _, ref := range slices.Concat(s.AnyOf, s.OneOf) {
+		if b, _ := spec.Underlying(ref); b != nil && !b.Type.Is(openapi3.TypeNull) {
+			branches = append(branches, b)
+		}
+	}
+	// A union that adds nothing of its own is generated by its branch
+	// alone, which may be a union or an allOf itself.
+	bare := spec.AcceptsAnything(merged)
+	var v any
+	for range maxAttempts {
+		switch {
+		case len(branches) == 0:
+			v = g.valueOf(name, merged)
+		case bare:
+			v = g.valueOf(name, branches[g.f.Number(0, len(branches)-1)])
+		default:
+			branch := branches[g.f.Number(0, len(branches)-1)]
+			v = g.valueOf(name, mergeAllOf(merged, openapi3.SchemaRefs{{Value: branch}}))
+		}
+		if conforms(s, v) {
+			return v
+		}
+	}
+	g.fail("no value of %s's branches meets the whole schema (allOf, anyOf, oneOf, not) in %d draws", orName(name), maxAttempts)
+	return v
+}
+
+// orName is how a failure names the value: its property, or the body.
+func orName(name string) string {
+	if name == "" {
+		return "the body"
+	}
+	return strconv.Quote(name)
+}
+
+// mergeAllOf is s with the constraints of the branches it lacks and their
+// properties and required names: a value of it is one of every branch.
+func mergeAllOf(s *openapi3.Schema, branches openapi3.SchemaRefs) *openapi3.Schema {
+	if len(branches) == 0 {
+		return s
+	}
+	m := *s
+	m.Properties = maps.Clone(s.Properties)
+	m.Required = slices.Clone(s.Required)
+	for _, ref := range branches {
+		b, _ := spec.Underlying(ref)
+		if b == nil {
+			continue
+		}
+		b = mergeAllOf(b, b.AllOf)
+		if m.Type.IsEmpty() {
+			m.Type = b.Type
+		}
+		if m.Format == "" {
+			m.Format = b.Format
+		}
+		if m.Pattern == "" {
+			m.Pattern = b.Pattern
+		}
+		if m.Enum == nil {
+			m.Enum = b.Enum
+		}
+		if m.Const == nil {
+			m.Const = b.Const
+		}
+		m.MinLength = max(m.MinLength, b.MinLength)
+		if m.MaxLength == nil || b.MaxLength != nil && *b.MaxLength < *m.MaxLength {
+			m.MaxLength = b.MaxLength
+		}
+		if m.Min == nil || b.Min != nil && *b.Min > *m.Min {
+			m.Min, m.ExclusiveMin = b.Min, b.ExclusiveMin
+		}
+		if m.Max == nil || b.Max != nil && *b.Max < *m.Max {
+			m.Max, m.ExclusiveMax = b.Max, b.ExclusiveMax
+		}
+		if m.MultipleOf == nil {
+			m.MultipleOf = b.MultipleOf
+		}
+		if m.Items == nil {
+			m.Items = b.Items
+		}
+		m.MinItems = max(m.MinItems, b.MinItems)
+		if m.MaxItems == nil {
+			m.MaxItems = b.MaxItems
+		}
+		m.UniqueItems = m.UniqueItems || b.UniqueItems
+		if m.AdditionalProperties.Schema == nil && m.AdditionalProperties.Has == nil {
+			m.AdditionalProperties = b.AdditionalProperties
+		}
+		for name, p := range b.Properties {
+			if m.Properties == nil {
+				m.Properties = openapi3.Schemas{}
+			}
+			if _, ok := m.Properties[name]; !ok {
+				m.Properties[name] = p
+			}
+		}
+		for _, r := range b.Required {
+			if !contains(m.Required, r) {
+				m.Required = append(m.Required, r)
+			}
+		}
+	}
+	return &m
+}
+
+// checkOptions are the formats the mock's documents validate with
+// (spec.Load registers uuid on each; date and date-time are kin-openapi's
+// own), for the generator's own check of a composed value.
+var checkOptions = []openapi3.SchemaValidationOption{
+	openapi3.VisitAsResponse(),
+	openapi3.WithStringFormatValidators(map[string]openapi3.StringFormatValidator{
+		"uuid": openapi3.NewCallbackValidator(func(s string) error {
+			if !spec.IsUUID(s) {
+				return errors.New("not a valid uuid")
+			}
+			return nil
+		}),
+	}),
+}
+
+// conforms tells whether v, once JSON, is valid for s.
+func conforms(s *openapi3.Schema, v any) bool {
+	return s.VisitJSON(jsonValue(v), checkOptions...) == nil
+}
+
+// array generates between minItems and maxItems items (one to three when
+// the schema leaves it open), all different where uniqueItems says so.
+func (g *faker) array(name string, s *openapi3.Schema) []any {
+	n := 1 + g.f.Number(0, 2)
+	if s.MinItems > uint64(n) {
+		n = int(min(s.MinItems, 10000))
+	}
+	if s.MaxItems != nil && uint64(n) > *s.MaxItems {
+		n = int(*s.MaxItems)
+	}
+	// A tuple (3.1's prefixItems, pydantic's tuple[...]): its positions
+	// first, as many as the bounds allow.
+	prefix := s.PrefixItems
+	if len(prefix) > 0 {
+		n = max(n, len(prefix))
+		if s.MaxItems != nil && uint64(n) > *s.MaxItems {
+			n = int(*s.MaxItems)
+		}
+		if s.Items == nil {
+			n = min(n, len(prefix))
+		}
+	}
+	items := s.Items
+	if items == nil {
+		items = &openapi3.SchemaRef{Value: &openapi3.Schema{}}
+	}
+	out := make([]any, 0, n)
+	var seen map[string]bool
+	if s.UniqueItems {
+		seen = map[string]bool{}
+	}
+	outerPerson, outerEmail := g.person, g.email
+	defer func() { g.person, g.email = outerPerson, outerEmail }()
+	for tries := 0; len(out) < n && tries < n+maxAttempts; tries++ {
+		of := items
+		if len(out) < len(prefix) {
+			of = prefix[len(out)]
+		}
+		v := g.value(name, of, true)
+		if seen != nil {
+			key, _ := json.Marshal(v)
+			if seen[string(key)] {
+				// The values of one person (email, picture) repeat
+				// within an object: the next item is another's.
+				g.newPerson()
+				continue
+			}
+			seen[string(key)] = true
+		}
+		out = append(out, v)
+	}
+	if uint64(len(out)) < s.MinItems {
+		g.fail("%s: %d distinct items found for minItems %d", orName(name), len(out), s.MinItems)
+	}
+	return out
+}
+
+// The open side of a numeric range lies this far from the other side.
+const openSpan = 1000
+
+// integer generates an integer within the schema's bounds, a multiple of
+// multipleOf where it says one, within its format's range.
+func (g *faker) integer(s *openapi3.Schema) int {
+	for _, beyond := range []bool{s.Min != nil && *s.Min > safeInt, s.ExclusiveMin.Value != nil && *s.ExclusiveMin.Value > safeInt,
+		s.Max != nil && *s.Max < -safeInt, s.ExclusiveMax.Value != nil && *s.ExclusiveMax.Value < -safeInt} {
+		if beyond {
+			g.fail("the integers the schema allows are beyond ±2^52, the ones the mock generates (exact as JSON numbers)")
+			return 0
+		}
+	}
+	lo, hi := integerBounds(s)
+	if lo > hi {
+		g.fail("no integer is at least %d and at most %d", lo, hi)
+		return lo
+	}
+	if s.MultipleOf == nil {
+		return g.f.Number(lo, hi)
+	}
+	step, ok := decimal(*s.MultipleOf)
+	if !ok {
+		g.fail("multipleOf %v is not a positive number", *s.MultipleOf)
+		return lo
+	}
+	// The integers that are multiples of p/q are the multiples of p.
+	p := new(big.Int).Set(step.Num())
+	if !p.IsInt64() || p.Int64() <= 0 || p.Int64() > 1<<53 {
+		g.fail("multipleOf %v is out of range", *s.MultipleOf)
+		return lo
+	}
+	m := int(p.Int64())
+	kLo, kHi := ceilDiv(lo, m), floorDiv(hi, m)
+	if kLo > kHi {
+		g.fail("no multiple of %v lies between %d and %d", *s.MultipleOf, lo, hi)
+		return lo
+	}
+	return g.f.Number(kLo, kHi) * m
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+func ceilDiv(a, b int) int { return -floorDiv(-a, b) }
+
+// decimal is x as the fraction its shortest decimal form says (0.1 is
+// 1/10, not the binary float's fraction).
+func decimal(x float64) (*big.Rat, bool) {
+	if !(x > 0) || math.IsInf(x, 0) {
+		return nil, false
+	}
+	r, ok := new(big.Rat).SetString(strconv.FormatFloat(x, 'g', -1, 64))
+	return r, ok
+}
+
+// safeInt bounds the integers generated: every one is exact as a JSON
+// number (2^53) and gofakeit's ranges do not overflow.
+const safeInt = 1 << 52
+
 // integerBounds are the least and greatest integers a schema allows
-// (within 0 to 1000 when it leaves a side open): 3.0 says an exclusive
-// bound with a boolean beside minimum or maximum, 3.1 with a number.
+// (openSpan from the other side, or 0 to 1000, where it leaves a side
+// open): 3.0 says an exclusive bound with a boolean beside minimum or
+// maximum, 3.1 with a number. A format's range (int32) applies too.
 func integerBounds(s *openapi3.Schema) (lo, hi int) {
 	lo, hi = 0, 1000
+	clamp := func(f float64) float64 { return max(-safeInt, min(safeInt, f)) }
+	loSet, hiSet := false, false
 	if s.Min != nil {
-		lo = int(math.Ceil(*s.Min))
+		lo, loSet = int(math.Ceil(clamp(*s.Min))), true
 		if s.ExclusiveMin.IsTrue() && float64(lo) == *s.Min {
 			lo++
 		}
 	}
 	if v := s.ExclusiveMin.Value; v != nil && (s.Min == nil || *v >= *s.Min) {
-		lo = int(math.Floor(*v)) + 1
+		lo, loSet = int(math.Floor(clamp(*v)))+1, true
 	}
 	if s.Max != nil {
-		hi = int(math.Floor(*s.Max))
+		hi, hiSet = int(math.Floor(clamp(*s.Max))), true
 		if s.ExclusiveMax.IsTrue() && float64(hi) == *s.Max {
 			hi--
 		}
 	}
 	if v := s.ExclusiveMax.Value; v != nil && (s.Max == nil || *v <= *s.Max) {
-		hi = int(math.Ceil(*v)) - 1
+		hi, hiSet = int(math.Ceil(clamp(*v)))-1, true
+	}
+	switch {
+	case loSet && !hiSet && lo > hi:
+		hi = lo + openSpan
+	case hiSet && !loSet && hi < lo:
+		lo = hi - openSpan
+	}
+	if s.Format == "int32" {
+		lo, hi = max(lo, math.MinInt32), min(hi, math.MaxInt32)
 	}
 	return lo, hi
+}
+
+// numberBounds are the range a number schema allows, with whether each
+// side is exclusive, and whether it says any bound at all.
+func numberBounds(s *openapi3.Schema) (lo, hi float64, loEx, hiEx, bounded bool) {
+	loSet, hiSet := false, false
+	if s.Min != nil {
+		lo, loSet, loEx = *s.Min, true, s.ExclusiveMin.IsTrue()
+	}
+	if v := s.ExclusiveMin.Value; v != nil && (!loSet || *v >= lo) {
+		lo, loSet, loEx = *v, true, true
+	}
+	if s.Max != nil {
+		hi, hiSet, hiEx = *s.Max, true, s.ExclusiveMax.IsTrue()
+	}
+	if v := s.ExclusiveMax.Value; v != nil && (!hiSet || *v <= hi) {
+		hi, hiSet, hiEx = *v, true, true
+	}
+	switch {
+	case !loSet && !hiSet:
+		lo, hi = 0, openSpan
+	case !hiSet:
+		hi = max(lo, 0) + openSpan
+	case !loSet:
+		lo = min(hi, 0) - openSpan
+	}
+	return lo, hi, loEx, hiEx, loSet || hiSet
+}
+
+// number generates a number within the schema's bounds, inclusive or
+// exclusive, a multiple of multipleOf where it says one; two decimals
+// where they fit.
+func (g *faker) number(s *openapi3.Schema) float64 {
+	lo, hi, loEx, hiEx, bounded := numberBounds(s)
+	if !bounded && s.MultipleOf == nil {
+		return g.f.Float64Range(0, 1000)
+	}
+	in := func(v float64) bool {
+		return (v > lo || !loEx && v == lo) && (v < hi || !hiEx && v == hi)
+	}
+	if s.MultipleOf != nil {
+		step, ok := decimal(*s.MultipleOf)
+		if !ok {
+			g.fail("multipleOf %v is not a positive number", *s.MultipleOf)
+			return lo
+		}
+		m, _ := step.Float64()
+		kLo, kHi := math.Ceil(lo/m), math.Floor(hi/m)
+		kLo, kHi = max(kLo, -safeInt), min(kHi, safeInt)
+		multiple := func(k float64) float64 {
+			v, _ := new(big.Rat).Mul(new(big.Rat).SetInt64(int64(k)), step).Float64()
+			return v
+		}
+		for ; kLo <= kHi && !in(multiple(kLo)); kLo++ {
+		}
+		for ; kHi >= kLo && !in(multiple(kHi)); kHi-- {
+		}
+		if kLo > kHi {
+			g.fail("no multiple of %v lies between %v and %v", *s.MultipleOf, lo, hi)
+			return lo
+		}
+		return multiple(float64(g.f.Number(int(kLo), int(kHi))))
+	}
+	if lo > hi || lo == hi && (loEx || hiEx) {
+		g.fail("no number lies between %v and %v", lo, hi)
+		return lo
+	}
+	for range maxAttempts {
+		v := g.f.Float64Range(lo, hi)
+		if r := math.Round(v*100) / 100; in(r) {
+			return r
+		}
+		if in(v) {
+			return v
+		}
+	}
+	return (lo + hi) / 2
 }
 
 // resolved is the schema a property's values meet, through the wrappers
@@ -142,9 +545,52 @@ func underlying(ref *openapi3.SchemaRef) *openapi3.Schema { return resolved(ref)
 
 // object generates every property in name order (map order would break
 // reproducibility), required ones always.
+// A dict (additionalProperties with a schema) gets one to three entries
+// of it; a required name the properties do not declare gets a value of
+// additionalProperties, or a word.
 func (g *faker) object(s *openapi3.Schema) map[string]any {
 	out := make(map[string]any, len(s.Properties))
 	g.eachProperty(s, func(name string, v any) { out[name] = v })
+	extra := s.AdditionalProperties.Schema
+	for _, name := range s.Required {
+		if _, ok := out[name]; !ok && s.Properties[name] == nil {
+			if extra != nil {
+				out[name] = g.value(name, extra, true)
+			} else {
+				out[name] = g.f.Word()
+			}
+		}
+	}
+	if extra != nil && len(s.Properties) == 0 {
+		for n := g.f.Number(1, 3); n > 0; n-- {
+			key := strings.ToLower(g.f.Word())
+			if _, ok := out[key]; !ok {
+				out[key] = g.value(key, extra, true)
+			}
+		}
+	}
+	if s.AdditionalProperties.Has == nil || *s.AdditionalProperties.Has {
+		for tries := 0; uint64(len(out)) < s.MinProps && tries < maxAttempts; tries++ {
+			key := strings.ToLower(g.f.Word())
+			if _, ok := out[key]; !ok && s.Properties[key] == nil {
+				if extra != nil {
+					out[key] = g.value(key, extra, true)
+				} else {
+					out[key] = g.f.Word()
+				}
+			}
+		}
+	}
+	if s.MaxProps != nil {
+		for _, name := range slices.Sorted(maps.Keys(out)) {
+			if uint64(len(out)) <= *s.MaxProps {
+				break
+			}
+			if !contains(s.Required, name) {
+				delete(out, name)
+			}
+		}
+	}
 	return out
 }
 
@@ -167,6 +613,10 @@ func (g *faker) eachProperty(s *openapi3.Schema, visit func(name string, v any))
 		}
 	}
 	for _, n := range names {
+		// A response never carries a write-only property.
+		if p := s.Properties[n]; p != nil && p.Value != nil && p.Value.WriteOnly {
+			continue
+		}
 		visit(n, g.value(n, s.Properties[n], contains(s.Required, n)))
 	}
 }
@@ -180,7 +630,20 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// text generates a string: a realistic one by the property's name or
+// format, kept when the schema accepts it; else one drawn from the
+// schema's pattern, format and lengths.
 func (g *faker) text(name string, s *openapi3.Schema) string {
+	v := g.realistic(name, s)
+	if stringFits(s, v) {
+		return v
+	}
+	return g.constrainedText(name, s)
+}
+
+// realistic is a string by the property's name or format; one of no
+// format cut or padded to the schema's lengths.
+func (g *faker) realistic(name string, s *openapi3.Schema) string {
 	if g.person == nil {
 		g.newPerson()
 	}
@@ -232,11 +695,17 @@ func (g *faker) text(name string, s *openapi3.Schema) string {
 	default:
 		v = g.f.Word()
 	}
-	if s.MaxLength != nil && uint64(len(v)) > *s.MaxLength {
-		v = v[:*s.MaxLength]
+	if s.Format != "" {
+		// Cut or padded it would be no value of its format, or a
+		// degenerate one (an avatar URL cut to its query): text draws
+		// one from the format then.
+		return v
 	}
-	for uint64(len(v)) < s.MinLength {
-		v += "x"
+	if s.MaxLength != nil && uint64(utf8.RuneCountInString(v)) > *s.MaxLength {
+		v = string([]rune(v)[:*s.MaxLength])
+	}
+	if n := utf8.RuneCountInString(v); uint64(n) < s.MinLength {
+		v += strings.Repeat("x", int(min(s.MinLength, 1<<16))-n)
 	}
 	return v
 }
@@ -270,6 +739,9 @@ func (g *faker) fill(row *Row, names []string) {
 	for _, name := range names {
 		i := row.shape.slots[name]
 		req := contains(row.shape.required, name)
+		if p := row.shape.props[i]; p != nil && p.Value != nil && p.Value.WriteOnly {
+			continue
+		}
 		if !req && g.f.Number(1, 8) == 1 {
 			continue
 		}
@@ -457,4 +929,475 @@ func seedState(g *faker, vocab vocabulary, members int) State {
 		}
 	}
 	return st
+}
+
+// stringFits tells whether v meets a string schema's lengths (counted as
+// kin-openapi counts them, in UTF-16 units, which are characters for the
+// generator's characters: it draws none outside the Basic Multilingual
+// Plane where it can help it), pattern and format.
+func stringFits(s *openapi3.Schema, v string) bool {
+	if s.MinLength > 0 || s.MaxLength != nil {
+		n := uint64(0)
+		for _, r := range v {
+			n += uint64(utf16.RuneLen(r))
+		}
+		if n < s.MinLength || s.MaxLength != nil && n > *s.MaxLength {
+			return false
+		}
+	}
+	if s.Pattern != "" {
+		re, err := compiledPattern(s.Pattern)
+		if err != nil || !re.MatchString(v) {
+			return false
+		}
+	}
+	return formatHolds(s.Format, v)
+}
+
+// patterns are the schemas' patterns compiled, by their text.
+var patterns sync.Map // string → *regexp.Regexp
+
+func compiledPattern(p string) (*regexp.Regexp, error) {
+	if re, ok := patterns.Load(p); ok {
+		return re.(*regexp.Regexp), nil
+	}
+	re, err := regexp.Compile(spec.GoPattern(p))
+	if err != nil {
+		return nil, err
+	}
+	patterns.Store(p, re)
+	return re, nil
+}
+
+// constrainedText draws strings from the schema's pattern (see
+// fromPattern), its format or plain words, at a length its bounds allow,
+// until one meets the whole schema.
+func (g *faker) constrainedText(name string, s *openapi3.Schema) string {
+	lo := int(min(s.MinLength, 1<<12))
+	hi := -1
+	if s.MaxLength != nil {
+		hi = int(min(*s.MaxLength, 1<<12))
+	}
+	var re *syntax.Regexp
+	if s.Pattern != "" {
+		var err error
+		if re, err = syntax.Parse(spec.GoPattern(s.Pattern), syntax.Perl); err != nil {
+			g.fail("%s: pattern %q: %v", orName(name), s.Pattern, err)
+			return ""
+		}
+	}
+	v := ""
+	for attempt := range maxAttempts {
+		switch {
+		case re != nil && (s.Format == "" || attempt%2 == 1):
+			v = g.fromPattern(re, lo, hi)
+		case s.Format != "":
+			v = g.formatted(s.Format, lo, hi)
+		default:
+			v = g.words(lo, hi)
+		}
+		if stringFits(s, v) {
+			return v
+		}
+	}
+	what := []string{}
+	if s.Pattern != "" {
+		what = append(what, fmt.Sprintf("pattern %q", s.Pattern))
+	}
+	if s.Format != "" {
+		what = append(what, fmt.Sprintf("format %q", s.Format))
+	}
+	if s.MaxLength != nil {
+		what = append(what, fmt.Sprintf("minLength %d, maxLength %d", s.MinLength, *s.MaxLength))
+	} else if s.MinLength > 0 {
+		what = append(what, fmt.Sprintf("minLength %d", s.MinLength))
+	}
+	g.fail("%s: no string found in %d draws that meets %s", orName(name), maxAttempts, strings.Join(what, ", "))
+	return v
+}
+
+// targetLength is a length between lo and hi (hi < 0: no bound), near lo.
+func (g *faker) targetLength(lo, hi, usual int) int {
+	top := max(lo, usual) + 8
+	if hi >= 0 {
+		top = min(top, hi)
+	}
+	if top < lo {
+		return lo
+	}
+	return g.f.Number(lo, top)
+}
+
+// words is plain text of a length between lo and hi.
+func (g *faker) words(lo, hi int) string {
+	n := g.targetLength(lo, hi, 6)
+	var b strings.Builder
+	for utf8.RuneCountInString(b.String()) < n {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(strings.ToLower(g.f.Word()))
+	}
+	v := []rune(b.String())[:n]
+	// No space at either end: it reads as a typo.
+	if n > 0 && v[n-1] == ' ' {
+		v[n-1] = 'x'
+	}
+	return string(v)
+}
+
+// fromPattern draws a string the regular expression matches, aiming at a
+// length between lo and hi (hi < 0: no bound). The generator walks the
+// parsed expression (regexp/syntax): a branch of each alternation, a
+// character of each class (printable ASCII where the class has some),
+// a count of each repetition; anchors and boundaries emit nothing, so the
+// caller checks the result. gofakeit's Regex walks it too, but aims at no
+// length, returns its own panic text as a value when a repetition runs
+// long, and draws a negated class's characters from a fixed alphabet.
+func (g *faker) fromPattern(re *syntax.Regexp, lo, hi int) string {
+	target := g.targetLength(lo, hi, 4)
+	var b strings.Builder
+	g.emit(&b, re, target, 0)
+	out := b.String()
+	// An unanchored pattern matches inside a longer string: pad to the
+	// target after the match, the checks decide.
+	if n := utf8.RuneCountInString(out); n < lo {
+		out += strings.Repeat("x", lo-n)
+	}
+	return out
+}
+
+// maxRepeat bounds a repetition the pattern leaves open.
+const maxRepeat = 1 << 12
+
+func (g *faker) emit(b *strings.Builder, re *syntax.Regexp, target, depth int) {
+	if depth > 200 || b.Len() > 1<<14 {
+		return
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		for _, r := range re.Rune {
+			b.WriteRune(r)
+		}
+	case syntax.OpCharClass:
+		if r, ok := g.classRune(re.Rune); ok {
+			b.WriteRune(r)
+		}
+	case syntax.OpAnyCharNotNL, syntax.OpAnyChar:
+		b.WriteByte(alphanumeric[g.f.Number(0, len(alphanumeric)-1)])
+	case syntax.OpCapture:
+		g.emit(b, re.Sub[0], target, depth+1)
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			g.emit(b, sub, target, depth+1)
+		}
+	case syntax.OpAlternate:
+		g.emit(b, re.Sub[g.f.Number(0, len(re.Sub)-1)], target, depth+1)
+	case syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat:
+		lo, hi := re.Min, re.Max
+		switch re.Op {
+		case syntax.OpStar:
+			lo, hi = 0, -1
+		case syntax.OpPlus:
+			lo, hi = 1, -1
+		case syntax.OpQuest:
+			lo, hi = 0, 1
+		}
+		if hi < 0 {
+			hi = maxRepeat
+		}
+		// A few at random, then more while the string is short of the
+		// target.
+		n := lo + g.f.Number(0, min(hi-lo, 3))
+		for i := 0; i < hi; i++ {
+			if i >= n && utf8.RuneCountInString(b.String()) >= target {
+				break
+			}
+			before := b.Len()
+			g.emit(b, re.Sub[0], target, depth+1)
+			if i >= lo && b.Len() == before {
+				break // the repeated part matched the empty string
+			}
+		}
+	}
+}
+
+const alphanumeric = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+// classRune picks a character of a class (pairs of inclusive ranges):
+// printable ASCII where the class has some, else one of the Basic
+// Multilingual Plane (surrogates aside), else any.
+func (g *faker) classRune(ranges []rune) (rune, bool) {
+	pick := func(lo, hi rune, skip func(rune) bool) (rune, bool) {
+		var in []rune // the class cut to [lo, hi], as ranges
+		total := 0
+		for i := 0; i+1 < len(ranges); i += 2 {
+			a, z := max(ranges[i], lo), min(ranges[i+1], hi)
+			if a <= z {
+				in = append(in, a, z)
+				total += int(z-a) + 1
+			}
+		}
+		for range maxAttempts {
+			if total == 0 {
+				return 0, false
+			}
+			k := g.f.Number(0, total-1)
+			for i := 0; i < len(in); i += 2 {
+				if span := int(in[i+1]-in[i]) + 1; k < span {
+					if r := in[i] + rune(k); !skip(r) {
+						return r, true
+					}
+					break
+				} else {
+					k -= span
+				}
+			}
+		}
+		return 0, false
+	}
+	if r, ok := pick(0x21, 0x7e, func(rune) bool { return false }); ok {
+		return r, true
+	}
+	if r, ok := pick(0x20, 0xfffd, func(r rune) bool { return r >= 0xd800 && r <= 0xdfff || !unicode.IsPrint(r) }); ok {
+		return r, true
+	}
+	return pick(0, unicode.MaxRune, func(r rune) bool { return r >= 0xd800 && r <= 0xdfff })
+}
+
+// formatted is a value of a string format, of a length between lo and hi
+// where the format's shape allows.
+func (g *faker) formatted(format string, lo, hi int) string {
+	switch format {
+	case "uuid":
+		return g.uuid4()
+	case "date":
+		return seedEpoch.Add(time.Duration(g.f.Number(0, 540)) * 24 * time.Hour).Format(time.DateOnly)
+	case "date-time":
+		return seedEpoch.Add(time.Duration(g.f.Number(0, 540*24*3600)) * time.Second).Format(timeLayout)
+	case "time":
+		return fmt.Sprintf("%02d:%02d:%02dZ", g.f.Number(0, 23), g.f.Number(0, 59), g.f.Number(0, 59))
+	case "duration":
+		return fmt.Sprintf("P%dDT%dH%dM", g.f.Number(0, 30), g.f.Number(0, 23), g.f.Number(0, 59))
+	case "email", "idn-email":
+		// local@domain: the local part takes what length the bounds want;
+		// a reserved domain (RFC 2606) of the length they leave.
+		domain := "@" + emailDomains[g.f.Number(0, len(emailDomains)-1)]
+		if hi >= 0 && hi <= len(domain) {
+			domain = "@e.test"
+		}
+		return strings.ReplaceAll(g.words(max(1, lo-len(domain)), shorter(hi, len(domain))), " ", ".") + domain
+	case "uri", "iri", "uri-reference", "iri-reference":
+		site := "https://example.com/"
+		if hi >= 0 && hi <= len(site) {
+			site = "https://e.test/"
+		}
+		return site + strings.ReplaceAll(g.words(max(1, lo-len(site)), shorter(hi, len(site))), " ", "-")
+	case "uri-template":
+		return "https://example.com/{" + strings.ToLower(g.f.Word()) + "}"
+	case "hostname", "idn-hostname":
+		return strings.ToLower(g.f.DomainName())
+	case "ipv4":
+		return g.f.IPv4Address()
+	case "ipv6":
+		return g.f.IPv6Address()
+	case "byte":
+		b := make([]byte, max(1, g.targetLength(lo, hi, 8)*3/4))
+		for i := range b {
+			b[i] = byte(g.f.Number(0, 255))
+		}
+		return base64.StdEncoding.EncodeToString(b)
+	case "json-pointer":
+		return "/" + strings.ToLower(g.f.Word())
+	case "relative-json-pointer":
+		return "0/" + strings.ToLower(g.f.Word())
+	case "regex":
+		return "^[a-z]+$"
+	}
+	return g.words(lo, hi)
+}
+
+// shorter is the bound hi less n, at least 1; no bound (-1) stays none.
+func shorter(hi, n int) int {
+	if hi < 0 {
+		return -1
+	}
+	return max(1, hi-n)
+}
+
+// formatHolds tells whether v is a value of a string format, as strictly
+// as the formats' definitions, not only as kin-openapi checks them (which
+// is uuid, date and date-time): the service's clients may check more.
+func formatHolds(format, v string) bool {
+	switch format {
+	case "uuid":
+		return spec.IsUUID(v)
+	case "date":
+		_, err := time.Parse(time.DateOnly, v)
+		return err == nil
+	case "date-time":
+		return openapi3.SchemaStringFormats["date-time"].Validate(v) == nil
+	case "time":
+		_, err := time.Parse("15:04:05Z07:00", v)
+		return err == nil
+	case "email", "idn-email":
+		local, domain, ok := strings.Cut(v, "@")
+		return ok && localPartHolds(local) && strings.Contains(domain, ".") && hostnameHolds(domain)
+	case "uri", "iri":
+		u, err := url.Parse(v)
+		return err == nil && u.IsAbs()
+	case "duration":
+		return isoDuration.MatchString(v) && v != "P" && !strings.HasSuffix(v, "T")
+	case "json-pointer":
+		return v == "" || strings.HasPrefix(v, "/")
+	case "relative-json-pointer":
+		return v != "" && v[0] >= '0' && v[0] <= '9'
+	case "uri-template":
+		return !strings.ContainsAny(v, " \t\n") && strings.Count(v, "{") == strings.Count(v, "}")
+	case "uri-reference", "iri-reference":
+		_, err := url.Parse(v)
+		return err == nil
+	case "hostname", "idn-hostname":
+		return hostnameHolds(v)
+	case "ipv4":
+		ip := net.ParseIP(v)
+		return ip != nil && ip.To4() != nil && !strings.Contains(v, ":")
+	case "ipv6":
+		ip := net.ParseIP(v)
+		return ip != nil && strings.Contains(v, ":")
+	case "byte":
+		_, err := base64.StdEncoding.DecodeString(v)
+		return err == nil
+	case "regex":
+		_, err := regexp.Compile(v)
+		return err == nil
+	}
+	return true
+}
+
+// isoDuration is RFC 3339's duration (appendix A), less its two rules
+// that need a lookahead (something follows P, and T).
+var isoDuration = regexp.MustCompile(`^P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$`)
+
+// localPartHolds is an email's local part as RFC 5322's dot-atom says:
+// atoms of letters, digits and !#$%&'*+/=?^_`{|}~- joined by single dots.
+func localPartHolds(v string) bool {
+	if v == "" || len(v) > 64 || v[0] == '.' || v[len(v)-1] == '.' || strings.Contains(v, "..") {
+		return false
+	}
+	for _, c := range v {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune(".!#$%&'*+/=?^_`{|}~-", c)) {
+			return false
+		}
+	}
+	return true
+}
+
+// hostnameHolds is RFC 1123: dot-separated labels of letters, digits and
+// inner hyphens, 63 characters each, 253 in all.
+func hostnameHolds(v string) bool {
+	if v == "" || len(v) > 253 {
+		return false
+	}
+	for rest, more := v, true; more; {
+		var label string
+		label, rest, more = strings.Cut(rest, ".")
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, c := range label {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Draws of the start-up check: from each of checkSeeds fakers,
+// checkRounds values of each property and one of each response body
+// (made of the same properties, mostly: a list of members is a tenth of
+// a millisecond to check).
+const (
+	checkSeeds  = 2
+	checkRounds = 4
+)
+
+// checkGenerable draws values for every property the mock generates (the
+// user's, the member's its rules do not set, each resource's) and for
+// every JSON response body (Prefer: dynamic=true), from a few seeds, and
+// refuses the spec at start-up, naming the property, when a value breaks
+// its schema or the faker found none: a schema that cannot be met (minimum
+// above maximum, a pattern no string of its lengths matches) fails here,
+// not as a 500 on the first list.
+func checkGenerable(sp *spec.Spec, vocab vocabulary, resources map[string]*resource) error {
+	type target struct {
+		what, name string
+		ref        *openapi3.SchemaRef
+		rounds     int
+	}
+	var targets []target
+	property := func(what string, s *openapi3.Schema, names []string) {
+		for _, name := range names {
+			if ref := s.Properties[name]; ref != nil {
+				targets = append(targets, target{what, name, ref, checkRounds})
+			}
+		}
+	}
+	if vocab.user != nil {
+		property("the user", vocab.user.schema, slices.Sorted(maps.Keys(vocab.user.schema.Properties)))
+	}
+	if vocab.member != nil {
+		property("the member", vocab.member.schema, vocab.unruledMember)
+	}
+	for _, collection := range slices.Sorted(maps.Keys(resources)) {
+		r := resources[collection]
+		property("the resource "+r.name, r.schema, slices.Sorted(maps.Keys(r.schema.Properties)))
+	}
+	for _, id := range sp.OperationIDs() {
+		route := sp.OperationByID(id)
+		for _, code := range slices.Sorted(maps.Keys(route.Operation.Responses.Map())) {
+			ref := route.Operation.Responses.Value(code)
+			if ref == nil || ref.Value == nil {
+				continue
+			}
+			if media := ref.Value.Content.Get("application/json"); media != nil && media.Schema != nil {
+				targets = append(targets, target{"response " + code + " of " + id, "", media.Schema, 1})
+			}
+		}
+	}
+	opts := append(sp.SchemaOptions(), openapi3.VisitAsResponse())
+	for seed := int64(1); seed <= checkSeeds; seed++ {
+		g := newFaker(seed)
+		for _, t := range targets {
+			for range t.rounds {
+				v := g.value(t.name, t.ref, false)
+				err := g.problem
+				if err == nil {
+					err = t.ref.Value.VisitJSON(jsonValue(v), opts...)
+				}
+				if err != nil {
+					where := t.what
+					if t.name != "" {
+						where = fmt.Sprintf("%s's property %q", t.what, t.name)
+					}
+					return fmt.Errorf("spec: the mock cannot generate a value of %s that its schema accepts: %v", where, err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// jsonValue is v as encoding/json reads it back (numbers as float64).
+func jsonValue(v any) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	var out any
+	if json.Unmarshal(b, &out) != nil {
+		return v
+	}
+	return out
 }

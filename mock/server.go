@@ -129,6 +129,9 @@ func New(cfg Config) (*Server, error) {
 		vocab.resources[collection] = r.shape
 	}
 	s.vocab = vocab
+	if err := checkGenerable(cfg.Spec, vocab, s.resources); err != nil {
+		return nil, err
+	}
 	s.operations = classifyOperations(cfg.Spec, s.resourceOf)
 	for _, c := range s.operations {
 		s.kinds[c.op] = c.Kind

@@ -95,6 +95,9 @@ func Load(data []byte) (*Spec, error) {
 		return nil
 	}))
 	doc.SetStringFormatValidator("date-time", dateTimeValidator)
+	if err := unreadablePattern(doc); err != nil {
+		return nil, fmt.Errorf("invalid openapi document: %w", err)
+	}
 	if err := doc.Validate(loader.Context, openapi3.EnableExamplesValidation(), openapi3.EnableSchemaFormatValidation()); err != nil {
 		return nil, fmt.Errorf("invalid openapi document: %w", err)
 	}
