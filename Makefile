@@ -48,6 +48,7 @@ endif
 ## fuzz: each fuzz target for FUZZTIME: a count of inputs by default (1000x, what CI runs: no clock to race), or a time for people (FUZZTIME=10m). Failing inputs land in testdata/fuzz/
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzPipeline$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./mock
+	$(GO) test -run '^$$' -fuzz '^FuzzFront$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./mock
 	$(GO) test -run '^$$' -fuzz '^FuzzLoadJSON$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./mock/stack
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./fixtures
 	$(GO) test -run '^$$' -fuzz '^FuzzParseProfile$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./contract
