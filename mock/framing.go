@@ -134,6 +134,9 @@ func (c *uvicornConn) Read(p []byte) (int, error) {
 			case c.chunk.done:
 				c.mode = frontHead
 				c.unread(p[k:n])
+				if k < n && err != nil {
+					c.err, err = err, nil // after the next head
+				}
 				n = k
 			}
 			if n == 0 {
@@ -149,8 +152,8 @@ func (c *uvicornConn) Read(p []byte) (int, error) {
 				c.mode = frontPass // too large, cut short, or blank lines first: Go's to answer
 				continue
 			}
-			if err := c.readMore(); err != nil {
-				return 0, err
+			if progress, err := c.readMore(); err != nil || !progress {
+				return 0, err // a timeout, or a read of nothing: the caller's to retry
 			}
 		}
 	}
@@ -183,7 +186,7 @@ func (c *uvicornConn) unread(b []byte) {
 // readMore reads into in. A timeout with nothing read is returned and
 // what is buffered kept (Go aborts its background read that way, then
 // reads on); any other error is kept for after what is buffered.
-func (c *uvicornConn) readMore() error {
+func (c *uvicornConn) readMore() (progress bool, err error) {
 	if len(c.in) == 0 && c.buf != nil {
 		c.in = c.buf[:0]
 	}
@@ -198,11 +201,11 @@ func (c *uvicornConn) readMore() error {
 	if err != nil {
 		var ne net.Error
 		if n == 0 && errors.As(err, &ne) && ne.Timeout() {
-			return err
+			return false, err
 		}
 		c.err = err
 	}
-	return nil
+	return n > 0 || err != nil, nil
 }
 
 // headEnd is the length of the head at the start of in, CRLF CRLF

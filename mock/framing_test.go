@@ -328,3 +328,46 @@ func BenchmarkFront(b *testing.B) {
 		}
 	})
 }
+
+// partsConn hands over its parts one read each; an empty part is a
+// timeout, as when Go aborts its background read with a past deadline.
+type partsConn struct {
+	net.Conn
+	parts []string
+}
+
+type timeoutError struct{}
+
+func (timeoutError) Error() string   { return "i/o timeout" }
+func (timeoutError) Timeout() bool   { return true }
+func (timeoutError) Temporary() bool { return true }
+
+func (c *partsConn) Read(p []byte) (int, error) {
+	if len(c.parts) == 0 {
+		return 0, io.EOF
+	}
+	part := c.parts[0]
+	c.parts = c.parts[1:]
+	if part == "" {
+		return 0, timeoutError{}
+	}
+	return copy(p, part), nil
+}
+
+// A timeout mid-head reaches Go (it ignores the one it caused, net/http:
+// connReader.backgroundRead) and the head read so far is kept: the head
+// is still rewritten once complete.
+func TestFrontKeepsAHeadAcrossATimeout(t *testing.T) {
+	head := "GET /a%zz HTTP/1.1\r\nHost: h\r\n\r\n"
+	c := &uvicornConn{Conn: &partsConn{parts: []string{head[:12], "", head[12:]}}, maxHead: maxTestHead}
+	buf := make([]byte, 1)
+	n, err := c.Read(buf)
+	require.Equal(t, 0, n)
+	var ne net.Error
+	require.True(t, errors.As(err, &ne) && ne.Timeout(), "%v", err)
+	out, err := io.ReadAll(c)
+	require.NoError(t, err)
+	r, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(append(buf[:0], out...))))
+	require.NoError(t, err, "%q", out)
+	require.Equal(t, "/a%zz", withFrontRecords(r).URL.Path)
+}
