@@ -266,25 +266,26 @@ type headField struct {
 // for anything else, and for CONNECT and Upgrade (left alone).
 func parseHead(head []byte) (requestHead, bool) {
 	var h requestHead
-	text := string(head[:len(head)-4])
-	lines := strings.Split(text, "\r\n")
-	for _, line := range lines {
-		if strings.ContainsAny(line, "\r\n") {
-			return h, false // a bare CR or LF
-		}
+	text := string(head[:len(head)-2]) // every line ends with CRLF
+	if strings.Count(text, "\r") != strings.Count(text, "\n") || strings.Count(text, "\r\n") != strings.Count(text, "\n") {
+		return h, false // a bare CR or LF
 	}
-	first, last := strings.IndexByte(lines[0], ' '), strings.LastIndexByte(lines[0], ' ')
+	requestLine, text, _ := strings.Cut(text, "\r\n")
+	first, last := strings.IndexByte(requestLine, ' '), strings.LastIndexByte(requestLine, ' ')
 	if first <= 0 || last == first {
 		return h, false
 	}
-	h.method, h.target, h.version = lines[0][:first], lines[0][first+1:last], lines[0][last+1:]
+	h.method, h.target, h.version = requestLine[:first], requestLine[first+1:last], requestLine[last+1:]
 	if !isToken(h.method) || h.target == "" || h11RejectsTarget(h.target) ||
 		h.version != "HTTP/1.1" && h.version != "HTTP/1.0" || h.method == http.MethodConnect {
 		return h, false
 	}
+	h.fields = make([]headField, 0, strings.Count(text, "\n"))
 	var hosts, lengths, encodings int
 	var length string
-	for _, line := range lines[1:] {
+	for text != "" {
+		var line string
+		line, text, _ = strings.Cut(text, "\r\n")
 		name, value, found := strings.Cut(line, ":")
 		if !found || !isToken(name) {
 			return h, false // also a folded line: it opens with a space or tab
