@@ -6,7 +6,8 @@ package mock
 // header the handler reads and removes (withFrontRecords). The cases are
 // BEHAVIOUR.md's "The HTTP server" table: a bad escape or a target that is
 // not origin-form, a control byte in a header value, a Host Go finds
-// malformed, an Expect other than 100-continue.
+// malformed, an Expect other than 100-continue, a Content-Length that
+// lists its value again.
 //
 // To find the next head on a keep-alive connection the front follows the
 // framing as Go does (Content-Length, chunked with extensions and
@@ -26,6 +27,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/heyhumm/humm-members-mock/mock/stack"
@@ -253,6 +255,7 @@ type requestHead struct {
 	fields                  []headField
 	chunked                 bool
 	length                  int64
+	lengthList              bool // a Content-Length field lists its value more than once
 }
 
 type headField struct {
@@ -304,11 +307,18 @@ func parseHead(head []byte) (requestHead, bool) {
 			encodings++
 			h.chunked = strings.EqualFold(value, "chunked")
 		case strings.EqualFold(name, "content-length"):
-			if lengths > 0 && value != length {
-				return h, false
+			// h11 takes a list of one value (h11/_headers.py:
+			// normalize_and_validate: {length.strip() for length in
+			// value.split(b",")}); Go only the value.
+			for _, item := range strings.Split(value, ",") {
+				item = strings.Trim(item, " \t")
+				if lengths > 0 && item != length || item == "" {
+					return h, false
+				}
+				lengths++
+				length = item
 			}
-			lengths++
-			length = value
+			h.lengthList = h.lengthList || strings.Contains(value, ",")
 		}
 	}
 	if hosts > 1 || hosts == 0 && h.version == "HTTP/1.1" {
@@ -367,7 +377,7 @@ func (h requestHead) rewrite() []byte {
 		}
 	}
 	h11Continue, goAnswersOtherwise := expectations(h.version, expect)
-	if len(records) == 0 && !invalid && !goAnswersOtherwise {
+	if len(records) == 0 && !invalid && !goAnswersOtherwise && !h.lengthList {
 		return nil // the common case, and nothing allocated
 	}
 	// Every field of a name is carried when one is, keeping their order.
@@ -383,6 +393,8 @@ func (h requestHead) rewrite() []byte {
 		switch name := strings.ToLower(f.name); {
 		case i == hostIndex:
 			out = append(out, "Host: \r\n"...)
+		case name == "content-length" && h.lengthList:
+			// the value alone, once: the framing both read
 		case carried[name]:
 			if !strings.EqualFold(f.name, frontHeader) {
 				records = append(records, "field "+f.name+":"+frontEscape(f.value))
@@ -390,6 +402,9 @@ func (h requestHead) rewrite() []byte {
 		default:
 			out = append(out, f.line+"\r\n"...)
 		}
+	}
+	if h.lengthList {
+		out = append(out, "Content-Length: "+strconv.FormatInt(h.length, 10)+"\r\n"...)
 	}
 	if carried["expect"] && h11Continue {
 		out = append(out, "Expect: 100-continue\r\n"...)

@@ -346,6 +346,7 @@ func TestFramingAgainstUvicorn(t *testing.T) {
 		{"host with a user part, trailing slash", "GET " + coll + "/ HTTP/1.1\r\nHost: user@api.example.com\r\n" + auth + "\r\n", 307, "", "http://" + addr + coll, citeHostURL},
 		{"host with a space, trailing slash", "GET " + coll + "/ HTTP/1.1\r\nHost: api example.com\r\n" + auth + "\r\n", 307, "", "http://" + addr + coll, citeHostURL},
 		{"host with a control byte, trailing slash", "GET " + coll + "/ HTTP/1.1\r\nHost: api\x01.example.com\r\n" + auth + "\r\n", 307, "", "http://" + addr + coll, citeFieldVchr + "; " + citeHostURL},
+		{"Content-Length listing its value twice", "PUT " + coll + "/{member} HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Type: application/json\r\nContent-Length: 18, 18\r\n\r\n{\"role\":\"ANALYST\"}", 200, "", "", "h11/_headers.py: normalize_and_validate ({length.strip() for length in value.split(b\",\")} is one value; Go alone: 400)"},
 		{"an expectation other than 100-continue", "GET " + coll + " HTTP/1.1\r\nHost: x\r\nExpect: something\r\n" + auth + "\r\n", 200, "", "", citeExpect},
 		{"an expectation, then 100-continue", "GET " + coll + " HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nExpect: 100-continue\r\n" + auth + "\r\n", 200, "", "", citeExpect + " (h11/_headers.py: get_comma_header reads every Expect field)"},
 		{"an expectation on HTTP/1.0", "GET " + coll + " HTTP/1.0\r\nExpect: something\r\n" + auth + "\r\n", 200, "", "", citeExpect},

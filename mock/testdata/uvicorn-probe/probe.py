@@ -50,6 +50,8 @@ cases = [
  ("absolute form with query", b"GET http://h"+P.encode()+b"?page=2 HTTP/1.1\r\nHost: h\r\n\r\n"),
  ("options star", b"OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n"),
  ("path without a slash", b"GET api/organization/x/member HTTP/1.1\r\nHost: h\r\n\r\n"),
+ ("content-length list", b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nContent-Length: 2, 2\r\n\r\nab"),
+ ("content-length list of two values", b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nContent-Length: 2, 3\r\n\r\nab"),
  ("big head 20k", b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nX-Big: "+b"a"*20000+b"\r\n\r\n"),
 ]
 for name, raw in cases:
@@ -79,4 +81,5 @@ print("pipelined =>", pipelined(
     b"GET http://h"+P.encode()+b" HTTP/1.1\r\nHost: h\r\nExpect: something\r\n\r\n"
     b"POST "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\nX-Trailer: t\r\n\r\n"
     b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer tok\x1c\r\n\r\n"
+    b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 3\r\nContent-Length: 3\r\n\r\nabc"
     b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\n\r\n"))
