@@ -7,7 +7,7 @@ package mock
 // BEHAVIOUR.md's "The HTTP server" table: a bad escape or a target that is
 // not origin-form, a control byte in a header value, a Host Go finds
 // malformed, an Expect other than 100-continue, a Content-Length that
-// lists its value again.
+// lists its value again, an HTTP/1.0 keep-alive.
 //
 // To find the next head on a keep-alive connection the front follows the
 // framing as Go does (Content-Length, chunked with extensions and
@@ -361,7 +361,7 @@ func (h requestHead) rewrite() []byte {
 		target = escapeStrayPercents(target)
 	}
 	hostIndex, invalid := -1, false
-	var expect []string
+	var expect, connection []string
 	for i, f := range h.fields {
 		switch {
 		case strings.EqualFold(f.name, "host"):
@@ -375,13 +375,20 @@ func (h requestHead) rewrite() []byte {
 		if strings.EqualFold(f.name, "expect") {
 			expect = append(expect, f.value)
 		}
+		if strings.EqualFold(f.name, "connection") {
+			connection = append(connection, f.value)
+		}
 	}
 	h11Continue, goAnswersOtherwise := expectations(h.version, expect)
-	if len(records) == 0 && !invalid && !goAnswersOtherwise && !h.lengthList {
+	// h11 keeps no HTTP/1.0 connection alive (h11/_connection.py:
+	// _keep_alive); Go does when the first Connection field asks
+	// (net/http: wantsHttp10KeepAlive).
+	goKeepsAlive10 := h.version == "HTTP/1.0" && len(connection) > 0 && hasGoToken(connection[0], "keep-alive")
+	if len(records) == 0 && !invalid && !goAnswersOtherwise && !h.lengthList && !goKeepsAlive10 {
 		return nil // the common case, and nothing allocated
 	}
 	// Every field of a name is carried when one is, keeping their order.
-	carried := map[string]bool{"expect": goAnswersOtherwise}
+	carried := map[string]bool{"expect": goAnswersOtherwise, "connection": goKeepsAlive10}
 	for i, f := range h.fields {
 		if i != hostIndex && !validGoFieldValue(f.value) {
 			carried[strings.ToLower(f.name)] = true

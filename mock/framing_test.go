@@ -121,6 +121,21 @@ func TestFrontKeepsFramingOnKeepAlive(t *testing.T) {
 	}
 }
 
+// An HTTP/1.0 request asking to be kept alive: the connection closes
+// after the answer, as uvicorn closes it (h11/_connection.py: _keep_alive;
+// Go alone keeps it open), and the handler still sees the field.
+func TestFrontClosesHTTP10AsH11(t *testing.T) {
+	ts := newFrontServer(t, echoHandler, true)
+	out := answers(t, ts.URL, "GET /one HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /two HTTP/1.0\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(strings.NewReader(out)), nil)
+	require.NoError(t, err)
+	var got echo
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&got))
+	require.Equal(t, "/one", got.Path)
+	require.Equal(t, http.Header{"Connection": {"keep-alive"}}, got.Header)
+	require.NotContains(t, out, "/two", "the connection closed after the first answer")
+}
+
 // What the front does not follow it passes on, with the rest of the
 // connection: Go answers exactly as without it. Each stream ends with a
 // request the front would rewrite had it still been reading.
@@ -227,10 +242,12 @@ func goReads(stream []byte) []goRequest {
 }
 
 // goTakesAsUvicorn: a request Go's server serves as uvicorn does, which
-// the front must pass on as it is: origin-form, a Host Go takes, no Expect.
+// the front must pass on as it is: origin-form, a Host Go takes, no
+// Expect, no HTTP/1.0 keep-alive.
 func goTakesAsUvicorn(r *http.Request) bool {
+	keepAlive10 := r.ProtoMinor == 0 && hasGoToken(r.Header.Get("Connection"), "keep-alive")
 	return strings.HasPrefix(r.RequestURI, "/") && validGoHost(r.Host) && len(r.Header["Expect"]) == 0 &&
-		r.Method != http.MethodConnect && len(r.Header["Upgrade"]) == 0
+		r.Method != http.MethodConnect && len(r.Header["Upgrade"]) == 0 && !keepAlive10
 }
 
 // FuzzFront: over any stream of bytes, the front never changes a request
@@ -247,6 +264,7 @@ func FuzzFront(f *testing.F) {
 		"PUT /y HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
 		"GET / HTTP/1.1\nHost: h\n\n",
 		"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 3\r\n\r\nabcGET / HTTP/1.1\r\nHost: h\r\n\r\n",
+		"GET / HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 1\r\n\r\naGET / HTTP/1.0\r\n\r\n",
 	} {
 		f.Add([]byte(seed), uint8(7))
 	}
