@@ -345,8 +345,9 @@ func parseHead(head []byte) (requestHead, bool) {
 
 // rewrite is the head Go is to read instead, nil when Go reads it as h11
 // does: a target Go refuses or reads otherwise, a Host Go refuses, field
-// values with control bytes, an Expect Go answers otherwise. What is taken
-// out travels in frontHeader records.
+// values with control bytes, an Expect Go answers otherwise, a
+// Content-Length list, an HTTP/1.0 keep-alive. What is taken out travels
+// in frontHeader records.
 func (h requestHead) rewrite() []byte {
 	var records []string
 	target := h.target
