@@ -206,6 +206,7 @@ func (s *Server) newID(w *world) string {
 // pipeline; every exchange is logged, and API exchanges journaled.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	r = withFrontRecords(r)
 	if h11RejectsTarget(r.RequestURI) {
 		s.logRequest(r, http.StatusBadRequest, time.Since(start))
 		writeUvicorn400(w)

@@ -296,6 +296,26 @@ func TestHeadersOverTheLimitAre431(t *testing.T) {
 	require.NoError(t, r.stop())
 }
 
+// humm-mock serves behind the front (mock.UvicornListener): what Go alone
+// refuses and uvicorn serves is served (BEHAVIOUR.md: "The HTTP server").
+func TestServesBehindTheFront(t *testing.T) {
+	r := start(t)
+	addr := strings.TrimPrefix(r.base, "http://")
+	exchange := func(request string) string {
+		conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+		require.NoError(t, err)
+		defer conn.Close()
+		require.NoError(t, conn.SetDeadline(time.Now().Add(10*time.Second)))
+		go func() { _, _ = io.WriteString(conn, request) }()
+		status, err := bufio.NewReader(conn).ReadString('\n')
+		require.NoError(t, err)
+		return strings.TrimSpace(status)
+	}
+	require.Equal(t, "HTTP/1.1 404 Not Found", exchange("GET /a%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"), "Go alone: 400 invalid URL escape")
+	require.Equal(t, "HTTP/1.1 200 OK", exchange("GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: something\r\n\r\n"), "Go alone: 417")
+	require.NoError(t, r.stop())
+}
+
 func TestSlowClientsAreCutOff(t *testing.T) {
 	r := start(t, "--read-header-timeout", "300ms", "--read-timeout", "600ms")
 	addr := strings.TrimPrefix(r.base, "http://")

@@ -137,7 +137,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	served := make(chan error, 1)
 	// Serving starts before the banner: its profile scans every user (a
 	// tenth of a second at 100,000 members), which a client need not wait for.
-	go func() { served <- srv.Serve(ln) }()
+	// The front rewrites what uvicorn's h11 takes and Go refuses or reads
+	// otherwise (mock/framing.go).
+	go func() { served <- srv.Serve(mock.UvicornListener(ln, maxHeaderBytes)) }()
 	printBanner(stdout, base, m.Profile(base), m.Operations())
 	if ready != nil {
 		ready <- ln.Addr().String()

@@ -40,7 +40,46 @@ cases = [
  ("no host 1.1", b"GET "+P.encode()+b" HTTP/1.1\r\n\r\n"),
  ("two hosts", b"GET "+P.encode()+b" HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
  ("absolute form", b"GET http://h"+P.encode()+b" HTTP/1.1\r\nHost: h\r\n\r\n"),
+ ("bad escape path redirect", b"GET /api/organization/%zz/member/ HTTP/1.1\r\nHost: h\r\n\r\n"),
+ ("bad escape and utf-8 escape", b"GET /api/organization/%E2%82%zz/member HTTP/1.1\r\nHost: h\r\n\r\n"),
+ ("ctl inside a header", b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer to\x01k\r\n\r\n"),
+ ("ctl and del in a header", b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nAuthorization: \x7fBearer tok\x1f\r\n\r\n"),
+ ("space in host", b"GET "+P.encode()+b"/ HTTP/1.1\r\nHost: api example.com\r\n\r\n"),
+ ("ctl in host", b"GET "+P.encode()+b"/ HTTP/1.1\r\nHost: api\x01.example.com\r\n\r\n"),
+ ("expect other, 1.0", b"GET "+P.encode()+b" HTTP/1.0\r\nExpect: something\r\n\r\n"),
+ ("absolute form with query", b"GET http://h"+P.encode()+b"?page=2 HTTP/1.1\r\nHost: h\r\n\r\n"),
+ ("options star", b"OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n"),
+ ("path without a slash", b"GET api/organization/x/member HTTP/1.1\r\nHost: h\r\n\r\n"),
+ ("content-length list", b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nContent-Length: 2, 2\r\n\r\nab"),
+ ("content-length list of two values", b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nContent-Length: 2, 3\r\n\r\nab"),
  ("big head 20k", b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nX-Big: "+b"a"*20000+b"\r\n\r\n"),
 ]
 for name, raw in cases:
     print(name, "=>", send(raw))
+
+# One connection, the requests pipelined: a rewritten request, a body of
+# each framing between, a normal one last (TestFrontPipelineAsUvicorn).
+def pipelined(raw):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    s.sendall(raw)
+    s.settimeout(2)
+    out = b""
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d: break
+            out += d
+    except socket.timeout:
+        pass
+    s.close()
+    import re
+    return re.findall(rb"HTTP/1\.1 [0-9]{3}", out)
+BODY = b"GET /api/organization/%zz/member HTTP/1.1\r\n\r\n"
+print("pipelined =>", pipelined(
+    b"GET /api/organization/%zz/member HTTP/1.1\r\nHost: h\r\n\r\n"
+    b"POST "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nContent-Length: %d\r\n\r\n%s" % (len(BODY), BODY) +
+    b"GET http://h"+P.encode()+b" HTTP/1.1\r\nHost: h\r\nExpect: something\r\n\r\n"
+    b"POST "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\nX-Trailer: t\r\n\r\n"
+    b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer tok\x1c\r\n\r\n"
+    b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 3\r\nContent-Length: 3\r\n\r\nabc"
+    b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\n\r\n"))
