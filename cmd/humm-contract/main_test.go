@@ -38,8 +38,7 @@ func writeFile(t *testing.T, dir, name, content string) string {
 func TestRunExitCodes(t *testing.T) {
 	clean := serveMock(t, "")
 	broken := serveMock(t, "analyst-can-update")
-	closed := httptest.NewServer(http.NotFoundHandler())
-	closed.Close()
+	closedURL := cmdtest.RefusedURL(t)
 
 	dir := t.TempDir()
 	badFixtures := filepath.Join(dir, "fixtures")
@@ -66,7 +65,7 @@ func TestRunExitCodes(t *testing.T) {
 			errorHas: filepath.Join(badFixtures, "cases.yaml") + `:5: as "root" must be one of`},
 		{name: "spec that does not load", args: []string{"--base-url", clean, "--profile-from-mock", "--spec", writeFile(t, dir, "openapi.yaml", "openapi: 3.0.3\n")}, code: 2,
 			errorHas: "openapi.yaml"},
-		{name: "unreachable target", args: []string{"--base-url", closed.URL, "--profile-from-mock"}, code: 2, errorHas: "connection refused"},
+		{name: "unreachable target", args: []string{"--base-url", closedURL, "--profile-from-mock"}, code: 2, errorHas: "connection refused"},
 	}
 	checkExitCodes(t, tests)
 }

@@ -70,10 +70,9 @@ func TestSpecByURLExitCodes(t *testing.T) {
 		"/health":                `{"status": "ok"}`,
 		"/swagger.json":          `{"swagger": "2.0", "info": {"title": "x", "version": "1"}, "paths": {}}`,
 	})
-	closed := httptest.NewServer(http.NotFoundHandler())
-	closed.Close()
-	refused := closed.URL + "/openapi.json"
-	refusedLine := refused + ": unreachable: dial tcp " + strings.TrimPrefix(closed.URL, "http://") + ": connect: connection refused\n"
+	closedURL := cmdtest.RefusedURL(t)
+	refused := closedURL + "/openapi.json"
+	refusedLine := refused + ": unreachable: dial tcp " + strings.TrimPrefix(closedURL, "http://") + ": connect: connection refused\n"
 	out := t.TempDir()
 	profile := fileProfile(t)
 	committed := filepath.Join("..", "..", "openapi.yaml")

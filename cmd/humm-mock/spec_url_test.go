@@ -43,12 +43,11 @@ func TestMainRefusesASpecURLThatDoesNotServeOne(t *testing.T) {
 		"/broken.json":  `{"openapi": "3.1.0", "info": {`,
 		"/swagger.json": `{"swagger": "2.0"}`,
 	})
-	closed := httptest.NewServer(http.NotFoundHandler())
-	closed.Close()
-	refused := closed.URL + "/openapi.json"
+	closedURL := cmdtest.RefusedURL(t)
+	refused := closedURL + "/openapi.json"
 	cmdtest.RunMain(t, "TestMainRefusesASpecURLThatDoesNotServeOne", "humm-mock", main, []cmdtest.Case{
 		{Name: "connection refused", Args: []string{"--addr", "127.0.0.1:0", "--spec", refused}, Code: 2,
-			Stderr: "humm-mock: " + refused + ": unreachable: dial tcp " + strings.TrimPrefix(closed.URL, "http://") + ": connect: connection refused\n"},
+			Stderr: "humm-mock: " + refused + ": unreachable: dial tcp " + strings.TrimPrefix(closedURL, "http://") + ": connect: connection refused\n"},
 		{Name: "404", Args: []string{"--addr", "127.0.0.1:0", "--spec", docs + "/openapi.json"}, Code: 2,
 			Stderr: "humm-mock: " + docs + "/openapi.json: the server answered 404 Not Found, not a document\n"},
 		{Name: "broken JSON", Args: []string{"--addr", "127.0.0.1:0", "--spec", docs + "/broken.json"}, Code: 2,

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	members "github.com/heyhumm/humm-members-mock"
+	"github.com/heyhumm/humm-members-mock/internal/cmdtest"
 	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
@@ -54,15 +55,14 @@ func TestLoadSourceReadsAURL(t *testing.T) {
 }
 
 func TestLoadSourceErrorsAreOneLineAndSayWhatWentWrong(t *testing.T) {
-	closed := httptest.NewServer(http.NotFoundHandler())
-	closed.Close()
+	closedURL := cmdtest.RefusedURL(t)
 	ok := func(contentType, body string) string {
 		return serveBody(t, http.StatusOK, contentType, body) + "/openapi.json"
 	}
 	for _, tc := range []struct {
 		name, source, want string
 	}{
-		{"unreachable", closed.URL + "/openapi.json", ": unreachable: dial tcp " + strings.TrimPrefix(closed.URL, "http://") + ": connect: connection refused"},
+		{"unreachable", closedURL + "/openapi.json", ": unreachable: dial tcp " + strings.TrimPrefix(closedURL, "http://") + ": connect: connection refused"},
 		{"404", serveBody(t, http.StatusNotFound, "application/json", `{"detail":"Not Found"}`) + "/openapi.json", ": the server answered 404 Not Found, not a document"},
 		{"500", serveBody(t, http.StatusInternalServerError, "text/plain", "Internal Server Error") + "/openapi.json", ": the server answered 500 Internal Server Error, not a document"},
 		{"an HTML page", ok("text/html", "<!doctype html>\n<html><body>\n<p>Sign in: here</p>\n</body></html>\n"), ": parse openapi document: neither JSON nor YAML: "},
