@@ -7,7 +7,10 @@ package mock
 // BEHAVIOUR.md's "The HTTP server" table: a bad escape or a target that is
 // not origin-form, a control byte in a header value, a Host Go finds
 // malformed, an Expect other than 100-continue, a Content-Length that
-// lists its value again, an HTTP/1.0 keep-alive.
+// lists its value again, an HTTP/1.0 keep-alive. A head both h11 and Go
+// refuse (no Host on HTTP/1.1, two Hosts, NUL, VT or FF in a value,
+// Content-Lengths that differ, a blank line first) becomes a request for
+// uvicorn's own 400, and the connection ends there.
 //
 // To find the next head on a keep-alive connection the front follows the
 // framing as Go does (Content-Length, chunked with extensions and
@@ -20,6 +23,7 @@ package mock
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
@@ -72,6 +76,7 @@ const (
 	frontFixed                    // passing on a Content-Length body
 	frontChunked                  // passing on a chunked body
 	frontPass                     // everything as it comes, to the end
+	frontEnded                    // a head h11 refuses was handed on: nothing more
 )
 
 // goHeadSlack is what Go's server reads beyond MaxHeaderBytes before it
@@ -89,6 +94,7 @@ type uvicornConn struct {
 	remain   int64  // frontFixed: body bytes still to come
 	chunk    chunkScanner
 	err      error // a read error, reported once in is handed on
+	heads    int   // heads handed on so far
 }
 
 // CloseWrite keeps Go's graceful close (net/http: closeWriteAndWait).
@@ -112,6 +118,8 @@ func (c *uvicornConn) Read(p []byte) (int, error) {
 		switch c.mode {
 		case frontPass:
 			return c.fill(p)
+		case frontEnded:
+			return c.discard(p)
 		case frontFixed:
 			if c.remain == 0 {
 				c.mode = frontHead
@@ -146,18 +154,38 @@ func (c *uvicornConn) Read(p []byte) (int, error) {
 			}
 			return n, err
 		case frontHead:
+			if blankLineFirst(c.in) {
+				c.refuse() // h11/_receivebuffer.py: maybe_extract_lines returns [], and h11/_readers.py: maybe_read_from_IDLE_client: "no request line received"
+				continue
+			}
 			if end := c.headEnd(); end > 0 {
 				c.takeHead(end)
 				continue
 			}
-			if c.err != nil || len(c.in) >= c.maxHead+goHeadSlack || len(c.in) > 0 && (c.in[0] == '\r' || c.in[0] == '\n') {
-				c.mode = frontPass // too large, cut short, or blank lines first: Go's to answer
+			if c.err != nil || len(c.in) >= c.maxHead+goHeadSlack || len(c.in) > 1 && c.in[0] == '\r' {
+				c.mode = frontPass // too large, cut short, or a CR alone first: Go's to answer
 				continue
 			}
 			if progress, err := c.readMore(); err != nil || !progress {
 				return 0, err // a timeout, or a read of nothing: the caller's to retry
 			}
 		}
+	}
+}
+
+// discard reads the rest of the connection and drops it: none of it is
+// a request, and bytes left unread would make the close a reset, which
+// can lose uvicorn's answer at the client. It returns the read's error:
+// the end, or the deadline Go sets to stop reading.
+func (c *uvicornConn) discard(scratch []byte) (int, error) {
+	c.in = nil
+	for {
+		if c.err != nil {
+			err := c.err
+			c.err = nil
+			return 0, err
+		}
+		_, c.err = c.Conn.Read(scratch)
 	}
 }
 
@@ -233,6 +261,15 @@ func (c *uvicornConn) takeHead(end int) {
 		c.mode = frontPass
 		return
 	}
+	if h.refused {
+		if end > c.maxHead {
+			c.mode = frontPass // Go's 431
+			return
+		}
+		c.refuse()
+		return
+	}
+	c.heads++
 	out := h.rewrite()
 	if out == nil || len(out) > c.maxHead {
 		out = c.in[:end]
@@ -248,6 +285,26 @@ func (c *uvicornConn) takeHead(end int) {
 	}
 }
 
+// blankLineFirst: in opens with an empty line, which h11 takes for a
+// missing request line (h11/_receivebuffer.py: maybe_extract_lines),
+// where Go skips up to 4 CR or LF bytes after a POST.
+func blankLineFirst(in []byte) bool {
+	return bytes.HasPrefix(in, []byte("\n")) || bytes.HasPrefix(in, []byte("\r\n"))
+}
+
+// refuse hands on, in place of what is left, a head Go takes whose record
+// tells the handler to answer uvicorn's 400 (writeUvicornRefusal); what
+// follows is dropped (discard): uvicorn closes the connection after that
+// answer.
+func (c *uvicornConn) refuse() {
+	kind := "first"
+	if c.heads > 0 {
+		kind = "later"
+	}
+	c.out = []byte("GET / HTTP/1.1\r\nHost: x\r\n" + frontHeader + ": " + frontSecret + " refuse " + kind + "\r\n\r\n")
+	c.in, c.mode = nil, frontEnded
+}
+
 // requestHead is a head as h11 reads it (h11/_readers.py:
 // maybe_read_from_IDLE_client; h11/_abnf.py: request_line, header_field).
 type requestHead struct {
@@ -256,6 +313,7 @@ type requestHead struct {
 	chunked                 bool
 	length                  int64
 	lengthList              bool // a Content-Length field lists its value more than once
+	refused                 bool // a head both h11 and Go's server refuse: uvicorn's 400 is due
 }
 
 type headField struct {
@@ -286,6 +344,7 @@ func parseHead(head []byte) (requestHead, bool) {
 	h.fields = make([]headField, 0, strings.Count(text, "\n"))
 	var hosts, lengths, encodings int
 	var length string
+	var conflicting bool
 	for text != "" {
 		var line string
 		line, text, _ = strings.Cut(text, "\r\n")
@@ -295,7 +354,10 @@ func parseHead(head []byte) (requestHead, bool) {
 		}
 		value = strings.Trim(value, " \t")
 		if strings.ContainsAny(value, "\x00\x0b\x0c") {
-			return h, false // not h11's field_vchar ([^\x00\s])
+			// not h11's field_vchar ([^\x00\s]: h11/_abnf.py); Go's
+			// server refuses every control byte but tab
+			// (net/http/server.go: readRequest, "invalid header value")
+			h.refused = true
 		}
 		h.fields = append(h.fields, headField{line: line, name: name, value: value})
 		switch {
@@ -312,8 +374,14 @@ func parseHead(head []byte) (requestHead, bool) {
 			// value.split(b",")}); Go only the value.
 			for _, item := range strings.Split(value, ",") {
 				item = strings.Trim(item, " \t")
+				if lengths > 0 && item != length && isDigits(item) && isDigits(length) {
+					// h11/_headers.py: normalize_and_validate: "conflicting
+					// Content-Length headers"; Go: a comma is no number,
+					// two fields must agree (net/http/transfer.go: fixLength)
+					h.refused = true
+				}
 				if lengths > 0 && item != length || item == "" {
-					return h, false
+					conflicting = true
 				}
 				lengths++
 				length = item
@@ -322,7 +390,17 @@ func parseHead(head []byte) (requestHead, bool) {
 		}
 	}
 	if hosts > 1 || hosts == 0 && h.version == "HTTP/1.1" {
-		return h, false // h11/_events.py: Request; Go refuses these too
+		// h11/_events.py: Request: "Found multiple Host: headers",
+		// "Missing mandatory Host: header"; Go's server: net/http/
+		// request.go: readRequest, "too many Host headers";
+		// net/http/server.go: readRequest, "missing required Host header"
+		h.refused = true
+	}
+	if h.refused && encodings == 0 {
+		return h, true
+	}
+	if h.refused || conflicting {
+		return h, false
 	}
 	switch {
 	case encodings > 0:
@@ -421,6 +499,10 @@ func (h requestHead) rewrite() []byte {
 		out = append(out, frontHeader+": "+frontSecret+" "+rec+"\r\n"...)
 	}
 	return append(out, "\r\n"...)
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }
 
 func goParsesTarget(target string) bool {
@@ -599,6 +681,8 @@ func withFrontRecords(r *http.Request) *http.Request {
 			if host, ok := frontUnescape(data); ok {
 				out.Host = host
 			}
+		case "refuse":
+			out = out.WithContext(context.WithValue(out.Context(), uvicornRefusalKey{}, data == "later"))
 		case "field":
 			name, escaped, _ := strings.Cut(data, ":")
 			if value, ok := frontUnescape(escaped); ok {

@@ -144,11 +144,9 @@ func TestFrontLeavesAloneWhatItDoesNotFollow(t *testing.T) {
 	big := strings.Repeat("a", maxTestHead+goHeadSlack)
 	for _, row := range []struct{ name, stream string }{
 		{"Content-Length and Transfer-Encoding", "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n" + then},
-		{"Content-Length list of two values", "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 4\r\n\r\nabc" + then},
 		{"bare LF", "GET /x HTTP/1.1\nHost: h\n\n" + then},
 		{"folded line", "GET /x HTTP/1.1\r\nHost: h\r\nX: a\r\n b\r\n\r\n" + then},
 		{"Upgrade", "GET /x HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n" + then},
-		{"blank line first", "\r\nGET /x HTTP/1.1\r\nHost: h\r\n\r\n" + then},
 		{"head over the limit", "GET /x HTTP/1.1\r\nHost: h\r\nX: " + big + "\r\n\r\n" + then},
 		{"chunk line Go refuses", "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3 ;x\r\nabc\r\n0\r\n\r\n" + then},
 		{"chunk without its CRLF", "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcd\r\n0\r\n\r\n" + then},
@@ -159,6 +157,55 @@ func TestFrontLeavesAloneWhatItDoesNotFollow(t *testing.T) {
 				answers(t, newFrontServer(t, echoHandler, true).URL, row.stream))
 		})
 	}
+}
+
+// A head both h11 and Go's server refuse gets uvicorn's 400 byte for
+// byte, and ends the connection; what came before on it is answered as
+// before. h11 frames the 400 by what it knows of the client
+// (h11/_connection.py: _clean_up_response_headers_for_sending): on the
+// first head, up to the close; after an HTTP/1.1 request, chunked. The
+// bytes are those the probe recorded (mock/testdata/uvicorn-probe).
+func TestFrontAnswersUvicorn400(t *testing.T) {
+	const (
+		first = "HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nInvalid HTTP request received."
+		later = "HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\nTransfer-Encoding: chunked\r\n\r\n1e\r\nInvalid HTTP request received.\r\n0\r\n\r\n"
+		then  = "GET /after HTTP/1.1\r\nHost: h\r\n\r\n" // never answered: the connection is closed
+	)
+	m := newFrontMock(t, Config{})
+	for _, row := range []struct{ name, head, cite string }{
+		{"HTTP/1.1 without Host", "GET /x HTTP/1.1\r\n\r\n", "h11/_events.py: Request: Missing mandatory Host: header"},
+		{"two Host fields", "GET /x HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "h11/_events.py: Request: Found multiple Host: headers"},
+		{"two Host fields on HTTP/1.0", "GET /x HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", "h11/_events.py: Request (any version)"},
+		{"NUL in a value", "GET /x HTTP/1.1\r\nHost: h\r\nX: a\x00b\r\n\r\n", "h11/_abnf.py: field_vchar = [^\\x00\\s]"},
+		{"VT in a value", "GET /x HTTP/1.1\r\nHost: h\r\nX: a\x0bb\r\n\r\n", "h11/_abnf.py: field_vchar"},
+		{"FF in the Host value", "GET /x HTTP/1.1\r\nHost: a\x0cb\r\n\r\n", "h11/_abnf.py: field_vchar"},
+		{"Content-Length list of two values", "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 4\r\n\r\nabcd", "h11/_headers.py: normalize_and_validate: conflicting Content-Length headers"},
+		{"two Content-Length fields that differ", "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", "h11/_headers.py: normalize_and_validate"},
+		{"CRLF before the request line", "\r\nGET /x HTTP/1.1\r\nHost: h\r\n\r\n", "h11/_receivebuffer.py: maybe_extract_lines; h11/_readers.py: maybe_read_from_IDLE_client: no request line received"},
+		{"LF before the request line", "\nGET /x HTTP/1.1\r\nHost: h\r\n\r\n", "h11/_receivebuffer.py: maybe_extract_lines"},
+	} {
+		t.Run(row.name, func(t *testing.T) {
+			require.Equal(t, first, answers(t, m.url, row.head+then), row.cite)
+			out := answers(t, m.url, "GET /nope HTTP/1.1\r\nHost: h\r\n\r\n"+row.head+then)
+			require.True(t, strings.HasSuffix(out, later), "%s\n%q", row.cite, out)
+			resp, err := http.ReadResponse(bufio.NewReader(strings.NewReader(strings.TrimSuffix(out, later))), nil)
+			require.NoError(t, err)
+			body, _ := io.ReadAll(resp.Body)
+			require.Equal(t, `{"detail":"Not Found"}`, string(body), "the answer before it, intact")
+		})
+	}
+	// A blank line after a POST's body, as old clients send: Go skips it
+	// (net/http/server.go: readRequest, numLeadingCRorLF), h11 does not.
+	out := answers(t, m.url, "POST /nope HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nab\r\nGET /nope HTTP/1.1\r\nHost: h\r\n\r\n")
+	require.True(t, strings.HasSuffix(out, later), "%q", out)
+	require.Equal(t, 2, strings.Count(out, "HTTP/1.1 "), "the POST's answer, then uvicorn's 400, the GET not served: %q", out)
+}
+
+// The blank line is seen however the bytes arrive: a CR alone waits for
+// the next byte.
+func TestFrontRefusesABlankLineByteByByte(t *testing.T) {
+	out := throughFront([]byte("\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n"), 1, 1024)
+	require.Equal(t, "GET / HTTP/1.1\r\nHost: x\r\n"+frontHeader+": "+frontSecret+" refuse first\r\n\r\n", string(out))
 }
 
 var dateLine = regexp.MustCompile(`(?m)^Date: .*\r\n`)
@@ -223,7 +270,10 @@ type goRequest struct {
 }
 
 // goReads is the requests Go reads from stream, up to the first it
-// refuses (its server would answer and close).
+// refuses (its server would answer and close). Beyond http.ReadRequest,
+// the server refuses (net/http/server.go: readRequest) an HTTP/1.1
+// request without Host, and NUL, VT or FF in a value (any control byte,
+// but the others the front rewrites into a request Go serves).
 func goReads(stream []byte) []goRequest {
 	src := bytes.NewReader(stream)
 	br := bufio.NewReader(src)
@@ -232,6 +282,16 @@ func goReads(stream []byte) []goRequest {
 		req, err := http.ReadRequest(br)
 		if err != nil {
 			return out
+		}
+		if _, hasHost := req.Header["Host"]; req.ProtoAtLeast(1, 1) && !hasHost && req.Method != http.MethodConnect {
+			return out
+		}
+		for _, values := range req.Header {
+			for _, v := range values {
+				if strings.ContainsAny(v, "\x00\x0b\x0c") {
+					return out
+				}
+			}
 		}
 		body, err := io.ReadAll(req.Body)
 		if err != nil {
@@ -265,6 +325,8 @@ func FuzzFront(f *testing.F) {
 		"GET / HTTP/1.1\nHost: h\n\n",
 		"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 3\r\n\r\nabcGET / HTTP/1.1\r\nHost: h\r\n\r\n",
 		"GET / HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 1\r\n\r\naGET / HTTP/1.0\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: h\r\n\r\nGET / HTTP/1.1\r\nX: a\x00b\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n",
+		"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nab\r\nPOST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 4\r\n\r\nabcd",
 	} {
 		f.Add([]byte(seed), uint8(7))
 	}

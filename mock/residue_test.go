@@ -320,6 +320,7 @@ func TestFramingAgainstUvicorn(t *testing.T) {
 		citeBearer    = "fastapi/security/http.py: HTTPBearer.__call__; fastapi/security/utils.py: get_authorization_scheme_param; str.strip() strips U+001C-U+001F"
 		citeHostURL   = "h11 takes any field value as Host; starlette/datastructures.py: URL.__init__ (_HOST_RE fails: scope[\"server\"])"
 		citeExpect    = "h11/_headers.py: has_expect_100_continue (only 100-continue is read, only on HTTP/1.1); uvicorn serves the request"
+		cite400       = "uvicorn/protocols/http/h11_impl.py: handle_events, send_400_response (Go alone: 400 Bad Request: <reason>)"
 		citeTarget    = "h11/_abnf.py: request_target = vchar+; uvicorn/protocols/http/h11_impl.py: handle_events (the whole target before ? is the path); starlette/routing.py: Router.app (no route: 404); fastapi/exception_handlers.py: http_exception_handler"
 	)
 	uuidError := func(input string) string {
@@ -355,8 +356,13 @@ func TestFramingAgainstUvicorn(t *testing.T) {
 		{"asterisk-form OPTIONS", "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", 404, notFound, "", citeTarget + " (Go's server answers OPTIONS * itself)"},
 		{"target without a leading slash", "GET api/organization/" + org + "/member HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 404, notFound, "", citeTarget},
 		{"raw UTF-8 in the path", "GET /api/organization/\xc3\xa9/member HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 400, uvicorn400, "", "h11/_abnf.py: request_target = vchar+ -> LocalProtocolError; uvicorn/protocols/http/h11_impl.py: send_400_response"},
-		{"HTTP/1.1 without Host", "GET " + coll + " HTTP/1.1\r\n" + auth + "\r\n", 400, "", "", "h11/_events.py: Request: Missing mandatory Host: header -> uvicorn 400 (body: Invalid HTTP request received.; Go's: 400 Bad Request: missing required Host header)"},
-		{"two Host headers", "GET " + coll + " HTTP/1.1\r\nHost: x\r\nHost: y\r\n" + auth + "\r\n", 400, "", "", "h11/_events.py: Request: Found multiple Host: headers -> uvicorn 400 (body differs, as above)"},
+		{"HTTP/1.1 without Host", "GET " + coll + " HTTP/1.1\r\n" + auth + "\r\n", 400, uvicorn400, "", "h11/_events.py: Request: Missing mandatory Host: header -> " + cite400},
+		{"two Host headers", "GET " + coll + " HTTP/1.1\r\nHost: x\r\nHost: y\r\n" + auth + "\r\n", 400, uvicorn400, "", "h11/_events.py: Request: Found multiple Host: headers -> " + cite400},
+		{"NUL in a header value", "GET " + coll + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + tok + "\x00\r\n\r\n", 400, uvicorn400, "", citeFieldVchr + " -> " + cite400},
+		{"VT in a header value", "GET " + coll + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + tok + "\x0b\r\n\r\n", 400, uvicorn400, "", citeFieldVchr + " -> " + cite400},
+		{"FF in a header value", "GET " + coll + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + tok + "\x0c\r\n\r\n", 400, uvicorn400, "", citeFieldVchr + " -> " + cite400},
+		{"Content-Length listing two values", "PUT " + coll + "/{member} HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Type: application/json\r\nContent-Length: 18, 19\r\n\r\n{\"role\":\"ANALYST\"}", 400, uvicorn400, "", "h11/_headers.py: normalize_and_validate: conflicting Content-Length headers -> " + cite400},
+		{"blank line before the request line", "\r\nGET " + coll + " HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 400, uvicorn400, "", "h11/_receivebuffer.py: maybe_extract_lines ([] for a leading CRLF); h11/_readers.py: maybe_read_from_IDLE_client: no request line received -> " + cite400},
 	} {
 		t.Run(row.name, func(t *testing.T) {
 			request := strings.ReplaceAll(row.request, "{member}", m.plainMember().ID)

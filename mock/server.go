@@ -207,6 +207,11 @@ func (s *Server) newID(w *world) string {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	r = withFrontRecords(r)
+	if later, refused := r.Context().Value(uvicornRefusalKey{}).(bool); refused {
+		s.logRequest(r, http.StatusBadRequest, time.Since(start))
+		writeUvicornRefusal(w, later)
+		return
+	}
 	if h11RejectsTarget(r.RequestURI) {
 		s.logRequest(r, http.StatusBadRequest, time.Since(start))
 		writeUvicorn400(w)

@@ -5,10 +5,12 @@ package mock
 // scheme and authority of the URL a redirect is built from.
 
 import (
+	"io"
 	"net"
 	"net/http"
 	"regexp"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/heyhumm/humm-members-mock/mock/stack"
@@ -108,3 +110,48 @@ func writeUvicorn400(w http.ResponseWriter) {
 	w.WriteHeader(http.StatusBadRequest)
 	_, _ = w.Write([]byte(msg))
 }
+
+// uvicornRefusalKey marks a request the front made of a head h11 refuses
+// (uvicornConn.refuse); its value says whether a request came before it
+// on the connection.
+type uvicornRefusalKey struct{}
+
+// writeUvicornRefusal writes the bytes uvicorn sends for a head h11
+// refuses, then closes the connection (uvicorn/protocols/http/h11_impl.py:
+// send_400_response; no date or server field). h11 frames it by what it
+// knows of the client (h11/_connection.py:
+// _clean_up_response_headers_for_sending): nothing on the connection's
+// first head, so no chunking, "Connection: close" and the body up to the
+// close; after an HTTP/1.1 request, chunked. Without a connection to take
+// over, writeUvicorn400.
+func writeUvicornRefusal(w http.ResponseWriter, later bool) {
+	raw := "HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nInvalid HTTP request received."
+	if later {
+		raw = "HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\nTransfer-Encoding: chunked\r\n\r\n1e\r\nInvalid HTTP request received.\r\n0\r\n\r\n"
+	}
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		writeUvicorn400(w)
+		return
+	}
+	conn, buf, err := hj.Hijack()
+	if err != nil {
+		writeUvicorn400(w)
+		return
+	}
+	defer conn.Close()
+	_, _ = buf.WriteString(raw)
+	if buf.Flush() != nil {
+		return
+	}
+	// As Go's server closes (net/http/server.go: closeWriteAndWait): the
+	// answer and the end first, then a while for the client to read it
+	// before the close resets what it did not.
+	if cw, ok := conn.(interface{ CloseWrite() error }); ok && cw.CloseWrite() == nil {
+		_ = conn.SetReadDeadline(time.Now().Add(rstAvoidanceDelay))
+		_, _ = io.Copy(io.Discard, conn)
+	}
+}
+
+// rstAvoidanceDelay is Go's server's (net/http/server.go).
+const rstAvoidanceDelay = 500 * time.Millisecond

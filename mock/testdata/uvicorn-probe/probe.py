@@ -83,3 +83,39 @@ print("pipelined =>", pipelined(
     b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer tok\x1c\r\n\r\n"
     b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 3\r\nContent-Length: 3\r\n\r\nabc"
     b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\n\r\n"))
+
+# Heads h11 refuses: uvicorn's 400 as written, on a connection's first
+# head and after a request (TestFrontAnswersUvicorn400), then the close.
+def raw(data):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    s.sendall(data)
+    s.settimeout(3)
+    out = b""
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d: break
+            out += d
+    except socket.timeout:
+        out += b"<no close>"
+    s.close()
+    import re
+    return re.sub(rb"date: [^\r]*\r\n", b"", out).replace(b"\r\n", b"\\r\\n")
+FIRST = b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\n\r\n"
+THEN = b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\n\r\n"
+refused = [
+ ("no host 1.1", b"GET "+P.encode()+b" HTTP/1.1\r\n\r\n"),
+ ("two hosts", b"GET "+P.encode()+b" HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
+ ("two hosts, 1.0", b"GET "+P.encode()+b" HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n"),
+ ("NUL in a value", b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nX: a\x00b\r\n\r\n"),
+ ("VT in a value", b"GET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nX: a\x0bb\r\n\r\n"),
+ ("FF in the host", b"GET "+P.encode()+b" HTTP/1.1\r\nHost: a\x0cb\r\n\r\n"),
+ ("content-length 3, 4", b"POST "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 4\r\n\r\nabcd"),
+ ("content-length 3 then 4", b"POST "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"),
+ ("CRLF first", b"\r\nGET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\n\r\n"),
+ ("LF first", b"\nGET "+P.encode()+b" HTTP/1.1\r\nHost: h\r\n\r\n"),
+]
+for name, head in refused:
+    print(name, "=>", raw(head + THEN))
+    print(name, "after a request =>", raw(FIRST + head + THEN))
+print("blank line after a POST body =>", raw(b"POST "+P.encode()+b" HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nab\r\n" + THEN))
