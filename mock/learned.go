@@ -1,0 +1,91 @@
+package mock
+
+// What the mock learned from the spec, said at start-up (issue 20, point
+// 5): how each property no rule reads is generated, with examples drawn
+// the way the seed draws them, and what each list filter does. The
+// operations' table is printed by humm-mock from Operations().
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/heyhumm/humm-members-mock/mock/spec"
+)
+
+// learnedSamples is how many example values a start-up line shows.
+const learnedSamples = 3
+
+// learned are the start-up lines: one per generated property of the member
+// and of its user, one per list filter.
+func (s *Server) learned() []string {
+	var out []string
+	// A faker of its own: the world and the ids keep their sequences.
+	g := newFaker(s.cfg.Seed ^ 0x1ea7)
+	for _, sh := range []*shape{s.vocab.member, s.vocab.user} {
+		for i, name := range sh.names {
+			if i == sh.join || slices.Contains(sh.ruled, i) {
+				continue
+			}
+			out = append(out, fmt.Sprintf("%s property %s: generated %s", sh.what, name, describeGenerated(g, name, sh.props[i], slices.Contains(sh.required, name))))
+		}
+	}
+	for _, f := range s.listFilters {
+		how := "equals it exactly"
+		if f.fold {
+			how = "equals it, case-insensitively"
+		}
+		out = append(out, fmt.Sprintf("list filter ?%s=: keeps the members whose %s %s", f.param, f.param, how))
+	}
+	return out
+}
+
+// describeGenerated says what a property's schema asks of its values and
+// shows a few drawn as the seed draws them.
+func describeGenerated(g *faker, name string, ref *openapi3.SchemaRef, required bool) string {
+	core, nullable := spec.Underlying(ref)
+	var asks []string
+	if core != nil {
+		if core.Type != nil && len(core.Type.Slice()) > 0 {
+			asks = append(asks, strings.Join(core.Type.Slice(), " or "))
+		}
+		if core.Format != "" {
+			asks = append(asks, "format "+core.Format)
+		}
+		if core.Pattern != "" {
+			asks = append(asks, "pattern "+core.Pattern)
+		}
+		if len(core.Enum) > 0 {
+			asks = append(asks, fmt.Sprintf("one of %d values", len(core.Enum)))
+		}
+		if core.Min != nil || core.Max != nil {
+			asks = append(asks, "bounded")
+		}
+		if core.MinLength > 0 || core.MaxLength != nil {
+			asks = append(asks, "length-bounded")
+		}
+	}
+	if nullable {
+		asks = append(asks, "nullable")
+	}
+	if !required {
+		asks = append(asks, "optional")
+	}
+	samples := make([]string, 0, learnedSamples)
+	for range learnedSamples {
+		g.newPerson() // each example of another person, as rows are
+		b, err := json.Marshal(jsonValue(g.value(name, ref, required)))
+		if err != nil {
+			b = []byte("?")
+		}
+		samples = append(samples, string(b))
+	}
+	what := "from its schema"
+	if len(asks) > 0 {
+		what += " (" + strings.Join(asks, ", ") + ")"
+	}
+	return what + ", e.g. " + strings.Join(samples, ", ")
+}
