@@ -1,9 +1,9 @@
 package mock
 
-// What the mock learned from the spec, said at start-up (issue 20, point
-// 5): how each property no rule reads is generated, with examples drawn
-// the way the seed draws them, and what each list filter does. The
-// operations' table is printed by humm-mock from Operations().
+// What the mock learned from the spec, which humm-mock's banner says (issue
+// 20, point 5): how each property no rule reads is generated, with
+// examples drawn the way the seed draws them, and what each list filter
+// does. The banner's operations table comes from Operations().
 
 import (
 	"encoding/json"
@@ -19,9 +19,9 @@ import (
 // learnedSamples is how many example values a start-up line shows.
 const learnedSamples = 3
 
-// learned are the start-up lines: one per generated property of the member
-// and of its user, one per list filter.
-func (s *Server) learned() []string {
+// Learned are the lines humm-mock's banner prints: one per generated
+// property of the member and of its user, one per list filter.
+func (s *Server) Learned() []string {
 	var out []string
 	// A faker of its own: the world and the ids keep their sequences.
 	g := newFaker(s.cfg.Seed ^ 0x1ea7)

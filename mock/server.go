@@ -169,9 +169,6 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
-	for _, line := range s.learned() {
-		cfg.Logger.Info(line)
-	}
 	return s, nil
 }
 

@@ -140,7 +140,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	// The front rewrites what uvicorn's h11 takes and Go refuses or reads
 	// otherwise (mock/framing.go).
 	go func() { served <- srv.Serve(mock.UvicornListener(ln, maxHeaderBytes)) }()
-	printBanner(stdout, base, m.Profile(base), m.Operations())
+	printBanner(stdout, base, m.Profile(base), m.Operations(), m.Learned())
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -194,13 +194,20 @@ Flags:
 	fs.PrintDefaults()
 }
 
-func printBanner(w io.Writer, base string, p mock.Profile, ops []mock.OperationClass) {
+func printBanner(w io.Writer, base string, p mock.Profile, ops []mock.OperationClass, learned []string) {
 	fmt.Fprintf(w, "humm-mock listening on %s\n\n", base)
 	fmt.Fprintln(w, "# how each operation of the spec is served (also GET /__mock/operations):")
 	for _, op := range ops {
 		fmt.Fprintf(w, "#   %-9s %-7s %s (%s)\n#             %s\n", op.Kind, op.Method, op.Path, op.OperationID, op.Reason)
 	}
 	fmt.Fprintln(w)
+	if len(learned) > 0 {
+		fmt.Fprintln(w, "# what the spec's other properties and list filters become:")
+		for _, line := range learned {
+			fmt.Fprintf(w, "#   %s\n", line)
+		}
+		fmt.Fprintln(w)
+	}
 	fmt.Fprintln(w, "# paste into a shell, or: eval \"$(curl -s "+base+"/__mock/profile?format=shell)\"")
 	_ = p.WriteShell(w) // a terminal that went away is no reason to stop serving
 	fmt.Fprintf(w, "\ncurl -H \"Authorization: Bearer $TOKEN_ORG_ADMIN\" \"$BASE/api/organization/$ORG/member\"\n")

@@ -156,6 +156,7 @@ func TestRunServesHealthAndPrintsTheTokenBlock(t *testing.T) {
 		require.Contains(t, out, "export TOKEN_"+strings.ToUpper(standing)+"="+token+"\n")
 	}
 	require.Contains(t, out, `curl -H "Authorization: Bearer $TOKEN_ORG_ADMIN" "$BASE/api/organization/$ORG/member"`)
+	require.Contains(t, out, "# what the spec's other properties and list filters become:\n#   user property given_name: generated from its schema (string, length-bounded, nullable, optional), e.g. ")
 	require.Contains(t, out, "# the spec, as FastAPI serves it: "+r.base+"/openapi.json, "+r.base+"/docs, "+r.base+"/redoc\n")
 	for _, page := range []string{"/openapi.json", "/docs", "/redoc"} {
 		status, _ := r.do(http.MethodGet, page, "", "")
