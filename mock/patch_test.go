@@ -183,3 +183,20 @@ func TestMemberPatchIsStateAndJournaled(t *testing.T) {
 	require.Equal(t, map[string]any{"title": "Kept"}, entry["request_body"])
 	require.Equal(t, "Kept", entry["response_body"].(map[string]any)["title"])
 }
+
+// TestMemberPatchAnswersAsItsSchemaDeclares: a PATCH whose success is the
+// stored row (OrganizationMember, no user) answers the member without its
+// user, its keys in that schema's order, and it is still a merge.
+func TestMemberPatchAnswersAsItsSchemaDeclares(t *testing.T) {
+	sp, err := spec.LoadFile("testdata/specs/member-patch-row.yaml")
+	require.NoError(t, err)
+	m := newTestMock(t, Config{Spec: sp})
+	org, target := m.profile.OrganizationID, m.profile.AnalystMemberID
+	r := m.do(http.MethodPatch, m.memberPath(org, target), TokenOrgAdmin, map[string]any{"title": "Scout"})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	got := r.Object(t)
+	require.NotContains(t, got, "user", "OrganizationMember has no user")
+	require.Equal(t, "Scout", got["title"])
+	require.Equal(t, RoleAnalyst, got["role"], "the role, not sent, kept")
+	require.True(t, strings.HasPrefix(string(r.Body), `{"organization_id":`), "keys in OrganizationMember's order: %s", r.Body)
+}
