@@ -127,8 +127,9 @@ func TestMemberRulesAttachByShapeNotByID(t *testing.T) {
 }
 
 // TestMissingMemberOperationsAreNamedAtStart: a document without a member
-// PUT starts, says so at start-up, and the table says why the PATCH that
-// stands in its place is answered from examples.
+// PUT starts, says so at start-up, and the PATCH that stands in its place
+// gets the update's rules as a merge (mock/policy.go: opPatch), the table
+// saying why.
 func TestMissingMemberOperationsAreNamedAtStart(t *testing.T) {
 	var log bytes.Buffer
 	sp := specVariant(t, "    put:\n      tags: [Organization Members]\n      summary: Update Organization Member",
@@ -139,8 +140,8 @@ func TestMissingMemberOperationsAreNamedAtStart(t *testing.T) {
 	for _, c := range m.srv.Operations() {
 		reasons[c.Method] = c
 	}
-	require.Equal(t, kindExamples, reasons[http.MethodPatch].Kind)
-	require.Contains(t, reasons[http.MethodPatch].Reason, "no rule for it: under {organization_id}, the organization's rules first")
+	require.Equal(t, kindPolicy, reasons[http.MethodPatch].Kind)
+	require.Contains(t, reasons[http.MethodPatch].Reason, "member patch: PATCH on the item path of the member collection")
 	require.Equal(t, kindPolicy, reasons[http.MethodDelete].Kind)
 	org := m.profile.OrganizationID
 	require.Equal(t, http.StatusOK, m.do(http.MethodGet, m.membersPath(org), TokenAnalyst, nil).Status)

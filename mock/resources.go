@@ -234,7 +234,8 @@ func (s *Server) serveResource(w *world, r *resource, x *exchange) (*response, b
 				}
 			}
 			if _, ok := next.Get("updated_at"); ok {
-				next.Set("updated_at", formatTime(s.cfg.Now()))
+				// Strictly later, as a member's (laterThan).
+				next.Set("updated_at", laterThan(row.Text("updated_at"), s.cfg.Now()))
 			}
 			rows[key][i] = &next
 			return jsonResponse(status, &next), true, nil

@@ -193,6 +193,22 @@ func (s *Server) listResponse(w *world, members []*Membership) *response {
 		partsChecked: true, partsViolation: violation}
 }
 
+// patchResponse is the member as the PATCH's success declares it: the
+// update's view when it is the update's schema, the view judged whole
+// against its own schema when that has the user, else the member alone.
+func (s *Server) patchResponse(w *world, m *Membership) *response {
+	schema := s.spec.Members().ResponseSchema(opPatch)
+	switch {
+	case schema == s.check.views.update:
+		return s.viewResponse(w, m)
+	case schema != nil && schema.Properties[memberUser] != nil:
+		resp := s.viewResponse(w, m)
+		resp.partsChecked, resp.partsViolation = false, nil
+		return resp
+	}
+	return jsonResponse(http.StatusOK, m)
+}
+
 // viewResponse is one member with its user, as the update returns it.
 func (s *Server) viewResponse(w *world, m *Membership) *response {
 	v := s.viewOf(w, m)

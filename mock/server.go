@@ -584,6 +584,18 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 			}
 			resp = s.viewResponse(w, m)
 			return true, nil
+		case opPatch:
+			var req patchRequest
+			if err := json.Unmarshal(x.body, &req); err != nil {
+				return false, validationFailed(validationIssue{Loc: []any{"body"}, Msg: err.Error(), Type: "model_attributes_type"})
+			}
+			req.Written = writeProperties(s.vocab, opPatch, x.body)
+			m, err := patchMember(w, st, orgID, s.memberID(x), req, s.cfg.Now())
+			if err != nil {
+				return false, err
+			}
+			resp = s.patchResponse(w, m)
+			return true, nil
 		case opDelete:
 			m, err := deleteMember(w, st, orgID, s.memberID(x))
 			if err != nil {

@@ -28,6 +28,11 @@ const (
 	MemberCreate MemberOp = "create"
 	MemberUpdate MemberOp = "update"
 	MemberDelete MemberOp = "delete"
+	// MemberPatch is a PATCH on the member item path whose success is a
+	// member: not one of the rulebook's four, it gets the update's rules
+	// with merge semantics (mock/policy.go: patchMember). A document
+	// without one misses nothing.
+	MemberPatch MemberOp = "patch"
 )
 
 // MemberOps are the four, in the rulebook's order.
@@ -121,6 +126,9 @@ func findMembers(s *Spec) *MemberOperations {
 			case method == http.MethodPut && idParam != "" && body != nil && IsMember(body):
 				byCollection[parent] = append(byCollection[parent], memberCandidate{MemberUpdate, route,
 					"PUT on the item path of the member collection %s, its success a member"})
+			case method == http.MethodPatch && idParam != "" && body != nil && IsMember(body):
+				byCollection[parent] = append(byCollection[parent], memberCandidate{MemberPatch, route,
+					"PATCH on the item path of the member collection %s, its success a member: the update's rules, merging only the properties sent (FastAPI's PATCH with exclude_unset)"})
 			case method == http.MethodDelete && idParam != "" && (body == nil || IsMember(body)):
 				// A DELETE tells nothing by its body (it may answer 204): it
 				// is a member delete when its collection is the members'.
@@ -158,7 +166,7 @@ func findMembers(s *Spec) *MemberOperations {
 				m.routes[cand.op] = cand.route
 				m.byOperation[cand.route.Operation] = cand.op
 				m.Reasons[cand.route.Operation] = "member " + string(cand.op) + ": " + fmt.Sprintf(cand.reason, best)
-				if cand.op == MemberUpdate || cand.op == MemberDelete {
+				if cand.op == MemberUpdate || cand.op == MemberDelete || cand.op == MemberPatch {
 					m.Item = cand.route.Path
 					_, m.MemberParam = splitItemPath(cand.route.Path)
 				}
