@@ -22,7 +22,7 @@ import (
 	"github.com/heyhumm/humm-members-mock/mock/stack"
 )
 
-// Choices where BEHAVIOUR.md is silent (also listed in the README).
+// Choices where BEHAVIOUR.md is silent (also listed in docs/mock.md).
 //
 // Where the service answers 500 because it cannot render a 422 (an input
 // of NaN or Infinity, a string with a lone surrogate, the bytes of a
