@@ -13,14 +13,15 @@ import (
 	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
-// patchSpec is openapi.yaml with a PATCH on the member item path whose
+// patchSpecs are openapi.yaml with a PATCH on the member item path whose
 // body (OrganizationMemberPatch) has only optional, nullable fields, and a
-// nullable `title` the variant adds to the member.
-const patchSpec = "testdata/specs/member-patch.yaml"
+// nullable `title` the variant adds to the member: in 3.1 (FastAPI's
+// anyOf-null) and in 3.0 (nullable, allOf-wrapped $ref).
+var patchSpecs = []string{"testdata/specs/member-patch.yaml", "testdata/specs/member-patch-30.yaml"}
 
-func newPatchMock(t *testing.T, statePath string) *testMock {
+func newPatchMock(t *testing.T, file, statePath string) *testMock {
 	t.Helper()
-	sp, err := spec.LoadFile(patchSpec)
+	sp, err := spec.LoadFile(file)
 	require.NoError(t, err)
 	clock := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 	// The clock stands still: updated_at must advance by the rule, not by luck.
@@ -31,7 +32,13 @@ func newPatchMock(t *testing.T, statePath string) *testMock {
 // item path is a member operation (mock/policy.go: opPatch), classified
 // with its reason.
 func TestPatchOnTheMemberGetsTheUpdatesRules(t *testing.T) {
-	m := newPatchMock(t, "")
+	for _, file := range patchSpecs {
+		t.Run(filepath.Base(file), func(t *testing.T) { patchIsClassified(t, file) })
+	}
+}
+
+func patchIsClassified(t *testing.T, file string) {
+	m := newPatchMock(t, file, "")
 	i := slices.IndexFunc(m.srv.Operations(), func(c OperationClass) bool { return c.Method == http.MethodPatch })
 	require.GreaterOrEqual(t, i, 0)
 	c := m.srv.Operations()[i]
@@ -43,7 +50,13 @@ func TestPatchOnTheMemberGetsTheUpdatesRules(t *testing.T) {
 // TestMemberPatch is the PATCH's rules, one row each: a merge under the
 // update's rules.
 func TestMemberPatch(t *testing.T) {
-	m := newPatchMock(t, "")
+	for _, file := range patchSpecs {
+		t.Run(filepath.Base(file), func(t *testing.T) { memberPatchRules(t, file) })
+	}
+}
+
+func memberPatchRules(t *testing.T, file string) {
+	m := newPatchMock(t, file, "")
 	org, other := m.profile.OrganizationID, m.profile.OtherOrganizationID
 	// An analyst of org with a title, to see what a merge keeps.
 	target := m.profile.AnalystMemberID
@@ -158,7 +171,7 @@ func mustTime(t *testing.T, s string) time.Time {
 // mock on the file serves it), exported, and journaled.
 func TestMemberPatchIsStateAndJournaled(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
-	first := newPatchMock(t, path)
+	first := newPatchMock(t, patchSpecs[0], path)
 	org, target := first.profile.OrganizationID, first.profile.AnalystMemberID
 	r := first.do(http.MethodPatch, first.memberPath(org, target), TokenOrgAdmin, map[string]any{"title": "Kept"})
 	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
@@ -168,7 +181,7 @@ func TestMemberPatchIsStateAndJournaled(t *testing.T) {
 	require.Equal(t, "Kept", saved.Memberships[i].Text("title"))
 	requireSameState(t, first.srv.store.export(), saved, "the file is the state the mock serves")
 
-	second := newPatchMock(t, path)
+	second := newPatchMock(t, patchSpecs[0], path)
 	listed := second.do(http.MethodGet, second.membersPath(org)+"?page_size=100", TokenAnalyst, nil).List(t)
 	require.True(t, slices.ContainsFunc(listed, func(v any) bool {
 		return v.(map[string]any)["id"] == target && v.(map[string]any)["title"] == "Kept"
