@@ -20,7 +20,8 @@ import (
 const learnedSamples = 3
 
 // Learned are the lines humm-mock's banner prints: one per generated
-// property of the member and of its user, one per list filter.
+// property of the member and of its user, one per list filter, one per
+// example of the document that breaks its own schema.
 func (s *Server) Learned() []string {
 	var out []string
 	// A faker of its own: the world and the ids keep their sequences.
@@ -39,6 +40,9 @@ func (s *Server) Learned() []string {
 			how = "equals it, case-insensitively"
 		}
 		out = append(out, fmt.Sprintf("list filter ?%s=: keeps the members whose %s %s", f.param, f.param, how))
+	}
+	for _, broken := range s.spec.BrokenExamples {
+		out = append(out, "example that breaks its schema, never served: "+broken)
 	}
 	return out
 }

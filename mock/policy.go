@@ -202,7 +202,11 @@ func requestSchema(route *routers.Route) *openapi3.Schema {
 // writeProperties is what a create, a PUT or a PATCH does to the writable
 // properties the body's schema has: each takes the body's value, else the
 // schema's default, else null (PUT replaces, as `{}` demotes the role); a
-// PATCH writes only the properties sent (a merge).
+// PATCH writes only the properties sent (a merge). A value the member's own
+// schema cannot hold (a body's default null for a property the member
+// requires as a string) is not written: the member keeps its value, or a
+// new one gets one generated. The service would fail its response model (a
+// 500); the mock answers nothing its own data breaks.
 func writeProperties(vocab vocabulary, op memberOp, body []byte) map[string]any {
 	bodySchema := vocab.bodies[op]
 	if len(vocab.writable) == 0 || bodySchema == nil {
@@ -222,6 +226,9 @@ func writeProperties(vocab vocabulary, op memberOp, body []byte) map[string]any 
 		}
 		if !ok {
 			v = schemaDefaultOf(prop)
+		}
+		if !vocab.member.holds(name, v) {
+			continue
 		}
 		out[name] = v
 	}

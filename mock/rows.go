@@ -361,6 +361,17 @@ func (r *Row) bind(sh *shape) error {
 	return nil
 }
 
+// holds says whether the shape's property name can hold v: it has the
+// property and v passes its schema.
+func (sh *shape) holds(name string, v any) bool {
+	i, ok := sh.slots[name]
+	if !ok {
+		return false
+	}
+	prop := sh.props[i]
+	return prop == nil || prop.Value == nil || prop.Value.VisitJSON(v, sh.options...) == nil
+}
+
 // firstLine is an error's first line: kin-openapi appends the schema and
 // the value, which a state's reader does not need.
 func firstLine(err error) string {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -457,7 +458,41 @@ func (s *Server) respond(x *exchange) *response {
 	if aerr != nil {
 		return errorResponse(aerr)
 	}
+	s.asDocumented(x, resp)
 	return resp
+}
+
+// asDocumented gives a member operation's success the status its operation
+// documents (a create declared 201, a delete 204: FastAPI's status_code),
+// without a body where that success has no content, and fills the headers
+// the success declares that no rule sets with values of their schemas.
+func (s *Server) asDocumented(x *exchange, resp *response) {
+	if resp == nil || resp.Status < 200 || resp.Status > 299 {
+		return
+	}
+	if x.op != "" {
+		if code := successCode(x.route.Operation); code != resp.Status {
+			resp.Status = code
+		}
+	}
+	ref := x.route.Operation.Responses.Status(resp.Status)
+	if ref == nil || ref.Value == nil {
+		return
+	}
+	if x.op != "" && (resp.Status == http.StatusNoContent || len(ref.Value.Content) == 0) {
+		resp.Body, resp.partsChecked, resp.partsViolation = nil, false, nil
+		resp.Header.Del("Content-Type")
+	}
+	for _, name := range slices.Sorted(maps.Keys(ref.Value.Headers)) {
+		h := ref.Value.Headers[name]
+		if h.Value == nil || h.Value.Schema == nil || resp.Header.Get(name) != "" {
+			continue
+		}
+		if resp.Header == nil {
+			resp.Header = http.Header{}
+		}
+		resp.Header.Set(name, fmt.Sprint(s.generate(name, h.Value.Schema)))
+	}
 }
 
 // validateRequest validates as FastAPI does (mock/stack); a request with a

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -16,6 +17,9 @@ type Example struct {
 	Schema  *openapi3.Schema
 	Value   any
 	Request bool // a request example: readOnly properties must be absent
+	// drop removes a response example from the document, so that nothing
+	// serves it; nil for the others, which are never served.
+	drop func()
 }
 
 // Examples lists every example in doc: the media types of request bodies
@@ -32,11 +36,11 @@ func Examples(doc *openapi3.T) []Example {
 			}
 			at := where + " " + mime
 			if m.Example != nil {
-				out = append(out, Example{at + " example", m.Schema.Value, m.Example, request})
+				out = append(out, Example{at + " example", m.Schema.Value, m.Example, request, func() { m.Example = nil }})
 			}
 			for _, name := range slices.Sorted(maps.Keys(m.Examples)) {
 				if ex := m.Examples[name]; ex != nil && ex.Value != nil {
-					out = append(out, Example{at + " examples." + name, m.Schema.Value, ex.Value.Value, request})
+					out = append(out, Example{at + " examples." + name, m.Schema.Value, ex.Value.Value, request, func() { delete(m.Examples, name) }})
 				}
 			}
 		}
@@ -47,11 +51,11 @@ func Examples(doc *openapi3.T) []Example {
 		}
 		if p.Schema != nil && p.Schema.Value != nil {
 			if p.Example != nil {
-				out = append(out, Example{where + " example", p.Schema.Value, p.Example, request})
+				out = append(out, Example{where + " example", p.Schema.Value, p.Example, request, nil})
 			}
 			for _, name := range slices.Sorted(maps.Keys(p.Examples)) {
 				if ex := p.Examples[name]; ex != nil && ex.Value != nil {
-					out = append(out, Example{where + " examples." + name, p.Schema.Value, ex.Value.Value, request})
+					out = append(out, Example{where + " examples." + name, p.Schema.Value, ex.Value.Value, request, nil})
 				}
 			}
 		}
@@ -126,10 +130,10 @@ func Examples(doc *openapi3.T) []Example {
 				where = name
 			}
 			if s.Example != nil {
-				out = append(out, Example{where + " example", s, s.Example, false})
+				out = append(out, Example{where + " example", s, s.Example, false, nil})
 			}
 			for i, ex := range s.Examples { // JSON Schema 2020-12's, OpenAPI 3.1
-				out = append(out, Example{fmt.Sprintf("%s examples[%d]", where, i), s, ex, false})
+				out = append(out, Example{fmt.Sprintf("%s examples[%d]", where, i), s, ex, false, nil})
 			}
 			for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
 				walk(where+"."+name, s.Properties[name])
@@ -156,10 +160,12 @@ func Examples(doc *openapi3.T) []Example {
 // one line per example that breaks it. (Load checks a document's examples
 // with the options its values are then validated with.)
 func ExampleProblems(doc *openapi3.T) (problems []string, checked int) {
-	return exampleProblems(doc, schemaOptionsOf(doc, doc.IsOpenAPI31OrLater()))
+	return exampleProblems(doc, schemaOptionsOf(doc, doc.IsOpenAPI31OrLater()), false)
 }
 
-func exampleProblems(doc *openapi3.T, schemaOptions []openapi3.SchemaValidationOption) (problems []string, checked int) {
+// exampleProblems lists the examples that break their schemas; with drop,
+// it also removes each such response example from doc.
+func exampleProblems(doc *openapi3.T, schemaOptions []openapi3.SchemaValidationOption, drop bool) (problems []string, checked int) {
 	for _, ex := range Examples(doc) {
 		opts := append(schemaOptions[:len(schemaOptions):len(schemaOptions)], openapi3.MultiErrors())
 		if ex.Request {
@@ -168,11 +174,40 @@ func exampleProblems(doc *openapi3.T, schemaOptions []openapi3.SchemaValidationO
 			opts = append(opts, openapi3.VisitAsResponse())
 		}
 		if err := ex.Schema.VisitJSON(ex.Value, opts...); err != nil {
-			problems = append(problems, ex.Where+": "+err.Error()+whyNoBranch(err, opts))
+			problems = append(problems, ex.Where+": "+briefly(err)+whyNoBranch(err, opts))
+			if drop && ex.drop != nil {
+				ex.drop()
+			}
 		}
 		checked++
 	}
 	return problems, checked
+}
+
+// briefly is a validation error on one line: where, and what is wrong,
+// without the schema and value dumps kin-openapi's messages carry.
+func briefly(err error) string {
+	var errs []error
+	var multi openapi3.MultiError
+	if errors.As(err, &multi) {
+		errs = multi
+	} else {
+		errs = []error{err}
+	}
+	var parts []string
+	for _, e := range errs {
+		var se *openapi3.SchemaError
+		if errors.As(e, &se) {
+			got, _ := json.Marshal(se.Value) // a decoded JSON value
+			if len(got) > 60 {
+				got = append(got[:57:57], "..."...)
+			}
+			parts = append(parts, fmt.Sprintf("at %q: %s (got %s)", "/"+strings.Join(se.JSONPointer(), "/"), se.Reason, got))
+		} else {
+			parts = append(parts, e.Error())
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // whyNoBranch says why a value matched no branch of an anyOf or oneOf.
@@ -199,7 +234,7 @@ func whyNoBranch(err error, opts []openapi3.SchemaValidationOption) string {
 				continue
 			}
 			if berr := branch.Value.VisitJSON(se.Value, opts...); berr != nil {
-				fmt.Fprintf(&why, "\n%s[%d] at %q (relative to it): %s", se.SchemaField, i, "/"+strings.Join(se.JSONPointer(), "/"), berr)
+				fmt.Fprintf(&why, "; %s[%d] at %q (relative to it): %s", se.SchemaField, i, "/"+strings.Join(se.JSONPointer(), "/"), briefly(berr))
 			}
 		}
 	}

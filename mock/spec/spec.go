@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -50,6 +49,10 @@ type Spec struct {
 	Router routers.Router
 	// Raw is the document's source, as loaded.
 	Raw []byte
+	// BrokenExamples names each example that breaks its own schema, and
+	// why. Response examples among them are removed from Doc: the mock
+	// never serves them.
+	BrokenExamples []string
 
 	// Validation options, built once: they are read-only.
 	requestOptions, responseOptions, headerOptions *openapi3filter.Options
@@ -98,18 +101,20 @@ func Load(data []byte) (*Spec, error) {
 	if err := unreadablePattern(doc); err != nil {
 		return nil, fmt.Errorf("invalid openapi document: %w", err)
 	}
-	if err := doc.Validate(loader.Context, openapi3.EnableExamplesValidation(), openapi3.EnableSchemaFormatValidation()); err != nil {
+	// Examples are checked below, as a warning: OpenAPI says an example
+	// SHOULD match its schema, and FastAPI publishes a document whatever
+	// its examples say.
+	if err := doc.Validate(loader.Context, openapi3.DisableExamplesValidation(), openapi3.EnableSchemaFormatValidation()); err != nil {
 		return nil, fmt.Errorf("invalid openapi document: %w", err)
 	}
 	needsCompiler := false
 	if doc.IsOpenAPI31OrLater() {
 		needsCompiler = readAs202012(doc)
 	}
-	// kin-openapi checks examples without the document's formats: check
-	// them again with the uuid format on.
-	if problems, _ := exampleProblems(doc, schemaOptionsOf(doc, needsCompiler)); len(problems) > 0 {
-		return nil, fmt.Errorf("invalid openapi document: example breaks its schema: %s", strings.Join(problems, "; "))
-	}
+	// An example that breaks its schema (a property made required, the
+	// example left as it was) does not stop the document: it is named in
+	// BrokenExamples and, if a response's, removed so nothing serves it.
+	brokenExamples, _ := exampleProblems(doc, schemaOptionsOf(doc, needsCompiler), true)
 	// Relative servers: the router then matches the path alone, whatever the
 	// scheme, host and port the mock or the target listens on.
 	doc.Servers = openapi3.Servers{{URL: "/"}}
@@ -118,7 +123,7 @@ func Load(data []byte) (*Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build router: %w", err)
 	}
-	sp := &Spec{Doc: doc, Router: router, Raw: data, schemaOptions: schemaOptionsOf(doc, needsCompiler),
+	sp := &Spec{Doc: doc, Router: router, Raw: data, BrokenExamples: brokenExamples, schemaOptions: schemaOptionsOf(doc, needsCompiler),
 		order: readDeclarationOrder(data, doc), routed: routed}
 	// Every request: all problems at once, defaults written into the
 	// request, authentication left to the caller (identity is checked
