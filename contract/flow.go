@@ -169,6 +169,7 @@ func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepR
 
 	var decoded any
 	isJSON := json.Unmarshal(body, &decoded) == nil
+	decoded = f.unwrapList(ctx, req, decoded)
 	f.bodies[s.Name] = decoded
 	for _, c := range s.Capture {
 		if v, ok := resolvePointer(decoded, c.Pointer); ok && isJSON {
@@ -372,6 +373,29 @@ func captureText(v any) string {
 // checkSpec validates a response against the operation the request routes
 // to. A request the spec does not route (a 404 or 405 case) is checked
 // against the fixture alone.
+// unwrapList is the members of a list answer that the target's document
+// puts in an envelope (spec.MemberOperations.ListProperty): the fixtures
+// are written against openapi.yaml, whose list answers the array itself.
+// Anything else is returned as it is.
+func (f *flow) unwrapList(ctx context.Context, req *request, decoded any) any {
+	members := f.cfg.Spec.Members()
+	envelope, ok := decoded.(map[string]any)
+	if members.ListProperty == "" || !ok {
+		return decoded
+	}
+	routed, err := http.NewRequestWithContext(ctx, req.method, req.target, nil)
+	if err != nil {
+		return decoded
+	}
+	if route, _, err := f.cfg.Spec.FindRoute(routed); err != nil || members.Of(route.Operation) != spec.MemberList {
+		return decoded
+	}
+	if items, ok := envelope[members.ListProperty]; ok {
+		return items
+	}
+	return decoded
+}
+
 func (f *flow) checkSpec(ctx context.Context, req *request, resp *http.Response, body []byte) string {
 	routed, err := http.NewRequestWithContext(ctx, req.method, req.target, nil)
 	if err != nil {

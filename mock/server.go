@@ -594,6 +594,9 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 			size, _ := strconv.Atoi(q.Get("page_size"))
 			keep := keepFor(s.listFilters, func(name string) (string, bool) { return q.Get(name), q.Has(name) })
 			resp = s.listResponse(w, listMembers(w, orgID, page, size, q.Get("query"), keep))
+			if s.members.ListProperty != "" {
+				resp = s.inEnvelope(x, resp, func() int { return countMembers(w, orgID, q.Get("query"), keep) })
+			}
 			return false, nil
 		case opCreate:
 			var req createRequest

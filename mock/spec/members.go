@@ -55,6 +55,10 @@ type MemberOperations struct {
 	byOperation                    map[*openapi3.Operation]MemberOp
 	// Reasons say, per operation found, why it got the member rules.
 	Reasons map[*openapi3.Operation]string
+	// ListProperty is the property of the list's answer that holds the
+	// members when the answer is an object around them (a page envelope,
+	// such as {items, total}); "" when the answer is the array itself.
+	ListProperty string
 	// Missing lists, for the start-up log, each member operation the
 	// document lacks and what was looked for; Others the member-shaped
 	// operations left to other rules, and why.
@@ -86,13 +90,44 @@ func (m *MemberOperations) OfID(id string) MemberOp {
 }
 
 // ResponseSchema is a member operation's success body schema, nil when it
-// has none.
+// has none; for the list, the array of members, inside its envelope when
+// it has one (ListEnvelope).
 func (m *MemberOperations) ResponseSchema(op MemberOp) *openapi3.Schema {
 	r := m.routes[op]
 	if r == nil {
 		return nil
 	}
-	return jsonSchema(successResponse(r.Operation))
+	body := jsonSchema(successResponse(r.Operation))
+	if op == MemberList && m.ListProperty != "" {
+		return unwrap(body.Properties[m.ListProperty])
+	}
+	return body
+}
+
+// ListEnvelope is the object the list's answer puts the members in, nil
+// when the answer is the array itself.
+func (m *MemberOperations) ListEnvelope() *openapi3.Schema {
+	if r := m.routes[MemberList]; r != nil && m.ListProperty != "" {
+		return jsonSchema(successResponse(r.Operation))
+	}
+	return nil
+}
+
+// memberArrayIn is where a list's answer holds its members: "" for an
+// array of members, the property's name for an object with exactly one
+// property that is (a page envelope); ok is false for anything else.
+func memberArrayIn(body *openapi3.Schema) (property string, ok bool) {
+	if isArrayOf(body, IsMember) {
+		return "", true
+	}
+	found := 0
+	for name, ref := range body.Properties {
+		if items := unwrap(ref); items != nil && isArrayOf(items, IsMember) {
+			property = name
+			found++
+		}
+	}
+	return property, found == 1
 }
 
 // Members finds the document's member operations, once.
@@ -120,6 +155,9 @@ func findMembers(s *Spec) *MemberOperations {
 			case method == http.MethodGet && body != nil && isArrayOf(body, IsMember):
 				byCollection[path] = append(byCollection[path], memberCandidate{MemberList, route,
 					"GET on the member collection %s, its success an array of members"})
+			case method == http.MethodGet && body != nil && isEnvelope(body):
+				byCollection[path] = append(byCollection[path], memberCandidate{MemberList, route,
+					"GET on the member collection %s, its success an object whose one array of members is the page"})
 			case method == http.MethodPost && body != nil && IsMember(body) && op.RequestBody != nil:
 				byCollection[path] = append(byCollection[path], memberCandidate{MemberCreate, route,
 					"POST with a body on the member collection %s, its success a member"})
@@ -166,6 +204,9 @@ func findMembers(s *Spec) *MemberOperations {
 				m.routes[cand.op] = cand.route
 				m.byOperation[cand.route.Operation] = cand.op
 				m.Reasons[cand.route.Operation] = "member " + string(cand.op) + ": " + fmt.Sprintf(cand.reason, best)
+				if cand.op == MemberList {
+					m.ListProperty, _ = memberArrayIn(jsonSchema(successResponse(cand.route.Operation)))
+				}
 				if cand.op == MemberUpdate || cand.op == MemberDelete || cand.op == MemberPatch {
 					m.Item = cand.route.Path
 					_, m.MemberParam = splitItemPath(cand.route.Path)
@@ -183,7 +224,7 @@ func findMembers(s *Spec) *MemberOperations {
 		m.Collection, m.OrganizationParam = best, lastParam(best)
 	}
 	looked := map[MemberOp]string{
-		MemberList:   "a GET on a collection under a path parameter whose success is an array of members",
+		MemberList:   "a GET on a collection under a path parameter whose success is an array of members (or an object with one such array)",
 		MemberCreate: "a POST with a body on the member collection whose success is a member",
 		MemberUpdate: "a PUT on the member collection's item path whose success is a member",
 		MemberDelete: "a DELETE on the member collection's item path",
@@ -215,6 +256,12 @@ func IsMember(s *openapi3.Schema) bool {
 		}
 	}
 	return true
+}
+
+// isEnvelope: an object around the one array of members it holds.
+func isEnvelope(s *openapi3.Schema) bool {
+	property, ok := memberArrayIn(s)
+	return ok && property != ""
 }
 
 func isArrayOf(s *openapi3.Schema, is func(*openapi3.Schema) bool) bool {
