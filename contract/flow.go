@@ -179,7 +179,7 @@ func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepR
 			f.missing[c.Name] = fmt.Sprintf("the response of step %q had no %s", s.Name, c.Pointer)
 		}
 	}
-	sr.Failures = append(sr.Failures, f.checkResponse(s.Expect, resp, decoded, isJSON)...)
+	sr.Failures = append(sr.Failures, f.checkResponse(f.documents.expect(s.Expect), resp, decoded, isJSON)...)
 	if violation := f.checkSpec(ctx, req, resp, body); violation != "" {
 		sr.Failures = append(sr.Failures, "spec: "+f.mask.Replace(violation))
 	}
@@ -278,6 +278,7 @@ func (f *flow) resolve(s fixtures.Step) (*request, error) {
 	if err != nil {
 		return nil, err
 	}
+	path = f.documents.path(path)
 	var query []string
 	for _, p := range s.Query {
 		for _, t := range p.Values {

@@ -96,6 +96,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if r.now == nil {
 		r.now = time.Now
 	}
+	if reference, err := spec.Embedded(); err == nil {
+		r.documents = newDocumentMap(reference, cfg.Spec)
+	}
 	cases := cfg.Select()
 	if len(cases) == 0 {
 		// Most likely a mistyped pattern: a run that checks nothing must not
@@ -170,6 +173,9 @@ type runner struct {
 	mask   *strings.Replacer
 	now    func() time.Time
 	pool   *candidatePool
+	// documents carries the hand-written fixtures, written against
+	// openapi.yaml, over to the document the run checks.
+	documents *documentMap
 
 	progressMu sync.Mutex
 }

@@ -1,0 +1,232 @@
+package contract
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/heyhumm/humm-members-mock/fixtures"
+	"github.com/heyhumm/humm-members-mock/mock/spec"
+)
+
+// documentMap carries fixtures written against openapi.yaml over to the
+// document a run checks: the member collection and item paths are found by
+// what they are (spec.Members), and their path parameters by position. A
+// team that moves the API under /api/v2/... or renames {organization_id}
+// keeps its suite: the hand-written steps call the target's paths, and a
+// 422's loc names the target's parameters. What does not match a member
+// path (an unknown path on purpose) is left as written.
+type documentMap struct {
+	paths []pathPair
+	// pieces are the collection path's literal text around its parameters,
+	// reference and target, for the paths a header's regexp spells out.
+	pieces *[2][]string
+	// params maps a reference path parameter to the target's, where they
+	// differ.
+	params map[string]string
+}
+
+type pathPair struct{ from, to []string }
+
+// newDocumentMap maps reference to target; nil when nothing differs.
+func newDocumentMap(reference, target *spec.Spec) *documentMap {
+	if reference == nil || target == nil {
+		return nil
+	}
+	from, to := reference.Members(), target.Members()
+	m := &documentMap{params: map[string]string{}}
+	for _, pair := range [][2]string{{from.Item, to.Item}, {from.Collection, to.Collection}} {
+		if pair[0] == "" || pair[1] == "" {
+			continue
+		}
+		a, b := strings.Split(pair[0], "/"), strings.Split(pair[1], "/")
+		var fromParams, toParams []string
+		for _, s := range a {
+			if isParam(s) {
+				fromParams = append(fromParams, s[1:len(s)-1])
+			}
+		}
+		for _, s := range b {
+			if isParam(s) {
+				toParams = append(toParams, s[1:len(s)-1])
+			}
+		}
+		if len(fromParams) != len(toParams) {
+			continue // not the same shape: leave the fixtures as written
+		}
+		for i, name := range fromParams {
+			if name != toParams[i] {
+				m.params[name] = toParams[i]
+			}
+		}
+		if pair[0] != pair[1] {
+			m.paths = append(m.paths, pathPair{a, b})
+			if pair[0] == from.Collection {
+				m.pieces = &[2][]string{literalPieces(pair[0]), literalPieces(pair[1])}
+			}
+		}
+	}
+	if len(m.paths) == 0 && len(m.params) == 0 {
+		return nil
+	}
+	return m
+}
+
+// literalPieces is a path template's text between its parameters.
+func literalPieces(template string) []string {
+	var pieces []string
+	for {
+		open := strings.Index(template, "{")
+		end := strings.Index(template, "}")
+		if open < 0 || end < open {
+			return append(pieces, template)
+		}
+		pieces = append(pieces, template[:open])
+		template = template[end+1:]
+	}
+}
+
+func isParam(segment string) bool {
+	return strings.HasPrefix(segment, "{") && strings.HasSuffix(segment, "}")
+}
+
+// path is a step's path (expanded) on the target: a reference member path,
+// with or without a trailing slash, becomes the target's with the same
+// parameter values; anything else is returned as it is.
+func (m *documentMap) path(p string) string {
+	if m == nil {
+		return p
+	}
+	segments := strings.Split(p, "/")
+	trailing := ""
+	if len(segments) > 1 && segments[len(segments)-1] == "" {
+		segments, trailing = segments[:len(segments)-1], "/"
+	}
+	for _, pair := range m.paths {
+		if len(pair.from) != len(segments) {
+			continue
+		}
+		var values []string
+		matched := true
+		for i, s := range pair.from {
+			switch {
+			case isParam(s):
+				values = append(values, segments[i])
+			case s != segments[i]:
+				matched = false
+			}
+			if !matched {
+				break
+			}
+		}
+		if !matched {
+			continue
+		}
+		out := make([]string, len(pair.to))
+		for i, s := range pair.to {
+			if isParam(s) && len(values) > 0 {
+				out[i], values = values[0], values[1:]
+				continue
+			}
+			out[i] = s
+		}
+		return strings.Join(out, "/") + trailing
+	}
+	return p
+}
+
+// expect is a step's expectation on the target: a loc naming a reference
+// path parameter names the target's.
+func (m *documentMap) expect(e fixtures.Expect) fixtures.Expect {
+	if m == nil {
+		return e
+	}
+	if len(m.params) > 0 && e.Body != nil {
+		e.Body = m.pattern(e.Body)
+	}
+	if m.pieces != nil && len(e.Headers) > 0 {
+		headers := make([]fixtures.HeaderExpect, len(e.Headers))
+		for i, h := range e.Headers {
+			headers[i] = fixtures.HeaderExpect{Name: h.Name, Pattern: m.regexp(h.Pattern)}
+		}
+		e.Headers = headers
+	}
+	return e
+}
+
+// regexp carries a header's regexp that spells out the reference member
+// collection's path (a Location) over to the target's: the collection's
+// literal pieces, found in order, are replaced by the target's.
+func (m *documentMap) regexp(p *fixtures.Pattern) *fixtures.Pattern {
+	if p == nil || p.Kind != fixtures.Match || p.Matcher.Name != fixtures.MatchRegexp || p.Matcher.Regexp == nil {
+		return p
+	}
+	source := p.Matcher.Regexp.String()
+	from, to := m.pieces[0], m.pieces[1]
+	if len(from) != len(to) {
+		return p
+	}
+	var out strings.Builder
+	rest := source
+	for i, piece := range from {
+		if piece == "" {
+			out.WriteString(regexp.QuoteMeta(to[i]))
+			continue
+		}
+		at := strings.Index(rest, regexp.QuoteMeta(piece))
+		if at < 0 || (i > 0 && from[i-1] == "" && at != 0) {
+			return p
+		}
+		out.WriteString(rest[:at])
+		out.WriteString(regexp.QuoteMeta(to[i]))
+		rest = rest[at+len(regexp.QuoteMeta(piece)):]
+	}
+	out.WriteString(rest)
+	re, err := regexp.Compile(out.String())
+	if err != nil {
+		return p
+	}
+	translated := *p
+	translated.Matcher.Regexp = re
+	return &translated
+}
+
+func (m *documentMap) pattern(p *fixtures.Pattern) *fixtures.Pattern {
+	if p == nil {
+		return nil
+	}
+	out := *p
+	if len(p.Fields) > 0 {
+		out.Fields = make([]fixtures.Field, len(p.Fields))
+		for i, f := range p.Fields {
+			out.Fields[i] = fixtures.Field{Key: f.Key, Pattern: m.pattern(f.Pattern)}
+			if f.Key == "loc" {
+				out.Fields[i].Pattern = m.loc(f.Pattern)
+			}
+		}
+	}
+	if len(p.Items) > 0 {
+		out.Items = make([]*fixtures.Pattern, len(p.Items))
+		for i, item := range p.Items {
+			out.Items[i] = m.pattern(item)
+		}
+	}
+	return &out
+}
+
+// loc renames the parameter of a ["path", NAME] loc.
+func (m *documentMap) loc(p *fixtures.Pattern) *fixtures.Pattern {
+	if p == nil || len(p.Items) != 2 || p.Items[0] == nil || p.Items[1] == nil {
+		return p
+	}
+	where, _ := p.Items[0].Value.(fixtures.Template)
+	name, ok := p.Items[1].Value.(fixtures.Template)
+	renamed, mapped := m.params[name.Source]
+	if where.Source != "path" || !ok || !mapped || len(name.Refs()) > 0 {
+		return p
+	}
+	out := *p
+	second := *p.Items[1]
+	second.Value, _ = fixtures.ParseTemplate(renamed) // a parameter name: no placeholder
+	out.Items = []*fixtures.Pattern{p.Items[0], &second}
+	return &out
+}

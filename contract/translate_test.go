@@ -1,0 +1,96 @@
+package contract
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/require"
+
+	"github.com/heyhumm/humm-members-mock/fixtures"
+	"github.com/heyhumm/humm-members-mock/mock/spec"
+)
+
+// movedDocument is openapi.yaml with the member paths moved under
+// /api/v2/organizations/{org}/members and its parameters renamed.
+func movedDocument(t *testing.T) *spec.Spec {
+	t.Helper()
+	reference, err := spec.Embedded()
+	require.NoError(t, err)
+	data, err := reference.Doc.MarshalJSON()
+	require.NoError(t, err)
+	doc, err := openapi3.NewLoader().LoadFromData(data)
+	require.NoError(t, err)
+	moves := map[string]string{
+		"/api/organization/{organization_id}/member":             "/api/v2/organizations/{org}/members",
+		"/api/organization/{organization_id}/member/{member_id}": "/api/v2/organizations/{org}/members/{membership}",
+	}
+	for from, to := range moves {
+		item := doc.Paths.Value(from)
+		doc.Paths.Delete(from)
+		params := openapi3.Parameters{}
+		for _, p := range item.Parameters {
+			copied := *p.Value
+			switch copied.Name {
+			case "organization_id":
+				copied.Name = "org"
+			case "member_id":
+				copied.Name = "membership"
+			}
+			params = append(params, &openapi3.ParameterRef{Value: &copied})
+		}
+		item.Parameters = params
+		doc.Paths.Set(to, item)
+	}
+	data, err = doc.MarshalJSON()
+	require.NoError(t, err)
+	sp, err := spec.Load(data)
+	require.NoError(t, err)
+	require.Equal(t, "/api/v2/organizations/{org}/members", sp.Members().Collection)
+	return sp
+}
+
+// TestFixturesFollowTheDocumentsPaths: the hand-written fixtures, written
+// against openapi.yaml, call the member paths of the document the run
+// checks, found by what they are, and read its parameter names in a loc and
+// its paths in a Location.
+func TestFixturesFollowTheDocumentsPaths(t *testing.T) {
+	reference, err := spec.Embedded()
+	require.NoError(t, err)
+	require.Nil(t, newDocumentMap(reference, reference), "nothing to carry over on openapi.yaml")
+	m := newDocumentMap(reference, movedDocument(t))
+	require.NotNil(t, m)
+
+	for _, tc := range []struct{ written, sent string }{
+		{"/api/organization/0f1e/member", "/api/v2/organizations/0f1e/members"},
+		{"/api/organization/0f1e/member/5ca1", "/api/v2/organizations/0f1e/members/5ca1"},
+		{"/api/organization/0f1e/member/", "/api/v2/organizations/0f1e/members/"},
+		{"/api/organization/0f1e/member/5ca1/", "/api/v2/organizations/0f1e/members/5ca1/"},
+		{"/api/organization/0f1e/members", "/api/organization/0f1e/members"}, // an unknown path on purpose
+		{"/api/no-such-resource", "/api/no-such-resource"},
+	} {
+		require.Equal(t, tc.sent, m.path(tc.written), tc.written)
+	}
+
+	loc := func(where, name string) *fixtures.Pattern {
+		item := func(s string) *fixtures.Pattern {
+			tpl, err := fixtures.ParseTemplate(s)
+			require.NoError(t, err)
+			return &fixtures.Pattern{Kind: fixtures.Literal, Value: tpl}
+		}
+		return &fixtures.Pattern{Kind: fixtures.Object, Fields: []fixtures.Field{{Key: "detail", Pattern: &fixtures.Pattern{Kind: fixtures.Array,
+			Items: []*fixtures.Pattern{{Kind: fixtures.Object, Fields: []fixtures.Field{{Key: "loc", Pattern: &fixtures.Pattern{Kind: fixtures.Array,
+				Items: []*fixtures.Pattern{item(where), item(name)}}}}}}}}}}
+	}
+	nameIn := func(p *fixtures.Pattern) string {
+		return p.Fields[0].Pattern.Items[0].Fields[0].Pattern.Items[1].Value.(fixtures.Template).Source
+	}
+	require.Equal(t, "org", nameIn(m.expect(fixtures.Expect{Body: loc("path", "organization_id")}).Body))
+	require.Equal(t, "membership", nameIn(m.expect(fixtures.Expect{Body: loc("path", "member_id")}).Body))
+	require.Equal(t, "organization_id", nameIn(m.expect(fixtures.Expect{Body: loc("body", "organization_id")}).Body), "a body field keeps its name")
+
+	location := &fixtures.Pattern{Kind: fixtures.Match, Matcher: fixtures.Matcher{Name: fixtures.MatchRegexp,
+		Regexp: regexp.MustCompile(`^https?://[^/]+/api/organization/[0-9a-f-]{36}/member/5ca1$`)}}
+	got := m.expect(fixtures.Expect{Headers: []fixtures.HeaderExpect{{Name: "Location", Pattern: location}}}).Headers[0].Pattern
+	require.Equal(t, `^https?://[^/]+/api/v2/organizations/[0-9a-f-]{36}/members/5ca1$`, got.Matcher.Regexp.String())
+}
