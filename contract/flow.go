@@ -50,6 +50,10 @@ func (r *runner) runCase(ctx context.Context, c fixtures.Case) CaseResult {
 	for _, s := range c.Steps {
 		sr := f.runStep(ctx, s, false)
 		res.Steps = append(res.Steps, sr)
+		if sr.NotInDocument != "" {
+			res.Passed, res.Skipped = false, fmt.Sprintf("not in the document: %s (step %q)", sr.NotInDocument, sr.Name)
+			break
+		}
 		if sr.NoData != "" {
 			// The target's data cannot prove the case's rules: what is
 			// left would check nothing, and passing it would claim a proof.
@@ -141,17 +145,22 @@ func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepR
 		sr.Failures = append(sr.Failures, "cannot build the request: "+err.Error())
 		return sr
 	}
+	cred := f.credentialOf(ctx, req)
+	if why := carryCredential(req, cred); why != "" {
+		sr.NotInDocument = why
+		return sr
+	}
 	sr.URL = f.cfg.Profile.BaseURL + req.target
-	sr.Curl = req.curl(f.cfg.Profile.BaseURL)
+	sr.Curl = req.curl(f.cfg.Profile.BaseURL, cred)
 
-	httpReq, err := http.NewRequestWithContext(ctx, req.method, sr.URL, bytes.NewReader(req.body))
+	httpReq, err := http.NewRequestWithContext(ctx, req.method, sr.URL+req.tokenQuery(cred, f.cfg.Profile.Tokens), bytes.NewReader(req.body))
 	if err != nil {
 		sr.Failures = append(sr.Failures, "cannot build the request: "+err.Error())
 		return sr
 	}
 	httpReq.Header = req.header
 	if req.asRole != fixtures.NoToken {
-		httpReq.Header.Set("Authorization", "Bearer "+f.cfg.Profile.Tokens[req.asRole])
+		putToken(httpReq, cred, f.cfg.Profile.Tokens[req.asRole])
 	}
 	resp, err := f.client.Do(httpReq)
 	if err != nil {
@@ -179,7 +188,7 @@ func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepR
 			f.missing[c.Name] = fmt.Sprintf("the response of step %q had no %s", s.Name, c.Pointer)
 		}
 	}
-	sr.Failures = append(sr.Failures, f.checkResponse(f.documents.expect(s.Expect), resp, decoded, isJSON)...)
+	sr.Failures = append(sr.Failures, f.checkResponse(onCredential(f.documents.expect(s.Expect), cred), resp, decoded, isJSON)...)
 	if violation := f.checkSpec(ctx, req, resp, body); violation != "" {
 		sr.Failures = append(sr.Failures, "spec: "+f.mask.Replace(violation))
 	}

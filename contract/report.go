@@ -11,7 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/heyhumm/humm-members-mock/fixtures"
+	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
 // Report is the outcome of a run, cases in suite order.
@@ -66,6 +69,10 @@ type StepResult struct {
 	// to prove its rules (a requires or a pick not met): the case is
 	// skipped, "no data".
 	NoData string
+	// NotInDocument, when set, says why the step cannot be sent to the
+	// document the run checks (it is about a credential the document does
+	// not use): the case is skipped.
+	NotInDocument string
 }
 
 // Summary is the closing line of a run.
@@ -151,11 +158,21 @@ func indent(text, prefix string) string {
 
 // curl is a copy-paste command that replays the request: captures filled
 // in, the token read from the environment.
-func (r *request) curl(baseURL string) string {
+func (r *request) curl(baseURL string, cred spec.Credential) string {
 	parts := []string{"curl -sS -i", "-X " + r.method, shellQuote(baseURL + r.target)}
 	if r.asRole != fixtures.NoToken {
 		// Double quotes, so that the shell expands the variable.
-		parts = append(parts, fmt.Sprintf(`-H "Authorization: Bearer ${%s}"`, tokenVariable(r.asRole)))
+		variable := "${" + tokenVariable(r.asRole) + "}"
+		switch {
+		case cred.Bearer:
+			parts = append(parts, `-H "Authorization: Bearer `+variable+`"`)
+		case cred.In == openapi3.ParameterInQuery:
+			parts[2] += `"` + querySeparator(r.target) + cred.Name + "=" + variable + `"`
+		case cred.In == openapi3.ParameterInCookie:
+			parts = append(parts, `-H "Cookie: `+cred.Name+"="+variable+`"`)
+		default:
+			parts = append(parts, `-H "`+cred.Name+": "+variable+`"`)
+		}
 	}
 	names := make([]string, 0, len(r.header))
 	for name := range r.header {

@@ -47,6 +47,27 @@ func (s *Server) Learned() []string {
 	return out
 }
 
+// TryIt is a curl that lists the organization's members, as the spec has
+// the list (its path, where its security puts the token), for the banner:
+// the shell variables are the profile's (Profile.WriteShell).
+func (s *Server) TryIt() string {
+	route := s.members.Route(opList)
+	if route == nil {
+		return ""
+	}
+	path := strings.ReplaceAll(route.Path, "{"+s.members.OrganizationParam+"}", "$ORG")
+	cred := s.credentials[route.Operation]
+	switch {
+	case cred.Bearer:
+		return `curl -H "Authorization: Bearer $TOKEN_ORG_ADMIN" "$BASE` + path + `"`
+	case cred.In == openapi3.ParameterInQuery:
+		return `curl "$BASE` + path + "?" + cred.Name + `=$TOKEN_ORG_ADMIN"`
+	case cred.In == openapi3.ParameterInCookie:
+		return `curl -H "Cookie: ` + cred.Name + `=$TOKEN_ORG_ADMIN" "$BASE` + path + `"`
+	}
+	return `curl -H "` + cred.Name + `: $TOKEN_ORG_ADMIN" "$BASE` + path + `"`
+}
+
 // describeGenerated says what a property's schema asks of its values and
 // shows a few drawn as the seed draws them.
 func describeGenerated(g *faker, name string, ref *openapi3.SchemaRef, required bool) string {

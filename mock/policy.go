@@ -319,17 +319,27 @@ type caller struct {
 	standing string
 }
 
-// resolveCaller maps an Authorization header to a user: a 401 when it is
-// missing, not Bearer, empty, or names no known user.
-func resolveCaller(w *world, authorization string) caller {
-	token, ok := bearerToken(authorization)
+// resolveCaller maps the request's credential, where the operation's
+// security scheme puts it (spec.Credential), to a user: a 401 with the
+// scheme's challenge when it is missing, not Bearer (for a Bearer
+// scheme), empty, or names no known user. For an API key the unknown key's
+// 401 is the service's own answer (the stack only checks that one is
+// there): the mock gives it the same detail as an unknown Bearer token.
+func resolveCaller(w *world, cred spec.Credential, r *http.Request) caller {
+	token, ok := cred.Token(r, bearerToken)
 	if !ok {
-		return caller{err: unauthorized(detailNotAuthenticated)}
+		return caller{err: unauthorizedAs(cred.Challenge, detailNotAuthenticated)}
 	}
-	c := caller{user: w.byToken[token]}
+	c := callerOf(w, token)
 	if c.user == nil {
-		c.err = unauthorized(detailInvalidCredentials)
+		c.err = unauthorizedAs(cred.Challenge, detailInvalidCredentials)
 	}
+	return c
+}
+
+// callerOf is the user a token names, and its development standing.
+func callerOf(w *world, token string) caller {
+	c := caller{user: w.byToken[token]}
 	for _, id := range w.identities {
 		if id.Token == token {
 			c.standing = id.Standing
@@ -338,8 +348,10 @@ func resolveCaller(w *world, authorization string) caller {
 	return c
 }
 
-func unauthorized(detail string) *apiError {
-	return &apiError{Status: http.StatusUnauthorized, Detail: detail, Header: http.Header{"Www-Authenticate": {"Bearer"}}}
+func unauthorized(detail string) *apiError { return unauthorizedAs("Bearer", detail) }
+
+func unauthorizedAs(challenge, detail string) *apiError {
+	return &apiError{Status: http.StatusUnauthorized, Detail: detail, Header: http.Header{"Www-Authenticate": {challenge}}}
 }
 
 // rights are what a caller may do in one organization (a development

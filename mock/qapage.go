@@ -244,10 +244,13 @@ func countMembers(w *world, orgID, query string, keep func(*Membership) bool) in
 // its user, for the page's first paint. (The page does not wait on
 // /__mock/profile, whose candidate users take a scan of every user.)
 type Overview struct {
-	OrganizationID      string                `json:"organization_id"`
-	OtherOrganizationID string                `json:"other_organization_id"`
-	Organizations       []OrganizationSummary `json:"organizations"`
-	Identities          []IdentitySummary     `json:"identities"`
+	OrganizationID      string `json:"organization_id"`
+	OtherOrganizationID string `json:"other_organization_id"`
+	// Credential says where a token goes, as the document's security has
+	// it: `Authorization: Bearer <token>`, `header X-API-Key: <token>`.
+	Credential    string                `json:"credential"`
+	Organizations []OrganizationSummary `json:"organizations"`
+	Identities    []IdentitySummary     `json:"identities"`
 }
 
 // OrganizationSummary is an organization and how many members it has.
@@ -271,12 +274,13 @@ func (s *Server) overview() *response {
 	var aerr *apiError
 	s.store.read(func(w *world) {
 		out.OrganizationID, out.OtherOrganizationID = w.organizationID, w.otherOrganizationID
+		out.Credential = s.credential.Where()
 		for _, id := range w.orgOrder {
 			out.Organizations = append(out.Organizations, OrganizationSummary{ID: id, Name: w.organizations[id].Name,
 				Members: countMembers(w, id, "", func(*Membership) bool { return true })})
 		}
 		for _, ident := range w.identities {
-			user, err := encodeUser(resolveCaller(w, "Bearer "+ident.Token).user)
+			user, err := encodeUser(callerOf(w, ident.Token).user)
 			if err != nil {
 				aerr = errorf(http.StatusInternalServerError, "encode the user of %s: %v", ident.Standing, err)
 				return

@@ -71,6 +71,11 @@ type Server struct {
 	// resources are the ones inferred, by collection path.
 	kinds      map[*openapi3.Operation]operationKind
 	members    *spec.MemberOperations
+	// credential is where the document's security puts the token, and
+	// credentials each operation's (spec.Credential).
+	credential  spec.Credential
+	credentials map[*openapi3.Operation]spec.Credential
+	corsHeaders corsHeaders
 	operations []OperationClass
 	resources  map[string]*resource
 	log        *slog.Logger
@@ -125,6 +130,16 @@ func New(cfg Config) (*Server, error) {
 	if s.documents, err = newDocuments(cfg.Spec); err != nil {
 		return nil, err
 	}
+	if s.credential, err = cfg.Spec.Credentials(); err != nil {
+		return nil, err
+	}
+	s.credentials = map[*openapi3.Operation]spec.Credential{}
+	for _, item := range cfg.Spec.Doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			s.credentials[op], _ = cfg.Spec.CredentialFor(op) // checked by Credentials
+		}
+	}
+	s.corsHeaders = corsHeadersOf(cfg.Spec, s.credentials)
 	s.resources = inferResources(cfg.Spec, func(op *openapi3.Operation) bool { return members.Of(op) != "" })
 	for collection, r := range s.resources {
 		vocab.resources[collection] = r.shape
@@ -289,8 +304,12 @@ type exchange struct {
 // fault a scenario asks for, if any.
 func (s *Server) handleAPI(r *http.Request) (*exchange, *response, []string, string) {
 	x := &exchange{r: r, rawQuery: r.URL.RawQuery}
-	s.store.read(func(w *world) { x.caller = resolveCaller(w, r.Header.Get("Authorization")) })
 	route, params, err := s.findRoute(r)
+	cred := s.credential
+	if err == nil {
+		cred = s.credentials[route.Operation]
+	}
+	s.store.read(func(w *world) { x.caller = resolveCaller(w, cred, r) })
 	if err != nil {
 		// Routing's answers pass the defect seam too (a router's habits are
 		// backend bugs like any other); no operation, so no spec to check.

@@ -140,7 +140,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	// The front rewrites what uvicorn's h11 takes and Go refuses or reads
 	// otherwise (mock/framing.go).
 	go func() { served <- srv.Serve(mock.UvicornListener(ln, maxHeaderBytes)) }()
-	printBanner(stdout, base, m.Profile(base), m.Operations(), m.Learned())
+	printBanner(stdout, base, m.Profile(base), m.Operations(), m.Learned(), m.TryIt())
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -194,7 +194,7 @@ Flags:
 	fs.PrintDefaults()
 }
 
-func printBanner(w io.Writer, base string, p mock.Profile, ops []mock.OperationClass, learned []string) {
+func printBanner(w io.Writer, base string, p mock.Profile, ops []mock.OperationClass, learned []string, tryIt string) {
 	fmt.Fprintf(w, "humm-mock listening on %s\n\n", base)
 	fmt.Fprintln(w, "# how each operation of the spec is served (also GET /__mock/operations):")
 	for _, op := range ops {
@@ -210,7 +210,9 @@ func printBanner(w io.Writer, base string, p mock.Profile, ops []mock.OperationC
 	}
 	fmt.Fprintln(w, "# paste into a shell, or: eval \"$(curl -s "+base+"/__mock/profile?format=shell)\"")
 	_ = p.WriteShell(w) // a terminal that went away is no reason to stop serving
-	fmt.Fprintf(w, "\ncurl -H \"Authorization: Bearer $TOKEN_ORG_ADMIN\" \"$BASE/api/organization/$ORG/member\"\n")
+	if tryIt != "" {
+		fmt.Fprintf(w, "\n%s\n", tryIt)
+	}
 	fmt.Fprintf(w, "# QA page: %s/__mock/\n", base)
 	fmt.Fprintf(w, "# the spec, as FastAPI serves it: %s/openapi.json, %s/docs, %s/redoc\n\n", base, base, base)
 }

@@ -238,6 +238,7 @@
   function renderTokens() {
     const o = data.overview;
     ui.baseURL.textContent = location.origin;
+    document.getElementById("credential").textContent = o.credential;
     ui.orgID.textContent = o.organization_id;
     ui.otherOrgID.textContent = o.other_organization_id;
     const byStanding = new Map(o.identities.map((i) => [i.standing, i]));
