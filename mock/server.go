@@ -69,17 +69,17 @@ type Server struct {
 	listFilters []listFilter
 	// kinds says how each operation is served; operations lists them;
 	// resources are the ones inferred, by collection path.
-	kinds      map[*openapi3.Operation]operationKind
-	members    *spec.MemberOperations
+	kinds   map[*openapi3.Operation]operationKind
+	members *spec.MemberOperations
 	// credential is where the document's security puts the token, and
 	// credentials each operation's (spec.Credential).
 	credential  spec.Credential
 	credentials map[*openapi3.Operation]spec.Credential
 	corsHeaders corsHeaders
-	operations []OperationClass
-	resources  map[string]*resource
-	log        *slog.Logger
-	journal    *journal
+	operations  []OperationClass
+	resources   map[string]*resource
+	log         *slog.Logger
+	journal     *journal
 	// operate and rewrite are the stages a defect can take over (defects.go).
 	operate   operation
 	rewrite   func(x *exchange, r *response)
