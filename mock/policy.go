@@ -165,6 +165,17 @@ func vocabularyOf(sp *spec.Spec) (vocabulary, error) {
 	if len(v.Roles) == 0 || len(v.States) == 0 {
 		return v, errors.New("spec: the member's role and membership_state need an enum each")
 	}
+	// The rules are written in these words (BEHAVIOUR.md: Authorization,
+	// Standing): a spec may add roles and states, which grant nothing, but
+	// without these the rules cannot run.
+	for _, role := range []string{RoleSystemAdmin, RoleOrgAdmin, RoleAnalyst} {
+		if !slices.Contains(v.Roles, role) {
+			return v, fmt.Errorf("spec: the rules need the role %s, which the member's role enum does not list (it has %s)", role, strings.Join(v.Roles, ", "))
+		}
+	}
+	if !slices.Contains(v.States, StateActive) {
+		return v, fmt.Errorf("spec: the rules need the membership state %s, which the member's membership_state enum does not list (it has %s)", StateActive, strings.Join(v.States, ", "))
+	}
 	return v, nil
 }
 

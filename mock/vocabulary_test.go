@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/heyhumm/humm-members-mock"
 	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
@@ -51,6 +52,32 @@ func TestRolesAndStatesWithoutARuleFailClosed(t *testing.T) {
 	require.Equal(t, http.StatusForbidden, m.do(http.MethodDelete, m.memberPath(org, victim.ID), TokenOrgAdmin, nil).Status)
 	require.Equal(t, http.StatusForbidden, m.do(http.MethodGet, m.membersPath(org), TokenOrgAdmin, nil).Status)
 	require.True(t, slices.ContainsFunc(membersOf(t, m.srv.store.export().Memberships), func(mm memberRow) bool { return mm.ID == victim.ID }), "nothing deleted")
+}
+
+// TestRolesAndStatesTheRulesNeedAreNamedWhenRemoved: a spec that drops a
+// role or the active state the rules are written in cannot run them: New
+// refuses it, naming the word, and a state no rule needs may go.
+func TestRolesAndStatesTheRulesNeedAreNamedWhenRemoved(t *testing.T) {
+	enums := map[string]string{"Role": "enum: [SYSTEM_ADMIN, ORGANIZATION_ADMIN, ANALYST]", "MembershipState": "enum: [active, pending, suspended]"}
+	without := func(schema, value string) *spec.Spec {
+		src := string(members.OpenAPI)
+		require.Equal(t, 1, strings.Count(src, enums[schema]), schema)
+		edited := strings.Replace(enums[schema], value+", ", "", 1)
+		edited = strings.Replace(edited, ", "+value+"]", "]", 1)
+		sp, err := spec.Load([]byte(strings.Replace(src, enums[schema], edited, 1)))
+		require.NoError(t, err)
+		return sp
+	}
+	for _, tc := range []struct{ schema, value, want string }{
+		{"Role", RoleOrgAdmin, "spec: the rules need the role ORGANIZATION_ADMIN, which the member's role enum does not list (it has SYSTEM_ADMIN, ANALYST)"},
+		{"Role", RoleSystemAdmin, "spec: the rules need the role SYSTEM_ADMIN"},
+		{"MembershipState", StateActive, "spec: the rules need the membership state active, which the member's membership_state enum does not list (it has pending, suspended)"},
+	} {
+		_, err := New(Config{Seed: 1, Spec: without(tc.schema, tc.value)})
+		require.ErrorContains(t, err, tc.want, tc.value)
+	}
+	m := newTestMock(t, Config{Spec: without("MembershipState", StatePending)})
+	require.Equal(t, http.StatusOK, m.do(http.MethodGet, m.membersPath(m.profile.OrganizationID), TokenOrgAdmin, nil).Status)
 }
 
 // TestTheEmbeddedSeedWorldLooksLikeAnOrganization: most members are active
