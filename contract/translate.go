@@ -1,7 +1,10 @@
 package contract
 
 import (
+	"fmt"
+	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/heyhumm/humm-members-mock/fixtures"
@@ -16,10 +19,13 @@ import (
 // 422's loc names the target's parameters. What does not match a member
 // path (an unknown path on purpose) is left as written.
 type documentMap struct {
-	paths []pathPair
+	reference, target *spec.Spec
+	paths             []pathPair
 	// pieces are the collection path's literal text around its parameters,
 	// reference and target, for the paths a header's regexp spells out.
 	pieces *[2][]string
+	// lacks are openapi.yaml's member operations the target does not have.
+	lacks []spec.MemberOp
 	// params maps a reference path parameter to the target's, where they
 	// differ.
 	params map[string]string
@@ -33,7 +39,7 @@ func newDocumentMap(reference, target *spec.Spec) *documentMap {
 		return nil
 	}
 	from, to := reference.Members(), target.Members()
-	m := &documentMap{params: map[string]string{}}
+	m := &documentMap{reference: reference, target: target, params: map[string]string{}}
 	for _, pair := range [][2]string{{from.Item, to.Item}, {from.Collection, to.Collection}} {
 		if pair[0] == "" || pair[1] == "" {
 			continue
@@ -65,11 +71,44 @@ func newDocumentMap(reference, target *spec.Spec) *documentMap {
 			}
 		}
 	}
-	if len(m.paths) == 0 && len(m.params) == 0 {
+	for _, op := range append(slices.Clone(spec.MemberOps), spec.MemberPatch) {
+		if from.Route(op) != nil && to.Route(op) == nil {
+			m.lacks = append(m.lacks, op)
+		}
+	}
+	if len(m.paths) == 0 && len(m.params) == 0 && len(m.lacks) == 0 {
 		return nil
 	}
 	return m
 }
+
+// missing says which member operation of openapi.yaml a case calls (a
+// step or a cleanup) that the target's document does not have, or "": the
+// case cannot be sent there (a create whose cleanup is a delete it lacks
+// would leave its row behind), and is skipped.
+func (m *documentMap) missing(c fixtures.Case) string {
+	if m == nil || len(m.lacks) == 0 {
+		return ""
+	}
+	for _, s := range slices.Concat(c.Steps, c.Cleanup) {
+		path := placeholder.ReplaceAllString(s.Path.Source, "x")
+		req, err := http.NewRequest(s.Method, path, nil)
+		if err != nil {
+			continue
+		}
+		route, _, err := m.reference.FindRoute(req)
+		if err != nil {
+			continue
+		}
+		if op := m.reference.Members().Of(route.Operation); slices.Contains(m.lacks, op) {
+			return fmt.Sprintf("the document has no member %s (openapi.yaml's %s %s), which step %q calls", op, route.Method, route.Path, s.Name)
+		}
+	}
+	return ""
+}
+
+// placeholder is a fixture template's placeholder, a path segment's value.
+var placeholder = regexp.MustCompile(`\{[^}]*\}`)
 
 // literalPieces is a path template's text between its parameters.
 func literalPieces(template string) []string {

@@ -94,3 +94,33 @@ func TestFixturesFollowTheDocumentsPaths(t *testing.T) {
 	got := m.expect(fixtures.Expect{Headers: []fixtures.HeaderExpect{{Name: "Location", Pattern: location}}}).Headers[0].Pattern
 	require.Equal(t, `^https?://[^/]+/api/v2/organizations/[0-9a-f-]{36}/members/5ca1$`, got.Matcher.Regexp.String())
 }
+
+// TestCasesCallingAnOperationTheDocumentLacksAreSkipped: a case that calls
+// (in a step or in its cleanup) one of openapi.yaml's member operations the
+// document lacks is skipped, naming it; the others run.
+func TestCasesCallingAnOperationTheDocumentLacksAreSkipped(t *testing.T) {
+	reference, err := spec.Embedded()
+	require.NoError(t, err)
+	data, err := reference.Doc.MarshalJSON()
+	require.NoError(t, err)
+	doc, err := openapi3.NewLoader().LoadFromData(data)
+	require.NoError(t, err)
+	doc.Paths.Value("/api/organization/{organization_id}/member/{member_id}").Delete = nil
+	data, err = doc.MarshalJSON()
+	require.NoError(t, err)
+	target, err := spec.Load(data)
+	require.NoError(t, err)
+	m := newDocumentMap(reference, target)
+
+	step := func(name, method, path string) fixtures.Step {
+		tpl, err := fixtures.ParseTemplate(path)
+		require.NoError(t, err)
+		return fixtures.Step{Name: name, Method: method, Path: tpl}
+	}
+	list := step("list", "GET", "/api/organization/{organization_id}/member")
+	remove := step("remove", "DELETE", "/api/organization/{organization_id}/member/{member_id|upper}")
+	require.Empty(t, m.missing(fixtures.Case{Steps: []fixtures.Step{list}}))
+	require.Equal(t, `the document has no member delete (openapi.yaml's DELETE /api/organization/{organization_id}/member/{member_id}), which step "remove" calls`,
+		m.missing(fixtures.Case{Steps: []fixtures.Step{list}, Cleanup: []fixtures.Step{remove}}))
+	require.Empty(t, newDocumentMap(reference, reference).missing(fixtures.Case{Steps: []fixtures.Step{remove}}))
+}
