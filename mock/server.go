@@ -286,6 +286,31 @@ func (s *Server) logRequest(r *http.Request, status int, d time.Duration) {
 	s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", status, "duration_ms", float64(d.Microseconds())/1000)
 }
 
+// readBodyOnce reads a request body, up to one byte past the limit, and
+// gives it back to be read again; raw is nil past the limit (a 413) or on
+// a read error, which the reader given back then reports.
+func readBodyOnce(body io.ReadCloser) (raw []byte, again io.ReadCloser) {
+	if body == nil || body == http.NoBody {
+		return nil, body
+	}
+	data, err := io.ReadAll(io.LimitReader(body, maxBodyBytes+1))
+	rest := io.MultiReader(bytes.NewReader(data), body)
+	if err != nil {
+		rest = io.MultiReader(bytes.NewReader(data), errorReader{err})
+	}
+	if err != nil || len(data) > maxBodyBytes {
+		data = nil
+	}
+	return data, struct {
+		io.Reader
+		io.Closer
+	}{rest, body}
+}
+
+type errorReader struct{ err error }
+
+func (e errorReader) Read([]byte) (int, error) { return 0, e.err }
+
 // exchange is one API request as it moves through the pipeline.
 type exchange struct {
 	r         *http.Request
@@ -303,7 +328,23 @@ type exchange struct {
 // response to send, validated, the spec violations found in it, and the
 // fault a scenario asks for, if any.
 func (s *Server) handleAPI(r *http.Request) (*exchange, *response, []string, string) {
+	return s.runAPI(r, true)
+}
+
+// answer is what the pipeline answers r without taking a scenario (and,
+// like handleAPI, without journaling): a defect's question to the real
+// pipeline uses nothing up.
+func (s *Server) answer(r *http.Request) *response {
+	_, resp, _, _ := s.runAPI(r, false)
+	return resp
+}
+
+func (s *Server) runAPI(r *http.Request, withScenarios bool) (*exchange, *response, []string, string) {
 	x := &exchange{r: r, rawQuery: r.URL.RawQuery}
+	// The body, read once as it came, for the journal: a request refused
+	// before its body is decoded (a 401, a forced answer) is journaled
+	// whole, so the journal's export replays what was sent.
+	x.rawBody, r.Body = readBodyOnce(r.Body)
 	route, params, err := s.findRoute(r)
 	cred := s.credential
 	if err == nil {
@@ -319,7 +360,12 @@ func (s *Server) handleAPI(r *http.Request) (*exchange, *response, []string, str
 	}
 	x.route, x.params, x.operation, x.op = route, params, route.Operation.OperationID, s.members.Of(route.Operation)
 	var resp *response
-	effect, fault, matched := s.scenarios.take(x.operation, x.caller.standing, x.caller.err == nil, params)
+	var effect ScenarioEffect
+	var fault string
+	matched := false
+	if withScenarios {
+		effect, fault, matched = s.scenarios.take(x.operation, x.caller.standing, x.caller.err == nil, params)
+	}
 	switch {
 	case !matched:
 		resp = s.respond(x)
@@ -452,11 +498,6 @@ func sleep(r *http.Request, d time.Duration) {
 }
 
 func (s *Server) respond(x *exchange) *response {
-	prefer, perr := parsePrefer(x.r.Header.Get("Prefer"))
-	if perr != nil {
-		return errorResponse(perr)
-	}
-	sleep(x.r, prefer.delay)
 	body, aerr := decodeBody(x.r, x.route)
 	if aerr != nil {
 		return errorResponse(aerr)
@@ -467,6 +508,14 @@ func (s *Server) respond(x *exchange) *response {
 		}
 		x.caller = caller{} // a public operation: the token is not read
 	}
+	// Prefer is the mock's, read only once the caller is known: the
+	// service ignores it, so a request it refuses for its token is refused
+	// whatever Prefer says.
+	prefer, perr := parsePrefer(x.r.Header.Get("Prefer"))
+	if perr != nil {
+		return errorResponse(perr)
+	}
+	sleep(x.r, prefer.delay)
 	if prefer.forced() {
 		return s.forcedResponse(x, prefer)
 	}
@@ -519,7 +568,6 @@ func (s *Server) asDocumented(x *exchange, resp *response) {
 func (s *Server) validateRequest(x *exchange, body stack.Body) *apiError {
 	// Every request is validated: no memo of earlier requests, since real
 	// clients never send the same one twice (humm-load measures that).
-	x.rawBody = body.Raw
 	v := s.validate(x, body)
 	x.r.URL.RawQuery, x.body, x.params = v.rawQuery, v.body, v.params
 	return v.err
