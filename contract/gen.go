@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"path"
 	"reflect"
 	"regexp"
@@ -441,17 +442,36 @@ func boundVariants(f flat, inQuery bool) []variant {
 				vs = append(vs, variant{label: "a-uuid", value: genValidUUID, ok: true, note: "a uuid"})
 			}
 		}
-		if f.minLength > 1 {
-			vs = append(vs, variant{label: "below-min-length", value: strings.Repeat("x", int(f.minLength)-1), note: fmt.Sprintf("%d characters, below minLength %d", f.minLength-1, f.minLength)})
+		// A string of n characters: one the pattern matches when there is
+		// one, so that the length is the only problem (or none).
+		text := func(n int) (string, bool) {
+			if f.pattern == "" {
+				return strings.Repeat("x", n), true
+			}
+			return patternValue(f.pattern, n, n)
 		}
-		if f.minLength > 0 {
-			vs = append(vs, variant{label: "at-min-length", value: strings.Repeat("x", int(f.minLength)), ok: true, note: fmt.Sprintf("%d characters, at minLength", f.minLength)})
+		if f.minLength > 1 {
+			if v, ok := text(int(f.minLength) - 1); ok {
+				vs = append(vs, variant{label: "below-min-length", value: v, note: fmt.Sprintf("%d characters, below minLength %d", f.minLength-1, f.minLength)})
+			}
+		}
+		if v, ok := text(int(f.minLength)); ok && f.minLength > 0 {
+			vs = append(vs, variant{label: "at-min-length", value: v, ok: true, note: fmt.Sprintf("%d characters, at minLength", f.minLength)})
 		}
 		if f.maxLength != nil {
 			n := int(*f.maxLength)
-			vs = append(vs,
-				variant{label: "at-max-length", value: strings.Repeat("x", n), ok: true, note: fmt.Sprintf("%d characters, at maxLength", n)},
-				variant{label: "above-max-length", value: strings.Repeat("x", n+1), note: fmt.Sprintf("%d characters, above maxLength %d", n+1, n)})
+			if v, ok := text(n); ok {
+				vs = append(vs, variant{label: "at-max-length", value: v, ok: true, note: fmt.Sprintf("%d characters, at maxLength", n)})
+			}
+			if v, ok := text(n + 1); ok {
+				vs = append(vs, variant{label: "above-max-length", value: v, note: fmt.Sprintf("%d characters, above maxLength %d", n+1, n)})
+			}
+		}
+		if v, ok := patternMismatch(f); ok {
+			vs = append(vs, variant{label: "pattern-mismatch", value: v, note: fmt.Sprintf("%q, not matching %s", v, f.pattern)})
+		}
+		if slices.Contains([]string{"date", "date-time", "time"}, f.format) {
+			vs = append(vs, variant{label: "not-a-" + f.format, value: "not-a-" + f.format, note: "not a " + f.format})
 		}
 	}
 	if len(f.enum) > 0 {
@@ -584,7 +604,8 @@ func (op *genOp) validParameter(p *openapi3.Parameter) any {
 }
 
 // set sends value as the parameter name in the given place (query,
-// header or cookie), replacing what the step sent there; omit leaves it out.
+// header or cookie), replacing what the step sent there; omit writes it
+// null: not sent, and not supplied by the runner (supplyRequired).
 func (s *genStep) set(in, name string, value any, omit bool) {
 	list := &s.query
 	switch in {
@@ -593,30 +614,36 @@ func (s *genStep) set(in, name string, value any, omit bool) {
 	case openapi3.ParameterInCookie:
 		list = &s.cookies
 	}
+	if omit {
+		value = nullValue{}
+	}
 	i := slices.IndexFunc(*list, func(kv keyValue) bool {
 		return kv.key == name || (in == openapi3.ParameterInHeader && strings.EqualFold(kv.key, name))
 	})
-	switch {
-	case omit && i >= 0:
-		*list = slices.Delete(*list, i, i+1)
-	case omit:
-	case i >= 0:
+	if i >= 0 {
 		(*list)[i].value = value
-	default:
-		*list = append(*list, keyValue{name, value})
+		return
 	}
+	*list = append(*list, keyValue{name, value})
 }
 
-// allHeaders are the step's headers with its cookies as a Cookie header.
+// allHeaders are the step's headers with its cookies as a Cookie header
+// (null when every cookie is left out).
 func (s genStep) allHeaders() []keyValue {
 	if len(s.cookies) == 0 {
 		return s.headers
 	}
-	parts := make([]string, len(s.cookies))
-	for i, c := range s.cookies {
-		parts[i] = fmt.Sprintf("%s=%v", c.key, c.value)
+	var parts []string
+	for _, c := range s.cookies {
+		if _, absent := c.value.(nullValue); !absent {
+			parts = append(parts, fmt.Sprintf("%s=%v", c.key, c.value))
+		}
 	}
-	return append(slices.Clone(s.headers), keyValue{"Cookie", strings.Join(parts, "; ")})
+	var cookie any = nullValue{}
+	if len(parts) > 0 {
+		cookie = strings.Join(parts, "; ")
+	}
+	return append(slices.Clone(s.headers), keyValue{"Cookie", cookie})
 }
 
 // pathWith fills the path's parameters: the profile's organization for a
@@ -807,6 +834,26 @@ func validString(f flat) string {
 		}
 	}
 	return strings.Repeat("x", lo)
+}
+
+// patternMismatch is a string of an allowed length that the schema's
+// pattern does not match: punctuation, which few patterns take.
+func patternMismatch(f flat) (string, bool) {
+	if f.pattern == "" {
+		return "", false
+	}
+	re, err := regexp.Compile(f.pattern)
+	if err != nil {
+		return "", false
+	}
+	n := int(max(f.minLength, 1))
+	for _, c := range []string{"!", "~", " ", "0", "a", "A"} {
+		v := strings.Repeat(c, n)
+		if !re.MatchString(v) {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 // patternValue is a string the regular expression matches, of lo to hi
@@ -1293,6 +1340,9 @@ func (op *genOp) stackIssues(s genStep) ([]stack.Issue, bool) {
 	}
 	query := map[string][]string{}
 	for _, kv := range s.query {
+		if _, absent := kv.value.(nullValue); absent {
+			continue
+		}
 		if values, ok := kv.value.([]any); ok {
 			for _, v := range values {
 				query[kv.key] = append(query[kv.key], fmt.Sprint(v))
@@ -1303,7 +1353,9 @@ func (op *genOp) stackIssues(s genStep) ([]stack.Issue, bool) {
 	}
 	header := http.Header{}
 	for _, h := range s.allHeaders() {
-		header.Set(h.key, fmt.Sprint(h.value))
+		if _, absent := h.value.(nullValue); !absent {
+			header.Set(h.key, fmt.Sprint(h.value))
+		}
 	}
 	var data []byte
 	contentType := "application/json"
@@ -1458,4 +1510,56 @@ func WithGenerated(suite *fixtures.Suite, sp *spec.Spec, source string) (combine
 		return nil, nil, fmt.Errorf("generated cases do not load (a bug of gen, or rules.yaml lacks their rules):\n%w", err)
 	}
 	return combined, skipped, nil
+}
+
+// supplyRequired are the required query, header and cookie parameters of
+// the operation the step calls that the step does not name, each with the
+// valid value gen sends (query pairs, encoded, and headers; cookies as
+// one Cookie header, unless the step names Cookie). A step names a
+// parameter by sending it or by writing it null (not sent): so a case
+// written before the spec required a parameter still calls the operation
+// as a client of that spec must, and a case about the parameter's absence
+// says so.
+func supplyRequired(sp *spec.Spec, s fixtures.Step, path string) (query []string, header http.Header) {
+	r, err := http.NewRequest(s.Method, path, nil)
+	if err != nil || sp == nil {
+		return nil, nil
+	}
+	route, _, err := sp.FindRoute(r)
+	if err != nil {
+		return nil, nil
+	}
+	namedQuery := func(name string) bool {
+		return slices.ContainsFunc(s.Query, func(q fixtures.QueryParam) bool { return q.Name == name })
+	}
+	namedHeader := func(name string) bool {
+		return slices.ContainsFunc(s.Headers, func(h fixtures.Header) bool { return strings.EqualFold(h.Name, name) })
+	}
+	op := &genOp{params: mergeParams(route.PathItem.Parameters, route.Operation.Parameters)}
+	header = http.Header{}
+	var cookies []string
+	for _, p := range op.params {
+		if !p.Required || p.Schema == nil || p.Schema.Value == nil {
+			continue
+		}
+		value := op.validParameter(p)
+		switch {
+		case p.In == openapi3.ParameterInQuery && !namedQuery(p.Name):
+			values, ok := value.([]any)
+			if !ok {
+				values = []any{value}
+			}
+			for _, v := range values {
+				query = append(query, url.QueryEscape(p.Name)+"="+url.QueryEscape(fmt.Sprint(v)))
+			}
+		case p.In == openapi3.ParameterInHeader && !namedHeader(p.Name):
+			header.Set(p.Name, fmt.Sprint(value))
+		case p.In == openapi3.ParameterInCookie && !namedHeader("Cookie"):
+			cookies = append(cookies, p.Name+"="+fmt.Sprint(value))
+		}
+	}
+	if len(cookies) > 0 {
+		header.Set("Cookie", strings.Join(cookies, "; "))
+	}
+	return query, header
 }

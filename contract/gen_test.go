@@ -250,3 +250,51 @@ func TestGeneratedSuiteFollowsSpecVariants(t *testing.T) {
 		}
 	}
 }
+
+// A case written before the spec required a header, a cookie or a query
+// parameter still calls the operation as a client of that spec must: the
+// runner sends each one the step does not name, valid (as gen does); a
+// step that writes one null sends none, and the service answers missing.
+func TestRunnerSuppliesRequiredParameters(t *testing.T) {
+	sp, err := spec.LoadFile(filepath.Join("..", "mock", "testdata", "specs-gen", "required-headers-31.yaml"))
+	require.NoError(t, err)
+	const cases = `
+cases:
+  - name: list-without-the-required-header
+    rules: [validation.query-parameter]
+    steps:
+      - name: list
+        method: GET
+        path: /api/organization/{organization_id}/member
+        as: org_admin
+        expect: {status: 200}
+  - name: list-with-the-required-header-left-out
+    rules: [validation.pydantic-entries]
+    steps:
+      - name: list
+        method: GET
+        path: /api/organization/{organization_id}/member
+        as: org_admin
+        headers: {x-trace-ref: null}
+        expect:
+          status: 422
+          list: {at: /detail, length: 1, contains: [{type: missing, loc: [header, x-trace-ref]}]}
+  - name: create-with-one-required-header-given
+    rules: [validation.pydantic-entries]
+    steps:
+      - name: create
+        method: POST
+        path: /api/organization/{organization_id}/member
+        as: org_admin
+        headers: {x-intake-channel: bogus}
+        body: {user_id: 5ca1ab1e-0000-4000-8000-000000000003}
+        expect:
+          status: 422
+          list: {at: /detail, length: 1, contains: [{type: literal_error, loc: [header, x-intake-channel]}]}
+`
+	suite, err := (&fixtures.Suite{Rules: embeddedSuite(t).Rules}).AddFiles("supplied", fixtures.File{Name: "supplied.yaml", Data: []byte(cases)})
+	require.NoError(t, err)
+	report, out := run(t, suite, serveMockWith(t, mock.Config{Seed: 1, Spec: sp}), func(c *contract.Config) { c.Spec = sp })
+	require.Empty(t, failedCases(report), out)
+	require.Equal(t, 3, report.Passed)
+}
