@@ -1011,7 +1011,11 @@ func (op *genOp) parameterCases(p *openapi3.Parameter, add func(genCase)) {
 		}
 	}
 	if p.In == openapi3.ParameterInQuery {
-		variants = append(variants, variant{label: "empty", value: "", note: "empty (?" + p.Name + "=)", rules: []string{fixturefile.RuleEmptyQueryValue}})
+		empty := variant{label: "empty", value: "", note: "empty (?" + p.Name + "=)", rules: []string{fixturefile.RuleEmptyQueryValue}}
+		if f.is("array") {
+			empty.within = []any{0} // an item '' (fastapi/dependencies/utils.py: _get_multidict_value)
+		}
+		variants = append(variants, empty)
 	}
 	loc := []any{p.In, p.Name}
 	seen := map[string]bool{}
@@ -1060,11 +1064,17 @@ func (op *genOp) arrayParameterVariants(p *openapi3.Parameter, f flat) []variant
 	}
 	if f.items != nil && f.items.Value != nil {
 		item := flatten(f.items.Value)
+		// The item first, then valid ones up to minItems: the item is the
+		// only problem (or none).
+		rest := op.validArray(p.Name, f, false, int(f.minItems))
+		if len(rest) > 0 {
+			rest = rest[1:]
+		}
 		for _, v := range boundVariants(item, true) {
 			v.label = "item-" + v.label
 			v.note = "with an item " + v.note
 			v.within = []any{0}
-			v.value = join([]any{v.value})
+			v.value = join(append([]any{v.value}, rest...))
 			vs = append(vs, v)
 		}
 	}
