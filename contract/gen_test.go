@@ -298,3 +298,100 @@ cases:
 	require.Empty(t, failedCases(report), out)
 	require.Equal(t, 3, report.Passed)
 }
+
+// TestGenerateDerivesWhatFastAPIAnswers: on the specs-gen variants, the
+// cases gen derives send what the spec requires and expect the entry a
+// FastAPI 0.141.1 service on pydantic 2.13.4 gives (each row's entry was
+// read from that stack, assembled by internal/fastapi/stack.sh, with the
+// variant's construct declared as FastAPI declares it).
+func TestGenerateDerivesWhatFastAPIAnswers(t *testing.T) {
+	tests := []struct {
+		variant, file, caseName string
+		contains                []string
+	}{
+		// A required header is sent valid (its pattern matched) in every
+		// other case, and has its own missing and invalid cases at
+		// [header, published name] (fastapi/dependencies/utils.py:
+		// request_params_to_args).
+		{"required-headers-31.yaml", "gen-create-organization-member.yaml", "body-role-outside-enum",
+			[]string{"headers: {x-trace-ref: aaaaaaaaaaaa, x-intake-channel: portal}"}},
+		{"required-headers-31.yaml", "gen-create-organization-member.yaml", "header-x-trace-ref-missing",
+			[]string{"headers: {x-trace-ref: null, x-intake-channel: portal}", "{type: missing, loc: [header, x-trace-ref], msg: Field required, input: null}"}},
+		{"required-headers-31.yaml", "gen-create-organization-member.yaml", "header-x-trace-ref-pattern-mismatch",
+			[]string{"type: string_pattern_mismatch, loc: [header, x-trace-ref]", "input: '!', ctx: {pattern: '^[a-f0-9]{12}$'}"}},
+		{"required-headers-31.yaml", "gen-get-organization-members.yaml", "query-page-size-at-maximum",
+			[]string{"headers: {x-trace-ref: aaaaaaaaaaaa}", "status: 200"}},
+		// A required cookie: sent in a Cookie header; missing at [cookie, name].
+		{"required-cookies.yaml", "gen-get-organization-members.yaml", "cookie-ws-region-missing",
+			[]string{"headers: {Cookie: null}", "{type: missing, loc: [cookie, ws_region], msg: Field required, input: null}"}},
+		{"required-cookies.yaml", "gen-delete-organization-member.yaml", "cookie-consent-tier-above-maximum",
+			[]string{"headers: {Cookie: consent_tier=4}", "type: less_than_equal, loc: [cookie, consent_tier]"}},
+		// A required query parameter is in every list request.
+		{"required-list-query-31.yaml", "gen-get-organization-members.yaml", "query-page-below-minimum",
+			[]string{"query: {view: compact, cohort_year: 2000, page: 0}"}},
+		{"required-list-query-31.yaml", "gen-get-organization-members.yaml", "query-cohort-year-below-minimum",
+			[]string{"type: greater_than_equal, loc: [query, cohort_year], msg: Input should be greater than or equal to 2000, input: \"1999\""}},
+		// Nested objects are sent with their required properties: one entry,
+		// at the full loc, the enclosing object as input.
+		{"nested-body.yaml", "gen-create-organization-member.yaml", "body-workspace-seat-row-missing",
+			[]string{"workspace: {label: xx, seat: {column: A}}", "{type: missing, loc: [body, workspace, seat, row], msg: Field required, input: {column: A}}"}},
+		{"nested-body.yaml", "gen-create-organization-member.yaml", "body-contacts-0-kind-outside-enum",
+			[]string{"contacts: [{kind: NOT_IN_ENUM, value: xxx}]", "type: literal_error, loc: [body, contacts, 0, kind]"}},
+		{"nested-body-31.yaml", "gen-update-organization-member.yaml", "body-desk-locker-code-pattern-mismatch",
+			[]string{"desk: {building: x, locker: {code: '!'}}", "type: string_pattern_mismatch, loc: [body, desk, locker, code]"}},
+		// pydantic takes a number for a date (if whole days), a datetime
+		// (unix time) and a time (seconds); a boolean it refuses.
+		{"temporal-body-31.yaml", "gen-create-organization-member.yaml", "body-last-review-wrong-type",
+			[]string{"last_review: true", "{type: datetime_type, loc: [body, last_review], msg: Input should be a valid datetime, input: true}"}},
+		{"temporal-body-31.yaml", "gen-update-organization-member.yaml", "body-standup-at-wrong-type",
+			[]string{"{type: time_type, loc: [body, standup_at], msg: Input should be a valid time, input: true}"}},
+		// An array query parameter takes every value of its name
+		// (fastapi/dependencies/utils.py: _get_multidict_value): `?x=` is
+		// the item '', repeated names are its items.
+		{"array-query-filters.yaml", "gen-get-organization-members.yaml", "query-floor-empty",
+			[]string{"{type: int_parsing, loc: [query, floor, 0], msg: 'Input should be a valid integer, unable to parse string as an integer', input: \"\"}"}},
+		{"array-query-filters.yaml", "gen-get-organization-members.yaml", "query-floor-above-max-items",
+			[]string{"query: {floor: [0, 0, 0, 0, 0]}", "type: too_long, loc: [query, floor]"}},
+		{"array-query-filters.yaml", "gen-get-organization-members.yaml", "query-team-code-item-below-min-length",
+			[]string{"query: {team_code: [a, aa]}", "type: string_too_short, loc: [query, team_code, 0]"}},
+		{"../specs-validation/pydantic-constructs.yaml", "gen-get-organization-members.yaml", "query-skill-empty",
+			[]string{"query: {skill: \"\"}", "status: 200"}},
+	}
+	generated := map[string][]contract.GeneratedFile{}
+	for _, tt := range tests {
+		t.Run(tt.variant+"/"+tt.caseName, func(t *testing.T) {
+			files, ok := generated[tt.variant]
+			if !ok {
+				sp, err := spec.LoadFile(filepath.Join("..", "mock", "testdata", "specs-gen", tt.variant))
+				require.NoError(t, err)
+				files = generate(t, sp)
+				generated[tt.variant] = files
+			}
+			text := caseText(t, files, tt.file, "gen-"+strings.TrimSuffix(strings.TrimPrefix(tt.file, "gen-"), ".yaml")+"-"+tt.caseName)
+			for _, s := range tt.contains {
+				require.Contains(t, text, s)
+			}
+		})
+	}
+}
+
+// caseText is the text of one generated case, from its name to the next
+// case.
+func caseText(t *testing.T, files []contract.GeneratedFile, file, name string) string {
+	t.Helper()
+	for _, f := range files {
+		if f.Name != file {
+			continue
+		}
+		text := string(f.Data)
+		start := strings.Index(text, "- name: "+name+"\n")
+		require.GreaterOrEqual(t, start, 0, "no case %s in %s", name, file)
+		text = text[start:]
+		if end := strings.Index(text, "\n\n"); end >= 0 {
+			text = text[:end]
+		}
+		return text
+	}
+	t.Fatalf("no file %s", file)
+	return ""
+}
