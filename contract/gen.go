@@ -432,6 +432,14 @@ func boundVariants(f flat, inQuery bool) []variant {
 				variant{label: "at-maximum", value: num(*f.max), ok: true, note: "at the maximum"},
 				variant{label: "above-maximum", value: num(*f.max + 1), note: fmt.Sprintf("above the maximum (%v)", *f.max)})
 		}
+		// An exclusive bound of a number no value reaches: the bound
+		// itself is the case (greater_than, less_than).
+		if f.min == nil && f.lo != nil && f.loOpen {
+			vs = append(vs, variant{label: "at-exclusive-minimum", value: num(*f.lo), note: fmt.Sprintf("at the exclusive minimum (%v)", *f.lo)})
+		}
+		if f.max == nil && f.hi != nil && f.hiOpen {
+			vs = append(vs, variant{label: "at-exclusive-maximum", value: num(*f.hi), note: fmt.Sprintf("at the exclusive maximum (%v)", *f.hi)})
+		}
 		vs = append(vs, variant{label: "not-a-number", value: "not-a-number", note: "not a number"})
 	case f.is("boolean"):
 		vs = append(vs, variant{label: "not-a-boolean", value: "not-a-boolean", note: "not a boolean"})
@@ -1078,17 +1086,63 @@ func (op *genOp) arrayParameterVariants(p *openapi3.Parameter, f flat) []variant
 			vs = append(vs, v)
 		}
 	}
-	if f.minItems > 1 {
+	// No value at all is no array: the parameter is missing (or takes its
+	// default), so the fewest items sent is 1.
+	return append(vs, op.arrayLengthVariants(p.Name, f, join, 1)...)
+}
+
+// arrayLengthVariants are as many valid items as an array's bounds allow
+// and one more, and one fewer than its minItems.
+func (op *genOp) arrayLengthVariants(name string, f flat, join func([]any) any, fewest int) []variant {
+	var vs []variant
+	if int(f.minItems)-1 >= fewest {
 		n := int(f.minItems) - 1
-		vs = append(vs, variant{label: "below-min-items", value: join(op.validArray(p.Name, f, false, n)), note: fmt.Sprintf("with %d items, below minItems %d", n, f.minItems)})
+		vs = append(vs, variant{label: "below-min-items", value: join(op.validArray(name, f, false, n)), note: fmt.Sprintf("with %d items, below minItems %d", n, f.minItems)})
 	}
 	if f.maxItems != nil {
 		n := int(*f.maxItems)
 		vs = append(vs,
-			variant{label: "at-max-items", value: join(op.validArray(p.Name, f, false, n)), ok: true, note: fmt.Sprintf("with %d items, at maxItems", n)},
-			variant{label: "above-max-items", value: join(op.validArray(p.Name, f, false, n+1)), note: fmt.Sprintf("with %d items, above maxItems %d", n+1, n)})
+			variant{label: "at-max-items", value: join(op.validArray(name, f, false, n)), ok: true, note: fmt.Sprintf("with %d items, at maxItems", n)},
+			variant{label: "above-max-items", value: join(op.validArray(name, f, false, n+1)), note: fmt.Sprintf("with %d items, above maxItems %d", n+1, n)})
 	}
 	return vs
+}
+
+// itemCases are the cases of an array field's first item, of a scalar
+// schema: of the wrong type, at and past its bounds, at
+// [body, ..., field, 0], the other items valid.
+func (op *genOp) itemCases(array, item flat, path []any, add func(genCase)) {
+	loc := append([]any{"body"}, path...)
+	loc = append(loc, 0)
+	parts := make([]string, len(path))
+	for i, p := range path {
+		parts[i] = fmt.Sprint(p)
+	}
+	shown := strings.Join(parts, ".")
+	var variants []variant
+	if v, note := wrongType(item); note != "" {
+		variants = append(variants, variant{label: "wrong-type", value: v, note: note})
+	}
+	variants = append(variants, boundVariants(item, false)...)
+	for _, v := range variants {
+		caseName := "body-" + kebab(strings.Join(parts, "-")) + "-item-" + v.label
+		set := func(s *genStep) {
+			items := op.validArray("", array, v.ok, int(max(array.minItems, 1)))
+			items[0] = v.value
+			s.body, s.hasBody = op.setAt(op.minimalBody(v.ok), flatten(op.body), path, items, false, v.ok), true
+		}
+		s := op.probe()
+		set(&s)
+		if v.ok || op.stackAccepts(s) {
+			if c, ok := op.successCase(caseName, fmt.Sprintf("Body field %s with an item %s: accepted.", shown, v.note), []string{fixturefile.RuleBodyField}, set); ok {
+				add(c)
+			}
+			continue
+		}
+		s.expect = op.expect422(s, loc, v.typ)
+		add(genCase{name: caseName, comment: fmt.Sprintf("Body field %s with an item %s: 422 at %s.", shown, v.note, locText(loc)),
+			rules: []string{fixturefile.RuleBodyField, fixturefile.RuleOneEntry}, steps: []genStep{s}})
+	}
 }
 
 // bodyCases adds the cases of the request body: missing, not JSON, sent
@@ -1149,6 +1203,9 @@ func (op *genOp) fieldCases(obj flat, at []any, add func(genCase)) {
 		}
 		variants = append(variants, variant{label: "null", value: nullValue{}, ok: f.nullable, note: map[bool]string{true: "null (it is nullable)", false: "null (it is not nullable)"}[f.nullable]})
 		variants = append(variants, boundVariants(f, false)...)
+		if f.is("array") {
+			variants = append(variants, op.arrayLengthVariants(name, f, func(items []any) any { return items }, 0)...)
+		}
 		for _, v := range variants {
 			caseName := "body-" + kebab(strings.Join(parts, "-")) + "-" + v.label
 			set := func(s *genStep) {
@@ -1170,8 +1227,11 @@ func (op *genOp) fieldCases(obj flat, at []any, add func(genCase)) {
 		case f.is("object"):
 			op.fieldCases(f, path, add)
 		case f.is("array") && f.items != nil && f.items.Value != nil:
-			if item := flatten(f.items.Value); item.is("object") && len(item.properties) > 0 {
+			item := flatten(f.items.Value)
+			if item.is("object") && len(item.properties) > 0 {
 				op.fieldCases(item, append(path, 0), add)
+			} else {
+				op.itemCases(f, item, path, add)
 			}
 		}
 	}

@@ -356,6 +356,16 @@ func TestGenerateDerivesWhatFastAPIAnswers(t *testing.T) {
 			[]string{"query: {team_code: [a, aa]}", "type: string_too_short, loc: [query, team_code, 0]"}},
 		{"../specs-validation/pydantic-constructs.yaml", "gen-get-organization-members.yaml", "query-skill-empty",
 			[]string{"query: {skill: \"\"}", "status: 200"}},
+		// A body array's bounds and its items' (pydantic 2.13.4,
+		// BaseModel.model_validate: too_short, too_long, the item at its
+		// integer index), and a number's exclusive bound as written (3.0's
+		// boolean form: greater_than).
+		{"../specs-validation/pydantic-constructs.yaml", "gen-create-organization-member.yaml", "body-badges-below-min-items",
+			[]string{"badges: []", "{type: too_short, loc: [body, badges], msg: 'Set should have at least 1 item after validation, not 0', input: [], ctx: {actual_length: 0, field_type: Set, min_length: 1}}"}},
+		{"../specs-validation/pydantic-constructs.yaml", "gen-create-organization-member.yaml", "body-nicknames-item-above-max-length",
+			[]string{"nicknames: [xxxxxxxxxxx]", "{type: string_too_long, loc: [body, nicknames, 0], msg: String should have at most 10 characters, input: xxxxxxxxxxx, ctx: {max_length: 10}}"}},
+		{"../specs-validation/pydantic-constructs.yaml", "gen-create-organization-member.yaml", "body-weight-at-exclusive-minimum",
+			[]string{"weight: 0", "{type: greater_than, loc: [body, weight], msg: Input should be greater than 0, input: 0, ctx: {gt: 0.0}}"}},
 	}
 	generated := map[string][]contract.GeneratedFile{}
 	for _, tt := range tests {
