@@ -598,11 +598,9 @@ func (op *genOp) validParameter(p *openapi3.Parameter) any {
 		if p.In == openapi3.ParameterInQuery {
 			return items
 		}
-		parts := make([]string, len(items))
-		for i, item := range items {
-			parts[i] = fmt.Sprint(item)
-		}
-		return strings.Join(parts, ",")
+		// A step sends one line of a header: one item (Starlette's
+		// Headers.getlist; a comma is part of the value).
+		return fmt.Sprint(items[0])
 	}
 	v := op.validValue(p.Name, f, false)
 	if p.In == openapi3.ParameterInQuery {
@@ -1060,16 +1058,21 @@ const genRuleEntries = "validation.pydantic-entries"
 // allow and one more (or fewer).
 func (op *genOp) arrayParameterVariants(p *openapi3.Parameter, f flat) []variant {
 	var vs []variant
-	join := func(items []any) any {
-		if p.In == openapi3.ParameterInQuery {
-			return items
+	if p.In != openapi3.ParameterInQuery {
+		// A step sends one line of a header, one item: only the item's
+		// cases, and only when one item is enough. (A cookie holds one
+		// string, which FastAPI does not split: no cases.)
+		if p.In != openapi3.ParameterInHeader || f.minItems > 1 || f.items == nil || f.items.Value == nil {
+			return nil
 		}
-		parts := make([]string, len(items))
-		for i, item := range items {
-			parts[i] = fmt.Sprint(item)
+		for _, v := range boundVariants(flatten(f.items.Value), true) {
+			v.label, v.note, v.within = "item-"+v.label, "with an item "+v.note, []any{0}
+			v.value = fmt.Sprint(v.value)
+			vs = append(vs, v)
 		}
-		return strings.Join(parts, ",")
+		return vs
 	}
+	join := func(items []any) any { return items }
 	if f.items != nil && f.items.Value != nil {
 		item := flatten(f.items.Value)
 		// The item first, then valid ones up to minItems: the item is the
