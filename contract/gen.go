@@ -60,16 +60,21 @@ and commit it like the others (running gen again overwrites it).`
 
 // Generate derives negative and boundary cases from the document, one file
 // per operation, in a stable order: for each operation, every path
-// parameter that is not a uuid; every query parameter below, at and above
-// its bounds, empty and of the wrong type; every body field missing (when
-// required), of the wrong type, null, outside its enum (and in the wrong
-// case) and at and past its bounds; a missing body, one that is not JSON,
-// one sent as another content type; no token and an unknown one. A 422 is
-// expected with the exact loc and a single detail entry, a 401 with
-// WWW-Authenticate, and 200 for a value at a boundary; a boundary case of
-// an operation that writes creates its own member from a leased candidate
-// user and removes it in its cleanup. The same document always gives the
-// same bytes.
+// parameter that is not a uuid; every query, header and cookie parameter
+// missing (when required), below, at and above its bounds, empty, of the
+// wrong type, outside its enum or pattern (an array one: its item's cases
+// and its length's); every body field, nested objects and the first
+// object of an array included, missing (when required), of the wrong
+// type, null, outside its enum (and in the wrong case) or pattern and at
+// and past its bounds; a missing body, one that is not JSON, one sent as
+// another content type; no token and an unknown one. Every request sends
+// the required parameters and enclosing objects valid, so that the case's
+// value is its one problem. A 422 is expected with the exact loc and a
+// single detail entry (the stack emulation's, whole), a 401 with
+// WWW-Authenticate, and 200 for a value at a boundary or one the stack
+// emulation accepts; a boundary case of an operation that writes creates
+// its own member from a leased candidate user and removes it in its
+// cleanup. The same document always gives the same bytes.
 func Generate(sp *spec.Spec, source string) ([]GeneratedFile, error) {
 	ops, err := genOperations(sp.Doc)
 	if err != nil {
