@@ -384,6 +384,10 @@ func cmpOr(a, b string) string {
 
 func (f flat) is(t string) bool { return slices.Contains(f.types, t) }
 
+// isObject: of type object, or of no type but with properties (a
+// hand-written document may leave the type out).
+func (f flat) isObject() bool { return f.is("object") || (len(f.types) == 0 && len(f.properties) > 0) }
+
 // propertyNames are the object's properties, sorted for a stable output.
 func (f flat) propertyNames() []string {
 	names := make([]string, 0, len(f.properties))
@@ -537,7 +541,7 @@ func wrongType(f flat) (any, string) {
 		return "not-a-number", "a string where a number is expected"
 	case f.is("boolean"):
 		return "not-a-boolean", "a string where a boolean is expected"
-	case f.is("object"):
+	case f.isObject():
 		return "not-an-object", "a string where an object is expected"
 	case f.is("array"):
 		return "not-an-array", "a string where an array is expected"
@@ -682,8 +686,8 @@ func (op *genOp) pathWith(values map[string]string) string {
 // minimalBody has the body's required fields, valid. A required uuid named
 // like a path parameter takes the path's value; another one names an
 // unknown user, or the case's candidate user when success is wanted.
-func (op *genOp) minimalBody(success bool) map[string]any {
-	return op.minimalObject(flatten(op.body), success)
+func (op *genOp) minimalBody(success bool) any {
+	return op.validValue("", flatten(op.body), success)
 }
 
 func (op *genOp) minimalObject(f flat, success bool) map[string]any {
@@ -702,7 +706,7 @@ func (op *genOp) validValue(name string, f flat, success bool) any {
 	switch {
 	case len(f.enum) > 0:
 		return f.enum[0]
-	case f.is("object"):
+	case f.isObject():
 		return op.minimalObject(f, success)
 	case f.is("array"):
 		return op.validArray(name, f, success, int(f.minItems))
@@ -1164,17 +1168,19 @@ func (op *genOp) bodyCases(add func(genCase)) {
 	}
 	minimal := op.minimalBody(false)
 	text := compactJSON(minimal)
+	if len(text) >= 2 { // without its last character, a scalar of one would be no body at all
+		s := op.probe()
+		s.body, s.hasBody = nil, false
+		broken := text[:len(text)-1]
+		s.rawBody = &broken
+		s.set(openapi3.ParameterInHeader, "Content-Type", "application/json", false)
+		// Python's json stops where the closing brace should be: a 422 at
+		// ["body", POS], POS in characters (fastapi/routing.py: get_request_handler).
+		s.expect = op.expect422(s, []any{"body", utf8.RuneCountInString(broken)}, "json_invalid")
+		add(genCase{name: "body-not-json", comment: "A body that does not parse (no closing brace): 422 at [body, POS], type json_invalid, never a 500.",
+			rules: []string{fixturefile.RuleBodyNotJSON, fixturefile.RuleOneEntry}, steps: []genStep{s}})
+	}
 	s := op.probe()
-	s.body, s.hasBody = nil, false
-	broken := strings.TrimSuffix(text, "}")
-	s.rawBody = &broken
-	s.set(openapi3.ParameterInHeader, "Content-Type", "application/json", false)
-	// Python's json stops where the closing brace should be: a 422 at
-	// ["body", POS], POS in characters (fastapi/routing.py: get_request_handler).
-	s.expect = op.expect422(s, []any{"body", utf8.RuneCountInString(broken)}, "json_invalid")
-	add(genCase{name: "body-not-json", comment: "A body that does not parse (no closing brace): 422 at [body, POS], type json_invalid, never a 500.",
-		rules: []string{fixturefile.RuleBodyNotJSON, fixturefile.RuleOneEntry}, steps: []genStep{s}})
-	s = op.probe()
 	s.body, s.hasBody = nil, false
 	s.rawBody = &text
 	s.set(openapi3.ParameterInHeader, "Content-Type", genWrongType, false)
@@ -1182,7 +1188,17 @@ func (op *genOp) bodyCases(add func(genCase)) {
 	add(genCase{name: "body-wrong-content-type", comment: "A valid JSON body sent as " + genWrongType + ": 422 at [body].",
 		rules: []string{fixturefile.RuleBodyContentType, fixturefile.RuleOneEntry}, steps: []genStep{s}})
 
-	op.fieldCases(flatten(op.body), nil, add)
+	// A body of a model has its fields' cases; one of a list of models
+	// (`items: list[Item]`) those of its first item's, at [body, 0, ...].
+	body := flatten(op.body)
+	switch {
+	case body.isObject():
+		op.fieldCases(body, nil, add)
+	case body.is("array") && body.items != nil && body.items.Value != nil:
+		if item := flatten(body.items.Value); item.isObject() {
+			op.fieldCases(item, []any{0}, add)
+		}
+	}
 }
 
 // fieldCases walks the body's fields, nested objects and the objects in
@@ -1232,11 +1248,11 @@ func (op *genOp) fieldCases(obj flat, at []any, add func(genCase)) {
 				rules: []string{fixturefile.RuleBodyField, fixturefile.RuleOneEntry}, steps: []genStep{s}})
 		}
 		switch {
-		case f.is("object"):
+		case f.isObject():
 			op.fieldCases(f, path, add)
 		case f.is("array") && f.items != nil && f.items.Value != nil:
 			item := flatten(f.items.Value)
-			if item.is("object") && len(item.properties) > 0 {
+			if item.isObject() && len(item.properties) > 0 {
 				op.fieldCases(item, append(path, 0), add)
 			} else {
 				op.itemCases(f, item, path, add)

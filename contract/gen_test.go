@@ -405,3 +405,46 @@ func caseText(t *testing.T, files []contract.GeneratedFile, file, name string) s
 	t.Fatalf("no file %s", file)
 	return ""
 }
+
+// A body FastAPI publishes as a list of models (`items: list[Thing]`) is
+// sent as a list, and its first item's fields have their cases at
+// [body, 0, field]; the entries are FastAPI 0.141.1's on pydantic 2.13.4
+// for that endpoint.
+func TestGenerateListBody(t *testing.T) {
+	sp, err := spec.Load([]byte(`openapi: 3.1.0
+info: {title: things, version: '1'}
+paths:
+  /api/things:
+    post:
+      operationId: add_things
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: array
+              title: Items
+              items: {$ref: '#/components/schemas/Thing'}
+      responses:
+        '200': {description: Successful Response, content: {application/json: {schema: {}}}}
+components:
+  schemas:
+    Thing:
+      type: object
+      title: Thing
+      required: [name]
+      properties:
+        name: {type: string, maxLength: 5, title: Name}
+`))
+	require.NoError(t, err)
+	files := generate(t, sp)
+	for name, want := range map[string]string{
+		"gen-add-things-body-0-name-missing":          "{type: missing, loc: [body, 0, name], msg: Field required, input: {}}",
+		"gen-add-things-body-not-json":                "{type: json_invalid, loc: [body, 1], msg: JSON decode error, input: {}, ctx: {error: Expecting value}}",
+		"gen-add-things-body-wrong-content-type":      "{type: list_type, loc: [body], msg: Input should be a valid list, input: '[]'}",
+		"gen-add-things-body-0-name-wrong-type":       "body: [{name: 42}]",
+		"gen-add-things-body-0-name-above-max-length": "{type: string_too_long, loc: [body, 0, name]",
+	} {
+		require.Contains(t, caseText(t, files, "gen-add-things.yaml", name), want, name)
+	}
+}
