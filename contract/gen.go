@@ -120,7 +120,15 @@ type genOp struct {
 	order stack.PropertyOrder
 	// leftOut names the success cases gen could not derive, and why.
 	leftOut []string
+	// building is how deep minimalObject is; walking the models whose
+	// fields fieldCases is in.
+	building int
+	walking  []*openapi3.Schema
 }
+
+// genMaxDepth bounds how deep gen builds nested objects, for a model
+// that requires itself.
+const genMaxDepth = 8
 
 var genMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 
@@ -265,6 +273,9 @@ func kebab(s string) string {
 // wrapper and 3.1's anyOf with null, type arrays and $ref siblings derive
 // the same cases.
 type flat struct {
+	// core is the schema read (through spec.Underlying): one model is one
+	// core wherever it is referenced.
+	core       *openapi3.Schema
 	types      []string
 	format     string
 	enum       []any
@@ -288,7 +299,7 @@ type flat struct {
 
 func flatten(s *openapi3.Schema) flat {
 	core, nullable := spec.Underlying(&openapi3.SchemaRef{Value: s})
-	f := flat{nullable: nullable, properties: map[string]*openapi3.SchemaRef{}}
+	f := flat{core: core, nullable: nullable, properties: map[string]*openapi3.SchemaRef{}}
 	var fold func(*openapi3.Schema)
 	fold = func(s *openapi3.Schema) {
 		if s.Type != nil && len(f.types) == 0 {
@@ -692,6 +703,14 @@ func (op *genOp) minimalBody(success bool) any {
 
 func (op *genOp) minimalObject(f flat, success bool) map[string]any {
 	body := map[string]any{}
+	// A model that requires itself (in a cycle of required properties)
+	// has no finite value: past genMaxDepth it is left empty, and the
+	// service's answer says what is missing.
+	if op.building >= genMaxDepth {
+		return body
+	}
+	op.building++
+	defer func() { op.building-- }()
 	for _, name := range f.required {
 		ref := f.properties[name]
 		if ref == nil || ref.Value == nil {
@@ -1205,6 +1224,8 @@ func (op *genOp) bodyCases(add func(genCase)) {
 // arrays (at index 0) included, and adds the cases of each; the rest of
 // the body, the enclosing objects' required properties too, is valid.
 func (op *genOp) fieldCases(obj flat, at []any, add func(genCase)) {
+	op.walking = append(op.walking, obj.core)
+	defer func() { op.walking = op.walking[:len(op.walking)-1] }()
 	for _, name := range obj.propertyNames() {
 		ref := obj.properties[name]
 		if ref == nil || ref.Value == nil {
@@ -1249,11 +1270,15 @@ func (op *genOp) fieldCases(obj flat, at []any, add func(genCase)) {
 		}
 		switch {
 		case f.isObject():
-			op.fieldCases(f, path, add)
+			if !slices.Contains(op.walking, f.core) { // a model in itself (a tree): its fields' cases are above
+				op.fieldCases(f, path, add)
+			}
 		case f.is("array") && f.items != nil && f.items.Value != nil:
 			item := flatten(f.items.Value)
 			if item.isObject() && len(item.properties) > 0 {
-				op.fieldCases(item, append(path, 0), add)
+				if !slices.Contains(op.walking, item.core) {
+					op.fieldCases(item, append(path, 0), add)
+				}
 			} else {
 				op.itemCases(f, item, path, add)
 			}
