@@ -126,6 +126,16 @@ func TestGenerateFollowsTheSpec(t *testing.T) {
 			excludes:  []string{"page_size: 101"},
 		},
 		{
+			// 3.1 writes an exclusive bound as a number (pydantic's gt/lt):
+			// the integers inside are the boundary, the bounds themselves
+			// are refused.
+			name: "exclusive integer bounds as 3.1 writes them",
+			old:  "                minimum: 1\n                maximum: 100\n", new: "                exclusiveMinimum: 0\n                exclusiveMaximum: 101\n",
+			operation: "gen-get-organization-members.yaml",
+			contains: []string{"query: {page_size: 0}", "query: {page_size: 1}", "query: {page_size: 100}", "query: {page_size: 101}",
+				"{type: greater_than, loc: [query, page_size], msg: Input should be greater than 0", "{type: less_than, loc: [query, page_size], msg: Input should be less than 101"},
+		},
+		{
 			name: "a longer search limit",
 			old:  "            maxLength: 200\n", new: "            maxLength: 3\n",
 			operation: "gen-get-organization-members.yaml",
