@@ -722,9 +722,10 @@ func (op *genOp) minimalObject(f flat, success bool) map[string]any {
 }
 
 func (op *genOp) validValue(name string, f flat, success bool) any {
+	if i := slices.IndexFunc(f.enum, func(v any) bool { return v != nil }); i >= 0 {
+		return f.enum[i] // a nullable enum may list null first
+	}
 	switch {
-	case len(f.enum) > 0:
-		return f.enum[0]
 	case f.isObject():
 		return op.minimalObject(f, success)
 	case f.is("array"):
