@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -303,6 +304,11 @@ func (f *flow) resolve(s fixtures.Step) (*request, error) {
 			query = append(query, url.QueryEscape(p.Name)+"="+url.QueryEscape(v))
 		}
 	}
+	// What the spec requires and the step does not name (a case written
+	// before the spec required it) is sent valid.
+	extraQuery, extraHeader := supplyRequired(f.cfg.Spec, s, path)
+	query = append(query, extraQuery...)
+	maps.Copy(req.header, extraHeader)
 	req.target = path
 	if len(query) > 0 {
 		// In the fixture's order: which of a repeated parameter comes last
@@ -331,6 +337,9 @@ func (f *flow) resolve(s fixtures.Step) (*request, error) {
 		req.header.Set("Content-Type", "application/json")
 	}
 	for _, h := range s.Headers {
+		if h.Absent {
+			continue
+		}
 		v, err := f.expand(h.Value)
 		if err != nil {
 			return nil, err

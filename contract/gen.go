@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"path"
 	"reflect"
+	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -57,16 +60,21 @@ and commit it like the others (running gen again overwrites it).`
 
 // Generate derives negative and boundary cases from the document, one file
 // per operation, in a stable order: for each operation, every path
-// parameter that is not a uuid; every query parameter below, at and above
-// its bounds, empty and of the wrong type; every body field missing (when
-// required), of the wrong type, null, outside its enum (and in the wrong
-// case) and at and past its bounds; a missing body, one that is not JSON,
-// one sent as another content type; no token and an unknown one. A 422 is
-// expected with the exact loc and a single detail entry, a 401 with
-// WWW-Authenticate, and 200 for a value at a boundary; a boundary case of
-// an operation that writes creates its own member from a leased candidate
-// user and removes it in its cleanup. The same document always gives the
-// same bytes.
+// parameter that is not a uuid; every query, header and cookie parameter
+// missing (when required), below, at and above its bounds, empty, of the
+// wrong type, outside its enum or pattern (an array one: its item's cases
+// and its length's); every body field, nested objects and the first
+// object of an array included, missing (when required), of the wrong
+// type, null, outside its enum (and in the wrong case) or pattern and at
+// and past its bounds; a missing body, one that is not JSON, one sent as
+// another content type; no token and an unknown one. Every request sends
+// the required parameters and enclosing objects valid, so that the case's
+// value is its one problem. A 422 is expected with the exact loc and a
+// single detail entry (the stack emulation's, whole), a 401 with
+// WWW-Authenticate, and 200 for a value at a boundary or one the stack
+// emulation accepts; a boundary case of an operation that writes creates
+// its own member from a leased candidate user and removes it in its
+// cleanup. The same document always gives the same bytes.
 func Generate(sp *spec.Spec, source string) ([]GeneratedFile, error) {
 	ops, err := genOperations(sp.Doc)
 	if err != nil {
@@ -112,7 +120,15 @@ type genOp struct {
 	order stack.PropertyOrder
 	// leftOut names the success cases gen could not derive, and why.
 	leftOut []string
+	// building is how deep minimalObject is; walking the models whose
+	// fields fieldCases is in.
+	building int
+	walking  []*openapi3.Schema
 }
+
+// genMaxDepth bounds how deep gen builds nested objects, for a model
+// that requires itself.
+const genMaxDepth = 8
 
 var genMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 
@@ -257,6 +273,9 @@ func kebab(s string) string {
 // wrapper and 3.1's anyOf with null, type arrays and $ref siblings derive
 // the same cases.
 type flat struct {
+	// core is the schema read (through spec.Underlying): one model is one
+	// core wherever it is referenced.
+	core       *openapi3.Schema
 	types      []string
 	format     string
 	enum       []any
@@ -266,11 +285,21 @@ type flat struct {
 	maxLength  *uint64
 	properties map[string]*openapi3.SchemaRef
 	required   []string
+	// What a valid value needs beyond the above: the bounds as written
+	// (open when exclusive), a step, a pattern, and an array's items.
+	lo, hi         *float64
+	loOpen, hiOpen bool
+	multipleOf     *float64
+	pattern        string
+	items          *openapi3.SchemaRef
+	minItems       uint64
+	maxItems       *uint64
+	uniqueItems    bool
 }
 
 func flatten(s *openapi3.Schema) flat {
 	core, nullable := spec.Underlying(&openapi3.SchemaRef{Value: s})
-	f := flat{nullable: nullable, properties: map[string]*openapi3.SchemaRef{}}
+	f := flat{core: core, nullable: nullable, properties: map[string]*openapi3.SchemaRef{}}
 	var fold func(*openapi3.Schema)
 	fold = func(s *openapi3.Schema) {
 		if s.Type != nil && len(f.types) == 0 {
@@ -293,6 +322,24 @@ func flatten(s *openapi3.Schema) flat {
 		if f.maxLength == nil {
 			f.maxLength = s.MaxLength
 		}
+		if f.lo == nil {
+			f.lo, f.loOpen = writtenBound(s.Min, s.ExclusiveMin, 1)
+		}
+		if f.hi == nil {
+			f.hi, f.hiOpen = writtenBound(s.Max, s.ExclusiveMax, -1)
+		}
+		if f.multipleOf == nil {
+			f.multipleOf = s.MultipleOf
+		}
+		f.pattern = cmpOr(f.pattern, s.Pattern)
+		if f.items == nil {
+			f.items = s.Items
+		}
+		f.minItems = max(f.minItems, s.MinItems)
+		if f.maxItems == nil {
+			f.maxItems = s.MaxItems
+		}
+		f.uniqueItems = f.uniqueItems || s.UniqueItems
 		for name, p := range s.Properties {
 			if _, ok := f.properties[name]; !ok {
 				f.properties[name] = p
@@ -314,10 +361,7 @@ func flatten(s *openapi3.Schema) flat {
 // beside minimum or maximum, 3.1's number); nil for an exclusive bound on
 // another type, whose boundary no single value reaches.
 func inclusiveBound(bound *float64, exclusive openapi3.ExclusiveBound, types *openapi3.Types, inward float64) *float64 {
-	open := exclusive.IsTrue()
-	if v := exclusive.Value; v != nil && (bound == nil || inward*(*v-*bound) >= 0) {
-		bound, open = v, true
-	}
+	bound, open := writtenBound(bound, exclusive, inward)
 	if bound == nil || !open {
 		return bound
 	}
@@ -331,6 +375,17 @@ func inclusiveBound(bound *float64, exclusive openapi3.ExclusiveBound, types *op
 	return &b
 }
 
+// writtenBound is the bound as the schema writes it, 3.0's boolean beside
+// minimum or maximum or 3.1's number, and whether it is exclusive; the
+// tighter of the two when both are given.
+func writtenBound(bound *float64, exclusive openapi3.ExclusiveBound, inward float64) (*float64, bool) {
+	open := exclusive.IsTrue()
+	if v := exclusive.Value; v != nil && (bound == nil || inward*(*v-*bound) >= 0) {
+		bound, open = v, true
+	}
+	return bound, open
+}
+
 func cmpOr(a, b string) string {
 	if a != "" {
 		return a
@@ -339,6 +394,10 @@ func cmpOr(a, b string) string {
 }
 
 func (f flat) is(t string) bool { return slices.Contains(f.types, t) }
+
+// isObject: of type object, or of no type but with properties (a
+// hand-written document may leave the type out).
+func (f flat) isObject() bool { return f.is("object") || (len(f.types) == 0 && len(f.properties) > 0) }
 
 // propertyNames are the object's properties, sorted for a stable output.
 func (f flat) propertyNames() []string {
@@ -363,6 +422,9 @@ type variant struct {
 	typ   string
 	note  string
 	rules []string
+	// within is where inside the parameter or field the 422 is (the
+	// index of an array parameter's item).
+	within []any
 }
 
 // nullValue marks a JSON null in a body (the writer writes it null).
@@ -390,6 +452,14 @@ func boundVariants(f flat, inQuery bool) []variant {
 				variant{label: "at-maximum", value: num(*f.max), ok: true, note: "at the maximum"},
 				variant{label: "above-maximum", value: num(*f.max + 1), note: fmt.Sprintf("above the maximum (%v)", *f.max)})
 		}
+		// An exclusive bound of a number no value reaches: the bound
+		// itself is the case (greater_than, less_than).
+		if f.min == nil && f.lo != nil && f.loOpen {
+			vs = append(vs, variant{label: "at-exclusive-minimum", value: num(*f.lo), note: fmt.Sprintf("at the exclusive minimum (%v)", *f.lo)})
+		}
+		if f.max == nil && f.hi != nil && f.hiOpen {
+			vs = append(vs, variant{label: "at-exclusive-maximum", value: num(*f.hi), note: fmt.Sprintf("at the exclusive maximum (%v)", *f.hi)})
+		}
 		vs = append(vs, variant{label: "not-a-number", value: "not-a-number", note: "not a number"})
 	case f.is("boolean"):
 		vs = append(vs, variant{label: "not-a-boolean", value: "not-a-boolean", note: "not a boolean"})
@@ -400,17 +470,36 @@ func boundVariants(f flat, inQuery bool) []variant {
 				vs = append(vs, variant{label: "a-uuid", value: genValidUUID, ok: true, note: "a uuid"})
 			}
 		}
-		if f.minLength > 1 {
-			vs = append(vs, variant{label: "below-min-length", value: strings.Repeat("x", int(f.minLength)-1), note: fmt.Sprintf("%d characters, below minLength %d", f.minLength-1, f.minLength)})
+		// A string of n characters: one the pattern matches when there is
+		// one, so that the length is the only problem (or none).
+		text := func(n int) (string, bool) {
+			if f.pattern == "" {
+				return strings.Repeat("x", n), true
+			}
+			return patternValue(f.pattern, n, n)
 		}
-		if f.minLength > 0 {
-			vs = append(vs, variant{label: "at-min-length", value: strings.Repeat("x", int(f.minLength)), ok: true, note: fmt.Sprintf("%d characters, at minLength", f.minLength)})
+		if f.minLength > 1 {
+			if v, ok := text(int(f.minLength) - 1); ok {
+				vs = append(vs, variant{label: "below-min-length", value: v, note: fmt.Sprintf("%d characters, below minLength %d", f.minLength-1, f.minLength)})
+			}
+		}
+		if v, ok := text(int(f.minLength)); ok && f.minLength > 0 {
+			vs = append(vs, variant{label: "at-min-length", value: v, ok: true, note: fmt.Sprintf("%d characters, at minLength", f.minLength)})
 		}
 		if f.maxLength != nil {
 			n := int(*f.maxLength)
-			vs = append(vs,
-				variant{label: "at-max-length", value: strings.Repeat("x", n), ok: true, note: fmt.Sprintf("%d characters, at maxLength", n)},
-				variant{label: "above-max-length", value: strings.Repeat("x", n+1), note: fmt.Sprintf("%d characters, above maxLength %d", n+1, n)})
+			if v, ok := text(n); ok {
+				vs = append(vs, variant{label: "at-max-length", value: v, ok: true, note: fmt.Sprintf("%d characters, at maxLength", n)})
+			}
+			if v, ok := text(n + 1); ok {
+				vs = append(vs, variant{label: "above-max-length", value: v, note: fmt.Sprintf("%d characters, above maxLength %d", n+1, n)})
+			}
+		}
+		if v, ok := patternMismatch(f); ok {
+			vs = append(vs, variant{label: "pattern-mismatch", value: v, note: fmt.Sprintf("%q, not matching %s", v, f.pattern)})
+		}
+		if slices.Contains([]string{"date", "date-time", "time"}, f.format) {
+			vs = append(vs, variant{label: "not-a-" + f.format, value: "not-a-" + f.format, note: "not a " + f.format})
 		}
 	}
 	if len(f.enum) > 0 {
@@ -452,13 +541,18 @@ func enumVariants(enum []any) []variant {
 // wrongType is a value of another JSON type than the schema's.
 func wrongType(f flat) (any, string) {
 	switch {
+	case f.is("string") && slices.Contains([]string{"date", "date-time", "time"}, f.format):
+		// pydantic takes a number for a date, datetime or time (unix time,
+		// seconds of the day) but no boolean: date_type, datetime_type,
+		// time_type (pydantic 2.13.4, TypeAdapter(datetime).validate_python(True)).
+		return true, "a boolean where a " + f.format + " is expected"
 	case f.is("string"):
 		return int64(42), "a number where a string is expected"
 	case f.is("integer"), f.is("number"):
 		return "not-a-number", "a string where a number is expected"
 	case f.is("boolean"):
 		return "not-a-boolean", "a string where a boolean is expected"
-	case f.is("object"):
+	case f.isObject():
 		return "not-an-object", "a string where an object is expected"
 	case f.is("array"):
 		return "not-an-array", "a string where an array is expected"
@@ -482,6 +576,8 @@ type genStep struct {
 	path    string
 	query   []keyValue
 	headers []keyValue
+	// cookies are sent as one Cookie header.
+	cookies []keyValue
 	as      string
 	body    any
 	hasBody bool
@@ -502,7 +598,78 @@ func (op *genOp) probe() genStep {
 	if op.body != nil {
 		s.body, s.hasBody = op.minimalBody(false), true
 	}
+	// A required query, header or cookie parameter is always sent, valid:
+	// without it every case would be a 422 about it.
+	for _, p := range op.params {
+		if !p.Required || p.In == openapi3.ParameterInPath || p.Schema == nil || p.Schema.Value == nil {
+			continue
+		}
+		s.set(p.In, p.Name, op.validParameter(p), false)
+	}
 	return s
+}
+
+// validParameter is a valid value of a query, header or cookie parameter:
+// an array one (repeated in the query) has at least one item.
+func (op *genOp) validParameter(p *openapi3.Parameter) any {
+	f := flatten(p.Schema.Value)
+	if f.is("array") {
+		items := op.validArray(p.Name, f, false, int(max(f.minItems, 1)))
+		if p.In == openapi3.ParameterInQuery {
+			return items
+		}
+		// A step sends one line of a header: one item (Starlette's
+		// Headers.getlist; a comma is part of the value).
+		return fmt.Sprint(items[0])
+	}
+	v := op.validValue(p.Name, f, false)
+	if p.In == openapi3.ParameterInQuery {
+		return v
+	}
+	return fmt.Sprint(v) // a header or cookie is text
+}
+
+// set sends value as the parameter name in the given place (query,
+// header or cookie), replacing what the step sent there; omit writes it
+// null: not sent, and not supplied by the runner (supplyRequired).
+func (s *genStep) set(in, name string, value any, omit bool) {
+	list := &s.query
+	switch in {
+	case openapi3.ParameterInHeader:
+		list = &s.headers
+	case openapi3.ParameterInCookie:
+		list = &s.cookies
+	}
+	if omit {
+		value = nullValue{}
+	}
+	i := slices.IndexFunc(*list, func(kv keyValue) bool {
+		return kv.key == name || (in == openapi3.ParameterInHeader && strings.EqualFold(kv.key, name))
+	})
+	if i >= 0 {
+		(*list)[i].value = value
+		return
+	}
+	*list = append(*list, keyValue{name, value})
+}
+
+// allHeaders are the step's headers with its cookies as a Cookie header
+// (null when every cookie is left out).
+func (s genStep) allHeaders() []keyValue {
+	if len(s.cookies) == 0 {
+		return s.headers
+	}
+	var parts []string
+	for _, c := range s.cookies {
+		if _, absent := c.value.(nullValue); !absent {
+			parts = append(parts, fmt.Sprintf("%s=%v", c.key, c.value))
+		}
+	}
+	var cookie any = nullValue{}
+	if len(parts) > 0 {
+		cookie = strings.Join(parts, "; ")
+	}
+	return append(slices.Clone(s.headers), keyValue{"Cookie", cookie})
 }
 
 // pathWith fills the path's parameters: the profile's organization for a
@@ -530,12 +697,20 @@ func (op *genOp) pathWith(values map[string]string) string {
 // minimalBody has the body's required fields, valid. A required uuid named
 // like a path parameter takes the path's value; another one names an
 // unknown user, or the case's candidate user when success is wanted.
-func (op *genOp) minimalBody(success bool) map[string]any {
-	return op.minimalObject(flatten(op.body), success)
+func (op *genOp) minimalBody(success bool) any {
+	return op.validValue("", flatten(op.body), success)
 }
 
 func (op *genOp) minimalObject(f flat, success bool) map[string]any {
 	body := map[string]any{}
+	// A model that requires itself (in a cycle of required properties)
+	// has no finite value: past genMaxDepth it is left empty, and the
+	// service's answer says what is missing.
+	if op.building >= genMaxDepth {
+		return body
+	}
+	op.building++
+	defer func() { op.building-- }()
 	for _, name := range f.required {
 		ref := f.properties[name]
 		if ref == nil || ref.Value == nil {
@@ -547,20 +722,20 @@ func (op *genOp) minimalObject(f flat, success bool) map[string]any {
 }
 
 func (op *genOp) validValue(name string, f flat, success bool) any {
+	if i := slices.IndexFunc(f.enum, func(v any) bool { return v != nil }); i >= 0 {
+		return f.enum[i] // a nullable enum may list null first
+	}
 	switch {
-	case f.is("object"):
+	case f.isObject():
 		return op.minimalObject(f, success)
 	case f.is("array"):
-		return []any{}
+		return op.validArray(name, f, success, int(f.minItems))
 	case f.is("boolean"):
 		return false
-	case f.is("integer"), f.is("number"):
-		if f.min != nil {
-			return int64(*f.min)
-		}
-		return int64(1)
-	case len(f.enum) > 0:
-		return f.enum[0]
+	case f.is("integer"):
+		return validInteger(f)
+	case f.is("number"):
+		return validNumber(f)
 	case f.format == "uuid":
 		for _, p := range op.params {
 			if p.In == openapi3.ParameterInPath && p.Name == name && name == fixtures.OrganizationID {
@@ -572,7 +747,226 @@ func (op *genOp) validValue(name string, f flat, success bool) any {
 		}
 		return genUnknownUUID
 	}
-	return strings.Repeat("x", int(max(f.minLength, 1)))
+	return validString(f)
+}
+
+// validArray is n valid items (distinct where the items must be unique).
+func (op *genOp) validArray(name string, f flat, success bool, n int) []any {
+	items := []any{}
+	if f.items == nil || f.items.Value == nil {
+		for i := range n {
+			items = append(items, fmt.Sprint("x", i))
+		}
+		return items
+	}
+	item := flatten(f.items.Value)
+	for i := range n {
+		v := op.validValue(name, item, success)
+		if i > 0 && f.uniqueItems {
+			switch x := v.(type) {
+			case string:
+				if len(item.enum) > i {
+					v = item.enum[i]
+				} else if item.format == "" && item.pattern == "" {
+					v = x + strings.Repeat("y", i)
+				}
+			case int64:
+				step := int64(1)
+				if item.multipleOf != nil && *item.multipleOf >= 1 {
+					step = int64(*item.multipleOf)
+				}
+				v = x + int64(i)*step
+			}
+		}
+		items = append(items, v)
+	}
+	return items
+}
+
+// validInteger is the lowest integer the schema allows (1 when unbounded
+// below), on its step.
+func validInteger(f flat) any {
+	lo, hi := f.min, f.max
+	v := 1.0
+	switch {
+	case lo != nil:
+		v = *lo
+	case hi != nil && *hi < 1:
+		v = *hi
+	}
+	if m := f.multipleOf; m != nil && *m > 0 && math.Mod(v, *m) != 0 {
+		up := math.Ceil(v / *m) * *m
+		if hi == nil || up <= *hi || lo != nil {
+			v = up
+		} else {
+			v = math.Floor(v / *m) * *m
+		}
+	}
+	return int64(v)
+}
+
+// validNumber is a number inside the bounds as written: the lower one
+// when inclusive, else the middle of the two, or one step inside.
+func validNumber(f flat) any {
+	v := 1.0
+	switch {
+	case f.lo != nil && !f.loOpen:
+		v = *f.lo
+	case f.lo != nil && f.hi != nil:
+		v = (*f.lo + *f.hi) / 2
+	case f.lo != nil:
+		v = *f.lo + 1
+	case f.hi != nil && (*f.hi < 1 || (f.hiOpen && *f.hi <= 1)):
+		v = *f.hi
+		if f.hiOpen {
+			v = *f.hi - 1
+		}
+	}
+	if m := f.multipleOf; m != nil && *m > 0 {
+		k := math.Ceil(v / *m)
+		if f.lo != nil && f.loOpen && k**m <= *f.lo {
+			k++
+		}
+		v = k * *m
+	}
+	if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
+		return int64(v)
+	}
+	return v
+}
+
+// genFormatValues are valid values of the string formats FastAPI
+// publishes (pydantic's date, datetime, time, EmailStr, AnyUrl, IP
+// addresses, ...).
+var genFormatValues = map[string]string{
+	"date":      "2024-01-02",
+	"date-time": "2024-01-02T03:04:05Z",
+	"time":      "03:04:05",
+	"email":     "someone@example.com",
+	"uri":       "https://example.com/",
+	"url":       "https://example.com/",
+	"hostname":  "example.com",
+	"ipv4":      "192.0.2.1",
+	"ipv6":      "2001:db8::1",
+	"uuid":      genUnknownUUID,
+	"duration":  "P1D",
+}
+
+// validString is a string of the schema's format, or one matching its
+// pattern, of an allowed length.
+func validString(f flat) string {
+	if v, ok := genFormatValues[f.format]; ok {
+		return v
+	}
+	lo := int(max(f.minLength, 1))
+	hi := -1
+	if f.maxLength != nil {
+		hi = int(*f.maxLength)
+	}
+	if f.pattern != "" {
+		if v, ok := patternValue(f.pattern, lo, hi); ok {
+			return v
+		}
+	}
+	return strings.Repeat("x", lo)
+}
+
+// patternMismatch is a string of an allowed length that the schema's
+// pattern does not match: punctuation, which few patterns take.
+func patternMismatch(f flat) (string, bool) {
+	if f.pattern == "" {
+		return "", false
+	}
+	re, err := regexp.Compile(f.pattern)
+	if err != nil {
+		return "", false
+	}
+	n := int(max(f.minLength, 1))
+	for _, c := range []string{"!", "~", " ", "0", "a", "A"} {
+		v := strings.Repeat(c, n)
+		if !re.MatchString(v) {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// patternValue is a string the regular expression matches, of lo to hi
+// characters (hi < 0: no limit): the shortest the expression makes with
+// each open repetition taken 1, 2, ... times.
+func patternValue(pattern string, lo, hi int) (string, bool) {
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return "", false
+	}
+	parsed, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return "", false
+	}
+	parsed = parsed.Simplify()
+	for reps := 1; reps <= 64; reps++ {
+		var b strings.Builder
+		emitPattern(&b, parsed, reps)
+		v := b.String()
+		n := utf8.RuneCountInString(v)
+		if re.MatchString(v) && n >= lo && (hi < 0 || n <= hi) {
+			return v, true
+		}
+		if hi >= 0 && n > hi {
+			break
+		}
+	}
+	return "", false
+}
+
+func emitPattern(b *strings.Builder, re *syntax.Regexp, reps int) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		for _, r := range re.Rune {
+			b.WriteRune(r)
+		}
+	case syntax.OpCharClass:
+		b.WriteRune(classRune(re.Rune))
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		b.WriteByte('x')
+	case syntax.OpCapture:
+		emitPattern(b, re.Sub[0], reps)
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			emitPattern(b, sub, reps)
+		}
+	case syntax.OpAlternate:
+		emitPattern(b, re.Sub[0], reps)
+	case syntax.OpStar, syntax.OpPlus:
+		for range reps {
+			emitPattern(b, re.Sub[0], reps)
+		}
+	case syntax.OpQuest:
+		emitPattern(b, re.Sub[0], reps)
+	case syntax.OpRepeat:
+		n := max(re.Min, min(reps, re.Max))
+		if re.Max < 0 {
+			n = max(re.Min, reps)
+		}
+		for range n {
+			emitPattern(b, re.Sub[0], reps)
+		}
+	}
+}
+
+// classRune prefers a letter or a digit of the class, else its first rune.
+func classRune(ranges []rune) rune {
+	for _, want := range [][2]rune{{'a', 'z'}, {'A', 'Z'}, {'0', '9'}} {
+		for i := 0; i+1 < len(ranges); i += 2 {
+			if lo, hi := max(ranges[i], want[0]), min(ranges[i+1], want[1]); lo <= hi {
+				return lo
+			}
+		}
+	}
+	if len(ranges) > 0 {
+		return ranges[0]
+	}
+	return 'x'
 }
 
 // cases are the operation's generated cases, in a stable order.
@@ -589,7 +983,7 @@ func (op *genOp) cases() []genCase {
 		add(genCase{name: "no-token", comment: "No Authorization header: 401, before anything else is looked at.", rules: []string{fixturefile.RuleNotAuthenticated}, steps: []genStep{s}})
 		s = op.probe()
 		s.as = fixtures.NoToken
-		s.headers = []keyValue{{"Authorization", genBadToken}}
+		s.set(openapi3.ParameterInHeader, "Authorization", genBadToken, false)
 		s.expect = expect401(fixturefile.DetailInvalidCredentials)
 		add(genCase{name: "bad-token", comment: "A token that names no user: 401.", rules: []string{fixturefile.RuleInvalidToken}, steps: []genStep{s}})
 	}
@@ -604,43 +998,183 @@ func (op *genOp) cases() []genCase {
 			rules: []string{fixturefile.RulePathParameter, fixturefile.RuleOneEntry}, steps: []genStep{s}})
 	}
 	for _, p := range op.params {
-		if p.In != openapi3.ParameterInQuery || p.Schema == nil || p.Schema.Value == nil {
-			continue
-		}
-		f := flatten(p.Schema.Value)
-		extra := []string{}
-		if f.format == "uuid" {
-			extra = append(extra, fixturefile.RuleAccessContext)
-		}
-		variants := boundVariants(f, true)
-		variants = append(variants, variant{label: "empty", value: "", note: "empty (?" + p.Name + "=)", rules: []string{fixturefile.RuleEmptyQueryValue}})
-		seen := map[string]bool{}
-		for _, v := range variants {
-			key := fmt.Sprint(v.value)
-			if seen[key] {
-				continue // an empty string below a minLength of 1 is the empty case
-			}
-			seen[key] = true
-			name := "query-" + kebab(p.Name) + "-" + v.label
-			rules := slices.Concat([]string{fixturefile.RuleQueryParameter}, extra, v.rules)
-			param := []keyValue{{p.Name, v.value}}
-			if v.ok {
-				if c, ok := op.successCase(name, fmt.Sprintf("%s %s: accepted.", p.Name, v.note), rules, func(s *genStep) { s.query = param }); ok {
-					add(c)
-				}
-				continue
-			}
-			s := op.probe()
-			s.query = param
-			s.expect = op.expect422(s, []any{"query", p.Name}, "")
-			add(genCase{name: name, comment: fmt.Sprintf("%s %s: 422 at [query, %s].", p.Name, v.note, p.Name),
-				rules: append(rules, fixturefile.RuleOneEntry), steps: []genStep{s}})
-		}
+		op.parameterCases(p, add)
 	}
 	if op.body != nil {
 		op.bodyCases(add)
 	}
 	return cases
+}
+
+// parameterCases adds the cases of a query, header or cookie parameter:
+// missing (when required), below, at and above its bounds, of the wrong
+// type, outside its enum or pattern, empty (in the query); for an array
+// one, its items' cases and its length's, each value a repetition of the
+// name. The loc is [in, published name] (fastapi/dependencies/utils.py:
+// request_params_to_args).
+func (op *genOp) parameterCases(p *openapi3.Parameter, add func(genCase)) {
+	if p.Schema == nil || p.Schema.Value == nil {
+		return
+	}
+	var rules []string
+	switch p.In {
+	case openapi3.ParameterInQuery:
+		rules = []string{fixturefile.RuleQueryParameter}
+	case openapi3.ParameterInHeader, openapi3.ParameterInCookie:
+		rules = []string{genRuleEntries}
+	default:
+		return
+	}
+	f := flatten(p.Schema.Value)
+	if f.format == "uuid" && p.In == openapi3.ParameterInQuery {
+		rules = append(rules, fixturefile.RuleAccessContext)
+	}
+	var variants []variant
+	if p.Required {
+		variants = append(variants, variant{label: "missing", omit: true, typ: "missing", note: "missing (it is required)"})
+	}
+	if f.is("array") {
+		variants = append(variants, op.arrayParameterVariants(p, f)...)
+	} else {
+		variants = append(variants, boundVariants(f, true)...)
+		if p.In != openapi3.ParameterInQuery {
+			for i := range variants {
+				if !variants[i].omit {
+					variants[i].value = fmt.Sprint(variants[i].value) // a header or cookie is text
+				}
+			}
+		}
+	}
+	if p.In == openapi3.ParameterInQuery {
+		empty := variant{label: "empty", value: "", note: "empty (?" + p.Name + "=)", rules: []string{fixturefile.RuleEmptyQueryValue}}
+		if f.is("array") {
+			empty.within = []any{0} // an item '' (fastapi/dependencies/utils.py: _get_multidict_value)
+		}
+		variants = append(variants, empty)
+	}
+	loc := []any{p.In, p.Name}
+	seen := map[string]bool{}
+	for _, v := range variants {
+		key := fmt.Sprint(v.omit, v.value)
+		if seen[key] {
+			continue // an empty string below a minLength of 1 is the empty case
+		}
+		seen[key] = true
+		name := p.In + "-" + kebab(p.Name) + "-" + v.label
+		caseRules := slices.Concat(rules, v.rules)
+		set := func(s *genStep) { s.set(p.In, p.Name, v.value, v.omit) }
+		s := op.probe()
+		set(&s)
+		if v.ok || op.stackAccepts(s) {
+			if c, ok := op.successCase(name, fmt.Sprintf("%s %s: accepted.", p.Name, v.note), caseRules, set); ok {
+				add(c)
+			}
+			continue
+		}
+		at := slices.Concat(loc, v.within)
+		s.expect = op.expect422(s, at, v.typ)
+		add(genCase{name: name, comment: fmt.Sprintf("%s %s: 422 at %s.", p.Name, v.note, locText(at)),
+			rules: append(caseRules, fixturefile.RuleOneEntry), steps: []genStep{s}})
+	}
+}
+
+// genRuleEntries is the rule a header or cookie parameter's case proves:
+// its 422 entry is pydantic's, at [header, name] or [cookie, name].
+const genRuleEntries = "validation.pydantic-entries"
+
+// arrayParameterVariants are the cases of an array parameter: each of
+// its items' bound values alone, and as many valid items as its bounds
+// allow and one more (or fewer).
+func (op *genOp) arrayParameterVariants(p *openapi3.Parameter, f flat) []variant {
+	var vs []variant
+	if p.In != openapi3.ParameterInQuery {
+		// A step sends one line of a header, one item: only the item's
+		// cases, and only when one item is enough. (A cookie holds one
+		// string, which FastAPI does not split: no cases.)
+		if p.In != openapi3.ParameterInHeader || f.minItems > 1 || f.items == nil || f.items.Value == nil {
+			return nil
+		}
+		for _, v := range boundVariants(flatten(f.items.Value), true) {
+			v.label, v.note, v.within = "item-"+v.label, "with an item "+v.note, []any{0}
+			v.value = fmt.Sprint(v.value)
+			vs = append(vs, v)
+		}
+		return vs
+	}
+	join := func(items []any) any { return items }
+	if f.items != nil && f.items.Value != nil {
+		item := flatten(f.items.Value)
+		// The item first, then valid ones up to minItems: the item is the
+		// only problem (or none).
+		rest := op.validArray(p.Name, f, false, int(f.minItems))
+		if len(rest) > 0 {
+			rest = rest[1:]
+		}
+		for _, v := range boundVariants(item, true) {
+			v.label = "item-" + v.label
+			v.note = "with an item " + v.note
+			v.within = []any{0}
+			v.value = join(append([]any{v.value}, rest...))
+			vs = append(vs, v)
+		}
+	}
+	// No value at all is no array: the parameter is missing (or takes its
+	// default), so the fewest items sent is 1.
+	return append(vs, op.arrayLengthVariants(p.Name, f, join, 1)...)
+}
+
+// arrayLengthVariants are as many valid items as an array's bounds allow
+// and one more, and one fewer than its minItems.
+func (op *genOp) arrayLengthVariants(name string, f flat, join func([]any) any, fewest int) []variant {
+	var vs []variant
+	if int(f.minItems)-1 >= fewest {
+		n := int(f.minItems) - 1
+		vs = append(vs, variant{label: "below-min-items", value: join(op.validArray(name, f, false, n)), note: fmt.Sprintf("with %d items, below minItems %d", n, f.minItems)})
+	}
+	if f.maxItems != nil {
+		n := int(*f.maxItems)
+		vs = append(vs,
+			variant{label: "at-max-items", value: join(op.validArray(name, f, false, n)), ok: true, note: fmt.Sprintf("with %d items, at maxItems", n)},
+			variant{label: "above-max-items", value: join(op.validArray(name, f, false, n+1)), note: fmt.Sprintf("with %d items, above maxItems %d", n+1, n)})
+	}
+	return vs
+}
+
+// itemCases are the cases of an array field's first item, of a scalar
+// schema: of the wrong type, at and past its bounds, at
+// [body, ..., field, 0], the other items valid.
+func (op *genOp) itemCases(array, item flat, path []any, add func(genCase)) {
+	loc := append([]any{"body"}, path...)
+	loc = append(loc, 0)
+	parts := make([]string, len(path))
+	for i, p := range path {
+		parts[i] = fmt.Sprint(p)
+	}
+	shown := strings.Join(parts, ".")
+	var variants []variant
+	if v, note := wrongType(item); note != "" {
+		variants = append(variants, variant{label: "wrong-type", value: v, note: note})
+	}
+	variants = append(variants, boundVariants(item, false)...)
+	for _, v := range variants {
+		caseName := "body-" + kebab(strings.Join(parts, "-")) + "-item-" + v.label
+		set := func(s *genStep) {
+			items := op.validArray("", array, v.ok, int(max(array.minItems, 1)))
+			items[0] = v.value
+			s.body, s.hasBody = op.setAt(op.minimalBody(v.ok), flatten(op.body), path, items, false, v.ok), true
+		}
+		s := op.probe()
+		set(&s)
+		if v.ok || op.stackAccepts(s) {
+			if c, ok := op.successCase(caseName, fmt.Sprintf("Body field %s with an item %s: accepted.", shown, v.note), []string{fixturefile.RuleBodyField}, set); ok {
+				add(c)
+			}
+			continue
+		}
+		s.expect = op.expect422(s, loc, v.typ)
+		add(genCase{name: caseName, comment: fmt.Sprintf("Body field %s with an item %s: 422 at %s.", shown, v.note, locText(loc)),
+			rules: []string{fixturefile.RuleBodyField, fixturefile.RuleOneEntry}, steps: []genStep{s}})
+	}
 }
 
 // bodyCases adds the cases of the request body: missing, not JSON, sent
@@ -654,42 +1188,58 @@ func (op *genOp) bodyCases(add func(genCase)) {
 	}
 	minimal := op.minimalBody(false)
 	text := compactJSON(minimal)
+	if len(text) >= 2 { // without its last character, a scalar of one would be no body at all
+		s := op.probe()
+		s.body, s.hasBody = nil, false
+		broken := text[:len(text)-1]
+		s.rawBody = &broken
+		s.set(openapi3.ParameterInHeader, "Content-Type", "application/json", false)
+		// Python's json stops where the closing brace should be: a 422 at
+		// ["body", POS], POS in characters (fastapi/routing.py: get_request_handler).
+		s.expect = op.expect422(s, []any{"body", utf8.RuneCountInString(broken)}, "json_invalid")
+		add(genCase{name: "body-not-json", comment: "A body that does not parse (no closing brace): 422 at [body, POS], type json_invalid, never a 500.",
+			rules: []string{fixturefile.RuleBodyNotJSON, fixturefile.RuleOneEntry}, steps: []genStep{s}})
+	}
 	s := op.probe()
 	s.body, s.hasBody = nil, false
-	broken := strings.TrimSuffix(text, "}")
-	s.rawBody = &broken
-	s.headers = []keyValue{{"Content-Type", "application/json"}}
-	// Python's json stops where the closing brace should be: a 422 at
-	// ["body", POS], POS in characters (fastapi/routing.py: get_request_handler).
-	s.expect = op.expect422(s, []any{"body", utf8.RuneCountInString(broken)}, "json_invalid")
-	add(genCase{name: "body-not-json", comment: "A body that does not parse (no closing brace): 422 at [body, POS], type json_invalid, never a 500.",
-		rules: []string{fixturefile.RuleBodyNotJSON, fixturefile.RuleOneEntry}, steps: []genStep{s}})
-	s = op.probe()
-	s.body, s.hasBody = nil, false
 	s.rawBody = &text
-	s.headers = []keyValue{{"Content-Type", genWrongType}}
+	s.set(openapi3.ParameterInHeader, "Content-Type", genWrongType, false)
 	s.expect = op.expect422(s, []any{"body"}, "")
 	add(genCase{name: "body-wrong-content-type", comment: "A valid JSON body sent as " + genWrongType + ": 422 at [body].",
 		rules: []string{fixturefile.RuleBodyContentType, fixturefile.RuleOneEntry}, steps: []genStep{s}})
 
-	op.fieldCases(flatten(op.body), nil, add)
+	// A body of a model has its fields' cases; one of a list of models
+	// (`items: list[Item]`) those of its first item's, at [body, 0, ...].
+	body := flatten(op.body)
+	switch {
+	case body.isObject():
+		op.fieldCases(body, nil, add)
+	case body.is("array") && body.items != nil && body.items.Value != nil:
+		if item := flatten(body.items.Value); item.isObject() {
+			op.fieldCases(item, []any{0}, add)
+		}
+	}
 }
 
-// fieldCases walks the body's fields, nested objects included, and adds
-// the cases of each.
-func (op *genOp) fieldCases(obj flat, at []string, add func(genCase)) {
+// fieldCases walks the body's fields, nested objects and the objects in
+// arrays (at index 0) included, and adds the cases of each; the rest of
+// the body, the enclosing objects' required properties too, is valid.
+func (op *genOp) fieldCases(obj flat, at []any, add func(genCase)) {
+	op.walking = append(op.walking, obj.core)
+	defer func() { op.walking = op.walking[:len(op.walking)-1] }()
 	for _, name := range obj.propertyNames() {
 		ref := obj.properties[name]
 		if ref == nil || ref.Value == nil {
 			continue
 		}
 		f := flatten(ref.Value)
-		path := append(slices.Clone(at), name)
-		loc := []any{"body"}
-		for _, p := range path {
-			loc = append(loc, p)
+		path := append(slices.Clone(at), any(name))
+		loc := append([]any{"body"}, path...)
+		parts := make([]string, len(path))
+		for i, p := range path {
+			parts[i] = fmt.Sprint(p)
 		}
-		shown := strings.Join(path, ".")
+		shown := strings.Join(parts, ".")
 		var variants []variant
 		if slices.Contains(obj.required, name) {
 			variants = append(variants, variant{label: "missing", omit: true, typ: "missing", note: "missing (it is required)"})
@@ -699,46 +1249,88 @@ func (op *genOp) fieldCases(obj flat, at []string, add func(genCase)) {
 		}
 		variants = append(variants, variant{label: "null", value: nullValue{}, ok: f.nullable, note: map[bool]string{true: "null (it is nullable)", false: "null (it is not nullable)"}[f.nullable]})
 		variants = append(variants, boundVariants(f, false)...)
+		if f.is("array") {
+			variants = append(variants, op.arrayLengthVariants(name, f, func(items []any) any { return items }, 0)...)
+		}
 		for _, v := range variants {
-			caseName := "body-" + kebab(strings.Join(path, "-")) + "-" + v.label
+			caseName := "body-" + kebab(strings.Join(parts, "-")) + "-" + v.label
 			set := func(s *genStep) {
-				body := op.minimalBody(v.ok)
-				setField(body, path, v.value, v.omit)
-				s.body, s.hasBody = body, true
+				s.body, s.hasBody = op.setAt(op.minimalBody(v.ok), flatten(op.body), path, v.value, v.omit, v.ok), true
 			}
-			if v.ok {
+			s := op.probe()
+			set(&s)
+			if v.ok || op.stackAccepts(s) {
 				if c, ok := op.successCase(caseName, fmt.Sprintf("Body field %s %s: accepted.", shown, v.note), []string{fixturefile.RuleBodyField}, set); ok {
 					add(c)
 				}
 				continue
 			}
-			s := op.probe()
-			set(&s)
 			s.expect = op.expect422(s, loc, v.typ)
 			add(genCase{name: caseName, comment: fmt.Sprintf("Body field %s %s: 422 at %s.", shown, v.note, locText(loc)),
 				rules: []string{fixturefile.RuleBodyField, fixturefile.RuleOneEntry}, steps: []genStep{s}})
 		}
-		if f.is("object") {
-			op.fieldCases(f, path, add)
+		switch {
+		case f.isObject():
+			if !slices.Contains(op.walking, f.core) { // a model in itself (a tree): its fields' cases are above
+				op.fieldCases(f, path, add)
+			}
+		case f.is("array") && f.items != nil && f.items.Value != nil:
+			item := flatten(f.items.Value)
+			if item.isObject() && len(item.properties) > 0 {
+				if !slices.Contains(op.walking, item.core) {
+					op.fieldCases(item, append(path, 0), add)
+				}
+			} else {
+				op.itemCases(f, item, path, add)
+			}
 		}
 	}
 }
 
-func setField(body map[string]any, path []string, value any, omit bool) {
-	for _, p := range path[:len(path)-1] {
-		next, ok := body[p].(map[string]any)
+// setAt sets (or, omit, leaves out) the value at path in v, a value of
+// schema f: an enclosing object or array the body lacks is made valid
+// first, with its required properties or its least items, so that the
+// value is the only problem.
+func (op *genOp) setAt(v any, f flat, path []any, value any, omit, success bool) any {
+	switch key := path[0].(type) {
+	case string:
+		m, ok := v.(map[string]any)
 		if !ok {
-			next = map[string]any{}
-			body[p] = next
+			m = op.minimalObject(f, success)
 		}
-		body = next
+		switch {
+		case len(path) == 1 && omit:
+			delete(m, key)
+		case len(path) == 1:
+			m[key] = value
+		default:
+			var child flat
+			if ref := f.properties[key]; ref != nil && ref.Value != nil {
+				child = flatten(ref.Value)
+			}
+			m[key] = op.setAt(m[key], child, path[1:], value, omit, success)
+		}
+		return m
+	case int:
+		items, ok := v.([]any)
+		if !ok {
+			items = op.validArray("", f, success, int(f.minItems))
+		}
+		var item flat
+		if f.items != nil && f.items.Value != nil {
+			item = flatten(f.items.Value)
+		}
+		for len(items) <= key {
+			items = append(items, op.validValue("", item, success))
+		}
+		if len(path) == 1 {
+			items[key] = value
+		} else {
+			items[key] = op.setAt(items[key], item, path[1:], value, omit, success)
+		}
+		return items
 	}
-	last := path[len(path)-1]
-	if omit {
-		delete(body, last)
-		return
-	}
-	body[last] = value
+	return v
 }
 
 // successCase is a case in which the operation, changed by set, succeeds.
@@ -833,9 +1425,28 @@ func (op *genOp) expect422(s genStep, loc []any, typ string) *yaml.Node {
 // request; ok is false when it gives none, several, or does not model the
 // operation.
 func (op *genOp) stackIssue(s genStep) (stack.Issue, bool) {
+	issues, ok := op.stackIssues(s)
+	if !ok || len(issues) != 1 {
+		return stack.Issue{}, false
+	}
+	return issues[0], true
+}
+
+// stackAccepts says whether the stack emulation models the step's request
+// and finds nothing wrong with it: what such a service takes (say `?x=`
+// for a list[str], or a number for a datetime) is no 422 case.
+func (op *genOp) stackAccepts(s genStep) bool {
+	issues, ok := op.stackIssues(s)
+	return ok && len(issues) == 0
+}
+
+// stackIssues are the 422 entries the stack emulation gives the step's
+// request, its query read with every value of a repeated name, its headers
+// and cookies as sent; ok is false when it does not model it.
+func (op *genOp) stackIssues(s genStep) ([]stack.Issue, bool) {
 	template, sent := strings.Split(op.path, "/"), strings.Split(s.path, "/")
 	if len(template) != len(sent) {
-		return stack.Issue{}, false
+		return nil, false
 	}
 	params := map[string]string{}
 	for i, segment := range template {
@@ -847,36 +1458,46 @@ func (op *genOp) stackIssue(s genStep) (stack.Issue, bool) {
 			params[strings.TrimSuffix(name, "}")] = value
 		}
 	}
-	query := map[string]string{}
+	query := map[string][]string{}
 	for _, kv := range s.query {
-		query[kv.key] = fmt.Sprint(kv.value)
+		if _, absent := kv.value.(nullValue); absent {
+			continue
+		}
+		if values, ok := kv.value.([]any); ok {
+			for _, v := range values {
+				query[kv.key] = append(query[kv.key], fmt.Sprint(v))
+			}
+			continue
+		}
+		query[kv.key] = append(query[kv.key], fmt.Sprint(kv.value))
+	}
+	header := http.Header{}
+	for _, h := range s.allHeaders() {
+		if _, absent := h.value.(nullValue); !absent {
+			header.Set(h.key, fmt.Sprint(h.value))
+		}
 	}
 	var data []byte
 	contentType := "application/json"
 	switch {
 	case s.rawBody != nil:
 		data = []byte(*s.rawBody)
-		contentType = ""
-		for _, h := range s.headers {
-			if strings.EqualFold(h.key, "Content-Type") {
-				contentType = fmt.Sprint(h.value)
-			}
-		}
+		contentType = header.Get("Content-Type")
 	case s.hasBody:
 		data, _ = json.Marshal(withoutNullValues(s.body)) // built from JSON values
 	}
 	body, invalid, err := stack.DecodeBody(contentType, data)
 	switch {
 	case invalid != nil:
-		return *invalid, true
+		return []stack.Issue{*invalid}, true
 	case err != nil:
-		return stack.Issue{}, false
+		return nil, false
 	}
-	r := stack.ValidateRequest(op.order, op.route, params, query, nil, body)
-	if r.Unmodeled || len(r.Issues) != 1 {
-		return stack.Issue{}, false
+	r := stack.ValidateRequestAll(op.order, op.route, params, query, header, body)
+	if r.Unmodeled {
+		return nil, false
 	}
-	return r.Issues[0], true
+	return r.Issues, true
 }
 
 // withoutNullValues turns the nullValue marks of a body into JSON nulls.
@@ -888,6 +1509,12 @@ func withoutNullValues(v any) any {
 		out := make(map[string]any, len(v))
 		for k, item := range v {
 			out[k] = withoutNullValues(item)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, item := range v {
+			out[i] = withoutNullValues(item)
 		}
 		return out
 	}
@@ -920,8 +1547,8 @@ func (s genStep) node() *yaml.Node {
 	if len(s.query) > 0 {
 		pairs = append(pairs, "query", kvNode(s.query))
 	}
-	if len(s.headers) > 0 {
-		pairs = append(pairs, "headers", kvNode(s.headers))
+	if headers := s.allHeaders(); len(headers) > 0 {
+		pairs = append(pairs, "headers", kvNode(headers))
 	}
 	switch {
 	case s.rawBody != nil:
@@ -1003,4 +1630,56 @@ func WithGenerated(suite *fixtures.Suite, sp *spec.Spec, source string) (combine
 		return nil, nil, fmt.Errorf("generated cases do not load (a bug of gen, or rules.yaml lacks their rules):\n%w", err)
 	}
 	return combined, skipped, nil
+}
+
+// supplyRequired are the required query, header and cookie parameters of
+// the operation the step calls that the step does not name, each with the
+// valid value gen sends (query pairs, encoded, and headers; cookies as
+// one Cookie header, unless the step names Cookie). A step names a
+// parameter by sending it or by writing it null (not sent): so a case
+// written before the spec required a parameter still calls the operation
+// as a client of that spec must, and a case about the parameter's absence
+// says so.
+func supplyRequired(sp *spec.Spec, s fixtures.Step, path string) (query []string, header http.Header) {
+	r, err := http.NewRequest(s.Method, path, nil)
+	if err != nil || sp == nil {
+		return nil, nil
+	}
+	route, _, err := sp.FindRoute(r)
+	if err != nil {
+		return nil, nil
+	}
+	namedQuery := func(name string) bool {
+		return slices.ContainsFunc(s.Query, func(q fixtures.QueryParam) bool { return q.Name == name })
+	}
+	namedHeader := func(name string) bool {
+		return slices.ContainsFunc(s.Headers, func(h fixtures.Header) bool { return strings.EqualFold(h.Name, name) })
+	}
+	op := &genOp{params: mergeParams(route.PathItem.Parameters, route.Operation.Parameters)}
+	header = http.Header{}
+	var cookies []string
+	for _, p := range op.params {
+		if !p.Required || p.Schema == nil || p.Schema.Value == nil {
+			continue
+		}
+		value := op.validParameter(p)
+		switch {
+		case p.In == openapi3.ParameterInQuery && !namedQuery(p.Name):
+			values, ok := value.([]any)
+			if !ok {
+				values = []any{value}
+			}
+			for _, v := range values {
+				query = append(query, url.QueryEscape(p.Name)+"="+url.QueryEscape(fmt.Sprint(v)))
+			}
+		case p.In == openapi3.ParameterInHeader && !namedHeader(p.Name):
+			header.Set(p.Name, fmt.Sprint(value))
+		case p.In == openapi3.ParameterInCookie && !namedHeader("Cookie"):
+			cookies = append(cookies, p.Name+"="+fmt.Sprint(value))
+		}
+	}
+	if len(cookies) > 0 {
+		header.Set("Cookie", strings.Join(cookies, "; "))
+	}
+	return query, header
 }

@@ -126,6 +126,16 @@ func TestGenerateFollowsTheSpec(t *testing.T) {
 			excludes:  []string{"page_size: 101"},
 		},
 		{
+			// 3.1 writes an exclusive bound as a number (pydantic's gt/lt):
+			// the integers inside are the boundary, the bounds themselves
+			// are refused.
+			name: "exclusive integer bounds as 3.1 writes them",
+			old:  "                minimum: 1\n                maximum: 100\n", new: "                exclusiveMinimum: 0\n                exclusiveMaximum: 101\n",
+			operation: "gen-get-organization-members.yaml",
+			contains: []string{"query: {page_size: 0}", "query: {page_size: 1}", "query: {page_size: 100}", "query: {page_size: 101}",
+				"{type: greater_than, loc: [query, page_size], msg: Input should be greater than 0", "{type: less_than, loc: [query, page_size], msg: Input should be less than 101"},
+		},
+		{
 			name: "a longer search limit",
 			old:  "            maxLength: 200\n", new: "            maxLength: 3\n",
 			operation: "gen-get-organization-members.yaml",
@@ -211,16 +221,23 @@ func TestGeneratedSuiteCatchesDefects(t *testing.T) {
 }
 
 // TestGeneratedSuiteFollowsSpecVariants: for each spec variant the mock
-// is tested on (mock/testdata/specs), the cases gen derives from it pass
+// is tested on (mock/testdata/specs), each variant of the pydantic
+// constructs (specs-validation) and each variant made to exercise gen
+// (specs-gen: required headers, cookies and query parameters, nested
+// objects, dates, array parameters), the cases gen derives from it pass
 // against the mock serving it, and gen leaves out, with a reason, the
 // success cases it cannot set up. (The hand-written suite pins the
 // embedded spec: its enum messages, its parameters.)
 func TestGeneratedSuiteFollowsSpecVariants(t *testing.T) {
-	variants, err := filepath.Glob(filepath.Join("..", "mock", "testdata", "specs", "*.yaml"))
-	require.NoError(t, err)
-	require.NotEmpty(t, variants)
+	var variants []string
+	for _, dir := range []string{"specs", "specs-validation", "specs-gen"} {
+		files, err := filepath.Glob(filepath.Join("..", "mock", "testdata", dir, "*"))
+		require.NoError(t, err)
+		require.NotEmpty(t, files, dir)
+		variants = append(variants, files...)
+	}
 	for _, file := range variants {
-		t.Run(filepath.Base(file), func(t *testing.T) {
+		t.Run(filepath.Base(filepath.Dir(file))+"/"+filepath.Base(file), func(t *testing.T) {
 			sp, err := spec.LoadFile(file)
 			require.NoError(t, err)
 			suite := generatedOnly(t, sp)
@@ -242,4 +259,255 @@ func TestGeneratedSuiteFollowsSpecVariants(t *testing.T) {
 			require.Contains(t, string(f.Data), "name: setup", "a read of one member creates the member it reads")
 		}
 	}
+}
+
+// A case written before the spec required a header, a cookie or a query
+// parameter still calls the operation as a client of that spec must: the
+// runner sends each one the step does not name, valid (as gen does); a
+// step that writes one null sends none, and the service answers missing.
+func TestRunnerSuppliesRequiredParameters(t *testing.T) {
+	sp, err := spec.LoadFile(filepath.Join("..", "mock", "testdata", "specs-gen", "required-headers-31.yaml"))
+	require.NoError(t, err)
+	const cases = `
+cases:
+  - name: list-without-the-required-header
+    rules: [validation.query-parameter]
+    steps:
+      - name: list
+        method: GET
+        path: /api/organization/{organization_id}/member
+        as: org_admin
+        expect: {status: 200}
+  - name: list-with-the-required-header-left-out
+    rules: [validation.pydantic-entries]
+    steps:
+      - name: list
+        method: GET
+        path: /api/organization/{organization_id}/member
+        as: org_admin
+        headers: {x-trace-ref: null}
+        expect:
+          status: 422
+          list: {at: /detail, length: 1, contains: [{type: missing, loc: [header, x-trace-ref]}]}
+  - name: create-with-one-required-header-given
+    rules: [validation.pydantic-entries]
+    steps:
+      - name: create
+        method: POST
+        path: /api/organization/{organization_id}/member
+        as: org_admin
+        headers: {x-intake-channel: bogus}
+        body: {user_id: 5ca1ab1e-0000-4000-8000-000000000003}
+        expect:
+          status: 422
+          list: {at: /detail, length: 1, contains: [{type: literal_error, loc: [header, x-intake-channel]}]}
+`
+	suite, err := (&fixtures.Suite{Rules: embeddedSuite(t).Rules}).AddFiles("supplied", fixtures.File{Name: "supplied.yaml", Data: []byte(cases)})
+	require.NoError(t, err)
+	report, out := run(t, suite, serveMockWith(t, mock.Config{Seed: 1, Spec: sp}), func(c *contract.Config) { c.Spec = sp })
+	require.Empty(t, failedCases(report), out)
+	require.Equal(t, 3, report.Passed)
+}
+
+// TestGenerateDerivesWhatFastAPIAnswers: on the specs-gen variants, the
+// cases gen derives send what the spec requires and expect the entry a
+// FastAPI 0.141.1 service on pydantic 2.13.4 gives (each row's entry was
+// read from that stack, assembled by internal/fastapi/stack.sh, with the
+// variant's construct declared as FastAPI declares it).
+func TestGenerateDerivesWhatFastAPIAnswers(t *testing.T) {
+	tests := []struct {
+		variant, file, caseName string
+		contains                []string
+	}{
+		// A required header is sent valid (its pattern matched) in every
+		// other case, and has its own missing and invalid cases at
+		// [header, published name] (fastapi/dependencies/utils.py:
+		// request_params_to_args).
+		{"required-headers-31.yaml", "gen-create-organization-member.yaml", "body-role-outside-enum",
+			[]string{"headers: {x-trace-ref: aaaaaaaaaaaa, x-intake-channel: portal}"}},
+		{"required-headers-31.yaml", "gen-create-organization-member.yaml", "header-x-trace-ref-missing",
+			[]string{"headers: {x-trace-ref: null, x-intake-channel: portal}", "{type: missing, loc: [header, x-trace-ref], msg: Field required, input: null}"}},
+		{"required-headers-31.yaml", "gen-create-organization-member.yaml", "header-x-trace-ref-pattern-mismatch",
+			[]string{"type: string_pattern_mismatch, loc: [header, x-trace-ref]", "input: '!', ctx: {pattern: '^[a-f0-9]{12}$'}"}},
+		{"required-headers-31.yaml", "gen-get-organization-members.yaml", "query-page-size-at-maximum",
+			[]string{"headers: {x-trace-ref: aaaaaaaaaaaa}", "status: 200"}},
+		// A required cookie: sent in a Cookie header; missing at [cookie, name].
+		{"required-cookies.yaml", "gen-get-organization-members.yaml", "cookie-ws-region-missing",
+			[]string{"headers: {Cookie: null}", "{type: missing, loc: [cookie, ws_region], msg: Field required, input: null}"}},
+		{"required-cookies.yaml", "gen-delete-organization-member.yaml", "cookie-consent-tier-above-maximum",
+			[]string{"headers: {Cookie: consent_tier=4}", "type: less_than_equal, loc: [cookie, consent_tier]"}},
+		// A required query parameter is in every list request.
+		{"required-list-query-31.yaml", "gen-get-organization-members.yaml", "query-page-below-minimum",
+			[]string{"query: {view: compact, cohort_year: 2000, page: 0}"}},
+		{"required-list-query-31.yaml", "gen-get-organization-members.yaml", "query-cohort-year-below-minimum",
+			[]string{"type: greater_than_equal, loc: [query, cohort_year], msg: Input should be greater than or equal to 2000, input: \"1999\""}},
+		// Nested objects are sent with their required properties: one entry,
+		// at the full loc, the enclosing object as input.
+		{"nested-body.yaml", "gen-create-organization-member.yaml", "body-workspace-seat-row-missing",
+			[]string{"workspace: {label: xx, seat: {column: A}}", "{type: missing, loc: [body, workspace, seat, row], msg: Field required, input: {column: A}}"}},
+		{"nested-body.yaml", "gen-create-organization-member.yaml", "body-contacts-0-kind-outside-enum",
+			[]string{"contacts: [{kind: NOT_IN_ENUM, value: xxx}]", "type: literal_error, loc: [body, contacts, 0, kind]"}},
+		{"nested-body-31.yaml", "gen-update-organization-member.yaml", "body-desk-locker-code-pattern-mismatch",
+			[]string{"desk: {building: x, locker: {code: '!'}}", "type: string_pattern_mismatch, loc: [body, desk, locker, code]"}},
+		// pydantic takes a number for a date (if whole days), a datetime
+		// (unix time) and a time (seconds); a boolean it refuses.
+		{"temporal-body-31.yaml", "gen-create-organization-member.yaml", "body-last-review-wrong-type",
+			[]string{"last_review: true", "{type: datetime_type, loc: [body, last_review], msg: Input should be a valid datetime, input: true}"}},
+		{"temporal-body-31.yaml", "gen-update-organization-member.yaml", "body-standup-at-wrong-type",
+			[]string{"{type: time_type, loc: [body, standup_at], msg: Input should be a valid time, input: true}"}},
+		// An array query parameter takes every value of its name
+		// (fastapi/dependencies/utils.py: _get_multidict_value): `?x=` is
+		// the item '', repeated names are its items.
+		{"array-query-filters.yaml", "gen-get-organization-members.yaml", "query-floor-empty",
+			[]string{"{type: int_parsing, loc: [query, floor, 0], msg: 'Input should be a valid integer, unable to parse string as an integer', input: \"\"}"}},
+		{"array-query-filters.yaml", "gen-get-organization-members.yaml", "query-floor-above-max-items",
+			[]string{"query: {floor: [0, 0, 0, 0, 0]}", "type: too_long, loc: [query, floor]"}},
+		{"array-query-filters.yaml", "gen-get-organization-members.yaml", "query-team-code-item-below-min-length",
+			[]string{"query: {team_code: [a, aa]}", "type: string_too_short, loc: [query, team_code, 0]"}},
+		{"../specs-validation/pydantic-constructs.yaml", "gen-get-organization-members.yaml", "query-skill-empty",
+			[]string{"query: {skill: \"\"}", "status: 200"}},
+		// A body array's bounds and its items' (pydantic 2.13.4,
+		// BaseModel.model_validate: too_short, too_long, the item at its
+		// integer index), and a number's exclusive bound as written (3.0's
+		// boolean form: greater_than).
+		{"../specs-validation/pydantic-constructs.yaml", "gen-create-organization-member.yaml", "body-badges-below-min-items",
+			[]string{"badges: []", "{type: too_short, loc: [body, badges], msg: 'Set should have at least 1 item after validation, not 0', input: [], ctx: {actual_length: 0, field_type: Set, min_length: 1}}"}},
+		{"../specs-validation/pydantic-constructs.yaml", "gen-create-organization-member.yaml", "body-nicknames-item-above-max-length",
+			[]string{"nicknames: [xxxxxxxxxxx]", "{type: string_too_long, loc: [body, nicknames, 0], msg: String should have at most 10 characters, input: xxxxxxxxxxx, ctx: {max_length: 10}}"}},
+		{"../specs-validation/pydantic-constructs.yaml", "gen-create-organization-member.yaml", "body-weight-at-exclusive-minimum",
+			[]string{"weight: 0", "{type: greater_than, loc: [body, weight], msg: Input should be greater than 0, input: 0, ctx: {gt: 0.0}}"}},
+	}
+	generated := map[string][]contract.GeneratedFile{}
+	for _, tt := range tests {
+		t.Run(tt.variant+"/"+tt.caseName, func(t *testing.T) {
+			files, ok := generated[tt.variant]
+			if !ok {
+				sp, err := spec.LoadFile(filepath.Join("..", "mock", "testdata", "specs-gen", tt.variant))
+				require.NoError(t, err)
+				files = generate(t, sp)
+				generated[tt.variant] = files
+			}
+			text := caseText(t, files, tt.file, "gen-"+strings.TrimSuffix(strings.TrimPrefix(tt.file, "gen-"), ".yaml")+"-"+tt.caseName)
+			for _, s := range tt.contains {
+				require.Contains(t, text, s)
+			}
+		})
+	}
+}
+
+// caseText is the text of one generated case, from its name to the next
+// case.
+func caseText(t *testing.T, files []contract.GeneratedFile, file, name string) string {
+	t.Helper()
+	for _, f := range files {
+		if f.Name != file {
+			continue
+		}
+		text := string(f.Data)
+		start := strings.Index(text, "- name: "+name+"\n")
+		require.GreaterOrEqual(t, start, 0, "no case %s in %s", name, file)
+		text = text[start:]
+		if end := strings.Index(text, "\n\n"); end >= 0 {
+			text = text[:end]
+		}
+		return text
+	}
+	t.Fatalf("no file %s", file)
+	return ""
+}
+
+// A body FastAPI publishes as a list of models (`items: list[Thing]`) is
+// sent as a list, and its first item's fields have their cases at
+// [body, 0, field]; the entries are FastAPI 0.141.1's on pydantic 2.13.4
+// for that endpoint.
+func TestGenerateListBody(t *testing.T) {
+	sp, err := spec.Load([]byte(`openapi: 3.1.0
+info: {title: things, version: '1'}
+paths:
+  /api/things:
+    post:
+      operationId: add_things
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: array
+              title: Items
+              items: {$ref: '#/components/schemas/Thing'}
+      responses:
+        '200': {description: Successful Response, content: {application/json: {schema: {}}}}
+components:
+  schemas:
+    Thing:
+      type: object
+      title: Thing
+      required: [name]
+      properties:
+        name: {type: string, maxLength: 5, title: Name}
+`))
+	require.NoError(t, err)
+	files := generate(t, sp)
+	for name, want := range map[string]string{
+		"gen-add-things-body-0-name-missing":          "{type: missing, loc: [body, 0, name], msg: Field required, input: {}}",
+		"gen-add-things-body-not-json":                "{type: json_invalid, loc: [body, 1], msg: JSON decode error, input: {}, ctx: {error: Expecting value}}",
+		"gen-add-things-body-wrong-content-type":      "{type: list_type, loc: [body], msg: Input should be a valid list, input: '[]'}",
+		"gen-add-things-body-0-name-wrong-type":       "body: [{name: 42}]",
+		"gen-add-things-body-0-name-above-max-length": "{type: string_too_long, loc: [body, 0, name]",
+	} {
+		require.Contains(t, caseText(t, files, "gen-add-things.yaml", name), want, name)
+	}
+}
+
+// A model that holds itself (a tree of categories), even through a
+// required property, gives a finite set of cases: its fields' once, where
+// it first appears, and the nested one's own (wrong type, null) at each
+// place; the other models in it are walked.
+func TestGenerateRecursiveModel(t *testing.T) {
+	sp, err := spec.Load([]byte(`openapi: 3.1.0
+info: {title: tree, version: '1'}
+paths:
+  /api/categories:
+    post:
+      operationId: add_category
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Category'}
+      responses:
+        '200': {description: Successful Response, content: {application/json: {schema: {}}}}
+components:
+  schemas:
+    Category:
+      type: object
+      title: Category
+      required: [name, owner]
+      properties:
+        name: {type: string, title: Name}
+        parent:
+          anyOf:
+            - $ref: '#/components/schemas/Category'
+            - type: 'null'
+        children:
+          type: array
+          items: {$ref: '#/components/schemas/Category'}
+        owner: {$ref: '#/components/schemas/Person'}
+    Person:
+      type: object
+      title: Person
+      required: [name, manager]
+      properties:
+        name: {type: string}
+        manager: {$ref: '#/components/schemas/Person'}
+`))
+	require.NoError(t, err)
+	files := generate(t, sp)
+	require.Len(t, files, 1)
+	text := string(files[0].Data)
+	for _, name := range []string{"body-name-missing", "body-parent-wrong-type", "body-children-wrong-type", "body-owner-name-missing", "body-owner-manager-wrong-type"} {
+		require.Contains(t, text, "- name: gen-add-category-"+name+"\n")
+	}
+	require.NotContains(t, text, "body-parent-name")
+	require.Less(t, files[0].Cases, 40)
 }
