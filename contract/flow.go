@@ -293,6 +293,7 @@ func (f *flow) resolve(s fixtures.Step) (*request, error) {
 	if err != nil {
 		return nil, err
 	}
+	written := path
 	path = f.documents.path(path)
 	var query []string
 	for _, p := range s.Query {
@@ -321,6 +322,7 @@ func (f *flow) resolve(s fixtures.Step) (*request, error) {
 		if err != nil {
 			return nil, err
 		}
+		v = supplyRequiredBody(f.cfg.Spec, f.documents.source(), s, path, written, v)
 		if req.body, err = json.Marshal(v); err != nil {
 			return nil, err
 		}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"net/url"
 	"path"
 	"reflect"
 	"regexp"
@@ -80,6 +79,10 @@ func Generate(sp *spec.Spec, source string) ([]GeneratedFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, op := range ops {
+		// Before any case: a create's cleanup fills its delete's path.
+		op.orgParam = sp.Members().OrganizationParam
+	}
 	var files []GeneratedFile
 	for _, op := range ops {
 		op.route = &routers.Route{Spec: sp.Doc, Path: op.path, PathItem: sp.Doc.Paths.Value(op.path), Method: op.method, Operation: op.op}
@@ -101,6 +104,9 @@ func Generate(sp *spec.Spec, source string) ([]GeneratedFile, error) {
 type genOp struct {
 	id, kebab    string
 	method, path string
+	// orgParam is the member collection's organization path parameter
+	// (spec.Members), "" when the document has none.
+	orgParam     string
 	op           *openapi3.Operation
 	params       []*openapi3.Parameter
 	body         *openapi3.Schema
@@ -672,6 +678,10 @@ func (s genStep) allHeaders() []keyValue {
 	return append(slices.Clone(s.headers), keyValue{"Cookie", cookie})
 }
 
+// organizationParam is the path parameter that names the organization: the
+// member collection's, else the profile's word for it.
+func (op *genOp) organizationParam() string { return cmpOr(op.orgParam, fixtures.OrganizationID) }
+
 // pathWith fills the path's parameters: the profile's organization for a
 // parameter named like a profile value, the given values, and an unknown
 // id for the rest.
@@ -684,7 +694,7 @@ func (op *genOp) pathWith(values map[string]string) string {
 		v, ok := values[p.Name]
 		switch {
 		case ok:
-		case p.Name == fixtures.OrganizationID:
+		case p.Name == op.organizationParam():
 			v = "{" + fixtures.OrganizationID + "}"
 		default:
 			v = genUnknownItem
@@ -738,9 +748,12 @@ func (op *genOp) validValue(name string, f flat, success bool) any {
 		return validNumber(f)
 	case f.format == "uuid":
 		for _, p := range op.params {
-			if p.In == openapi3.ParameterInPath && p.Name == name && name == fixtures.OrganizationID {
+			if p.In == openapi3.ParameterInPath && p.Name == name && name == op.organizationParam() {
 				return "{" + fixtures.OrganizationID + "}"
 			}
+		}
+		if name == spec.MemberSignature[0] { // the member's organization_id: the path's, by the rules
+			return "{" + fixtures.OrganizationID + "}"
 		}
 		if success {
 			return "{" + fixtures.CandidateUserIDs + "[0]}"
@@ -1630,56 +1643,4 @@ func WithGenerated(suite *fixtures.Suite, sp *spec.Spec, source string) (combine
 		return nil, nil, fmt.Errorf("generated cases do not load (a bug of gen, or rules.yaml lacks their rules):\n%w", err)
 	}
 	return combined, skipped, nil
-}
-
-// supplyRequired are the required query, header and cookie parameters of
-// the operation the step calls that the step does not name, each with the
-// valid value gen sends (query pairs, encoded, and headers; cookies as
-// one Cookie header, unless the step names Cookie). A step names a
-// parameter by sending it or by writing it null (not sent): so a case
-// written before the spec required a parameter still calls the operation
-// as a client of that spec must, and a case about the parameter's absence
-// says so.
-func supplyRequired(sp *spec.Spec, s fixtures.Step, path string) (query []string, header http.Header) {
-	r, err := http.NewRequest(s.Method, path, nil)
-	if err != nil || sp == nil {
-		return nil, nil
-	}
-	route, _, err := sp.FindRoute(r)
-	if err != nil {
-		return nil, nil
-	}
-	namedQuery := func(name string) bool {
-		return slices.ContainsFunc(s.Query, func(q fixtures.QueryParam) bool { return q.Name == name })
-	}
-	namedHeader := func(name string) bool {
-		return slices.ContainsFunc(s.Headers, func(h fixtures.Header) bool { return strings.EqualFold(h.Name, name) })
-	}
-	op := &genOp{params: mergeParams(route.PathItem.Parameters, route.Operation.Parameters)}
-	header = http.Header{}
-	var cookies []string
-	for _, p := range op.params {
-		if !p.Required || p.Schema == nil || p.Schema.Value == nil {
-			continue
-		}
-		value := op.validParameter(p)
-		switch {
-		case p.In == openapi3.ParameterInQuery && !namedQuery(p.Name):
-			values, ok := value.([]any)
-			if !ok {
-				values = []any{value}
-			}
-			for _, v := range values {
-				query = append(query, url.QueryEscape(p.Name)+"="+url.QueryEscape(fmt.Sprint(v)))
-			}
-		case p.In == openapi3.ParameterInHeader && !namedHeader(p.Name):
-			header.Set(p.Name, fmt.Sprint(value))
-		case p.In == openapi3.ParameterInCookie && !namedHeader("Cookie"):
-			cookies = append(cookies, p.Name+"="+fmt.Sprint(value))
-		}
-	}
-	if len(cookies) > 0 {
-		header.Set("Cookie", strings.Join(cookies, "; "))
-	}
-	return query, header
 }
