@@ -145,6 +145,9 @@ func (f *flow) render(p *fixtures.Pattern) string {
 // literal is a Literal pattern's value, its template filled in.
 func (f *flow) literal(p *fixtures.Pattern) (any, error) {
 	if t, ok := p.Value.(fixtures.Template); ok {
+		if ref, whole := t.Whole(); whole && fixtures.IsSpecValue(ref.Name) && ref.Filter == "" {
+			return f.step.value(ref) // a bound stays a number
+		}
 		return f.expand(t)
 	}
 	return p.Value, nil

@@ -108,7 +108,7 @@ type defectCatch struct{ caseName, step, failure string }
 var caughtBy = map[string]defectCatch{
 	// Routing
 	"unknown-path-plain-404":  {"unknown-path-is-404", "misspelt-collection", "body: expected JSON, got a body that does not parse"},
-	"wrong-method-404":        {"wrong-method-is-405-with-allow", "patch-member", "status: expected 405, got 404"},
+	"wrong-method-404":        {"wrong-method-is-405-with-allow", "wrong-method-on-a-member", "status: expected 405, got 404"},
 	"trailing-slash-404":      {"trailing-slash-is-a-307-to-the-path-without-it", "list-with-a-slash", "status: expected 307, got 404"},
 	"identity-before-routing": {"route-is-checked-before-credentials", "unknown-path", "status: expected 404, got 401"},
 	// Identity
@@ -168,7 +168,7 @@ var caughtBy = map[string]defectCatch{
 	"list-without-users":         {"list-is-ordered-and-carries-users", "list", "body /0/user: expected an object, got nothing"},
 	"default-page-size-20":       {"pages-tile-the-order", "defaults", "body /: expected 50 items, got 20"},
 	"page-size-capped-at-50":     {"pages-tile-the-order", "first-100", "body /: expected 51 to 100 items, got 50"},
-	"page-size-clamped":          {"page-size-out-of-bounds-is-422", "over-100", "status: expected 422, got 200"},
+	"page-size-clamped":          {"page-size-out-of-bounds-is-422", "over-the-maximum", "status: expected 422, got 200"},
 	"page-past-end-is-last-page": {"pages-tile-the-order", "past-the-end", "body: expected 0 items: [], got [{"},
 	"pagination-off-by-one":      {"pages-tile-the-order", "first-100", "body /: expected 51 to 100 items, got 20"},
 	"search-case-sensitive":      {"search-finds-a-member-by-part-of-its-email", "search", "body /: expected an item matching {\"id\""},

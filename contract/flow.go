@@ -37,6 +37,8 @@ type flow struct {
 	// was not captured.
 	missing map[string]string
 	bodies  map[string]any
+	// step reads the spec values of the step being run.
+	step stepSpec
 }
 
 func (r *runner) runCase(ctx context.Context, c fixtures.Case) CaseResult {
@@ -89,6 +91,10 @@ var errNotCaptured = errors.New("not captured")
 
 // lookup gives a placeholder's value.
 func (f *flow) lookup(ref fixtures.Ref) (string, error) {
+	if fixtures.IsSpecValue(ref.Name) {
+		v, err := f.step.value(ref)
+		return specText(v), err
+	}
 	switch ref.Name {
 	case fixtures.OrganizationID:
 		return f.cfg.Profile.OrganizationID, nil
@@ -141,6 +147,7 @@ func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepR
 		sr.Failures = append(sr.Failures, "cannot build the request: "+err.Error())
 		return sr
 	}
+	sr.Method = req.method
 	sr.URL = f.cfg.Profile.BaseURL + req.target
 	sr.Curl = req.curl(f.cfg.Profile.BaseURL)
 
@@ -272,19 +279,29 @@ next:
 
 // resolve fills in a step's templates.
 func (f *flow) resolve(s fixtures.Step) (*request, error) {
-	req := &request{method: s.Method, header: http.Header{}, asRole: s.As}
+	req := &request{header: http.Header{}, asRole: s.As}
 	path, err := f.expand(s.Path)
 	if err != nil {
 		return nil, err
 	}
+	// Spec values are read for the step's path, then for its method.
+	f.step = stepSpec{sp: f.cfg.Spec, path: path}
+	if req.method, err = f.expand(s.MethodTemplate); err != nil {
+		return nil, err
+	}
+	f.step.method = req.method
 	var query []string
 	for _, p := range s.Query {
+		name, err := f.expand(p.Name)
+		if err != nil {
+			return nil, err
+		}
 		for _, t := range p.Values {
 			v, err := f.expand(t)
 			if err != nil {
 				return nil, err
 			}
-			query = append(query, url.QueryEscape(p.Name)+"="+url.QueryEscape(v))
+			query = append(query, url.QueryEscape(name)+"="+url.QueryEscape(v))
 		}
 	}
 	req.target = path
