@@ -80,6 +80,19 @@ func (s stepSpec) value(ref fixtures.Ref) (any, error) {
 			return nil, s.gap("%s: pydantic's words for the enum %s are not modelled", where, ref.Arg)
 		}
 		return issues[0].Ctx["expected"], nil
+	case fixtures.SpecNotInEnum:
+		loc, value, _ := strings.Cut(ref.Arg, "=")
+		schema, err := s.schemaAt(route, loc)
+		if err != nil {
+			return nil, err
+		}
+		if len(schema.Enum) == 0 {
+			return nil, s.gap("%s: %s is no enum", where, loc)
+		}
+		for slices.Contains(schema.Enum, any(value)) {
+			value += "_X"
+		}
+		return value, nil
 	case fixtures.SpecMinimum, fixtures.SpecMaximum:
 		schema, err := s.schemaAt(route, ref.Arg)
 		if err != nil {
