@@ -1,0 +1,134 @@
+package contract
+
+import (
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/heyhumm/humm-members-mock/fixtures"
+	"github.com/heyhumm/humm-members-mock/mock/spec"
+)
+
+const (
+	memberPath     = "/api/organization/9a1f6c2e-5b7d-4e3a-8c1f-2d4e6f8a0b1c/member/5ca1ab1e-0000-4000-8000-000000000002"
+	collectionPath = "/api/organization/9a1f6c2e-5b7d-4e3a-8c1f-2d4e6f8a0b1c/member"
+)
+
+func wordingVariant(name string) string {
+	return filepath.Join("..", "mock", "testdata", "specs-wording", name)
+}
+
+// TestSpecValuesAreReadFromTheSpec shows what the runner fills in for
+// openapi.yaml and for variants of it: the placeholders the suite writes
+// in place of today's wording.
+func TestSpecValuesAreReadFromTheSpec(t *testing.T) {
+	openapi := filepath.Join("..", "openapi.yaml")
+	tests := []struct {
+		name         string
+		spec         string
+		method, path string
+		placeholder  string
+		want         any
+		// gap, when set, is what the spec lacks: the case is skipped.
+		gap string
+	}{
+		// Starlette answers a 405 from the first route declared for the
+		// path, its Allow that route's methods (starlette/routing.py:
+		// Router.app keeps the first partial match; Route.handle).
+		{name: "wrong method on a member", spec: openapi, path: memberPath, placeholder: "{undeclared_method}", want: "PATCH"},
+		{name: "wrong method on the collection", spec: openapi, path: collectionPath, placeholder: "{undeclared_method}", want: "DELETE"},
+		{name: "a member's Allow", spec: openapi, path: memberPath, placeholder: "{allow}", want: "PUT"},
+		{name: "the collection's Allow", spec: openapi, path: collectionPath, placeholder: "{allow}", want: "GET"},
+		{name: "PATCH and POST declared on a member", spec: wordingVariant("methods-declared-31.yaml"), path: memberPath, placeholder: "{undeclared_method}", want: "GET"},
+		{name: "DELETE declared on the collection", spec: wordingVariant("methods-declared-31.yaml"), path: collectionPath, placeholder: "{undeclared_method}", want: "PATCH"},
+		{name: "PATCH declared first", spec: wordingVariant("methods-declared-31.yaml"), path: memberPath, placeholder: "{allow}", want: "PATCH"},
+		{name: "no such path", spec: openapi, path: "/api/nothing", placeholder: "{undeclared_method}", gap: "the spec has no path /api/nothing"},
+
+		{name: "an unknown query name", spec: openapi, method: "GET", path: collectionPath, placeholder: "{undeclared_query:utm_source}", want: "utm_source"},
+		{name: "a name the list declares", spec: wordingVariant("list-declares-suite-names-30.yaml"), method: "GET", path: collectionPath, placeholder: "{undeclared_query:sort}", want: "x_sort"},
+
+		// pydantic 2.13.4, run: an Enum of these members, validated with
+		// None (probe: pydantic.create_model('M', role=(Role, ...))).
+		{name: "the roles", spec: openapi, method: "PUT", path: memberPath, placeholder: "{enum_expected:body.role}",
+			want: "'SYSTEM_ADMIN', 'ORGANIZATION_ADMIN' or 'ANALYST'"},
+		{name: "roles added around the others (3.1)", spec: wordingVariant("roles-and-states-added-31.yaml"), method: "PUT", path: memberPath, placeholder: "{enum_expected:body.role}",
+			want: "'OWNER', 'SYSTEM_ADMIN', 'ORGANIZATION_ADMIN', 'ANALYST' or 'AUDITOR'"},
+		{name: "roles reordered and one added (3.0, allOf)", spec: wordingVariant("roles-reordered-30.yaml"), method: "POST", path: collectionPath, placeholder: "{enum_expected:body.role}",
+			want: "'ANALYST', 'ORGANIZATION_ADMIN', 'SYSTEM_ADMIN' or 'BILLING_VIEWER'"},
+		{name: "not a role", spec: openapi, method: "POST", path: collectionPath, placeholder: "{not_in_enum:body.role=OWNER}", want: "OWNER"},
+		{name: "OWNER is a role", spec: wordingVariant("roles-and-states-added-31.yaml"), method: "POST", path: collectionPath, placeholder: "{not_in_enum:body.role=OWNER}", want: "OWNER_X"},
+		{name: "no enum there", spec: openapi, method: "POST", path: collectionPath, placeholder: "{enum_expected:body.user_id}",
+			gap: "POST /api/organization/{organization_id}/member: body.user_id is no enum"},
+
+		{name: "page_size's maximum", spec: openapi, method: "GET", path: collectionPath, placeholder: "{maximum:query.page_size}", want: 100.0},
+		{name: "page's minimum", spec: openapi, method: "GET", path: collectionPath, placeholder: "{minimum:query.page}", want: 1.0},
+		{name: "a raised maximum (3.1)", spec: wordingVariant("page-size-250-31.yaml"), method: "GET", path: collectionPath, placeholder: "{maximum:query.page_size}", want: 250.0},
+		{name: "a lowered maximum (3.0)", spec: wordingVariant("page-size-80-30.yaml"), method: "GET", path: collectionPath, placeholder: "{maximum:query.page_size}", want: 80.0},
+		{name: "no maximum", spec: wordingVariant("suite-needs-removed-31.yaml"), method: "GET", path: collectionPath, placeholder: "{maximum:query.page_size}",
+			gap: "GET /api/organization/{organization_id}/member: query.page_size has no inclusive maximum"},
+		{name: "no operation", spec: openapi, method: "PATCH", path: memberPath, placeholder: "{maximum:query.page_size}",
+			gap: "the spec has no operation PATCH " + memberPath},
+	}
+	loaded := map[string]*spec.Spec{}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sp := loaded[tt.spec]
+			if sp == nil {
+				var err error
+				sp, err = spec.LoadFile(tt.spec)
+				require.NoError(t, err)
+				loaded[tt.spec] = sp
+			}
+			tmpl, err := fixtures.ParseTemplate(tt.placeholder)
+			require.NoError(t, err)
+			ref, whole := tmpl.Whole()
+			require.True(t, whole)
+			got, err := stepSpec{sp: sp, method: tt.method, path: tt.path}.value(ref)
+			if tt.gap != "" {
+				var gap *specGap
+				require.True(t, errors.As(err, &gap), "%v", err)
+				require.Contains(t, gap.reason, tt.gap)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tt.want, got)
+		})
+	}
+}
+
+// TestCasesSkipWhatTheSpecLacks: a case runs on openapi.yaml, whatever it
+// takes from the spec, and is skipped, naming what is missing, on a spec
+// without it.
+func TestCasesSkipWhatTheSpecLacks(t *testing.T) {
+	suite, err := fixtures.Embedded()
+	require.NoError(t, err)
+	profile := &Profile{OrganizationID: "9a1f6c2e-5b7d-4e3a-8c1f-2d4e6f8a0b1c", OtherOrganizationID: "0f1e2d3c-4b5a-4968-8776-655443322110"}
+	embedded, err := spec.Embedded()
+	require.NoError(t, err)
+	removed, err := spec.LoadFile(wordingVariant("suite-needs-removed-31.yaml"))
+	require.NoError(t, err)
+	byName := map[string]fixtures.Case{}
+	for _, c := range suite.Cases {
+		require.Empty(t, specLacks(embedded, profile, c), "%s runs on openapi.yaml", c.Name)
+		byName[c.Name] = c
+	}
+	tests := []struct{ name, want string }{
+		{name: "access-context-parameters-are-uuids", want: `step "valid" takes from it: GET /api/organization/{organization_id}/member declares no query parameter job_id`},
+		{name: "page-size-out-of-bounds-is-422", want: `step "over-the-maximum" takes from it: GET /api/organization/{organization_id}/member: query.page_size has no inclusive maximum`},
+		{name: "wrong-method-is-405-with-allow"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, ok := byName[tt.name]
+			require.True(t, ok)
+			got := specLacks(removed, profile, c)
+			if tt.want == "" {
+				require.Empty(t, got)
+				return
+			}
+			require.Contains(t, got, tt.want)
+		})
+	}
+}
