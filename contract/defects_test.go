@@ -151,7 +151,7 @@ var caughtBy = map[string]defectCatch{
 	// Request validation
 	"422-detail-string":             {"body-fields-are-validated", "unknown-role", `body /detail: expected 1 item: [{"loc": ["body", "role"]}], got "validation error"`},
 	"path-id-lookup-404":            {"path-parameters-must-be-uuids", "member-id", "status: expected 422, got 404"},
-	"query-length-unchecked":        {"page-and-query-are-validated", "query-over-200-characters", "status: expected 422, got 200"},
+	"query-length-unchecked":        {"page-and-query-are-validated", "query-over-its-maximum-length", "status: expected 422, got 200"},
 	"first-error-only":              {"each-problem-is-one-entry", "page-and-page-size", "body /detail: expected 2 items, got 1"},
 	"validation-entries-sorted":     {"validation-entries-are-pydantics-in-declaration-order", "path-query-and-body-at-once", `body /detail/0/loc/0: expected "path", got "body"`},
 	"pydantic-1-entries":            {"validation-entries-are-pydantics-in-declaration-order", "path-query-and-body-at-once", `body /detail/0/input: expected "not-a-uuid", got nothing`},

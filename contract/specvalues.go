@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -71,11 +72,7 @@ func (s stepSpec) value(ref fixtures.Ref) (any, error) {
 		}
 		// pydantic's own wording, from the stack's emulation: the entry for
 		// a value that is none of the members.
-		loc := []any{}
-		for _, part := range strings.Split(ref.Arg, ".") {
-			loc = append(loc, part)
-		}
-		_, issues, ok := stack.Value(s.sp.PropertyOrder, loc, &openapi3.SchemaRef{Value: schema}, "\x00 none of the members")
+		_, issues, ok := stack.Value(s.sp.PropertyOrder, locOf(ref.Arg), &openapi3.SchemaRef{Value: schema}, "\x00 none of the members")
 		if !ok || len(issues) != 1 || issues[0].Ctx["expected"] == nil {
 			return nil, s.gap("%s: pydantic's words for the enum %s are not modelled", where, ref.Arg)
 		}
@@ -93,6 +90,49 @@ func (s stepSpec) value(ref fixtures.Ref) (any, error) {
 			value += "_X"
 		}
 		return value, nil
+	case fixtures.SpecMinLength, fixtures.SpecMaxLength:
+		schema, err := s.schemaAt(route, ref.Arg)
+		if err != nil {
+			return nil, err
+		}
+		if ref.Name == fixtures.SpecMinLength {
+			if schema.MinLength == 0 {
+				return nil, s.gap("%s: %s has no minLength", where, ref.Arg)
+			}
+			return float64(schema.MinLength), nil
+		}
+		if schema.MaxLength == nil {
+			return nil, s.gap("%s: %s has no maxLength", where, ref.Arg)
+		}
+		return float64(*schema.MaxLength), nil
+	case fixtures.SpecDefault:
+		loc, want, _ := strings.Cut(ref.Arg, "=")
+		schema, err := s.schemaAt(route, loc)
+		if err != nil {
+			return nil, err
+		}
+		if schema.Default == nil || specText(schema.Default) != want {
+			return nil, s.gap("%s: the case is written for %s's default %s, the spec's is %s", where, loc, want, specText(schema.Default))
+		}
+		return schema.Default, nil
+	case fixtures.SpecPathParameter:
+		n, _ := strconv.Atoi(ref.Arg)
+		params := pathTemplateParameter.FindAllStringSubmatch(route.Path, -1)
+		if n > len(params) {
+			return nil, s.gap("%s has no path parameter %d", where, n)
+		}
+		return params[n-1][1], nil
+	case fixtures.SpecPydanticMsg:
+		loc, input, _ := strings.Cut(ref.Arg, "=")
+		schema, _, err := s.schemaRefAt(route, loc)
+		if err != nil {
+			return nil, err
+		}
+		_, issues, ok := stack.Value(s.sp.PropertyOrder, locOf(loc), schema, input)
+		if !ok || len(issues) == 0 {
+			return nil, s.gap("%s: %q is valid at %s, or pydantic's entry is not modelled", where, input, loc)
+		}
+		return issues[0].Msg, nil
 	case fixtures.SpecMinimum, fixtures.SpecMaximum:
 		schema, err := s.schemaAt(route, ref.Arg)
 		if err != nil {
@@ -108,6 +148,19 @@ func (s stepSpec) value(ref fixtures.Ref) (any, error) {
 		return *bound, nil
 	}
 	return nil, fmt.Errorf("%s is no spec value", ref)
+}
+
+// pathTemplateParameter is a parameter of a path template, `{member_id}`.
+var pathTemplateParameter = regexp.MustCompile(`\{([^{}]+)\}`)
+
+// locOf is FastAPI's loc of a spec value's loc: query.page_size is
+// [query, page_size].
+func locOf(loc string) []any {
+	var out []any
+	for _, part := range strings.Split(loc, ".") {
+		out = append(out, part)
+	}
+	return out
 }
 
 func (s stepSpec) gap(format string, args ...any) error {
@@ -144,10 +197,17 @@ func (s stepSpec) undeclaredMethod() (any, error) {
 // schemaAt is the schema of a value at a loc of the route: a parameter's,
 // or a property's of the JSON request body (through nested models).
 func (s stepSpec) schemaAt(route *routers.Route, loc string) (*openapi3.Schema, error) {
+	_, core, err := s.schemaRefAt(route, loc)
+	return core, err
+}
+
+// schemaRefAt is schemaAt with the schema as declared (nullable, wrapped)
+// before its core.
+func (s stepSpec) schemaRefAt(route *routers.Route, loc string) (*openapi3.SchemaRef, *openapi3.Schema, error) {
 	where := route.Method + " " + route.Path
 	place, names, err := fixtures.SplitLoc(loc)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var ref *openapi3.SchemaRef
 	if place == "body" {
@@ -159,7 +219,7 @@ func (s stepSpec) schemaAt(route *routers.Route, loc string) (*openapi3.Schema, 
 		for _, name := range names {
 			core, _ := spec.Underlying(ref)
 			if core == nil || core.Properties[name] == nil {
-				return nil, s.gap("%s: the request body declares no %s", where, loc)
+				return nil, nil, s.gap("%s: the request body declares no %s", where, loc)
 			}
 			ref = core.Properties[name]
 		}
@@ -168,9 +228,9 @@ func (s stepSpec) schemaAt(route *routers.Route, loc string) (*openapi3.Schema, 
 	}
 	core, _ := spec.Underlying(ref)
 	if core == nil {
-		return nil, s.gap("%s declares no %s", where, loc)
+		return nil, nil, s.gap("%s declares no %s", where, loc)
 	}
-	return core, nil
+	return ref, core, nil
 }
 
 // parameter is the route's parameter of that place and name, the

@@ -68,6 +68,21 @@ func TestSpecValuesAreReadFromTheSpec(t *testing.T) {
 		{name: "a lowered maximum (3.0)", spec: wordingVariant("page-size-80-30.yaml"), method: "GET", path: collectionPath, placeholder: "{maximum:query.page_size}", want: 80.0},
 		{name: "no maximum", spec: wordingVariant("suite-needs-removed-31.yaml"), method: "GET", path: collectionPath, placeholder: "{maximum:query.page_size}",
 			gap: "GET /api/organization/{organization_id}/member: query.page_size has no inclusive maximum"},
+		{name: "query's length bounds", spec: openapi, method: "GET", path: collectionPath, placeholder: "{max_length:query.query}", want: 200.0},
+		{name: "query's length bounds changed (3.0)", spec: wordingVariant("search-length-bounds-30.yaml"), method: "GET", path: collectionPath, placeholder: "{min_length:query.query}", want: 2.0},
+		// pydantic 2.13.4, run: Optional[constr(min_length=n)] validated
+		// with "" (the message's plural follows the bound).
+		{name: "too short, in pydantic's words", spec: openapi, method: "GET", path: collectionPath, placeholder: "{pydantic_msg:query.query=}",
+			want: "String should have at least 1 character"},
+		{name: "too short for a bound of 2", spec: wordingVariant("search-length-bounds-30.yaml"), method: "GET", path: collectionPath, placeholder: "{pydantic_msg:query.query=}",
+			want: "String should have at least 2 characters"},
+		{name: "a valid value has no entry", spec: openapi, method: "GET", path: collectionPath, placeholder: "{pydantic_msg:query.query=abc}", gap: `"abc" is valid at query.query`},
+		{name: "the default the case is written for", spec: openapi, method: "GET", path: collectionPath, placeholder: "{default:query.page_size=50}", want: 50.0},
+		{name: "another default", spec: wordingVariant("default-page-size-20-30.yaml"), method: "GET", path: collectionPath, placeholder: "{default:query.page_size=50}",
+			gap: "the case is written for query.page_size's default 50, the spec's is 20"},
+		{name: "the member's path parameter", spec: openapi, method: "PUT", path: memberPath, placeholder: "{path_parameter:2}", want: "member_id"},
+		{name: "a renamed path parameter", spec: wordingVariant("path-parameter-renamed-31.yaml"), method: "PUT", path: memberPath, placeholder: "{path_parameter:2}", want: "membership_id"},
+		{name: "no third path parameter", spec: openapi, method: "PUT", path: memberPath, placeholder: "{path_parameter:3}", gap: "has no path parameter 3"},
 		{name: "no operation", spec: openapi, method: "PATCH", path: memberPath, placeholder: "{maximum:query.page_size}",
 			gap: "the spec has no operation PATCH " + memberPath},
 	}
