@@ -324,9 +324,11 @@ func specLacks(sp *spec.Spec, p *Profile, c fixtures.Case) string {
 
 // undeclaredNames names a query parameter or a property of a JSON object
 // body that the step sends by its literal name and its operation does not
-// declare, or "". A name meant to be unknown is written as
-// {undeclared_query:...}; a literal one is meant to be declared, and a
-// spec without it would make the step prove nothing.
+// declare, or a literal string the body sends for an enum that lacks it,
+// or "". A name meant to be unknown is written as {undeclared_query:...}
+// and a value meant to be invalid as {not_in_enum:...} or in a step that
+// expects a 422; any other is meant to be declared, and a spec without it
+// would make the step prove nothing.
 func (s stepSpec) undeclaredNames(step fixtures.Step) string {
 	route, _, err := s.route(s.method)
 	if err != nil {
@@ -361,6 +363,19 @@ func (s stepSpec) undeclaredNames(step fixtures.Step) string {
 	for _, name := range names {
 		if core.Properties[name] == nil {
 			return fmt.Sprintf("the request body of %s declares no property %s", where, name)
+		}
+	}
+	if slices.Contains(step.Expect.Status, http.StatusUnprocessableEntity) {
+		return ""
+	}
+	for _, name := range names {
+		value, isTemplate := body[name].(fixtures.Template)
+		property, _ := spec.Underlying(core.Properties[name])
+		if !isTemplate || len(value.Refs()) > 0 || property == nil || len(property.Enum) == 0 {
+			continue
+		}
+		if !slices.Contains(property.Enum, any(value.Source)) {
+			return fmt.Sprintf("the request body of %s: %s has no member %s", where, name, value.Source)
 		}
 	}
 	return ""
