@@ -241,6 +241,11 @@ func (f *flow) checkList(l *fixtures.ListExpect, body any) []string {
 			}
 		}
 	}
+	if l.InDeclarationOrder {
+		if problem := f.step.declarationOrder(items); problem != "" {
+			problems = append(problems, where+": "+problem)
+		}
+	}
 	itemPointer := func(i int) string { return l.At + "/" + strconv.Itoa(i) }
 	if l.Each != nil {
 		for i, item := range items {

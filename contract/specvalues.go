@@ -380,3 +380,49 @@ func (s stepSpec) undeclaredNames(step fixtures.Step) string {
 	}
 	return ""
 }
+
+// declarationOrder says how validation entries break the order of their
+// locs as the spec declares them for the step's operation, or "": each
+// place's parameters in the order the stack reads them (the path's, then
+// the operation's), the body's properties in the model's order.
+func (s stepSpec) declarationOrder(entries []any) string {
+	route, _, err := s.route(s.method)
+	if err != nil {
+		return fmt.Sprintf("cannot read the declaration order: the spec has no operation %s %s", s.method, s.path)
+	}
+	var bodyOrder []string
+	if rb := route.Operation.RequestBody; rb != nil && rb.Value != nil {
+		if media := rb.Value.Content.Get("application/json"); media != nil {
+			if core, _ := spec.Underlying(media.Schema); core != nil {
+				bodyOrder = s.sp.PropertyOrder(core)
+			}
+		}
+	}
+	rank := func(entry any) (place, index int, loc any) {
+		obj, _ := entry.(map[string]any)
+		parts, _ := obj["loc"].([]any)
+		if len(parts) == 0 {
+			return -1, -1, obj["loc"]
+		}
+		where, _ := parts[0].(string)
+		place = slices.Index(fixtures.LocPlaces, where)
+		index = -1
+		if len(parts) > 1 {
+			name, _ := parts[1].(string)
+			if where == "body" {
+				index = slices.Index(bodyOrder, name)
+			} else {
+				index = slices.Index(declaredParameters(route, where), name)
+			}
+		}
+		return place, index, obj["loc"]
+	}
+	for i := 1; i < len(entries); i++ {
+		p1, i1, loc1 := rank(entries[i-1])
+		p2, i2, loc2 := rank(entries[i])
+		if p1 > p2 || p1 == p2 && i1 > i2 {
+			return fmt.Sprintf("expected entries in the order the spec declares their locs, got %s (entry %d) before %s (entry %d)", show(loc1), i-1, show(loc2), i)
+		}
+	}
+	return ""
+}

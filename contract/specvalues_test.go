@@ -165,3 +165,52 @@ func TestCasesSkipWhatTheSpecLacks(t *testing.T) {
 		})
 	}
 }
+
+// TestValidationEntriesFollowTheSpecsDeclarationOrder: FastAPI reports the
+// path's, the query's, the headers' and the cookies' entries, then the
+// body's (fastapi/dependencies/utils.py: solve_dependencies: errors +=
+// path_errors + query_errors + header_errors + cookie_errors, then
+// body_errors), the body's in the model's declaration order; the order is
+// read from the spec, not from today's openapi.yaml.
+func TestValidationEntriesFollowTheSpecsDeclarationOrder(t *testing.T) {
+	openapi, err := spec.Embedded()
+	require.NoError(t, err)
+	reordered, err := spec.LoadFile(wordingVariant("update-body-reordered-31.yaml"))
+	require.NoError(t, err)
+	entries := func(locs ...[]any) []any {
+		out := make([]any, len(locs))
+		for i, loc := range locs {
+			out[i] = map[string]any{"loc": loc}
+		}
+		return out
+	}
+	path, query := []any{"path", "member_id"}, []any{"query", "job_id"}
+	userID, role := []any{"body", "user_id"}, []any{"body", "role"}
+	tests := []struct {
+		name    string
+		sp      *spec.Spec
+		entries []any
+		want    string
+	}{
+		{name: "openapi.yaml: ids before role", sp: openapi, entries: entries(path, query, userID, role)},
+		{name: "openapi.yaml: role first is out of order", sp: openapi, entries: entries(path, query, role, userID),
+			want: `got ["body","role"] (entry 2) before ["body","user_id"] (entry 3)`},
+		{name: "role declared first", sp: reordered, entries: entries(path, query, role, userID)},
+		{name: "role declared first: ids first is out of order", sp: reordered, entries: entries(path, query, userID, role),
+			want: `got ["body","user_id"] (entry 2) before ["body","role"] (entry 3)`},
+		{name: "the body after the query", sp: openapi, entries: entries(path, userID, query),
+			want: `got ["body","user_id"] (entry 1) before ["query","job_id"] (entry 2)`},
+		{name: "the query after the path", sp: openapi, entries: entries(query, path),
+			want: `got ["query","job_id"] (entry 0) before ["path","member_id"] (entry 1)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := stepSpec{sp: tt.sp, method: "PUT", path: memberPath}.declarationOrder(tt.entries)
+			if tt.want == "" {
+				require.Empty(t, got)
+				return
+			}
+			require.Contains(t, got, tt.want)
+		})
+	}
+}
