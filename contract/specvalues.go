@@ -111,7 +111,10 @@ func (s stepSpec) value(ref fixtures.Ref) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if schema.Default == nil || specText(schema.Default) != want {
+		if schema.Default == nil {
+			return nil, s.gap("%s: the case is written for %s's default %s, the spec gives none", where, loc, want)
+		}
+		if specText(schema.Default) != want {
 			return nil, s.gap("%s: the case is written for %s's default %s, the spec's is %s", where, loc, want, specText(schema.Default))
 		}
 		return schema.Default, nil

@@ -85,6 +85,8 @@ func TestSpecValuesAreReadFromTheSpec(t *testing.T) {
 		{name: "the role a create body leaves out", spec: openapi, method: "POST", path: collectionPath, placeholder: "{default:body.role=ANALYST}", want: "ANALYST"},
 		{name: "a case written for another default role", spec: openapi, method: "PUT", path: memberPath, placeholder: "{default:body.role=VIEWER}",
 			gap: "the case is written for body.role's default VIEWER, the spec's is ANALYST"},
+		{name: "no default", spec: openapi, method: "GET", path: collectionPath, placeholder: "{default:query.query=x}",
+			gap: "the case is written for query.query's default x, the spec gives none"},
 		{name: "the member's path parameter", spec: openapi, method: "PUT", path: memberPath, placeholder: "{path_parameter:2}", want: "member_id"},
 		{name: "a renamed path parameter", spec: wordingVariant("path-parameter-renamed-31.yaml"), method: "PUT", path: memberPath, placeholder: "{path_parameter:2}", want: "membership_id"},
 		{name: "no third path parameter", spec: openapi, method: "PUT", path: memberPath, placeholder: "{path_parameter:3}", gap: "has no path parameter 3"},
