@@ -145,6 +145,9 @@ func (f *flow) render(p *fixtures.Pattern) string {
 // literal is a Literal pattern's value, its template filled in.
 func (f *flow) literal(p *fixtures.Pattern) (any, error) {
 	if t, ok := p.Value.(fixtures.Template); ok {
+		if ref, whole := t.Whole(); whole && fixtures.IsSpecValue(ref.Name) && ref.Filter == "" {
+			return f.step.value(ref) // a bound stays a number
+		}
 		return f.expand(t)
 	}
 	return p.Value, nil
@@ -214,8 +217,20 @@ func (f *flow) checkList(l *fixtures.ListExpect, body any) []string {
 		return []string{fmt.Sprintf("%s: expected an array, got %s", where, show(v))}
 	}
 	var problems []string
-	if n := len(items); l.Length != nil && (n < l.Length.Min || (l.Length.Max >= 0 && n > l.Length.Max)) {
-		problems = append(problems, fmt.Sprintf("%s: expected %s, got %d", where, lengthText(*l.Length), n))
+	if l.Length != nil {
+		length := *l.Length
+		if length.MaxTemplate != nil {
+			ref, _ := length.MaxTemplate.Whole()
+			v, err := f.step.value(ref)
+			bound, isNumber := v.(float64)
+			if err != nil || !isNumber {
+				return []string{fmt.Sprintf("%s: cannot read the length's max %s: %v", where, ref, err)}
+			}
+			length.Max = int(bound)
+		}
+		if n := len(items); n < length.Min || (length.Max >= 0 && n > length.Max) {
+			problems = append(problems, fmt.Sprintf("%s: expected %s, got %d", where, lengthText(length), n))
+		}
 	}
 	if len(l.SortedBy) > 0 {
 		for i := 1; i < len(items); i++ {
@@ -224,6 +239,11 @@ func (f *flow) checkList(l *fixtures.ListExpect, body any) []string {
 					where, strings.Join(l.SortedBy, ", "), i-1, show(sortKeys(items[i-1], l.SortedBy)), i, show(sortKeys(items[i], l.SortedBy))))
 				break
 			}
+		}
+	}
+	if l.InDeclarationOrder {
+		if problem := f.step.declarationOrder(items); problem != "" {
+			problems = append(problems, where+": "+problem)
 		}
 	}
 	itemPointer := func(i int) string { return l.At + "/" + strconv.Itoa(i) }

@@ -36,7 +36,7 @@ func supplyRequired(sp *spec.Spec, s fixtures.Step, path string) (query []string
 		return nil, nil
 	}
 	namedQuery := func(name string) bool {
-		return slices.ContainsFunc(s.Query, func(q fixtures.QueryParam) bool { return q.Name == name })
+		return slices.ContainsFunc(s.Query, func(q fixtures.QueryParam) bool { return q.Name.Source == name })
 	}
 	namedHeader := func(name string) bool {
 		return slices.ContainsFunc(s.Headers, func(h fixtures.Header) bool { return strings.EqualFold(h.Name, name) })

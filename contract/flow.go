@@ -38,6 +38,8 @@ type flow struct {
 	// was not captured.
 	missing map[string]string
 	bodies  map[string]any
+	// step reads the spec values of the step being run.
+	step stepSpec
 }
 
 func (r *runner) runCase(ctx context.Context, c fixtures.Case) CaseResult {
@@ -99,6 +101,10 @@ var errNotCaptured = errors.New("not captured")
 
 // lookup gives a placeholder's value.
 func (f *flow) lookup(ref fixtures.Ref) (string, error) {
+	if fixtures.IsSpecValue(ref.Name) {
+		v, err := f.step.value(ref)
+		return specText(v), err
+	}
 	switch ref.Name {
 	case fixtures.OrganizationID:
 		return f.cfg.Profile.OrganizationID, nil
@@ -151,6 +157,7 @@ func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepR
 		sr.Failures = append(sr.Failures, "cannot build the request: "+err.Error())
 		return sr
 	}
+	sr.Method = req.method
 	cred := f.credentialOf(ctx, req)
 	if why := carryCredential(req, cred); why != "" {
 		sr.NotInDocument = why
@@ -288,21 +295,32 @@ next:
 
 // resolve fills in a step's templates.
 func (f *flow) resolve(s fixtures.Step) (*request, error) {
-	req := &request{method: s.Method, header: http.Header{}, asRole: s.As}
+	req := &request{header: http.Header{}, asRole: s.As}
 	path, err := f.expand(s.Path)
 	if err != nil {
 		return nil, err
 	}
+	// The fixture's path on the document the run checks; its spec values
+	// are read for that path, then for the step's method.
 	written := path
 	path = f.documents.path(path)
+	f.step = stepSpec{sp: f.cfg.Spec, path: path}
+	if req.method, err = f.expand(s.MethodTemplate); err != nil {
+		return nil, err
+	}
+	f.step.method = req.method
 	var query []string
 	for _, p := range s.Query {
+		name, err := f.expand(p.Name)
+		if err != nil {
+			return nil, err
+		}
 		for _, t := range p.Values {
 			v, err := f.expand(t)
 			if err != nil {
 				return nil, err
 			}
-			query = append(query, url.QueryEscape(p.Name)+"="+url.QueryEscape(v))
+			query = append(query, url.QueryEscape(name)+"="+url.QueryEscape(v))
 		}
 	}
 	// What the spec requires and the step does not name (a case written

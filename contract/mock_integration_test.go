@@ -56,6 +56,9 @@ func TestEmbeddedSuiteCoversEveryOperation(t *testing.T) {
 	covered := map[string]bool{}
 	for _, c := range embeddedSuite(t).Cases {
 		for _, s := range c.Steps {
+			if len(s.MethodTemplate.Refs()) > 0 {
+				continue // {undeclared_method}: a 405, no operation
+			}
 			path := placeholder.ReplaceAllString(s.Path.Source, "3c90c3cc-0d44-4b50-8888-8dd25736052a")
 			req, err := http.NewRequest(s.Method, path, nil)
 			require.NoError(t, err)

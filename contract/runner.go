@@ -111,6 +111,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		if lacking[i] != "" && cfg.StrictProfile {
 			return nil, fmt.Errorf("case %s cannot run: %s", c.Name, lacking[i])
 		}
+		if lacking[i] == "" {
+			lacking[i] = specLacks(cfg.Spec, cfg.Profile, c)
+		}
 	}
 	if err := r.probe(ctx); err != nil {
 		return nil, err
