@@ -9,21 +9,33 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/heyhumm/humm-members-mock/fixtures"
 	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
+// routeOf is the document's route of a step's request, nil for none (an
+// unknown path or method on purpose).
+func (f *flow) routeOf(ctx context.Context, req *request) *routers.Route {
+	routed, err := http.NewRequestWithContext(ctx, req.method, req.target, nil)
+	if err != nil {
+		return nil
+	}
+	route, _, err := f.cfg.Spec.FindRoute(routed)
+	if err != nil {
+		return nil
+	}
+	return route
+}
+
 // credentialOf is where the step's operation takes its token, as the
 // document's security scheme says (spec.Credential): the operation's, else
 // the document's.
-func (f *flow) credentialOf(ctx context.Context, req *request) spec.Credential {
-	routed, err := http.NewRequestWithContext(ctx, req.method, req.target, nil)
-	if err == nil {
-		if route, _, err := f.cfg.Spec.FindRoute(routed); err == nil {
-			if cred, err := f.cfg.Spec.CredentialFor(route.Operation); err == nil {
-				return cred
-			}
+func (f *flow) credentialOf(route *routers.Route) spec.Credential {
+	if route != nil {
+		if cred, err := f.cfg.Spec.CredentialFor(route.Operation); err == nil {
+			return cred
 		}
 	}
 	cred, err := f.cfg.Spec.CredentialFor(nil)

@@ -158,7 +158,13 @@ func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepR
 		return sr
 	}
 	sr.Method = req.method
-	cred := f.credentialOf(ctx, req)
+	route := f.routeOf(ctx, req)
+	expect, why := onSuccess(f.cfg.Spec, route, s, s.Expect)
+	if why != "" {
+		sr.NotInDocument = why
+		return sr
+	}
+	cred := f.credentialOf(route)
 	if why := carryCredential(req, cred); why != "" {
 		sr.NotInDocument = why
 		return sr
@@ -201,7 +207,7 @@ func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepR
 			f.missing[c.Name] = fmt.Sprintf("the response of step %q had no %s", s.Name, c.Pointer)
 		}
 	}
-	sr.Failures = append(sr.Failures, f.checkResponse(onCredential(f.documents.expect(s.Expect), cred), resp, decoded, isJSON)...)
+	sr.Failures = append(sr.Failures, f.checkResponse(onCredential(f.documents.expect(expect), cred), resp, decoded, isJSON)...)
 	if violation := f.checkSpec(ctx, req, resp, body); violation != "" {
 		sr.Failures = append(sr.Failures, "spec: "+f.mask.Replace(violation))
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
 	"github.com/stretchr/testify/require"
 
 	"github.com/heyhumm/humm-members-mock/fixtures"
@@ -123,4 +124,39 @@ func TestCasesCallingAnOperationTheDocumentLacksAreSkipped(t *testing.T) {
 	require.Equal(t, `the document has no member delete (openapi.yaml's DELETE /api/organization/{organization_id}/member/{member_id}), which step "remove" calls`,
 		m.missing(fixtures.Case{Steps: []fixtures.Step{list}, Cleanup: []fixtures.Step{remove}}))
 	require.Empty(t, newDocumentMap(reference, reference).missing(fixtures.Case{Steps: []fixtures.Step{remove}}))
+}
+
+// TestExpectedSuccessFollowsTheDocumentsStatus: a fixture's 200 on an
+// operation the document answers with another success status is that
+// status; a step that reads the body of a success without one cannot be
+// sent there.
+func TestExpectedSuccessFollowsTheDocumentsStatus(t *testing.T) {
+	sp, err := spec.LoadFile("../mock/testdata/specs/documented-statuses-31.yaml")
+	require.NoError(t, err)
+	create := sp.Members().Route(spec.MemberCreate)
+	remove := sp.Members().Route(spec.MemberDelete)
+	list := sp.Members().Route(spec.MemberList)
+	body := &fixtures.Pattern{Kind: fixtures.Object}
+	for _, tc := range []struct {
+		name     string
+		route    *routers.Route
+		step     fixtures.Step
+		expected []int
+		status   []int
+		why      string
+	}{
+		{"create answers 201", create, fixtures.Step{Name: "create", Capture: []fixtures.Capture{{Name: "id", Pointer: "/id"}}}, []int{200}, []int{201}, ""},
+		{"a cleanup's 200 or 404", remove, fixtures.Step{Name: "cleanup"}, []int{200, 404}, []int{204, 404}, ""},
+		{"a delete read for its row", remove, fixtures.Step{Name: "delete", Expect: fixtures.Expect{Body: body}}, []int{200}, []int{204},
+			`the document's DELETE /api/organization/{organization_id}/member/{member_id} answers 204 without a body, which step "delete" reads`},
+		{"the list keeps its 200", list, fixtures.Step{Name: "list"}, []int{200}, []int{200}, ""},
+		{"a 422 is a 422", create, fixtures.Step{Name: "bad"}, []int{422}, []int{422}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.step.Expect.Status = tc.expected
+			got, why := onSuccess(sp, tc.route, tc.step, tc.step.Expect)
+			require.Equal(t, tc.why, why)
+			require.Equal(t, tc.status, got.Status)
+		})
+	}
 }
