@@ -652,6 +652,9 @@ func pydanticString(loc []any, s *openapi3.Schema, value any) (any, []Issue, boo
 	case "time":
 		return pydanticTime(loc, value)
 	}
+	if canon, issues, handled, ok := pydanticFormat(loc, s, value); handled {
+		return canon, issues, ok
+	}
 	var text string
 	switch v := value.(type) {
 	case string:

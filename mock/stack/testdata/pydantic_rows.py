@@ -10,6 +10,9 @@ mutating dates, times and numbers, as query values of date, datetime,
 time, float and bool: a differential check of the mock's parsers against
 pydantic's (write them over pydantic_rows.json, run the test, restore).
 
+EmailStr needs email-validator: run it with the PYTHONPATH
+internal/fastapi/stack.sh prints (email-validator 2.3.0 from its mirror).
+
 Each value is validated as FastAPI 0.141 validates it: a TypeAdapter of
 the annotation, validate_python(value, from_attributes=True)
 (fastapi/_compat/v2.py: ModelField.validate), the loc prefixed as
@@ -24,13 +27,16 @@ OpenAPI 3.1 components use the same generator).
 """
 
 import enum
+import ipaddress
 import json
+import pathlib
 import sys
 from datetime import date, datetime, time
 from typing import Annotated, Literal, Optional
 
 import pydantic
-from pydantic import BaseModel, Field, SecretStr, TypeAdapter, ValidationError
+from pydantic import (UUID1, UUID4, UUID7, BaseModel, DirectoryPath, EmailStr, Field, FilePath, IPvAnyAddress,
+                      IPvAnyInterface, IPvAnyNetwork, SecretStr, TypeAdapter, ValidationError)
 
 
 class Address(BaseModel):
@@ -158,6 +164,36 @@ case("Literal of str", Literal["a", "b"], Q, ["b", "c"], c_lit)
 case("Literal of int", Literal[1, 2], B, ["2", "3", '"1"', "1.0", "true"], c_lit)
 case("Literal of int", Literal[1, 2], Q, ["1", "3"], c_lit)
 case("Literal mixed", Literal["a", 1], B, ["1", "3"], c_lit)
+
+c_uuidv = "pydantic/types.py: UUID1..UUID8 (UuidVersion); pydantic-core src/validators/uuid.rs"
+c_email = "pydantic/networks.py: EmailStr, validate_email; email_validator 2.3.0 syntax.py: split_email, validate_email_local_part, validate_email_domain_name"
+c_ip = "pydantic/networks.py: IPvAnyAddress, IPvAnyInterface, IPvAnyNetwork; pydantic/_internal/_std_types_schema.py (ipaddress types); python ipaddress"
+c_path = "pydantic/_internal/_generate_schema.py: _path_schema (path_type); pathlib.PurePosixPath"
+case("UUID4", UUID4, B, ['"c9bf9e57-1685-4c89-bafb-ff5af830be8a"', '"a8098c1a-f86e-11da-bd1a-00112444be1e"',
+                         '"C9BF9E5716854C89BAFBFF5AF830BE8A"', '"c9bf9e57-1685-4c89-7afb-ff5af830be8a"',
+                         '"00000000-0000-0000-0000-000000000000"', '"x"', "5", "null"], c_uuidv)
+case("UUID1", UUID1, Q, ["a8098c1a-f86e-11da-bd1a-00112444be1e", "c9bf9e57-1685-4c89-bafb-ff5af830be8a"], c_uuidv)
+case("UUID7", UUID7, B, ['"017f22e2-79b0-7cc3-98c4-dc0c0c07398f"', '"017f22e2-79b0-7cc3-c8c4-dc0c0c07398f"'], c_uuidv)
+case("EmailStr", EmailStr, B, ['"ada@example.com"', '" Ada@Example.COM "', '"Postmaster@Example.com"', '"x"', '"@x.com"',
+                               '"a@"', '"a@b"', '"a..b@x.com"', '".a@x.com"', '"a.@x.com"', '"a b@x.com"', '"a,b;c@x.com"',
+                               '"a@b@x.com"', '"a@x..com"', '"a@.x.com"', '"a@x.com."', '"a@-x.com"', '"a@x.com-"',
+                               '"a@x-.com"', '"a@ab--c.com"', '"a@x.c0m"', '"a@x.123"', '"a@b.test"', '"a@mail.localhost"',
+                               '"a@example.onion"', '"a@x_y.com"', '"a@x y.com"', "5", "null", "[]"], c_email)
+case("EmailStr", EmailStr, Q, ["ada@example.com", "ada"], c_email)
+case("IPvAnyAddress", IPvAnyAddress, B, ['"10.0.0.7"', '"2001:DB8::1"', '"2001:db8:0:0:0:0:0:1"', '"10.0.0.7/24"', '"x"',
+                                         '"010.0.0.7"', "5", "true", "1.5", "null", '"::1.2.3.4"'], c_ip)
+case("IPv4Address", ipaddress.IPv4Address, B, ['"10.0.0.7"', '"::1"', '"10.0.0"', "4294967295", "4294967296", "-1"], c_ip)
+case("IPv6Address", ipaddress.IPv6Address, Q, ["::1", "10.0.0.7", "2001:db8::g"], c_ip)
+case("IPvAnyInterface", IPvAnyInterface, B, ['"10.0.0.7/24"', '"10.0.0.7"', '"2001:db8::7/64"', '"10.0.0.7/33"',
+                                             '"10.0.0.7/"', '"10.0.0.7/024"', '"x"', "7", "null"], c_ip)
+case("IPvAnyNetwork", IPvAnyNetwork, B, ['"10.0.0.0/24"', '"10.0.0.7/24"', '"10.0.0.7"', '"2001:db8::/32"', '"2001:db8::1/32"',
+                                         '"x"', "null"], c_ip)
+case("IPv4Network", ipaddress.IPv4Network, Q, ["10.0.0.0/8", "10.0.0.0/ 8", "::/0", "10.1.0.0/8"], c_ip)
+case("IPv6Interface", ipaddress.IPv6Interface, B, ['"2001:db8::7/64"', '"10.0.0.7/24"'], c_ip)
+case("Path", pathlib.Path, B, ['"a//b"', '"a/./b/"', '"//a"', '"///a"', '"./a"', '""', '"a/.."', "5", "null", "true"], c_path)
+case("FilePath", FilePath, B, ["5"], c_path)
+case("DirectoryPath", DirectoryPath, B, ["null"], c_path)
+case("bytes", bytes, B, ['"x"', "5", "null", "[1]"], "pydantic-core src/validators/bytes.rs: BytesValidator; src/input/input_python.rs: validate_bytes")
 
 case("model", Profile, M, [
     '{"nickname":"ab","address":{"city":"x"}}',
