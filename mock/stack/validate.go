@@ -420,8 +420,11 @@ func Value(order PropertyOrder, loc []any, ref *openapi3.SchemaRef, value any) (
 	if spec.AcceptsAnything(s) {
 		return pyCanonical(value), nil, true // Any (an empty schema, 3.1's {title: Input})
 	}
+	if len(s.AnyOf) > 0 && len(s.OneOf) == 0 && len(s.AllOf) == 0 && s.Not == nil && s.Type.IsEmpty() {
+		return pydanticUnion(order, loc, s.AnyOf, value)
+	}
 	if len(s.OneOf) > 0 || len(s.AnyOf) > 0 || len(s.AllOf) > 0 || s.Not != nil {
-		return nil, nil, false // a union (pydantic's smart mode) or an intersection
+		return nil, nil, false // a discriminated union or an intersection
 	}
 	if s.Const != nil {
 		return pydanticLiteral(loc, s.Const, value)
@@ -449,7 +452,7 @@ func Value(order PropertyOrder, loc []any, ref *openapi3.SchemaRef, value any) (
 		return pydanticBool(loc, value)
 	case s.Type.Is(openapi3.TypeArray):
 		if len(s.PrefixItems) > 0 {
-			return nil, nil, false // a tuple of fixed items
+			return pydanticTuple(order, loc, s, value)
 		}
 		return pydanticList(order, loc, s, value)
 	case s.Type.Is(openapi3.TypeObject):

@@ -33,6 +33,7 @@ import pathlib
 import sys
 from datetime import date, datetime, time
 from typing import Annotated, Literal, Optional
+from uuid import UUID
 
 import pydantic
 from pydantic import (UUID1, UUID4, UUID7, BaseModel, DirectoryPath, EmailStr, Field, FilePath, IPvAnyAddress,
@@ -194,6 +195,43 @@ case("Path", pathlib.Path, B, ['"a//b"', '"a/./b/"', '"//a"', '"///a"', '"./a"',
 case("FilePath", FilePath, B, ["5"], c_path)
 case("DirectoryPath", DirectoryPath, B, ["null"], c_path)
 case("bytes", bytes, B, ['"x"', "5", "null", "[1]"], "pydantic-core src/validators/bytes.rs: BytesValidator; src/input/input_python.rs: validate_bytes")
+
+c_union = "pydantic-core src/validators/union.rs: UnionValidator::validate_smart (exactness, fields set; each member's errors at its label)"
+c_tuple = "pydantic-core src/validators/tuple.rs: TupleValidator (too_long first, missing items with the whole input)"
+
+
+class Cat(BaseModel):
+    name: str
+    lives: int = 9
+
+
+class Dog(BaseModel):
+    name: str
+    good: bool
+
+
+case("int | str", int | str, B, ["1", '"1"', "1.0", "1.5", "true", "[]", "null", '{"a":1}'], c_union)
+case("str | int", str | int, B, ["1", '"1"', "1.5"], c_union)
+case("int | float", int | float, B, ["1", "1.5", '"1.5"', "true", '"x"'], c_union)
+case("float | int", float | int, B, ["1", "1.5", '"1"'], c_union)
+case("bool | int", bool | int, B, ["1", "true", '"true"', "2", '"2"', "[]"], c_union)
+case("constrained union", Annotated[int, Field(ge=0)] | Annotated[str, Field(max_length=2)] | float | bool, B,
+     ["[]", "-1", '"abc"', '"ab"', "null"], c_union)
+case("int | str query", int | str, Q, ["1", "x"], c_union)
+case("Optional[int | str]", Optional[int | str], B, ["null", "[]", "2"], c_union + "; nullable.rs")
+case("int | list[int]", int | list[int], B, ['[1,"x"]', '"x"', "[1,2]"], c_union)
+case("list[int] | list[str]", list[int] | list[str], B, ['["1"]', "[1]", "[]", '[1,"a",null]'], c_union)
+case("uuid | int", UUID | int, B, ['"c9bf9e57-1685-4c89-bafb-ff5af830be8a"', '"x"', "5", '"5"'], c_union)
+case("date | int", date | int, B, ['"2024-01-15"', '"5"', '"x"'], c_union)
+case("Cat | Dog", Cat | Dog, B, ['{"name":"x"}', '{"name":"x","good":true}', "{}", '{"name":1,"good":"x"}', "5",
+                                 '{"name":"x","lives":"1"}'], c_union + "; " + c_model)
+case("Shade | int", Shade | int, B, ['"red"', '"blue"', "1"], c_union + "; " + c_enum)
+case("Literal | int", Literal["a", "b"] | int, B, ['"a"', '"c"'], c_union + "; " + c_lit)
+case("dict[str, int] | list[str]", dict[str, int] | list[str], B, ['{"a":"x"}', '["a"]', '"x"'], c_union)
+case("tuple[int, str]", tuple[int, str], B, ['[1,"a"]', "[1]", '[1,"a",3]', '["x",2]', '"x"', "null", "[]", '{"a":1}',
+                                             '["x",2,3,4]', '["x"]', '["1",5]'], c_tuple)
+case("tuple[int, Optional[str]]", tuple[int, Optional[str]], B, ["[1,null]", "[1]"], c_tuple)
+case("tuple | str", tuple[int, int] | str, B, ["[1]", '"x"', "5"], c_union + "; " + c_tuple)
 
 case("model", Profile, M, [
     '{"nickname":"ab","address":{"city":"x"}}',
