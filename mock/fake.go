@@ -634,6 +634,9 @@ func contains(list []string, s string) bool {
 // format, kept when the schema accepts it; else one drawn from the
 // schema's pattern, format and lengths.
 func (g *faker) text(name string, s *openapi3.Schema) string {
+	if digits, places, ok := spec.DecimalLimits(s); ok {
+		return g.decimal(digits, places)
+	}
 	v := g.realistic(name, s)
 	if stringFits(s, v) {
 		return v
@@ -1254,6 +1257,31 @@ func (g *faker) formatted(format string, lo, hi int) string {
 		return "^[a-z]+$"
 	}
 	return g.words(lo, hi)
+}
+
+// decimal is a Decimal as str(Decimal) writes one, within the field's
+// max_digits and decimal_places (-1: none; then four digits before the
+// point and two after, an amount).
+func (g *faker) decimal(maxDigits, places int) string {
+	if places < 0 {
+		places = 2
+		if maxDigits >= 0 {
+			places = min(places, maxDigits)
+		}
+	}
+	whole := 4
+	if maxDigits >= 0 {
+		whole = min(whole, maxDigits-places)
+	}
+	v := "0"
+	if whole > 0 {
+		v = strconv.Itoa(g.f.Number(0, int(math.Pow10(whole))-1))
+	}
+	if places > 0 {
+		frac := fmt.Sprintf("%0*d", places, g.f.Number(0, int(math.Pow10(places))-1))
+		v += "." + frac
+	}
+	return v
 }
 
 // uuidOfVersion is a random uuid of a version ('1'..'8') and RFC 4122's

@@ -145,6 +145,11 @@ var valueRows = []struct {
 	{"pydantic_json_string", `{type: string, format: json-string}`, ""},
 	{"pydantic_payment_card_number", `{type: string, format: payment-card-number}`, ""},
 	{"pydantic_uuid4_short", `{type: string, format: uuid4, maxLength: 36}`, ""},
+	// Decimal, as pydantic 2.13.4 publishes it (plain; max_digits=5,
+	// decimal_places=2, ge=0; the output schema's string alone).
+	{"pydantic_decimal", `{anyOf: [{type: number}, {type: string, pattern: '^(?!^[-+.]*$)[+-]?0*\d*\.?\d*$'}]}`, ""},
+	{"pydantic_decimal_limits", `{anyOf: [{type: number, minimum: 0}, {type: string, pattern: '^(?!^[-+.]*$)[+-]?0*(?:\d{0,3}|(?=[\d.]{1,6}0*$)\d{0,3}\.\d{0,2}0*$)'}]}`, ""},
+	{"pydantic_decimal_output", `{type: string, pattern: '^(?!^[-+.]*$)[+-]?0*\d*\.?\d{0,2}0*$'}`, ""},
 	{"format_regex", `{type: string, format: regex}`, ""},
 	{"email_tiny", `{type: string, format: email, maxLength: 9}`, ""},
 	{"uri_tiny", `{type: string, format: uri, maxLength: 17}`, ""},

@@ -89,6 +89,7 @@ func Load(data []byte) (*Spec, error) {
 		return nil, fmt.Errorf("parse openapi document: %w", err)
 	}
 	registerFormats(doc)
+	readDecimalPatterns(doc)
 	if err := unreadablePattern(doc); err != nil {
 		return nil, fmt.Errorf("invalid openapi document: %w", err)
 	}

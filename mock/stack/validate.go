@@ -420,6 +420,9 @@ func Value(order PropertyOrder, loc []any, ref *openapi3.SchemaRef, value any) (
 	if spec.AcceptsAnything(s) {
 		return pyCanonical(value), nil, true // Any (an empty schema, 3.1's {title: Input})
 	}
+	if number, text, ok := decimalSchema(s); ok {
+		return pydanticDecimal(loc, number, text, value)
+	}
 	if len(s.AnyOf) > 0 && len(s.OneOf) == 0 && len(s.AllOf) == 0 && s.Not == nil && s.Type.IsEmpty() {
 		return pydanticUnion(order, loc, s.AnyOf, value)
 	}

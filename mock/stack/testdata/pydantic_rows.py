@@ -26,6 +26,7 @@ each row is the one pydantic publishes for the annotation (FastAPI's
 OpenAPI 3.1 components use the same generator).
 """
 
+import decimal
 import enum
 import ipaddress
 import json
@@ -233,6 +234,20 @@ case("tuple[int, str]", tuple[int, str], B, ['[1,"a"]', "[1]", '[1,"a",3]', '["x
 case("tuple[int, Optional[str]]", tuple[int, Optional[str]], B, ["[1,null]", "[1]"], c_tuple)
 case("tuple | str", tuple[int, int] | str, B, ["[1]", '"x"', "5"], c_union + "; " + c_tuple)
 
+c_dec = "pydantic-core src/validators/decimal.rs: DecimalValidator (finite, normalized digits: max_digits, decimal_places, whole digits; multiple_of, le, lt, ge, gt); FastAPI renders a Decimal ctx through jsonable_encoder (decimal_encoder)"
+case("Decimal", decimal.Decimal, B, ["1", "1.5", '"1.50"', '"abc"', '" 1.5 "', '"1e3"', '"NaN"', '"-inf"', "true", "null", "[]",
+                                     '"1_000"', '"+.5"', '"-0"', '"0x10"', "100000000000000000000", "0.1", "1234567.0", "1e16",
+                                     "1e-7", '"0.0000001"', '"123456789.123456789123456789"', '"."', '""', '"5."', '"1e999999999"'], c_dec)
+case("Decimal", decimal.Decimal, Q, ["1.50", "x", "1e-3"], c_dec)
+case("Decimal 5,2 in [0, 100)", Annotated[decimal.Decimal, Field(max_digits=5, decimal_places=2, ge=0, lt=100)], B,
+     ['"-1"', '"100"', '"99.99"', '"0.001"', '"00012.30"', "1.005", '"1.234"', '"12.300"', '"1E+2"', '"0.00"', '"1e-7"',
+      '"1234.5"', '"123.456"', '"12345"'], c_dec)
+case("Decimal places 2", Annotated[decimal.Decimal, Field(decimal_places=2)], B, ['"1.234"', '"123456.78"'], c_dec)
+case("Decimal digits 3", Annotated[decimal.Decimal, Field(max_digits=3)], B, ['"1.234"', '"999"', '"1000"'], c_dec)
+case("Decimal multiple of 0.5", Annotated[decimal.Decimal, Field(multiple_of=decimal.Decimal("0.5"))], B, ['"1.25"', '"1.5"'], c_dec)
+case("Decimal (0.5, 10]", Annotated[decimal.Decimal, Field(gt=decimal.Decimal("0.5"), le=10)], B, ['"0.5"', '"11"', '"10"'], c_dec)
+case("Optional Decimal", Optional[decimal.Decimal], B, ["null", '"x"'], c_dec)
+
 case("model", Profile, M, [
     '{"nickname":"ab","address":{"city":"x"}}',
     '{"nickname":"ab","address":{"city":"x"},"extra":1}',
@@ -352,6 +367,9 @@ def main():
                 want = []
                 for err in e.errors(include_url=False):
                     err["loc"] = list(prefix) + list(err["loc"])
+                    if any(isinstance(v, decimal.Decimal) for v in err.get("ctx", {}).values()):
+                        from fastapi.encoders import jsonable_encoder  # as FastAPI renders the 422
+                        err = jsonable_encoder(err)
                     want.append(err)
             rows.append({
                 "name": "%s, %s %s" % (label, where, dump(raw)),
