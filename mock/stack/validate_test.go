@@ -171,8 +171,9 @@ func ptr(s string) *string { return &s }
 // documents in FastAPI's shapes is modelled, so no request of theirs
 // falls back to kin-openapi: the hand-written restatement of openapi.yaml,
 // the document a FastAPI 0.141.1 / pydantic 2.13.4 app of this API
-// publishes (internal/fastapi/openapi-default-ids.json, copied), and the
-// variant with a construct of each kind.
+// publishes (internal/fastapi/openapi-default-ids.json, copied), the
+// variant with a construct of each kind, and those with pydantic's
+// formats, Decimal, unions and tuples (testdata/specs-formats).
 func TestNothingFastAPIPublishesIsUnmodeled(t *testing.T) {
 	docs := []string{
 		filepath.Join("..", "testdata", "specs31", "fastapi-shapes.json"),
@@ -182,6 +183,11 @@ func TestNothingFastAPIPublishesIsUnmodeled(t *testing.T) {
 		// IntEnum, a cookie).
 		filepath.Join("..", "testdata", "specs-validation", "pydantic-constructs.yaml"),
 	}
+	// pydantic's formats, Decimal, unions and tuples on the member's bodies.
+	formats, err := filepath.Glob(filepath.Join("..", "testdata", "specs-formats", "*"))
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(formats), 5)
+	docs = append(docs, formats...)
 	for _, file := range docs {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			data, err := os.ReadFile(file)
