@@ -657,6 +657,8 @@ func pydanticString(loc []any, s *openapi3.Schema, value any) (any, []Issue, boo
 		return pydanticDateTime(loc, value)
 	case "time":
 		return pydanticTime(loc, value)
+	case "duration":
+		return pydanticDuration(loc, value)
 	}
 	if canon, issues, handled, ok := pydanticFormat(loc, s, value); handled {
 		return canon, issues, ok

@@ -32,7 +32,7 @@ import ipaddress
 import json
 import pathlib
 import sys
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal, Optional
 from uuid import UUID
 
@@ -247,6 +247,16 @@ case("Decimal digits 3", Annotated[decimal.Decimal, Field(max_digits=3)], B, ['"
 case("Decimal multiple of 0.5", Annotated[decimal.Decimal, Field(multiple_of=decimal.Decimal("0.5"))], B, ['"1.25"', '"1.5"'], c_dec)
 case("Decimal (0.5, 10]", Annotated[decimal.Decimal, Field(gt=decimal.Decimal("0.5"), le=10)], B, ['"0.5"', '"11"', '"10"'], c_dec)
 case("Optional Decimal", Optional[decimal.Decimal], B, ["null", '"x"'], c_dec)
+
+c_td = "pydantic-core src/validators/timedelta.rs: TimeDeltaValidator; speedate src/duration.rs: Duration::parse_bytes (parse_iso_duration, parse_time, parse_days_time)"
+case("timedelta", timedelta, B, ['"P1D"', '"PT1H"', '"P1DT2H3M4.5S"', '"-PT1S"', '"+P1D"', '"P1W"', '"P1Y"', '"P1M"', '"PT"', '"P"', '"x"',
+                                 '""', '"10:00"', '"10:00:00"', '"1 day, 10:00:00"', '"1 days 10:00"', '"-10:00:00"', '"25:00:00"',
+                                 '"P1.5D"', '"PT1.5H"', '"P1DT"', '"1"', '"1.5"', "3600", "1.5", "-1", "true", "null", "[]",
+                                 '"P1D2H"', '"PT1H30M"', '"pt1h"', '"P0D"', '"PT36H"', '"10:60:00"', '"10:00:00.123456789"',
+                                 '"P1Y2M3W4DT5H6M7S"', '"1d"', "1e20", '"P999999999D"', '"  P1D"', '"PTT1H"', '"P1.5D2H"',
+                                 '"PT1X"', '"1 dx"', '"2 days"', '"1 day,10:00"', '"10:0"', '"10:00x"', '"P1000000000D"',
+                                 '"PT1H0M5S"', "0", '"P0.000001D"'], c_td)
+case("timedelta", timedelta, Q, ["PT15M", "01:30", "3 Days, 23:00"], c_td)
 
 case("model", Profile, M, [
     '{"nickname":"ab","address":{"city":"x"}}',
