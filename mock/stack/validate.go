@@ -659,6 +659,8 @@ func pydanticString(loc []any, s *openapi3.Schema, value any) (any, []Issue, boo
 		return pydanticTime(loc, value)
 	case "duration":
 		return pydanticDuration(loc, value)
+	case "uri":
+		return pydanticURL(loc, s, value)
 	}
 	if canon, issues, handled, ok := pydanticFormat(loc, s, value); handled {
 		return canon, issues, ok

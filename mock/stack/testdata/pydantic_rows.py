@@ -37,7 +37,7 @@ from typing import Annotated, Literal, Optional
 from uuid import UUID
 
 import pydantic
-from pydantic import (UUID1, UUID4, UUID7, BaseModel, DirectoryPath, EmailStr, Field, FilePath, IPvAnyAddress,
+from pydantic import (UUID1, UUID4, UUID7, AnyUrl, BaseModel, HttpUrl, DirectoryPath, EmailStr, Field, FilePath, IPvAnyAddress,
                       IPvAnyInterface, IPvAnyNetwork, SecretStr, TypeAdapter, ValidationError)
 
 
@@ -257,6 +257,16 @@ case("timedelta", timedelta, B, ['"P1D"', '"PT1H"', '"P1DT2H3M4.5S"', '"-PT1S"',
                                  '"PT1X"', '"1 dx"', '"2 days"', '"1 day,10:00"', '"10:0"', '"10:00x"', '"P1000000000D"',
                                  '"PT1H0M5S"', "0", '"P0.000001D"'], c_td)
 case("timedelta", timedelta, Q, ["PT15M", "01:30", "3 Days, 23:00"], c_td)
+
+c_url = "pydantic-core src/validators/url.rs: UrlValidator (url_type, url_too_long, url_parsing with the url crate's ParseError, url_scheme)"
+urls = ['"https://example.com"', '"HTTPS://Example.COM:443/a/../b?q=1#f"', '"http://example.com:8080/x y"', '"example.com"',
+        '"http://"', '"http://example.com:99999"', '"http://example.com:8o"', '"https://1.2.3.4/"', '"https://256.1.1.1"',
+        '"https://ex_ample.com/"', '"https://example.com/%zz"', '""', "5", "null", '"//example.com"',
+        json.dumps('http://a.b/c?d=e f&g="h"#i j'), '"https://example.com."', '"http://example.com:80/./a/b/.."',
+        '"https://example.com/a/{b}/<c>"', '"http://example.com:"', '"3d://x"', '"http://EXAMPLE.com?x"']
+case("AnyUrl", AnyUrl, B, urls, c_url)
+case("HttpUrl", HttpUrl, B, urls + ['"https://example.com/' + "a" * 2100 + '"'], c_url)
+case("HttpUrl", HttpUrl, Q, ["https://example.com/x", "nope"], c_url)
 
 case("model", Profile, M, [
     '{"nickname":"ab","address":{"city":"x"}}',
