@@ -9,13 +9,15 @@ package stack
 //
 // Only what the document's schemas say is modelled here, in OpenAPI 3.0 or
 // 3.1 (spec.Underlying): what FastAPI publishes for str (lengths, pattern,
-// uuid, date, date-time, time), int, float, bool, list and set (array
-// parameters take every value of their name), dict, nested models, Enum
-// classes, Literals and Optional, in path, query, header and cookie
-// parameters and the body. A construct it does not model
-// (a union of two schemas, a tuple, a format such as email or uri, ...)
-// makes the whole request go to kin-openapi alone, so that nothing
-// unmodelled is let through; its entries are not pydantic's.
+// uuid, date, date-time, time, duration, uri, email and the formats of
+// pydantic's own types: formats.go), int, float, bool, Decimal, list, set
+// and tuple (array parameters take every value of their name), dict,
+// nested models, Enum classes, Literals, Optional and unions (smart mode),
+// in path, query, header and cookie parameters and the body. A construct
+// it does not model (a discriminated oneOf, an intersection, a format
+// such as color or base64, ...) makes the whole request go to kin-openapi
+// alone, so that nothing unmodelled is let through; its entries are not
+// pydantic's.
 
 import (
 	"encoding/json"
