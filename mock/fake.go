@@ -9,7 +9,7 @@ import (
 	"maps"
 	"math"
 	"math/big"
-	"net"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"regexp/syntax"
@@ -634,6 +634,9 @@ func contains(list []string, s string) bool {
 // format, kept when the schema accepts it; else one drawn from the
 // schema's pattern, format and lengths.
 func (g *faker) text(name string, s *openapi3.Schema) string {
+	if digits, places, ok := spec.DecimalLimits(s); ok {
+		return g.decimal(digits, places)
+	}
 	v := g.realistic(name, s)
 	if stringFits(s, v) {
 		return v
@@ -951,7 +954,7 @@ func stringFits(s *openapi3.Schema, v string) bool {
 			return false
 		}
 	}
-	return formatHolds(s.Format, v)
+	return spec.FormatHolds(s.Format, v)
 }
 
 // patterns are the schemas' patterns compiled, by their text.
@@ -1171,6 +1174,8 @@ func (g *faker) formatted(format string, lo, hi int) string {
 	switch format {
 	case "uuid":
 		return g.uuid4()
+	case "uuid1", "uuid3", "uuid4", "uuid5", "uuid6", "uuid7", "uuid8":
+		return g.uuidOfVersion(format[4])
 	case "date":
 		return seedEpoch.Add(time.Duration(g.f.Number(0, 540)) * 24 * time.Hour).Format(time.DateOnly)
 	case "date-time":
@@ -1181,18 +1186,24 @@ func (g *faker) formatted(format string, lo, hi int) string {
 		return fmt.Sprintf("P%dDT%dH%dM", g.f.Number(0, 30), g.f.Number(0, 23), g.f.Number(0, 59))
 	case "email", "idn-email":
 		// local@domain: the local part takes what length the bounds want;
-		// a reserved domain (RFC 2606) of the length they leave.
+		// a domain of the length they leave (not a special-use one, which
+		// email-validator refuses: spec.FormatHolds).
 		domain := "@" + emailDomains[g.f.Number(0, len(emailDomains)-1)]
 		if hi >= 0 && hi <= len(domain) {
-			domain = "@e.test"
+			domain = "@e.io"
 		}
 		return strings.ReplaceAll(g.words(max(1, lo-len(domain)), shorter(hi, len(domain))), " ", ".") + domain
+	case "name-email":
+		return g.f.FirstName() + " <" + g.formatted("email", max(0, lo-12), shorter(hi, 12)) + ">"
 	case "uri", "iri", "uri-reference", "iri-reference":
 		site := "https://example.com/"
 		if hi >= 0 && hi <= len(site) {
-			site = "https://e.test/"
+			site = "https://e.io/"
 		}
 		return site + strings.ReplaceAll(g.words(max(1, lo-len(site)), shorter(hi, len(site))), " ", "-")
+	case "multi-host-uri":
+		return fmt.Sprintf("postgres://app@db%d.example.com:5432,db%d.example.com:5432/%s",
+			g.f.Number(1, 4), g.f.Number(5, 9), strings.ToLower(g.f.Word()))
 	case "uri-template":
 		return "https://example.com/{" + strings.ToLower(g.f.Word()) + "}"
 	case "hostname", "idn-hostname":
@@ -1201,12 +1212,43 @@ func (g *faker) formatted(format string, lo, hi int) string {
 		return g.f.IPv4Address()
 	case "ipv6":
 		return g.f.IPv6Address()
-	case "byte":
+	case "ipvanyaddress":
+		if g.f.Bool() {
+			return g.f.IPv4Address()
+		}
+		return g.f.IPv6Address()
+	case "ipv4interface", "ipv4network":
+		return g.ipv4Prefix(format == "ipv4network")
+	case "ipv6interface", "ipv6network":
+		return g.ipv6Prefix(format == "ipv6network")
+	case "ipvanyinterface", "ipvanynetwork":
+		network := format == "ipvanynetwork"
+		if g.f.Bool() {
+			return g.ipv4Prefix(network)
+		}
+		return g.ipv6Prefix(network)
+	case "color":
+		if g.f.Bool() {
+			return spec.ColorNames[g.f.Number(0, len(spec.ColorNames)-1)]
+		}
+		return "#" + g.hex(3)
+	case "path", "file-path":
+		return "/srv/" + strings.ToLower(g.f.Word()) + "/" + strings.ToLower(g.f.Word()) + ".txt"
+	case "directory-path":
+		return "/srv/" + strings.ToLower(g.f.Word())
+	case "byte", "base64", "base64url":
 		b := make([]byte, max(1, g.targetLength(lo, hi, 8)*3/4))
 		for i := range b {
 			b[i] = byte(g.f.Number(0, 255))
 		}
+		if format == "base64url" {
+			return base64.URLEncoding.EncodeToString(b)
+		}
 		return base64.StdEncoding.EncodeToString(b)
+	case "json-string":
+		return fmt.Sprintf(`{"%s":%d}`, strings.ToLower(g.f.Word()), g.f.Number(0, 99))
+	case "payment-card-number":
+		return g.cardNumber()
 	case "json-pointer":
 		return "/" + strings.ToLower(g.f.Word())
 	case "relative-json-pointer":
@@ -1217,101 +1259,92 @@ func (g *faker) formatted(format string, lo, hi int) string {
 	return g.words(lo, hi)
 }
 
+// decimal is a Decimal as str(Decimal) writes one, within the field's
+// max_digits and decimal_places (-1: none; then four digits before the
+// point and two after, an amount).
+func (g *faker) decimal(maxDigits, places int) string {
+	if places < 0 {
+		places = 2
+		if maxDigits >= 0 {
+			places = min(places, maxDigits)
+		}
+	}
+	whole := 4
+	if maxDigits >= 0 {
+		whole = min(whole, maxDigits-places)
+	}
+	v := "0"
+	if whole > 0 {
+		v = strconv.Itoa(g.f.Number(0, int(math.Pow10(whole))-1))
+	}
+	if places > 0 {
+		frac := fmt.Sprintf("%0*d", places, g.f.Number(0, int(math.Pow10(places))-1))
+		v += "." + frac
+	}
+	return v
+}
+
+// uuidOfVersion is a random uuid of a version ('1'..'8') and RFC 4122's
+// variant, as pydantic's UUID1..UUID8 take.
+func (g *faker) uuidOfVersion(version byte) string {
+	b := []byte(g.uuid4())
+	b[14] = version
+	b[19] = "89ab"[g.f.Number(0, 3)]
+	return string(b)
+}
+
+// ipv4Prefix is an address of the documentation range with a prefix
+// length; a network's host bits are zero.
+func (g *faker) ipv4Prefix(network bool) string {
+	bits := []int{8, 16, 24, 28}[g.f.Number(0, 3)]
+	p := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(g.f.Number(0, 255)), byte(g.f.Number(0, 255)), byte(g.f.Number(1, 254))}), bits)
+	if network {
+		p = p.Masked()
+	}
+	return p.String()
+}
+
+func (g *faker) ipv6Prefix(network bool) string {
+	var a [16]byte
+	a[0], a[1], a[2], a[3] = 0x20, 0x01, 0x0d, 0xb8
+	for i := 4; i < 16; i++ {
+		a[i] = byte(g.f.Number(0, 255))
+	}
+	p := netip.PrefixFrom(netip.AddrFrom16(a), []int{48, 56, 64}[g.f.Number(0, 2)])
+	if network {
+		p = p.Masked()
+	}
+	return p.String()
+}
+
+// cardNumber is 16 digits starting with 4 whose last makes the Luhn sum
+// whole.
+func (g *faker) cardNumber() string {
+	digits := make([]byte, 16)
+	digits[0] = '4'
+	for i := 1; i < 15; i++ {
+		digits[i] = byte('0' + g.f.Number(0, 9))
+	}
+	sum := 0
+	for i := 14; i >= 0; i-- {
+		d := int(digits[i] - '0')
+		if (14-i)%2 == 0 {
+			if d *= 2; d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	digits[15] = byte('0' + (10-sum%10)%10)
+	return string(digits)
+}
+
 // shorter is the bound hi less n, at least 1; no bound (-1) stays none.
 func shorter(hi, n int) int {
 	if hi < 0 {
 		return -1
 	}
 	return max(1, hi-n)
-}
-
-// formatHolds tells whether v is a value of a string format, as strictly
-// as the formats' definitions, not only as kin-openapi checks them (which
-// is uuid, date and date-time): the service's clients may check more.
-func formatHolds(format, v string) bool {
-	switch format {
-	case "uuid":
-		return spec.IsUUID(v)
-	case "date":
-		_, err := time.Parse(time.DateOnly, v)
-		return err == nil
-	case "date-time":
-		return openapi3.SchemaStringFormats["date-time"].Validate(v) == nil
-	case "time":
-		_, err := time.Parse("15:04:05Z07:00", v)
-		return err == nil
-	case "email", "idn-email":
-		local, domain, ok := strings.Cut(v, "@")
-		return ok && localPartHolds(local) && strings.Contains(domain, ".") && hostnameHolds(domain)
-	case "uri", "iri":
-		u, err := url.Parse(v)
-		return err == nil && u.IsAbs()
-	case "duration":
-		return isoDuration.MatchString(v) && v != "P" && !strings.HasSuffix(v, "T")
-	case "json-pointer":
-		return v == "" || strings.HasPrefix(v, "/")
-	case "relative-json-pointer":
-		return v != "" && v[0] >= '0' && v[0] <= '9'
-	case "uri-template":
-		return !strings.ContainsAny(v, " \t\n") && strings.Count(v, "{") == strings.Count(v, "}")
-	case "uri-reference", "iri-reference":
-		_, err := url.Parse(v)
-		return err == nil
-	case "hostname", "idn-hostname":
-		return hostnameHolds(v)
-	case "ipv4":
-		ip := net.ParseIP(v)
-		return ip != nil && ip.To4() != nil && !strings.Contains(v, ":")
-	case "ipv6":
-		ip := net.ParseIP(v)
-		return ip != nil && strings.Contains(v, ":")
-	case "byte":
-		_, err := base64.StdEncoding.DecodeString(v)
-		return err == nil
-	case "regex":
-		_, err := regexp.Compile(v)
-		return err == nil
-	}
-	return true
-}
-
-// isoDuration is RFC 3339's duration (appendix A), less its two rules
-// that need a lookahead (something follows P, and T).
-var isoDuration = regexp.MustCompile(`^P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$`)
-
-// localPartHolds is an email's local part as RFC 5322's dot-atom says:
-// atoms of letters, digits and !#$%&'*+/=?^_`{|}~- joined by single dots.
-func localPartHolds(v string) bool {
-	if v == "" || len(v) > 64 || v[0] == '.' || v[len(v)-1] == '.' || strings.Contains(v, "..") {
-		return false
-	}
-	for _, c := range v {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune(".!#$%&'*+/=?^_`{|}~-", c)) {
-			return false
-		}
-	}
-	return true
-}
-
-// hostnameHolds is RFC 1123: dot-separated labels of letters, digits and
-// inner hyphens, 63 characters each, 253 in all.
-func hostnameHolds(v string) bool {
-	if v == "" || len(v) > 253 {
-		return false
-	}
-	for rest, more := v, true; more; {
-		var label string
-		label, rest, more = strings.Cut(rest, ".")
-		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		for _, c := range label {
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // Draws of the start-up check: from each of checkSeeds fakers,

@@ -29,6 +29,15 @@ import (
 // non-UTF-8 body sent as another content type), the mock sends the 422
 // with input null, or the text with U+FFFD (mock/stack: appendPyJSON,
 // pyDecodeText, rawBytesInput): a mock that 500s on purpose helps no one.
+//
+// A format no rule knows (mock/spec: stringFormats; "iban", or a string
+// format on a number) refuses the document at start, naming where it is
+// and the format (spec.Load: unknownFormat), rather than being taken as
+// any string: the mock could neither generate values of it nor check them
+// as the service does, and a user who added it expects one or the other.
+// FilePath and DirectoryPath (format file-path, directory-path) name a
+// file of the service's own disk, which the mock has not: any path is
+// taken (mock/stack: pydanticPath).
 const (
 	// maxBodyBytes: larger request bodies are a 413.
 	maxBodyBytes = 1 << 20

@@ -61,7 +61,7 @@ func requireFormatsHold(t testing.TB, ref *openapi3.SchemaRef, v any, what strin
 	switch v := v.(type) {
 	case string:
 		if s.Format != "" {
-			require.True(t, formatHolds(s.Format, v), "%s: %q is no %s", what, v, s.Format)
+			require.True(t, spec.FormatHolds(s.Format, v), "%s: %q is no %s", what, v, s.Format)
 		}
 	case []any:
 		for i, item := range v {
@@ -116,6 +116,40 @@ var valueRows = []struct {
 	{"format_json_pointer", `{type: string, format: json-pointer}`, ""},
 	{"format_relative_json_pointer", `{type: string, format: relative-json-pointer}`, ""},
 	{"format_uri_template", `{type: string, format: uri-template}`, ""},
+	// pydantic's formats (spec.stringFormats), printed by pydantic 2.13.4's
+	// TypeAdapter(UUID4, Path, IPvAnyNetwork, Color, PostgresDsn, ...).json_schema().
+	{"pydantic_uuid1", `{type: string, format: uuid1}`, ""},
+	{"pydantic_uuid3", `{type: string, format: uuid3}`, ""},
+	{"pydantic_uuid4", `{type: string, format: uuid4}`, ""},
+	{"pydantic_uuid5", `{type: string, format: uuid5}`, ""},
+	{"pydantic_uuid6", `{type: string, format: uuid6}`, ""},
+	{"pydantic_uuid7", `{type: string, format: uuid7}`, ""},
+	{"pydantic_uuid8", `{type: string, format: uuid8}`, ""},
+	{"pydantic_path", `{type: string, format: path}`, ""},
+	{"pydantic_file_path", `{type: string, format: file-path}`, ""},
+	{"pydantic_directory_path", `{type: string, format: directory-path}`, ""},
+	{"pydantic_ipvanyaddress", `{type: string, format: ipvanyaddress}`, ""},
+	{"pydantic_ipv4interface", `{type: string, format: ipv4interface}`, ""},
+	{"pydantic_ipv6interface", `{type: string, format: ipv6interface}`, ""},
+	{"pydantic_ipvanyinterface", `{type: string, format: ipvanyinterface}`, ""},
+	{"pydantic_ipv4network", `{type: string, format: ipv4network}`, ""},
+	{"pydantic_ipv6network", `{type: string, format: ipv6network}`, ""},
+	{"pydantic_ipvanynetwork", `{type: string, format: ipvanynetwork}`, ""},
+	{"pydantic_color", `{type: string, format: color}`, ""},
+	{"pydantic_multi_host_uri", `{type: string, format: multi-host-uri}`, ""},
+	{"pydantic_name_email", `{type: string, format: name-email}`, ""},
+	{"pydantic_base64", `{type: string, format: base64}`, ""},
+	{"pydantic_base64url", `{type: string, format: base64url}`, ""},
+	{"pydantic_binary", `{type: string, format: binary}`, ""},
+	{"pydantic_password", `{type: string, format: password}`, ""},
+	{"pydantic_json_string", `{type: string, format: json-string}`, ""},
+	{"pydantic_payment_card_number", `{type: string, format: payment-card-number}`, ""},
+	{"pydantic_uuid4_short", `{type: string, format: uuid4, maxLength: 36}`, ""},
+	// Decimal, as pydantic 2.13.4 publishes it (plain; max_digits=5,
+	// decimal_places=2, ge=0; the output schema's string alone).
+	{"pydantic_decimal", `{anyOf: [{type: number}, {type: string, pattern: '^(?!^[-+.]*$)[+-]?0*\d*\.?\d*$'}]}`, ""},
+	{"pydantic_decimal_limits", `{anyOf: [{type: number, minimum: 0}, {type: string, pattern: '^(?!^[-+.]*$)[+-]?0*(?:\d{0,3}|(?=[\d.]{1,6}0*$)\d{0,3}\.\d{0,2}0*$)'}]}`, ""},
+	{"pydantic_decimal_output", `{type: string, pattern: '^(?!^[-+.]*$)[+-]?0*\d*\.?\d{0,2}0*$'}`, ""},
 	{"format_regex", `{type: string, format: regex}`, ""},
 	{"email_tiny", `{type: string, format: email, maxLength: 9}`, ""},
 	{"uri_tiny", `{type: string, format: uri, maxLength: 17}`, ""},
@@ -389,6 +423,12 @@ var formatsWithLength = []struct {
 }{
 	{"date", 10}, {"date-time", 27}, {"time", 9}, {"email", 16}, {"uri", 22}, {"uuid", 36},
 	{"ipv4", 15}, {"ipv6", 39}, {"hostname", 40}, {"byte", 8}, {"duration", 12}, {"password", 1},
+	// pydantic's own (spec.stringFormats).
+	{"uuid1", 36}, {"uuid3", 36}, {"uuid4", 36}, {"uuid5", 36}, {"uuid6", 36}, {"uuid7", 36}, {"uuid8", 36},
+	{"path", 45}, {"file-path", 45}, {"directory-path", 25}, {"ipvanyaddress", 39}, {"ipv4interface", 18},
+	{"ipv6interface", 43}, {"ipvanyinterface", 43}, {"ipv4network", 18}, {"ipv6network", 43}, {"ipvanynetwork", 43},
+	{"color", 20}, {"multi-host-uri", 75}, {"name-email", 60}, {"base64", 8}, {"base64url", 8}, {"binary", 1},
+	{"json-string", 25}, {"payment-card-number", 16},
 }
 
 func (m schemaMaker) pick(n int) int { return m.r.IntN(n) }

@@ -17,13 +17,19 @@ import (
 // with properties of one kind added to the member and the user (patterns,
 // bounds in 3.0's and 3.1's forms, multipleOf, formats, lengths, enums
 // and const, arrays, nested objects, nullable and unions, booleans,
-// dicts): for two seeds, every list page and every dynamic answer is the
+// dicts), and of testdata/specs-formats (pydantic's formats, Decimal,
+// unions and tuples): for two seeds, every list page and every dynamic answer is the
 // one asked, checked whole against the document. In the seeded world
 // each added property has values, and a boolean takes both.
 func TestSpecValueVariants(t *testing.T) {
 	paths, err := filepath.Glob("testdata/specs-values/*")
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(paths), 10)
+	// pydantic's formats, Decimal, unions and tuples (the member's bodies
+	// too: stack's tests read them).
+	formats, err := filepath.Glob("testdata/specs-formats/*")
+	require.NoError(t, err)
+	paths = append(paths, formats...)
 	base30, err := spec.LoadFile("testdata/openapi-3.0.yaml")
 	require.NoError(t, err)
 	shapes31 := loadFastAPIShapes(t)

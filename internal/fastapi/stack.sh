@@ -7,7 +7,12 @@
 #
 # Environment: MIRRORS (default /work/.mirror) and one variable per tag
 # (FASTAPI_TAG, STARLETTE_TAG, ANYIO_TAG, UVICORN_TAG, H11_TAG,
-# ANNOTATED_DOC_TAG) to try other versions.
+# ANNOTATED_DOC_TAG, EMAIL_VALIDATOR_TAG) to try other versions.
+#
+# email-validator is what pydantic's EmailStr and NameEmail validate with
+# (pydantic/networks.py: import_email_validator); pydantic checks its
+# version through importlib.metadata, so a minimal dist-info names it
+# (its own dependency, idna, is in the interpreter already).
 set -euo pipefail
 
 dir=${1:?usage: stack.sh DIR}
@@ -21,6 +26,7 @@ stack=(
   "Kludex+uvicorn        ${UVICORN_TAG:-0.51.0}        uvicorn            uvicorn"
   "python-hyper+h11      ${H11_TAG:-v0.16.0}           h11                h11"
   "fastapi+annotated-doc ${ANNOTATED_DOC_TAG:-0.0.4}   src/annotated_doc  annotated_doc"
+  "JoshData+python-email-validator ${EMAIL_VALIDATOR_TAG:-v2.3.0} email_validator email_validator"
 )
 
 mkdir -p "$dir"
@@ -39,4 +45,10 @@ for line in "${stack[@]}"; do
   rm -rf "$dir/.extract"
   echo "$mirror $tag $commit" >>"$dir/STACK"
 done
+email_version=${EMAIL_VALIDATOR_TAG:-v2.3.0}
+email_version=${email_version#v}
+rm -rf "$dir"/email_validator-*.dist-info
+mkdir -p "$dir/email_validator-$email_version.dist-info"
+printf 'Metadata-Version: 2.1\nName: email_validator\nVersion: %s\n' "$email_version" \
+  >"$dir/email_validator-$email_version.dist-info/METADATA"
 echo "$dir"

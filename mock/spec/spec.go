@@ -5,7 +5,6 @@ package spec
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -83,7 +82,8 @@ func routedDocument(doc *openapi3.T, needsCompiler bool) *openapi3.T {
 	return &routed
 }
 
-// Load parses and validates a document, registers the uuid format on it and
+// Load parses and validates a document, registers the formats it knows on it
+// (formats.go) and
 // makes its servers relative, so that routing matches any host and port.
 func Load(data []byte) (*Spec, error) {
 	loader := openapi3.NewLoader()
@@ -91,20 +91,20 @@ func Load(data []byte) (*Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse openapi document: %w", err)
 	}
-	doc.SetStringFormatValidator("uuid", openapi3.NewCallbackValidator(func(s string) error {
-		if !IsUUID(s) {
-			return errors.New("not a valid uuid")
-		}
-		return nil
-	}))
-	doc.SetStringFormatValidator("date-time", dateTimeValidator)
+	registerFormats(doc)
+	readDecimalPatterns(doc)
 	if err := unreadablePattern(doc); err != nil {
 		return nil, fmt.Errorf("invalid openapi document: %w", err)
 	}
-	// Examples are checked below, as a warning: OpenAPI says an example
-	// SHOULD match its schema, and FastAPI publishes a document whatever
-	// its examples say.
-	if err := doc.Validate(loader.Context, openapi3.DisableExamplesValidation(), openapi3.EnableSchemaFormatValidation()); err != nil {
+	// Formats are checked by unknownFormat, not by kin-openapi, which
+	// knows JSON Schema's and refuses those pydantic adds (uuid4, path,
+	// ipvanyaddress, ...). Examples are checked below, as a warning:
+	// OpenAPI says an example SHOULD match its schema, and FastAPI
+	// publishes a document whatever its examples say.
+	if err := unknownFormat(doc); err != nil {
+		return nil, fmt.Errorf("invalid openapi document: %w", err)
+	}
+	if err := doc.Validate(loader.Context, openapi3.DisableExamplesValidation()); err != nil {
 		return nil, fmt.Errorf("invalid openapi document: %w", err)
 	}
 	needsCompiler := false

@@ -9,13 +9,15 @@ package stack
 //
 // Only what the document's schemas say is modelled here, in OpenAPI 3.0 or
 // 3.1 (spec.Underlying): what FastAPI publishes for str (lengths, pattern,
-// uuid, date, date-time, time), int, float, bool, list and set (array
-// parameters take every value of their name), dict, nested models, Enum
-// classes, Literals and Optional, in path, query, header and cookie
-// parameters and the body. A construct it does not model
-// (a union of two schemas, a tuple, a format such as email or uri, ...)
-// makes the whole request go to kin-openapi alone, so that nothing
-// unmodelled is let through; its entries are not pydantic's.
+// uuid, date, date-time, time, duration, uri, email and the formats of
+// pydantic's own types: formats.go), int, float, bool, Decimal, list, set
+// and tuple (array parameters take every value of their name), dict,
+// nested models, Enum classes, Literals, Optional and unions (smart mode),
+// in path, query, header and cookie parameters and the body. A construct
+// it does not model (a discriminated oneOf, an intersection, a format
+// such as color or base64, ...) makes the whole request go to kin-openapi
+// alone, so that nothing unmodelled is let through; its entries are not
+// pydantic's.
 
 import (
 	"encoding/json"
@@ -420,8 +422,14 @@ func Value(order PropertyOrder, loc []any, ref *openapi3.SchemaRef, value any) (
 	if spec.AcceptsAnything(s) {
 		return pyCanonical(value), nil, true // Any (an empty schema, 3.1's {title: Input})
 	}
+	if number, text, ok := decimalSchema(s); ok {
+		return pydanticDecimal(loc, number, text, value)
+	}
+	if len(s.AnyOf) > 0 && len(s.OneOf) == 0 && len(s.AllOf) == 0 && s.Not == nil && s.Type.IsEmpty() {
+		return pydanticUnion(order, loc, s.AnyOf, value)
+	}
 	if len(s.OneOf) > 0 || len(s.AnyOf) > 0 || len(s.AllOf) > 0 || s.Not != nil {
-		return nil, nil, false // a union (pydantic's smart mode) or an intersection
+		return nil, nil, false // a discriminated union or an intersection
 	}
 	if s.Const != nil {
 		return pydanticLiteral(loc, s.Const, value)
@@ -449,7 +457,7 @@ func Value(order PropertyOrder, loc []any, ref *openapi3.SchemaRef, value any) (
 		return pydanticBool(loc, value)
 	case s.Type.Is(openapi3.TypeArray):
 		if len(s.PrefixItems) > 0 {
-			return nil, nil, false // a tuple of fixed items
+			return pydanticTuple(order, loc, s, value)
 		}
 		return pydanticList(order, loc, s, value)
 	case s.Type.Is(openapi3.TypeObject):
@@ -651,6 +659,13 @@ func pydanticString(loc []any, s *openapi3.Schema, value any) (any, []Issue, boo
 		return pydanticDateTime(loc, value)
 	case "time":
 		return pydanticTime(loc, value)
+	case "duration":
+		return pydanticDuration(loc, value)
+	case "uri":
+		return pydanticURL(loc, s, value)
+	}
+	if canon, issues, handled, ok := pydanticFormat(loc, s, value); handled {
+		return canon, issues, ok
 	}
 	var text string
 	switch v := value.(type) {

@@ -2,8 +2,10 @@ package stack_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -157,10 +159,12 @@ func TestValueAnswersAsPydanticOn31Shapes(t *testing.T) {
 			require.JSONEq(t, row.want, string(got), row.cite)
 		})
 	}
-	// A union of two schemas is pydantic's smart mode, not modelled: the
-	// request goes to kin-openapi whole.
-	_, _, ok := stack.Value(sp.PropertyOrder, []any{"query", "x"}, sp.Doc.Components.Schemas["StrOrInt"], "a")
-	require.False(t, ok)
+	// A union of two schemas is pydantic's smart mode (union.go; its rows
+	// are in testdata/pydantic_rows.json): a str member takes a str exactly.
+	canon, issues, ok := stack.Value(sp.PropertyOrder, []any{"query", "x"}, sp.Doc.Components.Schemas["StrOrInt"], "a")
+	require.True(t, ok)
+	require.Empty(t, issues)
+	require.Equal(t, "a", canon)
 }
 
 func ptr(s string) *string { return &s }
@@ -169,8 +173,9 @@ func ptr(s string) *string { return &s }
 // documents in FastAPI's shapes is modelled, so no request of theirs
 // falls back to kin-openapi: the hand-written restatement of openapi.yaml,
 // the document a FastAPI 0.141.1 / pydantic 2.13.4 app of this API
-// publishes (internal/fastapi/openapi-default-ids.json, copied), and the
-// variant with a construct of each kind.
+// publishes (internal/fastapi/openapi-default-ids.json, copied), the
+// variant with a construct of each kind, and those with pydantic's
+// formats, Decimal, unions and tuples (testdata/specs-formats).
 func TestNothingFastAPIPublishesIsUnmodeled(t *testing.T) {
 	docs := []string{
 		filepath.Join("..", "testdata", "specs31", "fastapi-shapes.json"),
@@ -179,7 +184,16 @@ func TestNothingFastAPIPublishesIsUnmodeled(t *testing.T) {
 		// sets, floats, dates and times, a nested model, a dict, an
 		// IntEnum, a cookie).
 		filepath.Join("..", "testdata", "specs-validation", "pydantic-constructs.yaml"),
+		// The document a FastAPI 0.141.1 / pydantic 2.13.4 app publishes for
+		// pydantic's formats, Decimal, unions, tuples, timedelta and URLs
+		// (testdata/fastapi_formats.py).
+		filepath.Join("testdata", "fastapi_formats.json"),
 	}
+	// pydantic's formats, Decimal, unions and tuples on the member's bodies.
+	formats, err := filepath.Glob(filepath.Join("..", "testdata", "specs-formats", "*"))
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(formats), 5)
+	docs = append(docs, formats...)
 	for _, file := range docs {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			data, err := os.ReadFile(file)
@@ -235,4 +249,57 @@ func wrongBody(op *openapi3.Operation) []byte {
 	}
 	b, _ := json.Marshal(out)
 	return b
+}
+
+// TestFastAPIFormatsAnswers: requests with good and bad values of
+// pydantic's formats, Decimal, unions, tuples, timedelta and URLs, in the
+// path, the query and the body, get from the stack the answer the FastAPI
+// app that published the document gave them itself
+// (testdata/fastapi_formats.py answers: FastAPI 0.141.1, pydantic 2.13.4,
+// email-validator 2.3.0, called through its ASGI interface): each entry
+// of a 422, in order, and for a success the values as the app wrote them.
+func TestFastAPIFormatsAnswers(t *testing.T) {
+	sp, err := spec.LoadFile(filepath.Join("testdata", "fastapi_formats.json"))
+	require.NoError(t, err)
+	data, err := os.ReadFile(filepath.Join("testdata", "fastapi_formats_answers.json"))
+	require.NoError(t, err)
+	var rows []struct {
+		BadgeID string          `json:"path_badge_id"`
+		Query   string          `json:"query"`
+		Body    json.RawMessage `json:"body"`
+		Status  int             `json:"status"`
+		Answer  json.RawMessage `json:"answer"`
+	}
+	require.NoError(t, json.Unmarshal(data, &rows))
+	require.NotEmpty(t, rows)
+	for i, row := range rows {
+		t.Run(fmt.Sprintf("request %d", i), func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPost, "/badges/"+row.BadgeID+"?"+row.Query, nil)
+			route, params, err := sp.FindRoute(req)
+			require.NoError(t, err)
+			value, err := stack.LoadJSON(row.Body)
+			require.NoError(t, err)
+			got := stack.ValidateRequestAll(sp.PropertyOrder, route, params, stack.ParseQueryAll(row.Query), http.Header{},
+				stack.Body{Sent: true, JSON: true, Value: value})
+			require.False(t, got.Unmodeled)
+			if row.Status == http.StatusUnprocessableEntity {
+				issues, err := json.Marshal(got.Issues)
+				require.NoError(t, err)
+				var want struct {
+					Detail json.RawMessage `json:"detail"`
+				}
+				require.NoError(t, json.Unmarshal(row.Answer, &want))
+				require.JSONEq(t, string(want.Detail), string(issues))
+				return
+			}
+			require.Equal(t, http.StatusOK, row.Status)
+			require.Empty(t, got.Issues)
+			var canon, answer map[string]any
+			require.NoError(t, json.Unmarshal(got.Body, &canon))
+			require.NoError(t, json.Unmarshal(row.Answer, &answer))
+			for name, v := range canon {
+				require.Equal(t, answer[name], v, "%s as the app wrote it", name)
+			}
+		})
+	}
 }

@@ -10,6 +10,9 @@ mutating dates, times and numbers, as query values of date, datetime,
 time, float and bool: a differential check of the mock's parsers against
 pydantic's (write them over pydantic_rows.json, run the test, restore).
 
+EmailStr needs email-validator: run it with the PYTHONPATH
+internal/fastapi/stack.sh prints (email-validator 2.3.0 from its mirror).
+
 Each value is validated as FastAPI 0.141 validates it: a TypeAdapter of
 the annotation, validate_python(value, from_attributes=True)
 (fastapi/_compat/v2.py: ModelField.validate), the loc prefixed as
@@ -23,14 +26,19 @@ each row is the one pydantic publishes for the annotation (FastAPI's
 OpenAPI 3.1 components use the same generator).
 """
 
+import decimal
 import enum
+import ipaddress
 import json
+import pathlib
 import sys
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal, Optional
+from uuid import UUID
 
 import pydantic
-from pydantic import BaseModel, Field, SecretStr, TypeAdapter, ValidationError
+from pydantic import (UUID1, UUID4, UUID7, AnyUrl, BaseModel, HttpUrl, DirectoryPath, EmailStr, Field, FilePath, IPvAnyAddress,
+                      IPvAnyInterface, IPvAnyNetwork, SecretStr, TypeAdapter, ValidationError)
 
 
 class Address(BaseModel):
@@ -159,6 +167,107 @@ case("Literal of int", Literal[1, 2], B, ["2", "3", '"1"', "1.0", "true"], c_lit
 case("Literal of int", Literal[1, 2], Q, ["1", "3"], c_lit)
 case("Literal mixed", Literal["a", 1], B, ["1", "3"], c_lit)
 
+c_uuidv = "pydantic/types.py: UUID1..UUID8 (UuidVersion); pydantic-core src/validators/uuid.rs"
+c_email = "pydantic/networks.py: EmailStr, validate_email; email_validator 2.3.0 syntax.py: split_email, validate_email_local_part, validate_email_domain_name"
+c_ip = "pydantic/networks.py: IPvAnyAddress, IPvAnyInterface, IPvAnyNetwork; pydantic/_internal/_std_types_schema.py (ipaddress types); python ipaddress"
+c_path = "pydantic/_internal/_generate_schema.py: _path_schema (path_type); pathlib.PurePosixPath"
+case("UUID4", UUID4, B, ['"c9bf9e57-1685-4c89-bafb-ff5af830be8a"', '"a8098c1a-f86e-11da-bd1a-00112444be1e"',
+                         '"C9BF9E5716854C89BAFBFF5AF830BE8A"', '"c9bf9e57-1685-4c89-7afb-ff5af830be8a"',
+                         '"00000000-0000-0000-0000-000000000000"', '"x"', "5", "null"], c_uuidv)
+case("UUID1", UUID1, Q, ["a8098c1a-f86e-11da-bd1a-00112444be1e", "c9bf9e57-1685-4c89-bafb-ff5af830be8a"], c_uuidv)
+case("UUID7", UUID7, B, ['"017f22e2-79b0-7cc3-98c4-dc0c0c07398f"', '"017f22e2-79b0-7cc3-c8c4-dc0c0c07398f"'], c_uuidv)
+case("EmailStr", EmailStr, B, ['"ada@example.com"', '" Ada@Example.COM "', '"Postmaster@Example.com"', '"x"', '"@x.com"',
+                               '"a@"', '"a@b"', '"a..b@x.com"', '".a@x.com"', '"a.@x.com"', '"a b@x.com"', '"a,b;c@x.com"',
+                               '"a@b@x.com"', '"a@x..com"', '"a@.x.com"', '"a@x.com."', '"a@-x.com"', '"a@x.com-"',
+                               '"a@x-.com"', '"a@ab--c.com"', '"a@x.c0m"', '"a@x.123"', '"a@b.test"', '"a@mail.localhost"',
+                               '"a@example.onion"', '"a@x_y.com"', '"a@x y.com"', "5", "null", "[]"], c_email)
+case("EmailStr", EmailStr, Q, ["ada@example.com", "ada"], c_email)
+case("IPvAnyAddress", IPvAnyAddress, B, ['"10.0.0.7"', '"2001:DB8::1"', '"2001:db8:0:0:0:0:0:1"', '"10.0.0.7/24"', '"x"',
+                                         '"010.0.0.7"', "5", "true", "1.5", "null", '"::1.2.3.4"'], c_ip)
+case("IPv4Address", ipaddress.IPv4Address, B, ['"10.0.0.7"', '"::1"', '"10.0.0"', "4294967295", "4294967296", "-1"], c_ip)
+case("IPv6Address", ipaddress.IPv6Address, Q, ["::1", "10.0.0.7", "2001:db8::g"], c_ip)
+case("IPvAnyInterface", IPvAnyInterface, B, ['"10.0.0.7/24"', '"10.0.0.7"', '"2001:db8::7/64"', '"10.0.0.7/33"',
+                                             '"10.0.0.7/"', '"10.0.0.7/024"', '"x"', "7", "null"], c_ip)
+case("IPvAnyNetwork", IPvAnyNetwork, B, ['"10.0.0.0/24"', '"10.0.0.7/24"', '"10.0.0.7"', '"2001:db8::/32"', '"2001:db8::1/32"',
+                                         '"x"', "null"], c_ip)
+case("IPv4Network", ipaddress.IPv4Network, Q, ["10.0.0.0/8", "10.0.0.0/ 8", "::/0", "10.1.0.0/8"], c_ip)
+case("IPv6Interface", ipaddress.IPv6Interface, B, ['"2001:db8::7/64"', '"10.0.0.7/24"'], c_ip)
+case("Path", pathlib.Path, B, ['"a//b"', '"a/./b/"', '"//a"', '"///a"', '"./a"', '""', '"a/.."', "5", "null", "true"], c_path)
+case("FilePath", FilePath, B, ["5"], c_path)
+case("DirectoryPath", DirectoryPath, B, ["null"], c_path)
+case("bytes", bytes, B, ['"x"', "5", "null", "[1]"], "pydantic-core src/validators/bytes.rs: BytesValidator; src/input/input_python.rs: validate_bytes")
+
+c_union = "pydantic-core src/validators/union.rs: UnionValidator::validate_smart (exactness, fields set; each member's errors at its label)"
+c_tuple = "pydantic-core src/validators/tuple.rs: TupleValidator (too_long first, missing items with the whole input)"
+
+
+class Cat(BaseModel):
+    name: str
+    lives: int = 9
+
+
+class Dog(BaseModel):
+    name: str
+    good: bool
+
+
+case("int | str", int | str, B, ["1", '"1"', "1.0", "1.5", "true", "[]", "null", '{"a":1}'], c_union)
+case("str | int", str | int, B, ["1", '"1"', "1.5"], c_union)
+case("int | float", int | float, B, ["1", "1.5", '"1.5"', "true", '"x"'], c_union)
+case("float | int", float | int, B, ["1", "1.5", '"1"'], c_union)
+case("bool | int", bool | int, B, ["1", "true", '"true"', "2", '"2"', "[]"], c_union)
+case("constrained union", Annotated[int, Field(ge=0)] | Annotated[str, Field(max_length=2)] | float | bool, B,
+     ["[]", "-1", '"abc"', '"ab"', "null"], c_union)
+case("int | str query", int | str, Q, ["1", "x"], c_union)
+case("Optional[int | str]", Optional[int | str], B, ["null", "[]", "2"], c_union + "; nullable.rs")
+case("int | list[int]", int | list[int], B, ['[1,"x"]', '"x"', "[1,2]"], c_union)
+case("list[int] | list[str]", list[int] | list[str], B, ['["1"]', "[1]", "[]", '[1,"a",null]'], c_union)
+case("uuid | int", UUID | int, B, ['"c9bf9e57-1685-4c89-bafb-ff5af830be8a"', '"x"', "5", '"5"'], c_union)
+case("date | int", date | int, B, ['"2024-01-15"', '"5"', '"x"'], c_union)
+case("Cat | Dog", Cat | Dog, B, ['{"name":"x"}', '{"name":"x","good":true}', "{}", '{"name":1,"good":"x"}', "5",
+                                 '{"name":"x","lives":"1"}'], c_union + "; " + c_model)
+case("Shade | int", Shade | int, B, ['"red"', '"blue"', "1"], c_union + "; " + c_enum)
+case("Literal | int", Literal["a", "b"] | int, B, ['"a"', '"c"'], c_union + "; " + c_lit)
+case("dict[str, int] | list[str]", dict[str, int] | list[str], B, ['{"a":"x"}', '["a"]', '"x"'], c_union)
+case("tuple[int, str]", tuple[int, str], B, ['[1,"a"]', "[1]", '[1,"a",3]', '["x",2]', '"x"', "null", "[]", '{"a":1}',
+                                             '["x",2,3,4]', '["x"]', '["1",5]'], c_tuple)
+case("tuple[int, Optional[str]]", tuple[int, Optional[str]], B, ["[1,null]", "[1]"], c_tuple)
+case("tuple | str", tuple[int, int] | str, B, ["[1]", '"x"', "5"], c_union + "; " + c_tuple)
+
+c_dec = "pydantic-core src/validators/decimal.rs: DecimalValidator (finite, normalized digits: max_digits, decimal_places, whole digits; multiple_of, le, lt, ge, gt); FastAPI renders a Decimal ctx through jsonable_encoder (decimal_encoder)"
+case("Decimal", decimal.Decimal, B, ["1", "1.5", '"1.50"', '"abc"', '" 1.5 "', '"1e3"', '"NaN"', '"-inf"', "true", "null", "[]",
+                                     '"1_000"', '"+.5"', '"-0"', '"0x10"', "100000000000000000000", "0.1", "1234567.0", "1e16",
+                                     "1e-7", '"0.0000001"', '"123456789.123456789123456789"', '"."', '""', '"5."', '"1e999999999"'], c_dec)
+case("Decimal", decimal.Decimal, Q, ["1.50", "x", "1e-3"], c_dec)
+case("Decimal 5,2 in [0, 100)", Annotated[decimal.Decimal, Field(max_digits=5, decimal_places=2, ge=0, lt=100)], B,
+     ['"-1"', '"100"', '"99.99"', '"0.001"', '"00012.30"', "1.005", '"1.234"', '"12.300"', '"1E+2"', '"0.00"', '"1e-7"',
+      '"1234.5"', '"123.456"', '"12345"'], c_dec)
+case("Decimal places 2", Annotated[decimal.Decimal, Field(decimal_places=2)], B, ['"1.234"', '"123456.78"'], c_dec)
+case("Decimal digits 3", Annotated[decimal.Decimal, Field(max_digits=3)], B, ['"1.234"', '"999"', '"1000"'], c_dec)
+case("Decimal multiple of 0.5", Annotated[decimal.Decimal, Field(multiple_of=decimal.Decimal("0.5"))], B, ['"1.25"', '"1.5"'], c_dec)
+case("Decimal (0.5, 10]", Annotated[decimal.Decimal, Field(gt=decimal.Decimal("0.5"), le=10)], B, ['"0.5"', '"11"', '"10"'], c_dec)
+case("Optional Decimal", Optional[decimal.Decimal], B, ["null", '"x"'], c_dec)
+
+c_td = "pydantic-core src/validators/timedelta.rs: TimeDeltaValidator; speedate src/duration.rs: Duration::parse_bytes (parse_iso_duration, parse_time, parse_days_time)"
+case("timedelta", timedelta, B, ['"P1D"', '"PT1H"', '"P1DT2H3M4.5S"', '"-PT1S"', '"+P1D"', '"P1W"', '"P1Y"', '"P1M"', '"PT"', '"P"', '"x"',
+                                 '""', '"10:00"', '"10:00:00"', '"1 day, 10:00:00"', '"1 days 10:00"', '"-10:00:00"', '"25:00:00"',
+                                 '"P1.5D"', '"PT1.5H"', '"P1DT"', '"1"', '"1.5"', "3600", "1.5", "-1", "true", "null", "[]",
+                                 '"P1D2H"', '"PT1H30M"', '"pt1h"', '"P0D"', '"PT36H"', '"10:60:00"', '"10:00:00.123456789"',
+                                 '"P1Y2M3W4DT5H6M7S"', '"1d"', "1e20", '"P999999999D"', '"  P1D"', '"PTT1H"', '"P1.5D2H"',
+                                 '"PT1X"', '"1 dx"', '"2 days"', '"1 day,10:00"', '"10:0"', '"10:00x"', '"P1000000000D"',
+                                 '"PT1H0M5S"', "0", '"P0.000001D"'], c_td)
+case("timedelta", timedelta, Q, ["PT15M", "01:30", "3 Days, 23:00"], c_td)
+
+c_url = "pydantic-core src/validators/url.rs: UrlValidator (url_type, url_too_long, url_parsing with the url crate's ParseError, url_scheme)"
+urls = ['"https://example.com"', '"HTTPS://Example.COM:443/a/../b?q=1#f"', '"http://example.com:8080/x y"', '"example.com"',
+        '"http://"', '"http://example.com:99999"', '"http://example.com:8o"', '"https://1.2.3.4/"', '"https://256.1.1.1"',
+        '"https://ex_ample.com/"', '"https://example.com/%zz"', '""', "5", "null", '"//example.com"',
+        json.dumps('http://a.b/c?d=e f&g="h"#i j'), '"https://example.com."', '"http://example.com:80/./a/b/.."',
+        '"https://example.com/a/{b}/<c>"', '"http://example.com:"', '"3d://x"', '"http://EXAMPLE.com?x"']
+case("AnyUrl", AnyUrl, B, urls, c_url)
+case("HttpUrl", HttpUrl, B, urls + ['"https://example.com/' + "a" * 2100 + '"'], c_url)
+case("HttpUrl", HttpUrl, Q, ["https://example.com/x", "nope"], c_url)
+
 case("model", Profile, M, [
     '{"nickname":"ab","address":{"city":"x"}}',
     '{"nickname":"ab","address":{"city":"x"},"extra":1}',
@@ -278,6 +387,9 @@ def main():
                 want = []
                 for err in e.errors(include_url=False):
                     err["loc"] = list(prefix) + list(err["loc"])
+                    if any(isinstance(v, decimal.Decimal) for v in err.get("ctx", {}).values()):
+                        from fastapi.encoders import jsonable_encoder  # as FastAPI renders the 422
+                        err = jsonable_encoder(err)
                     want.append(err)
             rows.append({
                 "name": "%s, %s %s" % (label, where, dump(raw)),
