@@ -298,9 +298,11 @@ type flat struct {
 	multipleOf     *float64
 	pattern        string
 	items          *openapi3.SchemaRef
-	minItems       uint64
-	maxItems       *uint64
-	uniqueItems    bool
+	// prefix are a tuple's items, position by position (prefixItems).
+	prefix      []*openapi3.SchemaRef
+	minItems    uint64
+	maxItems    *uint64
+	uniqueItems bool
 }
 
 func flatten(s *openapi3.Schema) flat {
@@ -340,6 +342,9 @@ func flatten(s *openapi3.Schema) flat {
 		f.pattern = cmpOr(f.pattern, s.Pattern)
 		if f.items == nil {
 			f.items = s.Items
+		}
+		if len(f.prefix) == 0 {
+			f.prefix = s.PrefixItems
 		}
 		f.minItems = max(f.minItems, s.MinItems)
 		if f.maxItems == nil {
@@ -479,10 +484,15 @@ func boundVariants(f flat, inQuery bool) []variant {
 		// A string of n characters: one the pattern matches when there is
 		// one, so that the length is the only problem (or none).
 		text := func(n int) (string, bool) {
-			if f.pattern == "" {
-				return strings.Repeat("x", n), true
+			switch _, formatted := spec.FormatSample(f.format); {
+			case f.pattern != "":
+				return patternValue(f.pattern, n, n)
+			case formatted && f.format != "uuid":
+				// A value of the format, so that the length is the only
+				// problem; none when the format has none that long.
+				return spec.FormatOfLength(f.format, n)
 			}
-			return patternValue(f.pattern, n, n)
+			return strings.Repeat("x", n), true
 		}
 		if f.minLength > 1 {
 			if v, ok := text(int(f.minLength) - 1); ok {
@@ -766,14 +776,16 @@ func (op *genOp) validValue(name string, f flat, success bool) any {
 // validArray is n valid items (distinct where the items must be unique).
 func (op *genOp) validArray(name string, f flat, success bool, n int) []any {
 	items := []any{}
-	if f.items == nil || f.items.Value == nil {
-		for i := range n {
-			items = append(items, fmt.Sprint("x", i))
-		}
-		return items
-	}
-	item := flatten(f.items.Value)
 	for i := range n {
+		schema := f.items
+		if i < len(f.prefix) {
+			schema = f.prefix[i] // a tuple's own item at i
+		}
+		if schema == nil || schema.Value == nil {
+			items = append(items, fmt.Sprint("x", i))
+			continue
+		}
+		item := flatten(schema.Value)
 		v := op.validValue(name, item, success)
 		if i > 0 && f.uniqueItems {
 			switch x := v.(type) {
@@ -848,27 +860,16 @@ func validNumber(f flat) any {
 	return v
 }
 
-// genFormatValues are valid values of the string formats FastAPI
-// publishes (pydantic's date, datetime, time, EmailStr, AnyUrl, IP
-// addresses, ...).
-var genFormatValues = map[string]string{
-	"date":      "2024-01-02",
-	"date-time": "2024-01-02T03:04:05Z",
-	"time":      "03:04:05",
-	"email":     "someone@example.com",
-	"uri":       "https://example.com/",
-	"url":       "https://example.com/",
-	"hostname":  "example.com",
-	"ipv4":      "192.0.2.1",
-	"ipv6":      "2001:db8::1",
-	"uuid":      genUnknownUUID,
-	"duration":  "P1D",
-}
-
 // validString is a string of the schema's format, or one matching its
 // pattern, of an allowed length.
 func validString(f flat) string {
-	if v, ok := genFormatValues[f.format]; ok {
+	if f.format == "uuid" {
+		return genUnknownUUID
+	}
+	if v, ok := spec.FormatSample(f.format); ok {
+		if long, ok := spec.FormatOfLength(f.format, int(f.minLength)); ok {
+			return long
+		}
 		return v
 	}
 	lo := int(max(f.minLength, 1))
@@ -1142,7 +1143,12 @@ func (op *genOp) arrayLengthVariants(name string, f flat, join func([]any) any, 
 	var vs []variant
 	if int(f.minItems)-1 >= fewest {
 		n := int(f.minItems) - 1
-		vs = append(vs, variant{label: "below-min-items", value: join(op.validArray(name, f, false, n)), note: fmt.Sprintf("with %d items, below minItems %d", n, f.minItems)})
+		short := variant{label: "below-min-items", value: join(op.validArray(name, f, false, n)), note: fmt.Sprintf("with %d items, below minItems %d", n, f.minItems)}
+		if n < len(f.prefix) {
+			// A tuple: pydantic names the first item missing.
+			short.within, short.typ = []any{n}, "missing"
+		}
+		vs = append(vs, short)
 	}
 	if f.maxItems != nil {
 		n := int(*f.maxItems)
@@ -1171,15 +1177,19 @@ func (op *genOp) itemCases(array, item flat, path []any, add func(genCase)) {
 	variants = append(variants, boundVariants(item, false)...)
 	for _, v := range variants {
 		caseName := "body-" + kebab(strings.Join(parts, "-")) + "-item-" + v.label
-		set := func(s *genStep) {
-			items := op.validArray("", array, v.ok, int(max(array.minItems, 1)))
-			items[0] = v.value
-			s.body, s.hasBody = op.setAt(op.minimalBody(v.ok), flatten(op.body), path, items, false, v.ok), true
+		// success: the rest of the body names a candidate user, as a
+		// success case needs, when the value is accepted.
+		setting := func(success bool) func(*genStep) {
+			return func(s *genStep) {
+				items := op.validArray("", array, success, int(max(array.minItems, 1)))
+				items[0] = v.value
+				s.body, s.hasBody = op.setAt(op.minimalBody(success), flatten(op.body), path, items, false, success), true
+			}
 		}
 		s := op.probe()
-		set(&s)
+		setting(v.ok)(&s)
 		if v.ok || op.stackAccepts(s) {
-			if c, ok := op.successCase(caseName, fmt.Sprintf("Body field %s with an item %s: accepted.", shown, v.note), []string{fixturefile.RuleBodyField}, set); ok {
+			if c, ok := op.successCase(caseName, fmt.Sprintf("Body field %s with an item %s: accepted.", shown, v.note), []string{fixturefile.RuleBodyField}, setting(true)); ok {
 				add(c)
 			}
 			continue
@@ -1267,19 +1277,24 @@ func (op *genOp) fieldCases(obj flat, at []any, add func(genCase)) {
 		}
 		for _, v := range variants {
 			caseName := "body-" + kebab(strings.Join(parts, "-")) + "-" + v.label
-			set := func(s *genStep) {
-				s.body, s.hasBody = op.setAt(op.minimalBody(v.ok), flatten(op.body), path, v.value, v.omit, v.ok), true
+			// success: the rest of the body names a candidate user, as a
+			// success case needs, when the value is accepted.
+			setting := func(success bool) func(*genStep) {
+				return func(s *genStep) {
+					s.body, s.hasBody = op.setAt(op.minimalBody(success), flatten(op.body), path, v.value, v.omit, success), true
+				}
 			}
 			s := op.probe()
-			set(&s)
+			setting(v.ok)(&s)
 			if v.ok || op.stackAccepts(s) {
-				if c, ok := op.successCase(caseName, fmt.Sprintf("Body field %s %s: accepted.", shown, v.note), []string{fixturefile.RuleBodyField}, set); ok {
+				if c, ok := op.successCase(caseName, fmt.Sprintf("Body field %s %s: accepted.", shown, v.note), []string{fixturefile.RuleBodyField}, setting(true)); ok {
 					add(c)
 				}
 				continue
 			}
-			s.expect = op.expect422(s, loc, v.typ)
-			add(genCase{name: caseName, comment: fmt.Sprintf("Body field %s %s: 422 at %s.", shown, v.note, locText(loc)),
+			at := slices.Concat(loc, v.within)
+			s.expect = op.expect422(s, at, v.typ)
+			add(genCase{name: caseName, comment: fmt.Sprintf("Body field %s %s: 422 at %s.", shown, v.note, locText(at)),
 				rules: []string{fixturefile.RuleBodyField, fixturefile.RuleOneEntry}, steps: []genStep{s}})
 		}
 		switch {
