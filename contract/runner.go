@@ -111,8 +111,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		if lacking[i] != "" && cfg.StrictProfile {
 			return nil, fmt.Errorf("case %s cannot run: %s", c.Name, lacking[i])
 		}
+		if why := r.documents.missing(c); lacking[i] == "" && why != "" {
+			lacking[i] = "not in the document: " + why
+		}
 		if lacking[i] == "" {
-			lacking[i] = specLacks(cfg.Spec, cfg.Profile, c)
+			lacking[i] = specLacks(cfg.Spec, cfg.Profile, c, r.documents.path)
 		}
 	}
 	if err := r.probe(ctx); err != nil {

@@ -284,8 +284,9 @@ const anyID = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
 // query parameter it sends by name, or a property of a JSON body it
 // sends. Each is read for the step's operation, its path filled in with
 // the profile's values and any id for the rest; a step no operation takes
-// (a 404 or 405 case) sends nothing the spec declares.
-func specLacks(sp *spec.Spec, p *Profile, c fixtures.Case) string {
+// (a 404 or 405 case) sends nothing the spec declares. onDocument carries
+// a path written for openapi.yaml over to the document (documentMap.path).
+func specLacks(sp *spec.Spec, p *Profile, c fixtures.Case, onDocument func(string) string) string {
 	lookup := func(ref fixtures.Ref) (string, error) {
 		switch ref.Name {
 		case fixtures.OrganizationID:
@@ -300,7 +301,7 @@ func specLacks(sp *spec.Spec, p *Profile, c fixtures.Case) string {
 		if err != nil {
 			continue
 		}
-		st := stepSpec{sp: sp, path: path, method: s.Method}
+		st := stepSpec{sp: sp, path: onDocument(path), method: s.Method}
 		reason := ""
 		if ref, ok := s.MethodTemplate.Whole(); ok {
 			m, err := st.value(ref)
