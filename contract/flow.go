@@ -154,7 +154,7 @@ func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepR
 	}
 	sr.Method = req.method
 	route := f.routeOf(ctx, req)
-	expect, why := onSuccess(f.cfg.Spec, route, s, s.Expect)
+	expect, why := onSuccess(f.cfg.Spec, f.documents.source(), route, s, s.Expect)
 	if why != "" {
 		sr.NotInDocument = why
 		return sr

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/heyhumm/humm-members-mock/fixtures"
@@ -288,7 +289,17 @@ func (m *documentMap) loc(p *fixtures.Pattern) *fixtures.Pattern {
 // a create's 201, a delete's 204). When that success has no body and the
 // step reads one (its expectations or its captures), the step cannot be
 // sent: why, else "".
-func onSuccess(sp *spec.Spec, route *routers.Route, s fixtures.Step, e fixtures.Expect) (fixtures.Expect, string) {
+func onSuccess(sp, reference *spec.Spec, route *routers.Route, s fixtures.Step, e fixtures.Expect) (fixtures.Expect, string) {
+	reads := e.Body != nil || e.List != nil || len(s.Capture) > 0
+	if route != nil && reference != nil && reads && slices.ContainsFunc(e.Status, func(code int) bool { return code >= 200 && code < 300 }) {
+		// openapi.yaml's member operations answer a member (or a list of
+		// them); one that answers something else cannot be read as one.
+		if op := sp.Members().Of(route.Operation); op != "" {
+			if was, is := reference.Members().ResponseSchema(op), sp.Members().ResponseSchema(op); was != nil && is != nil && spec.IsMember(was) && !spec.IsMember(is) {
+				return e, fmt.Sprintf("the document's %s %s answers %s, not the member step %q reads", route.Method, route.Path, schemaName(is), s.Name)
+			}
+		}
+	}
 	if route == nil || !slices.Contains(e.Status, http.StatusOK) || route.Operation.Responses.Status(http.StatusOK) != nil {
 		return e, ""
 	}
@@ -306,8 +317,17 @@ func onSuccess(sp *spec.Spec, route *routers.Route, s fixtures.Step, e fixtures.
 	e.Status = statuses
 	ref := route.Operation.Responses.Status(success)
 	noBody := success == http.StatusNoContent || ref.Value == nil || len(ref.Value.Content) == 0
-	if noBody && (e.Body != nil || e.List != nil || len(s.Capture) > 0) {
+	if noBody && reads {
 		return e, fmt.Sprintf("the document's %s %s answers %d without a body, which step %q reads", route.Method, route.Path, success, s.Name)
 	}
 	return e, ""
+}
+
+// schemaName is how a failure names a schema: its title, else "another
+// object".
+func schemaName(s *openapi3.Schema) string {
+	if s.Title != "" {
+		return s.Title
+	}
+	return "another object"
 }

@@ -61,3 +61,19 @@ func TestMemberOperationsAnswerAsDocumented(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, forced.Status, "%s", forced.Body)
 	require.Contains(t, string(forced.Body), `has an example named \"members\"`)
 }
+
+// TestADeleteThatAnswersAMessageStillDeletes: a DELETE on the member item
+// path is the member delete whatever it answers (testdata/specs/
+// delete-confirmation.yaml: {detail, removed_at}): the member is gone,
+// and the answer is the success schema's, from its example.
+func TestADeleteThatAnswersAMessageStillDeletes(t *testing.T) {
+	sp, err := spec.LoadFile("testdata/specs/delete-confirmation.yaml")
+	require.NoError(t, err)
+	m := newTestMock(t, Config{Spec: sp})
+	org := m.profile.OrganizationID
+	victim := m.plainMember()
+	gone := m.do(http.MethodDelete, m.memberPath(org, victim.ID), TokenOrgAdmin, nil)
+	require.Equal(t, http.StatusOK, gone.Status, "%s", gone.Body)
+	require.Equal(t, map[string]any{"detail": "Membership removed", "removed_at": "2024-05-01T10:00:00Z"}, gone.Object(t))
+	require.Equal(t, http.StatusNotFound, m.do(http.MethodDelete, m.memberPath(org, victim.ID), TokenOrgAdmin, nil).Status, "the member is gone")
+}

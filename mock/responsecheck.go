@@ -209,6 +209,17 @@ func (s *Server) patchResponse(w *world, m *Membership) *response {
 	return jsonResponse(http.StatusOK, m)
 }
 
+// deleteResponse is the delete's success as its schema declares it: the
+// removed member (openapi.yaml), nothing (a 204: asDocumented), or another
+// body (a message): the schema's example, else one generated from it.
+func (s *Server) deleteResponse(x *exchange, m *Membership) *response {
+	schema := s.spec.Members().ResponseSchema(opDelete)
+	if schema == nil || spec.IsMember(schema) {
+		return jsonResponse(http.StatusOK, m)
+	}
+	return s.forcedResponse(x, preference{code: successCode(x.route.Operation)})
+}
+
 // viewResponse is one member with its user, as the update returns it.
 func (s *Server) viewResponse(w *world, m *Membership) *response {
 	v := s.viewOf(w, m)

@@ -706,7 +706,7 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 			if err != nil {
 				return false, err
 			}
-			resp = jsonResponse(http.StatusOK, m)
+			resp = s.deleteResponse(x, m)
 			return true, nil
 		}
 		switch r := s.resourceOf(x.route); {

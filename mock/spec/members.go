@@ -167,9 +167,10 @@ func findMembers(s *Spec) *MemberOperations {
 			case method == http.MethodPatch && idParam != "" && body != nil && IsMember(body):
 				byCollection[parent] = append(byCollection[parent], memberCandidate{MemberPatch, route,
 					"PATCH on the item path of the member collection %s, its success a member: the update's rules, merging only the properties sent (FastAPI's PATCH with exclude_unset)"})
-			case method == http.MethodDelete && idParam != "" && (body == nil || IsMember(body)):
-				// A DELETE tells nothing by its body (it may answer 204): it
-				// is a member delete when its collection is the members'.
+			case method == http.MethodDelete && idParam != "":
+				// A DELETE tells nothing by its body (it may answer 204, the
+				// removed row or a message): it is a member delete when its
+				// collection is the members'.
 				byCollection[parent] = append(byCollection[parent], memberCandidate{MemberDelete, route,
 					"DELETE on the item path of the member collection %s"})
 			}
