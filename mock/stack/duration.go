@@ -143,12 +143,8 @@ func parseDuration(s string) (duration, string) {
 		problem = parseISODuration(s, at+1, &d)
 	case len(s)-at < 5 || strings.ContainsAny(s[at:], "dD"):
 		problem = parseDaysTime(s, at, &d)
-	case isDigit(s[at]) && isDigit(s[at+1]) && s[at+2] == ':':
-		problem = parseDurationTime(s, at, &d)
 	default:
-		// speedate's time of a duration reads other hours, and words its
-		// errors, in ways not seen here: not modelled.
-		problem = notModelled
+		problem = parseDurationTime(s, at, &d)
 	}
 	return d, problem
 }
@@ -241,32 +237,42 @@ func parseISODuration(s string, at int, d *duration) string {
 	return ""
 }
 
-// parseDurationTime is HH:MM[:SS[.f]] with nothing after (speedate's
-// PureTime::parse: the hour is not bounded, minutes and seconds are).
+// parseDurationTime is H:MM[:SS[.f]] with nothing after, the hours any
+// number of digits (speedate's duration time, as pydantic 2.13.4 answers
+// it: "100:00:00" is P4DT4H, "12345" and "10.0.0.7" fail on the hour,
+// "10:0a" on the minute).
 func parseDurationTime(s string, at int, d *duration) string {
-	var t civilTime
-	var problem string
-	if len(s)-at < 5 {
-		return errTooShort
+	i := at
+	var hours uint64
+	for ; i < len(s) && isDigit(s[i]); i++ {
+		if i-at >= 9 {
+			return "durations may not exceed 999,999,999 hours"
+		}
+		hours = hours*10 + uint64(s[i]-'0')
 	}
-	if t.hour, problem = digits2(s, at, errHourChar); problem != "" {
+	if i >= len(s) || s[i] != ':' { // no hours at all are none (":10:00" is PT10M)
+		return errHourChar
+	}
+	minute, problem := digits2(s, i+1, errMinuteChar)
+	if problem == errTooShort {
+		problem = errMinuteChar
+	}
+	if problem != "" {
 		return problem
 	}
-	if t.minute, problem = digits2(s, at+3, errMinuteChar); problem != "" {
-		return problem
-	}
-	if t.minute > 59 {
+	if minute > 59 {
 		return errMinuteRange
 	}
-	i := at + 5
+	i += 3
+	second, micro := 0, 0
 	if i < len(s) && s[i] == ':' {
-		if t.second, problem = digits2(s, i+1, errSecondChar); problem == errTooShort {
+		if second, problem = digits2(s, i+1, errSecondChar); problem == errTooShort {
 			problem = errSecondChar
 		}
 		if problem != "" {
 			return problem
 		}
-		if t.second > 59 {
+		if second > 59 {
 			return errSecondRange
 		}
 		i += 3
@@ -275,7 +281,7 @@ func parseDurationTime(s string, at int, d *duration) string {
 			start, n := i, 0
 			for ; i < len(s) && isDigit(s[i]); i++ {
 				if n < 6 {
-					t.micro = t.micro*10 + int(s[i]-'0')
+					micro = micro*10 + int(s[i]-'0')
 					n++
 				}
 			}
@@ -283,15 +289,15 @@ func parseDurationTime(s string, at int, d *duration) string {
 				return errFractionDigits
 			}
 			for ; n < 6; n++ {
-				t.micro *= 10
+				micro *= 10
 			}
 		}
 	}
 	if i < len(s) {
 		return errExtra
 	}
-	d.second = uint64(t.hour*3600 + t.minute*60 + t.second)
-	d.micros = uint64(t.micro)
+	d.second = hours*3600 + uint64(minute*60+second)
+	d.micros = uint64(micro)
 	return ""
 }
 

@@ -234,13 +234,35 @@ func coreLabel(ref *openapi3.SchemaRef, s *openapi3.Schema) (string, bool) {
 	case s.Type.Is(openapi3.TypeBoolean):
 		return "bool", true
 	case s.Type.Is(openapi3.TypeString):
-		switch s.Format {
+		switch f := s.Format; f {
 		case "":
 			return constrained("str", s.MinLength > 0 || s.MaxLength != nil || s.Pattern != ""), true
 		case "uuid", "date", "time":
-			return s.Format, true
+			return f, true
+		case "uuid1", "uuid3", "uuid4", "uuid5", "uuid6", "uuid7", "uuid8":
+			return "uuid", true
 		case "date-time":
 			return "datetime", true
+		case "duration":
+			return "timedelta", true
+		case "binary":
+			return "bytes", true
+		case "email":
+			return "function-after[_validate(), str]", true
+		case "uri":
+			return "function-wrap[wrap_val()]", true
+		case "ipvanyaddress", "ipvanyinterface", "ipvanynetwork":
+			return "function-plain[_validate()]", true
+		case "ipv4", "ipv6", "ipv4interface", "ipv6interface", "ipv4network", "ipv6network":
+			// The ipaddress types' lax-or-strict validator
+			// (pydantic/_internal/_std_types_schema.py).
+			version, kind := f[3:4], "address"
+			if len(f) > 4 {
+				kind = f[4:]
+			}
+			class := "IPv" + version + strings.ToUpper(kind[:1]) + kind[1:]
+			return "lax-or-strict[lax=function-plain[ip_v" + version + "_" + kind + "_validator()],strict=json-or-python[json=function-after[" +
+				class + "(), str],python=is-instance[" + class + "]]]", true
 		}
 		return "", false
 	case s.Type.Is(openapi3.TypeArray):

@@ -229,6 +229,8 @@ case("Cat | Dog", Cat | Dog, B, ['{"name":"x"}', '{"name":"x","good":true}', "{}
 case("Shade | int", Shade | int, B, ['"red"', '"blue"', "1"], c_union + "; " + c_enum)
 case("Literal | int", Literal["a", "b"] | int, B, ['"a"', '"c"'], c_union + "; " + c_lit)
 case("dict[str, int] | list[str]", dict[str, int] | list[str], B, ['{"a":"x"}', '["a"]', '"x"'], c_union)
+case("formats in unions", UUID4 | EmailStr | HttpUrl | timedelta | IPvAnyAddress | ipaddress.IPv4Network
+     | ipaddress.IPv6Interface | ipaddress.IPv4Address | bool, B, ['"x"', "[]", '"ada@example.com"', '"10.0.0.7"'], c_union)
 case("tuple[int, str]", tuple[int, str], B, ['[1,"a"]', "[1]", '[1,"a",3]', '["x",2]', '"x"', "null", "[]", '{"a":1}',
                                              '["x",2,3,4]', '["x"]', '["1",5]'], c_tuple)
 case("tuple[int, Optional[str]]", tuple[int, Optional[str]], B, ["[1,null]", "[1]"], c_tuple)
@@ -256,7 +258,9 @@ case("timedelta", timedelta, B, ['"P1D"', '"PT1H"', '"P1DT2H3M4.5S"', '"-PT1S"',
                                  '"P1Y2M3W4DT5H6M7S"', '"1d"', "1e20", '"P999999999D"', '"  P1D"', '"PTT1H"', '"P1.5D2H"',
                                  '"PT1X"', '"1 dx"', '"2 days"', '"1 day,10:00"', '"10:0"', '"10:00x"', '"P1000000000D"',
                                  '"PT1H0M5S"', "0", '"P0.000001D"'], c_td)
-case("timedelta", timedelta, Q, ["PT15M", "01:30", "3 Days, 23:00"], c_td)
+case("timedelta", timedelta, Q, ["PT15M", "01:30", "3 Days, 23:00", "10.0.0.7", "15 minutes", "10x00", "1:00:00", "100:00:00",
+                                 "12345", "123:45", "ab:cd", "1a:00", "10:0a", "10:00:0", "12:34:56x", "00:00:00,5", "99:59:59",
+                                 "10:00:00Z", "1:0", "12 x", "9999999999:00:00", "xy:00", "10:00:61", "10:00:00.", ":10:00"], c_td)
 
 c_url = "pydantic-core src/validators/url.rs: UrlValidator (url_type, url_too_long, url_parsing with the url crate's ParseError, url_scheme)"
 urls = ['"https://example.com"', '"HTTPS://Example.COM:443/a/../b?q=1#f"', '"http://example.com:8080/x y"', '"example.com"',
