@@ -77,3 +77,30 @@ func TestADeleteThatAnswersAMessageStillDeletes(t *testing.T) {
 	require.Equal(t, map[string]any{"detail": "Membership removed", "removed_at": "2024-05-01T10:00:00Z"}, gone.Object(t))
 	require.Equal(t, http.StatusNotFound, m.do(http.MethodDelete, m.memberPath(org, victim.ID), TokenOrgAdmin, nil).Status, "the member is gone")
 }
+
+// TestABodyThatDeclaresTheStateSetsIt: a spec whose update body declares
+// membership_state (testdata/specs/update-sets-state-31.yaml) suspends and
+// reinstates a member with it, and the suspended member loses its rights;
+// openapi.yaml's update, which does not declare it, ignores it.
+func TestABodyThatDeclaresTheStateSetsIt(t *testing.T) {
+	sp, err := spec.LoadFile("testdata/specs/update-sets-state-31.yaml")
+	require.NoError(t, err)
+	m := newTestMock(t, Config{Spec: sp})
+	org := m.profile.OrganizationID
+	admin := m.memberOf(org, m.identity(TokenOrgAdmin))
+	r := m.do(http.MethodPut, m.memberPath(org, admin.ID), TokenSystemAdmin, map[string]any{"role": RoleOrgAdmin, "membership_state": StateSuspended})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	require.Equal(t, StateSuspended, r.Object(t)["membership_state"])
+	require.Equal(t, http.StatusForbidden, m.do(http.MethodGet, m.membersPath(org), TokenOrgAdmin, nil).Status, "suspended: no rights")
+	r = m.do(http.MethodPut, m.memberPath(org, admin.ID), TokenSystemAdmin, map[string]any{"role": RoleOrgAdmin, "membership_state": nil})
+	require.Equal(t, StateSuspended, r.Object(t)["membership_state"], "null changes nothing")
+	r = m.do(http.MethodPut, m.memberPath(org, admin.ID), TokenSystemAdmin, map[string]any{"role": RoleOrgAdmin, "membership_state": StateActive})
+	require.Equal(t, StateActive, r.Object(t)["membership_state"])
+	require.Equal(t, http.StatusOK, m.do(http.MethodGet, m.membersPath(org), TokenOrgAdmin, nil).Status, "reinstated")
+
+	plain := newTestMock(t, Config{})
+	admin = plain.memberOf(org, plain.identity(TokenOrgAdmin))
+	r = plain.do(http.MethodPut, plain.memberPath(org, admin.ID), TokenSystemAdmin, map[string]any{"role": RoleOrgAdmin, "membership_state": StateSuspended})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	require.Equal(t, StateActive, r.Object(t)["membership_state"], "an extra property on openapi.yaml's update: ignored")
+}

@@ -255,6 +255,18 @@ func writeProperties(vocab vocabulary, op memberOp, body []byte) map[string]any 
 	return out
 }
 
+// declaredState is the membership_state a body sent, where the
+// operation's body schema declares one (*choice*, BEHAVIOUR.md is silent:
+// a spec that lets a create or an update write the state means it, as for
+// role); nil, not sent, elsewhere, for null, and for a body that only
+// carries it as an extra property pydantic ignores.
+func declaredState(vocab vocabulary, op memberOp, sent *string) *string {
+	if body := vocab.bodies[op]; body == nil || body.Properties[memberRuled[memberState].name] == nil {
+		return nil
+	}
+	return sent
+}
+
 // schemaDefaultOf is a property's default, through an allOf wrapper.
 func schemaDefaultOf(ref *openapi3.SchemaRef) any {
 	if s := resolved(ref); s != nil {
@@ -664,6 +676,9 @@ type createRequest struct {
 	UserID         string  `json:"user_id"`
 	OrganizationID *string `json:"organization_id"`
 	Role           string  `json:"role"`
+	// MembershipState, where a spec's body has it and it is sent, is the
+	// new member's state (else active); null is not sent.
+	MembershipState *string `json:"membership_state"`
 	// Written are the writable properties, as writeProperties sets them.
 	Written map[string]any `json:"-"`
 }
@@ -691,7 +706,11 @@ func createMember(w *world, st rights, orgID string, req createRequest, newRow R
 		m.Set(name, v)
 	}
 	// In the order of memberRuled.
-	for n, v := range [...]string{newID, orgID, userID, req.Role, StateActive, ts, ts} {
+	state := StateActive
+	if req.MembershipState != nil {
+		state = *req.MembershipState
+	}
+	for n, v := range [...]string{newID, orgID, userID, req.Role, state, ts, ts} {
 		m.setRuled(n, v)
 	}
 	w.insert(m)
@@ -701,9 +720,10 @@ func createMember(w *world, st rights, orgID string, req createRequest, newRow R
 // updateRequest is OrganizationMemberUpdate after validation and defaults:
 // role is ANALYST when the body omits it.
 type updateRequest struct {
-	OrganizationID *string `json:"organization_id"`
-	UserID         *string `json:"user_id"`
-	Role           string  `json:"role"`
+	OrganizationID  *string `json:"organization_id"`
+	UserID          *string `json:"user_id"`
+	Role            string  `json:"role"`
+	MembershipState *string `json:"membership_state"` // as createRequest's
 	// Written are the writable properties, as writeProperties sets them.
 	Written map[string]any `json:"-"`
 }
@@ -718,27 +738,28 @@ func findMember(w *world, orgID, id string) (*Membership, *apiError) {
 }
 
 func updateMember(w *world, st rights, orgID, id string, req updateRequest, now time.Time) (*Membership, *apiError) {
-	return changeMember(w, st, orgID, id, &req.Role, req.OrganizationID, req.UserID, req.Written, now)
+	return changeMember(w, st, orgID, id, &req.Role, req.MembershipState, req.OrganizationID, req.UserID, req.Written, now)
 }
 
 // patchRequest is a member PATCH's body: each field nil when not sent or
 // null.
 type patchRequest struct {
-	OrganizationID *string `json:"organization_id"`
-	UserID         *string `json:"user_id"`
-	Role           *string `json:"role"`
+	OrganizationID  *string `json:"organization_id"`
+	UserID          *string `json:"user_id"`
+	Role            *string `json:"role"`
+	MembershipState *string `json:"membership_state"` // as createRequest's
 	// Written are the writable properties sent, as writeProperties sets them.
 	Written map[string]any `json:"-"`
 }
 
 // patchMember is the update's rules on the properties sent (opPatch).
 func patchMember(w *world, st rights, orgID, id string, req patchRequest, now time.Time) (*Membership, *apiError) {
-	return changeMember(w, st, orgID, id, req.Role, req.OrganizationID, req.UserID, req.Written, now)
+	return changeMember(w, st, orgID, id, req.Role, req.MembershipState, req.OrganizationID, req.UserID, req.Written, now)
 }
 
 // changeMember sets a member's role (when role is not nil) and written
 // properties under the update's rules.
-func changeMember(w *world, st rights, orgID, id string, role, bodyOrgID, bodyUserID *string, written map[string]any, now time.Time) (*Membership, *apiError) {
+func changeMember(w *world, st rights, orgID, id string, role, state, bodyOrgID, bodyUserID *string, written map[string]any, now time.Time) (*Membership, *apiError) {
 	if role != nil {
 		if err := requireSystemAdminFor(st, *role); err != nil {
 			return nil, err
@@ -759,6 +780,9 @@ func changeMember(w *world, st rights, orgID, id string, role, bodyOrgID, bodyUs
 	}
 	if role != nil {
 		m.setRuled(memberRole, *role)
+	}
+	if state != nil {
+		m.setRuled(memberState, *state)
 	}
 	for name, v := range written {
 		m.Set(name, v)

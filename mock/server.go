@@ -671,6 +671,7 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 				return false, validationFailed(validationIssue{Loc: []any{"body"}, Msg: err.Error(), Type: "model_attributes_type"})
 			}
 			req.Written = writeProperties(s.vocab, opCreate, x.body)
+			req.MembershipState = declaredState(s.vocab, opCreate, req.MembershipState)
 			m, err := createMember(w, st, orgID, req, s.newMemberRow(req.Written), s.newID(w), s.cfg.Now())
 			if err != nil {
 				return false, err
@@ -683,6 +684,7 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 				return false, validationFailed(validationIssue{Loc: []any{"body"}, Msg: err.Error(), Type: "model_attributes_type"})
 			}
 			req.Written = writeProperties(s.vocab, opUpdate, x.body)
+			req.MembershipState = declaredState(s.vocab, opUpdate, req.MembershipState)
 			m, err := updateMember(w, st, orgID, s.memberID(x), req, s.cfg.Now())
 			if err != nil {
 				return false, err
@@ -695,6 +697,7 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 				return false, validationFailed(validationIssue{Loc: []any{"body"}, Msg: err.Error(), Type: "model_attributes_type"})
 			}
 			req.Written = writeProperties(s.vocab, opPatch, x.body)
+			req.MembershipState = declaredState(s.vocab, opPatch, req.MembershipState)
 			m, err := patchMember(w, st, orgID, s.memberID(x), req, s.cfg.Now())
 			if err != nil {
 				return false, err
