@@ -10,10 +10,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -205,19 +207,30 @@ func TestRunShutsDownGracefullyWithoutLosingAWrite(t *testing.T) {
 	var before map[string]any
 	require.NoError(t, json.Unmarshal(body, &before))
 
-	// A write still in flight when the context ends: Prefer delay holds it
-	// in the handler while the server shuts down.
+	// A write still in flight when the context ends. Its body comes through
+	// a pipe the test holds; Expect: 100-continue is the signal that it is
+	// in the handler (the server says Continue when the handler first reads
+	// the body: net/http's expectContinueReader). The test then ends the
+	// context, waits until the listener is closed (the shutdown has begun),
+	// and only then lets the body through.
 	type answer struct {
 		status int
 		body   []byte
 	}
 	inFlight := make(chan answer, 1)
+	inHandler := make(chan struct{})
+	pending, sendBody := io.Pipe()
 	go func() {
-		req, _ := http.NewRequest(http.MethodPost, r.base+members, strings.NewReader(`{"user_id":"`+p.CandidateUserIDs[1]+`"}`))
+		req, _ := http.NewRequest(http.MethodPost, r.base+members, pending)
 		req.Header.Set("Authorization", "Bearer "+p.Tokens["org_admin"])
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Prefer", "delay=800")
-		resp, err := client.Do(req)
+		req.Header.Set("Expect", "100-continue")
+		var once sync.Once
+		req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+			Got100Continue: func() { once.Do(func() { close(inHandler) }) },
+		}))
+		waiting := &http.Client{Timeout: shutdownBound, Transport: &http.Transport{ExpectContinueTimeout: shutdownBound}}
+		resp, err := waiting.Do(req)
 		if err != nil {
 			inFlight <- answer{status: -1, body: []byte(err.Error())}
 			return
@@ -226,13 +239,33 @@ func TestRunShutsDownGracefullyWithoutLosingAWrite(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		inFlight <- answer{resp.StatusCode, b}
 	}()
-	time.Sleep(300 * time.Millisecond) // the request is in the handler
+	select {
+	case <-inHandler:
+	case late := <-inFlight:
+		t.Fatalf("the request ended before the handler read its body: %d %s", late.status, late.body)
+	}
 
-	began := time.Now()
-	require.NoError(t, r.stop())
-	took := time.Since(began)
-	require.GreaterOrEqual(t, took, 300*time.Millisecond, "run waited for the request in flight")
-	require.Less(t, took, 3*time.Second, "and no longer than that")
+	stopped := make(chan error, 1)
+	go func() { stopped <- r.stop() }()
+	addr := strings.TrimPrefix(r.base, "http://")
+	for i := 0; ; i++ {
+		conn, err := net.DialTimeout("tcp", addr, time.Second)
+		if err != nil {
+			break // the listener is closed: the shutdown waits for the write
+		}
+		conn.Close()
+		require.Less(t, i, 10000, "the listener never closed")
+		runtime.Gosched()
+	}
+	_, err := sendBody.Write([]byte(`{"user_id":"` + p.CandidateUserIDs[1] + `"}`))
+	require.NoError(t, err)
+	require.NoError(t, sendBody.Close())
+	select {
+	case err := <-stopped:
+		require.NoError(t, err)
+	case <-time.After(shutdownBound):
+		t.Fatal("run did not return after the write in flight")
+	}
 
 	var late answer
 	select {
@@ -244,7 +277,7 @@ func TestRunShutsDownGracefullyWithoutLosingAWrite(t *testing.T) {
 	var after map[string]any
 	require.NoError(t, json.Unmarshal(late.body, &after))
 
-	_, err := net.DialTimeout("tcp", strings.TrimPrefix(r.base, "http://"), time.Second)
+	_, err = net.DialTimeout("tcp", addr, time.Second)
 	require.Error(t, err, "nothing listens after run returns")
 
 	data, err := os.ReadFile(state)
