@@ -2,6 +2,7 @@ package contract
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -313,7 +314,7 @@ func flatten(s *openapi3.Schema) flat {
 		if s.Type != nil && len(f.types) == 0 {
 			f.types = s.Type.Slice()
 		}
-		f.format = cmpOr(f.format, s.Format)
+		f.format = cmp.Or(f.format, s.Format)
 		if len(f.enum) == 0 {
 			f.enum = s.Enum
 			if len(f.enum) == 0 && s.Const != nil {
@@ -339,7 +340,7 @@ func flatten(s *openapi3.Schema) flat {
 		if f.multipleOf == nil {
 			f.multipleOf = s.MultipleOf
 		}
-		f.pattern = cmpOr(f.pattern, s.Pattern)
+		f.pattern = cmp.Or(f.pattern, s.Pattern)
 		if f.items == nil {
 			f.items = s.Items
 		}
@@ -395,13 +396,6 @@ func writtenBound(bound *float64, exclusive openapi3.ExclusiveBound, inward floa
 		bound, open = v, true
 	}
 	return bound, open
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func (f flat) is(t string) bool { return slices.Contains(f.types, t) }
@@ -690,7 +684,7 @@ func (s genStep) allHeaders() []keyValue {
 
 // organizationParam is the path parameter that names the organization: the
 // member collection's, else the profile's word for it.
-func (op *genOp) organizationParam() string { return cmpOr(op.orgParam, fixtures.OrganizationID) }
+func (op *genOp) organizationParam() string { return cmp.Or(op.orgParam, fixtures.OrganizationID) }
 
 // pathWith fills the path's parameters: the profile's organization for a
 // parameter named like a profile value, the given values, and an unknown

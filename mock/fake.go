@@ -266,7 +266,7 @@ func mergeAllOf(s *openapi3.Schema, branches openapi3.SchemaRefs) *openapi3.Sche
 			}
 		}
 		for _, r := range b.Required {
-			if !contains(m.Required, r) {
+			if !slices.Contains(m.Required, r) {
 				m.Required = append(m.Required, r)
 			}
 		}
@@ -586,7 +586,7 @@ func (g *faker) object(s *openapi3.Schema) map[string]any {
 			if uint64(len(out)) <= *s.MaxProps {
 				break
 			}
-			if !contains(s.Required, name) {
+			if !slices.Contains(s.Required, name) {
 				delete(out, name)
 			}
 		}
@@ -617,17 +617,8 @@ func (g *faker) eachProperty(s *openapi3.Schema, visit func(name string, v any))
 		if p := s.Properties[n]; p != nil && p.Value != nil && p.Value.WriteOnly {
 			continue
 		}
-		visit(n, g.value(n, s.Properties[n], contains(s.Required, n)))
+		visit(n, g.value(n, s.Properties[n], slices.Contains(s.Required, n)))
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // text generates a string: a realistic one by the property's name or
@@ -741,7 +732,7 @@ func (g *faker) newPerson() {
 func (g *faker) fill(row *Row, names []string) {
 	for _, name := range names {
 		i := row.shape.slots[name]
-		req := contains(row.shape.required, name)
+		req := slices.Contains(row.shape.required, name)
 		if p := row.shape.props[i]; p != nil && p.Value != nil && p.Value.WriteOnly {
 			continue
 		}

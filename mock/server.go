@@ -781,7 +781,7 @@ func successCode(op *openapi3.Operation) int {
 func (s *Server) newMemberRow(written map[string]any) Row {
 	row := newRow(s.vocab.member)
 	for _, name := range s.vocab.unruledMember {
-		if _, ok := written[name]; !ok && contains(s.vocab.member.required, name) {
+		if _, ok := written[name]; !ok && slices.Contains(s.vocab.member.required, name) {
 			row.Set(name, s.generate(name, s.vocab.member.props[s.vocab.member.slots[name]]))
 		}
 	}
