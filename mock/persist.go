@@ -56,24 +56,28 @@ func parseState(data []byte, st *State) error {
 	return dec.Decode(st)
 }
 
-// saveStateFile writes atomically: a temporary file in the same folder,
-// synced, then renamed over the old one, then the folder synced. A crash
-// leaves the old file or the new one, never half of one.
+// saveStateFile writes the whole state as the snapshot (the seed's, at
+// the first start on a path); later writes go to its log (statelog.go).
 func saveStateFile(path string, st State) error {
-	if err := writeStateFile(path, st); err != nil {
+	if err := writeStateFile(path, st, nil); err != nil {
 		return fmt.Errorf("save state file %s: %w", path, err)
 	}
 	return nil
 }
 
-func writeStateFile(path string, st State) error {
+// writeStateFile writes atomically: a temporary file in the same folder,
+// synced, then renamed over the old one, then the folder synced. A crash
+// leaves the old file or the new one, never half of one. step, when set,
+// runs once the temporary file is half written (a test stops there, as a
+// crash would).
+func writeStateFile(path string, st State, step func(string) error) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // no-op after the rename
-	if err := writeStateJSON(tmp, st); err != nil {
+	if err := writeStateJSON(tmp, st, step); err != nil {
 		tmp.Close()
 		return err
 	}
@@ -95,10 +99,19 @@ func writeStateFile(path string, st State) error {
 	return d.Sync()
 }
 
-func writeStateJSON(w io.Writer, st State) error {
+func writeStateJSON(w io.Writer, st State, step func(string) error) error {
 	b, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return err
+	}
+	if step != nil {
+		if _, err := w.Write(b[:len(b)/2]); err != nil {
+			return err
+		}
+		if err := step("half-written"); err != nil {
+			return err
+		}
+		b = b[len(b)/2:]
 	}
 	_, err = w.Write(b)
 	return err

@@ -725,6 +725,7 @@ func changeMember(w *world, st rights, orgID, id string, role, bodyOrgID, bodyUs
 		m.Set(name, v)
 	}
 	m.setRuled(memberUpdatedAt, laterThan(m.UpdatedAt(), now))
+	w.touchMember(m.ID())
 	return m, nil
 }
 
