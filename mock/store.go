@@ -579,18 +579,19 @@ type store struct {
 	log   *stateLog  // nil without a state file
 }
 
-// read runs fn; with a log, it then waits until every change fn could
-// have seen is synced, so that no client sees what a crash could undo.
 func (s *store) read(fn func(w *world)) {
 	s.mu.RLock()
+	defer s.mu.RUnlock()
 	fn(s.w)
-	var seq uint64
+}
+
+// settle waits until every change logged so far is synced: a response
+// waits for it, so that no client sees a change a crash could undo. It is
+// called once a request is done with the store (a request that read, then
+// wrote, waits once).
+func (s *store) settle() {
 	if s.log != nil {
-		seq = s.log.last()
-	}
-	s.mu.RUnlock()
-	if seq > 0 {
-		_ = s.log.waitDurable(seq) // a failed sync is the writers' to report
+		_ = s.log.waitDurable(s.log.last()) // a failed sync is its writers' to report
 	}
 }
 
