@@ -40,20 +40,60 @@ func loadStateFile(path string, vocab vocabulary) (State, bool, error) {
 // reads the first value and ignores what follows, and decodes null as an
 // empty world: either would start or import a half-read state, then save it
 // over the good one.
+//
+// The users and memberships (200,000 rows in a 100,000-member world) are
+// read as raw JSON first, then decoded on every core: half the start-up.
 func parseState(data []byte, st *State) error {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
 		return errors.New("the state is empty")
 	}
-	if err := json.Unmarshal(trimmed, new(json.RawMessage)); err != nil {
-		return err
-	}
 	if trimmed[0] != '{' {
+		// The parser's own message for what is not JSON at all.
+		if err := json.Unmarshal(trimmed, new(json.RawMessage)); err != nil {
+			return err
+		}
 		return errors.New("want a JSON object")
+	}
+	var raw struct {
+		OrganizationID      string                      `json:"organization_id"`
+		OtherOrganizationID string                      `json:"other_organization_id"`
+		Organizations       []Organization              `json:"organizations"`
+		Users               []json.RawMessage           `json:"users"`
+		Memberships         []json.RawMessage           `json:"memberships"`
+		Identities          []Identity                  `json:"identities"`
+		Resources           map[string]map[string][]Row `json:"resources,omitempty"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
 	dec.DisallowUnknownFields()
-	return dec.Decode(st)
+	err := dec.Decode(&raw)
+	if err == nil && dec.InputOffset() != int64(len(trimmed)) {
+		err = errors.New("data after the state")
+	}
+	if err != nil {
+		// The parser's own message for broken JSON and trailing data.
+		if jerr := json.Unmarshal(trimmed, new(json.RawMessage)); jerr != nil {
+			return jerr
+		}
+		return err
+	}
+	*st = State{OrganizationID: raw.OrganizationID, OtherOrganizationID: raw.OtherOrganizationID,
+		Organizations: raw.Organizations, Identities: raw.Identities, Resources: raw.Resources,
+		Users: make([]Row, len(raw.Users)), Memberships: make([]Row, len(raw.Memberships))}
+	for _, part := range []struct {
+		raw  []json.RawMessage
+		rows []Row
+		name string
+	}{{raw.Users, st.Users, "users"}, {raw.Memberships, st.Memberships, "memberships"}} {
+		errs := make([]error, len(part.raw))
+		inParallel(len(part.raw), func(i int) { errs[i] = part.rows[i].UnmarshalJSON(part.raw[i]) })
+		for i, err := range errs {
+			if err != nil {
+				return fmt.Errorf("%s[%d]: %w", part.name, i, err)
+			}
+		}
+	}
+	return nil
 }
 
 // saveStateFile writes the whole state as the snapshot (the seed's, at
