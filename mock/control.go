@@ -129,7 +129,9 @@ func (s *Server) controlResponse(r *http.Request) *response {
 		s.scenarios.reset(s.cfg.Seed)
 		return jsonResponse(http.StatusOK, map[string]string{"status": "reset"})
 	case path == "state" && method == http.MethodGet:
-		return jsonResponse(http.StatusOK, s.store.export())
+		st := s.store.export()
+		s.store.settle()
+		return jsonResponse(http.StatusOK, st)
 	case path == "state" && method == http.MethodPut:
 		data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxStateBytes))
 		if err != nil {

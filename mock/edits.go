@@ -72,6 +72,7 @@ func (s *Server) editMember(id string, body []byte) *response {
 			m.Set(name, v)
 		}
 		m.setRuled(memberUpdatedAt, laterThan(m.UpdatedAt(), s.cfg.Now()))
+		w.touchMember(m.ID())
 		resp = jsonResponse(http.StatusOK, w.view(m))
 		return true, nil
 	})
@@ -98,6 +99,7 @@ func (s *Server) editUser(id string, body []byte) *response {
 		}
 		u.search = searchableText(u)
 		w.users[u.ID()] = u
+		w.touchUser(u.ID())
 		for token, holder := range w.byToken {
 			if holder == old {
 				w.byToken[token] = u

@@ -788,6 +788,7 @@ func changeMember(w *world, st rights, orgID, id string, role, state, bodyOrgID,
 		m.Set(name, v)
 	}
 	m.setRuled(memberUpdatedAt, laterThan(m.UpdatedAt(), now))
+	w.touchMember(m.ID())
 	return m, nil
 }
 

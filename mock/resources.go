@@ -188,6 +188,9 @@ func (s *Server) serveResource(w *world, r *resource, x *exchange) (*response, b
 		w.resources[r.collection] = map[string][]*Row{}
 	}
 	rows := w.resources[r.collection]
+	if x.route.Method != http.MethodGet {
+		w.touchResource(r.collection, key) // logged only when it changed
+	}
 	var body map[string]any
 	if len(x.body) > 0 {
 		_ = json.Unmarshal(x.body, &body) // validated JSON

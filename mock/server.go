@@ -13,6 +13,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,8 +47,12 @@ type Config struct {
 	Now func() time.Time
 	// Logger gets one line per request; discarded when nil.
 	Logger *slog.Logger
-	// StatePath, when set, is loaded at start and saved after each change.
+	// StatePath, when set, is loaded at start (with its log) and each
+	// change is logged beside it before it is answered (statelog.go).
 	StatePath string
+	// StateLogBytes is the log size past which it is folded into the state
+	// file, in the background; 0: a quarter of the file, at least 4 MB.
+	StateLogBytes int64
 	// Defect switches on one realistic backend bug (see Defects).
 	Defect string
 	// AdminToken, when set, protects /__mock/* (except /__mock/health):
@@ -157,33 +162,34 @@ func New(cfg Config) (*Server, error) {
 	if d != nil {
 		d.install(s)
 	}
-	var initial State
-	found := false
+	var w *world
+	lastSeg := 0
 	if cfg.StatePath != "" {
-		initial, found, err = loadStateFile(cfg.StatePath, vocab)
+		if w, lastSeg, err = loadDurable(cfg.StatePath, vocab, cfg.Logger); err != nil {
+			return nil, err
+		}
+	}
+	if w == nil {
+		initial, err := s.seedWorld()
 		if err != nil {
 			return nil, err
 		}
-	}
-	if !found {
-		if initial, err = s.seedWorld(); err != nil {
-			return nil, err
+		if w, err = newWorld(initial, vocab); err != nil {
+			return nil, fmt.Errorf("state: %w", err)
 		}
-	}
-	w, err := newWorld(initial, vocab)
-	if err != nil {
-		return nil, fmt.Errorf("state: %w", err)
+		if cfg.StatePath != "" {
+			if err := saveStateFile(cfg.StatePath, w.state()); err != nil {
+				return nil, err
+			}
+		}
 	}
 	s.store = &store{w: w, vocab: vocab}
 	if cfg.StatePath != "" {
-		s.store.persist = func(st State) error { return saveStateFile(cfg.StatePath, st) }
-		s.store.restore = func() (State, error) {
-			st, _, err := loadStateFile(cfg.StatePath, vocab)
-			return st, err
+		var snapshotBytes int64
+		if fi, err := os.Stat(cfg.StatePath); err == nil {
+			snapshotBytes = fi.Size()
 		}
-		if err := s.store.persist(w.state()); err != nil {
-			return nil, err
-		}
+		s.store.log = newStateLog(cfg.StatePath, vocab, cfg.Logger, cfg.StateLogBytes, lastSeg, snapshotBytes, logSize(cfg.StatePath))
 	}
 	return s, nil
 }
@@ -197,13 +203,9 @@ func (s *Server) seedWorld() (State, error) {
 	return st, nil
 }
 
-// Close saves the state one last time, when it is kept in a file.
-func (s *Server) Close() error {
-	if s.store.persist == nil {
-		return nil
-	}
-	return s.store.write(func(*world) (bool, error) { return true, nil })
-}
+// Close folds the log into the state file, when the state is kept in one:
+// the file alone is then the state, to share or keep.
+func (s *Server) Close() error { return s.store.checkpoint() }
 
 // newID is a new member id: from the seed, so a replayed run matches, and
 // never one the world already holds (a state saved by an earlier run used
@@ -266,6 +268,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Logged and journaled before the client can see the response, so the
 	// journal never lags behind what a client has received.
 	s.finish(start, x, resp, problems)
+	s.store.settle()
 	w.WriteHeader(resp.Status)
 	_, _ = w.Write(resp.Body)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -13,8 +14,9 @@ import (
 
 func TestAWriteThatCannotBeSavedDidNotHappen(t *testing.T) {
 	m := newTestMock(t, Config{StatePath: filepath.Join(t.TempDir(), "state.json")})
-	save := m.srv.store.persist
-	m.srv.store.persist = func(State) error { return errors.New("disk full") }
+	log := m.srv.store.log
+	save := log.sync
+	log.setTestHooks(func(*os.File) error { return errors.New("disk full") }, nil)
 	org, user := m.profile.OrganizationID, m.profile.CandidateUserIDs[0]
 	for i := 0; i < 2; i++ {
 		r := m.do(http.MethodPost, m.membersPath(org), TokenOrgAdmin, map[string]any{"user_id": user})
@@ -23,7 +25,7 @@ func TestAWriteThatCannotBeSavedDidNotHappen(t *testing.T) {
 	}
 	list := m.do(http.MethodGet, m.membersPath(org)+"?page_size=100", TokenOrgAdmin, nil).List(t)
 	require.Len(t, list, seedPrimaryMembers, "the unsaved member is not in memory either")
-	m.srv.store.persist = save
+	log.setTestHooks(save, nil)
 	require.Equal(t, http.StatusOK, m.do(http.MethodPost, m.membersPath(org), TokenOrgAdmin, map[string]any{"user_id": user}).Status)
 }
 

@@ -189,6 +189,8 @@ type world struct {
 	// a change; readers build them concurrently, hence the lock.
 	indexMu       *sync.Mutex
 	searchIndexes map[string]*searchIndex
+	// changes gathers what a write touches, while it runs with a log.
+	changes *changeSet
 }
 
 // searchIndex is an organization's members' searchable texts in list
@@ -540,6 +542,7 @@ func (w *world) view(m *Membership) MemberView {
 }
 
 func (w *world) insert(m *Membership) {
+	w.touchMember(m.ID())
 	w.dropSearchIndex(m.OrganizationID())
 	m.search = w.users[m.UserID()].search
 	w.members[m.ID()] = m
@@ -553,6 +556,7 @@ func (w *world) insert(m *Membership) {
 }
 
 func (w *world) remove(m *Membership) {
+	w.touchMember(m.ID())
 	w.dropSearchIndex(m.OrganizationID())
 	w.views.Delete(m.ID())
 	delete(w.members, m.ID())
@@ -565,16 +569,14 @@ func (w *world) remove(m *Membership) {
 }
 
 // store guards the world. Operations run whole under its lock, so a rule
-// checked is still true when the write lands; persist, when set, runs under
-// the lock too, so an acknowledged write is a saved one.
+// checked is still true when the write lands. With a state file, a write's
+// change is enqueued on the log under the lock (in the order of the
+// changes) and synced after it, before the answer: writers share syncs.
 type store struct {
-	mu      sync.RWMutex
-	w       *world
-	vocab   vocabulary // what a state may hold
-	persist func(State) error
-	// restore reads back the last state persisted, to undo a change that
-	// could not be saved: what a client was told failed did not happen.
-	restore func() (State, error)
+	mu    sync.RWMutex
+	w     *world
+	vocab vocabulary // what a state may hold
+	log   *stateLog  // nil without a state file
 }
 
 func (s *store) read(fn func(w *world)) {
@@ -583,39 +585,117 @@ func (s *store) read(fn func(w *world)) {
 	fn(s.w)
 }
 
-// write runs fn; when it reports a change, the state is persisted before
-// the lock is released.
-func (s *store) write(fn func(w *world) (changed bool, err error)) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	changed, err := fn(s.w)
-	if err != nil || !changed || s.persist == nil {
-		return err
+// settle waits until every change logged so far is synced: a response
+// waits for it, so that no client sees a change a crash could undo. It is
+// called once a request is done with the store (a request that read, then
+// wrote, waits once).
+func (s *store) settle() {
+	if s.log != nil {
+		_ = s.log.waitDurable(s.log.last()) // a failed sync is its writers' to report
 	}
-	perr := s.persist(s.w.state())
-	if perr == nil {
-		return nil
-	}
-	if s.restore != nil {
-		if st, rerr := s.restore(); rerr == nil {
-			if w, werr := newWorld(st, s.vocab); werr == nil {
-				*s.w = *w
-			}
-		}
-	}
-	return errorf(500, "state not saved: %v", perr)
 }
 
-// replace swaps in a whole new world (import, reset).
+// write runs fn; when it reports a change and the state is kept in a
+// file, the change is logged and synced before write returns. A change
+// that could not be saved is undone: the world is read back from disk, and
+// what a client was told failed did not happen.
+func (s *store) write(fn func(w *world) (changed bool, err error)) error {
+	s.mu.Lock()
+	if err := s.reloadIfFailedLocked(); err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	var changes *changeSet
+	if s.log != nil {
+		changes = &changeSet{}
+		s.w.changes = changes
+	}
+	changed, err := fn(s.w)
+	s.w.changes = nil
+	if err != nil || !changed || s.log == nil {
+		s.mu.Unlock()
+		return err
+	}
+	rec, err := changes.record(s.w)
+	if err != nil {
+		s.mu.Unlock()
+		return errorf(500, "state not saved: %v", err)
+	}
+	seq, err := s.log.enqueue(rec)
+	if err != nil {
+		rerr := s.reloadIfFailedLocked()
+		s.mu.Unlock()
+		if rerr != nil {
+			return rerr
+		}
+		return errorf(500, "%v", err)
+	}
+	s.mu.Unlock()
+	if err := s.log.waitDurable(seq); err != nil {
+		s.mu.Lock()
+		rerr := s.reloadIfFailedLocked()
+		s.mu.Unlock()
+		if rerr != nil {
+			return rerr
+		}
+		return errorf(500, "%v", err)
+	}
+	return nil
+}
+
+// reloadIfFailedLocked reads the world back from disk after a failed
+// sync (the log was cut back to what was synced).
+func (s *store) reloadIfFailedLocked() error {
+	if s.log == nil || !s.log.reloadNeeded() {
+		return nil
+	}
+	s.log.filesMu.Lock()
+	st, _, err := readDurableState(s.log.path, s.log.logger, 0)
+	s.log.filesMu.Unlock()
+	var w *world
+	if err == nil {
+		w, err = newWorld(st, s.vocab)
+	}
+	if err != nil {
+		return errorf(500, "state not saved, and could not be read back: %v", err)
+	}
+	*s.w = *w
+	s.log.reloaded()
+	return nil
+}
+
+// replace swaps in a whole new world (import, reset): one record.
 func (s *store) replace(st State) error {
 	w, err := newWorld(st, s.vocab)
 	if err != nil {
 		return err
 	}
 	return s.write(func(cur *world) (bool, error) {
+		changes := cur.changes
 		*cur = *w
+		if changes != nil {
+			changes.whole = true
+			cur.changes = changes
+		}
 		return true, nil
 	})
+}
+
+// checkpoint writes the world as the snapshot and removes the log: the
+// state file alone is then the state.
+func (s *store) checkpoint() error {
+	if s.log == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.reloadIfFailedLocked(); err != nil {
+		return err
+	}
+	if err := s.log.waitDurable(s.log.last()); err != nil {
+		return err
+	}
+	return s.log.checkpoint(s.w.state())
 }
 
 func (s *store) export() State {

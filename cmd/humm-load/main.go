@@ -6,6 +6,7 @@
 //	humm-load [--duration 5s] [--connections 50] [--ops put,list]
 //	humm-load --target http://127.0.0.1:4010 ...   # drive another server (e.g. Prism) with the same requests
 //	humm-load --startup ./humm-mock                # process start to first 200, and memory at --members
+//	humm-load --durable [--durable-members 100000] # PUTs with --state: latency at 24 and N members, PUT/s with --connections writers, the disk's fdatasync
 //
 // Traffic goes to 127.0.0.1 only; every run is bounded by --duration.
 package main
@@ -52,6 +53,8 @@ type options struct {
 	prism       string
 	members     int
 	startup     string
+	durable     bool
+	bigWorld    int
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
@@ -65,12 +68,17 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&o.prism, "prism", "", "also drive this server (Prism's mock of the same spec) in the same rounds, and report the ratio")
 	fs.IntVar(&o.members, "members", 200, "members of the profile's organization")
 	fs.StringVar(&o.startup, "startup", "", "a humm-mock binary: measure start-up and memory instead")
+	fs.BoolVar(&o.durable, "durable", false, "measure PUTs with --state (a temporary folder) instead: p50/p99 one writer at a time at 24 and at --durable-members members, PUT/s with --connections writers at 24, and the disk's own fdatasync")
+	fs.IntVar(&o.bigWorld, "durable-members", 100_000, "the large world of --durable")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	o.ops = strings.Split(ops, ",")
 	if o.startup != "" {
 		return measureStartup(ctx, o, stdout)
+	}
+	if o.durable {
+		return measureDurable(ctx, o, stdout)
 	}
 	m, err := mock.New(mock.Config{Seed: 1, Members: o.members})
 	if err != nil {

@@ -74,3 +74,17 @@ func TestLoadRequestsAreNeverIdentical(t *testing.T) {
 		require.Equal(t, http.StatusOK, rec.Code, "%s: %s", op, rec.Body)
 	}
 }
+
+// TestDurableReportsPutsWithAStateFile: --durable measures the disk's
+// fdatasync, then PUTs with --state at 24 members, with many writers, and
+// at the large world, side by side in one run.
+func TestDurableReportsPutsWithAStateFile(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"--durable", "--duration", "200ms", "--connections", "8", "--durable-members", "500"}, &out)
+	require.NoError(t, err)
+	require.Regexp(t, `disk: 400-byte append \+ fdatasync, 300 times: p50 \S+  p99 \S+`, out.String())
+	for _, want := range []string{`durable put +24 members +1 writers +\d+ req/s`, `durable put +24 members +8 writers +\d+ req/s`, `durable put +500 members +1 writers +\d+ req/s`} {
+		require.Regexp(t, want, out.String())
+	}
+	require.Equal(t, 3, strings.Count(out.String(), ", 0 errors)"), "%s", out.String())
+}

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,6 +45,26 @@ type process struct {
 	cmd  *exec.Cmd
 	base string
 	out  *syncBuffer
+	// compacting gets a signal when the process logs that a compaction of
+	// its state log starts.
+	compacting chan struct{}
+}
+
+// markerWriter passes stderr on, and signals each line holding marker.
+type markerWriter struct {
+	w      io.Writer
+	marker string
+	ch     chan struct{}
+}
+
+func (m *markerWriter) Write(p []byte) (int, error) {
+	if bytes.Contains(p, []byte(m.marker)) {
+		select {
+		case m.ch <- struct{}{}:
+		default:
+		}
+	}
+	return m.w.Write(p)
 }
 
 func startProcess(t *testing.T, bin string, args ...string) *process {
@@ -51,8 +72,8 @@ func startProcess(t *testing.T, bin string, args ...string) *process {
 	cmd := exec.Command(bin, append([]string{"--addr", "127.0.0.1:0"}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
-	p := &process{cmd: cmd, out: &syncBuffer{}}
-	cmd.Stderr = p.out
+	p := &process{cmd: cmd, out: &syncBuffer{}, compacting: make(chan struct{}, 1)}
+	cmd.Stderr = &markerWriter{w: p.out, marker: "state log: compacting", ch: p.compacting}
 	require.NoError(t, cmd.Start())
 	found := make(chan string, 1)
 	go func() {
@@ -106,22 +127,27 @@ type crashPair struct {
 }
 
 // TestSIGKILLNeverLosesAnAcknowledgedWrite kills the real process with
-// SIGKILL at random moments while writers are busy, restarts it on the same
-// --state file, and checks each time that the file loads and holds every
-// write acknowledged before the kill. A write in flight at the kill may
-// have landed or not; nothing else may differ.
+// SIGKILL while writers are busy, restarts it on the same --state file and
+// log, and checks each time that they load and hold every write
+// acknowledged before the kill. A write in flight at the kill may have
+// landed or not; nothing else may differ. The log is folded into the file
+// every 4 KB (about ten writes), so kills land during appends and during
+// compactions: a round kills after a random count of acknowledged writes,
+// or, every other round, as soon as the process reports a compaction
+// starting after that count. Counts and signals, no delays.
 func TestSIGKILLNeverLosesAnAcknowledgedWrite(t *testing.T) {
 	const (
-		rounds  = 6
-		writers = 4
-		owned   = 3 // pairs per writer
+		rounds   = 8
+		writers  = 4
+		owned    = 3 // pairs per writer
+		logBytes = "4096"
 	)
 	bin := buildMock(t)
 	dir := t.TempDir()
 	statePath := filepath.Join(dir, "state.json")
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 3))
 
-	p := startProcess(t, bin, "--state", statePath)
+	p := startProcess(t, bin, "--state", statePath, "--state-log-bytes", logBytes)
 	st := fetchState(t, p.base)
 	var pairs []*crashPair
 	members := map[string]bool{}
@@ -137,12 +163,15 @@ func TestSIGKILLNeverLosesAnAcknowledgedWrite(t *testing.T) {
 	}
 	require.Len(t, pairs, writers*owned)
 
-	acknowledged, uncertain := 0, 0
+	acknowledged, uncertain, compactions := 0, 0, 0
 	for round := range rounds {
 		transport := &http.Transport{}
 		client := &http.Client{Timeout: 10 * time.Second, Transport: transport}
 		var wg sync.WaitGroup
 		counts := make([]int, writers)
+		target := int64(20 + rng.IntN(60))
+		var total atomic.Int64
+		reached := make(chan struct{})
 		for w := range writers {
 			wg.Go(func() {
 				wrng := rand.New(rand.NewPCG(uint64(round), uint64(w)))
@@ -172,11 +201,31 @@ func TestSIGKILLNeverLosesAnAcknowledgedWrite(t *testing.T) {
 					}
 					cp.acked, cp.pending = next, nil
 					counts[w]++
+					if total.Add(1) == target {
+						close(reached)
+					}
 				}
 			})
 		}
-		time.Sleep(time.Duration(50+rng.IntN(350)) * time.Millisecond)
+		select {
+		case <-reached:
+		case <-time.After(2 * time.Minute): // a safeguard, not a synchronisation
+			t.Fatalf("round %d: the writers did not reach %d writes: %s", round, target, p.out)
+		}
+		if round%2 == 1 {
+			// Kill as a compaction starts: drain the signal of an earlier one.
+			select {
+			case <-p.compacting:
+			default:
+			}
+			select {
+			case <-p.compacting:
+			case <-time.After(2 * time.Minute):
+				t.Fatalf("round %d: no compaction started: %s", round, p.out)
+			}
+		}
 		p.kill()
+		compactions += strings.Count(p.out.String(), "state log: compacting")
 		wg.Wait()
 		transport.CloseIdleConnections()
 		for _, c := range counts {
@@ -185,7 +234,7 @@ func TestSIGKILLNeverLosesAnAcknowledgedWrite(t *testing.T) {
 
 		// The file must load (a corrupt one stops start-up) and hold every
 		// acknowledged write.
-		p = startProcess(t, bin, "--state", statePath)
+		p = startProcess(t, bin, "--state", statePath, "--state-log-bytes", logBytes)
 		st = fetchState(t, p.base)
 		rows := map[string]*mock.Row{}
 		for i := range st.Memberships {
@@ -207,8 +256,9 @@ func TestSIGKILLNeverLosesAnAcknowledgedWrite(t *testing.T) {
 		}
 	}
 	p.kill()
-	t.Logf("%d rounds, %d acknowledged writes kept, %d writes in flight at a kill", rounds, acknowledged, uncertain)
+	t.Logf("%d rounds, %d acknowledged writes kept, %d writes in flight at a kill, %d compactions started", rounds, acknowledged, uncertain, compactions)
 	require.Greater(t, acknowledged, rounds*writers, "the writers got too little done for the test to mean anything")
+	require.GreaterOrEqual(t, compactions, rounds, "the log was folded into the file while writers ran")
 
 	// Temporary files a kill left behind are in the state's own folder and
 	// nowhere else.
@@ -216,7 +266,7 @@ func TestSIGKILLNeverLosesAnAcknowledgedWrite(t *testing.T) {
 	require.NoError(t, err)
 	for _, e := range entries {
 		if e.Name() != "state.json" {
-			require.Regexp(t, `^\.state\.json\..*\.tmp$`, e.Name())
+			require.Regexp(t, `^(\.state\.json\..*\.tmp|state\.json\.log\.\d{6})$`, e.Name())
 		}
 	}
 }

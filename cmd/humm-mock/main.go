@@ -56,7 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	lenient := fs.Bool("lenient", false, "log responses that break the spec and send them anyway, instead of a 500")
 	fullValidation := fs.Bool("full-validation", false, "validate every response whole, every time (slower; by default each stored member once)")
 	origins := fs.String("cors-origins", "", "comma-separated `ORIGINS` that CORS allows (default: any)")
-	statePath := fs.String("state", "", "load the state from `FILE` at start and save it after each change")
+	statePath := fs.String("state", "", "load the state from `FILE` (and its log) at start; log each change beside it before answering")
+	stateLogBytes := fs.Int64("state-log-bytes", 0, "fold the state's log into the file in the background past `N` bytes (0: a quarter of the file, at least 4 MB)")
 	logFormat := fs.String("log-format", "text", "log `FORMAT`: text or json")
 	defect := fs.String("defect", "", "switch on the backend bug `NAME`, to test the contract suite (see -list-defects)")
 	listDefects := fs.Bool("list-defects", false, "list the defects and exit")
@@ -116,7 +117,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		allowed = strings.Split(*origins, ",")
 	}
 	m, err := mock.New(mock.Config{Spec: sp, Seed: *seed, Members: *members, Lenient: *lenient, FullValidation: *fullValidation,
-		AllowedOrigins: allowed, Logger: logger, StatePath: *statePath, Defect: *defect,
+		AllowedOrigins: allowed, Logger: logger, StatePath: *statePath, StateLogBytes: *stateLogBytes, Defect: *defect,
 		AdminToken: *adminToken})
 	if err != nil {
 		return err
