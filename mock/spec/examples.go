@@ -184,18 +184,20 @@ func exampleProblems(doc *openapi3.T, schemaOptions []openapi3.SchemaValidationO
 	return problems, checked
 }
 
+// each is a validation error's errors: a MultiError's, or itself.
+func each(err error) []error {
+	var multi openapi3.MultiError
+	if errors.As(err, &multi) {
+		return multi
+	}
+	return []error{err}
+}
+
 // briefly is a validation error on one line: where, and what is wrong,
 // without the schema and value dumps kin-openapi's messages carry.
 func briefly(err error) string {
-	var errs []error
-	var multi openapi3.MultiError
-	if errors.As(err, &multi) {
-		errs = multi
-	} else {
-		errs = []error{err}
-	}
 	var parts []string
-	for _, e := range errs {
+	for _, e := range each(err) {
 		var se *openapi3.SchemaError
 		if errors.As(e, &se) {
 			got, _ := json.Marshal(se.Value) // a decoded JSON value
@@ -215,15 +217,8 @@ func briefly(err error) string {
 // every Optional in anyOf with null: without this an example whose nested
 // object breaks a rule would not say which rule.
 func whyNoBranch(err error, opts []openapi3.SchemaValidationOption) string {
-	var errs []error
-	var multi openapi3.MultiError
-	if errors.As(err, &multi) {
-		errs = multi
-	} else {
-		errs = []error{err}
-	}
 	var why strings.Builder
-	for _, e := range errs {
+	for _, e := range each(err) {
 		var se *openapi3.SchemaError
 		if !errors.As(e, &se) || se.Schema == nil {
 			continue
