@@ -6,6 +6,7 @@ package stack
 // src/validators/tuple.rs: TupleValidator).
 
 import (
+	"fmt"
 	"math/big"
 	"strings"
 
@@ -354,4 +355,93 @@ func pydanticTuple(order PropertyOrder, loc []any, s *openapi3.Schema, value any
 		return nil, issues, true
 	}
 	return canon, nil, true
+}
+
+// pydanticTagged is a discriminated union (a Union with
+// Field(discriminator=...), which FastAPI publishes as oneOf with a
+// discriminator): the tag picks the member, whose entries are at the tag;
+// no tag is union_tag_not_found, an unknown one union_tag_invalid
+// (pydantic-core src/validators/union.rs: TaggedUnionValidator; entries
+// printed by pydantic 2.13.4). ok is false for a union the tags cannot be
+// read from.
+func pydanticTagged(order PropertyOrder, loc []any, s *openapi3.Schema, value any) (any, []Issue, bool) {
+	name := s.Discriminator.PropertyName
+	tags, members := discriminatorTags(s)
+	if name == "" || len(tags) == 0 {
+		return nil, nil, false
+	}
+	dict, ok := value.(*Dict)
+	if !ok {
+		return nil, []Issue{issue("model_attributes_type", loc,
+			"Input should be a valid dictionary or object to extract fields from", value, nil)}, true
+	}
+	quoted := "'" + name + "'"
+	tag, ok := dict.get(name)
+	if !ok {
+		return nil, []Issue{issue("union_tag_not_found", loc, "Unable to extract tag using discriminator "+quoted, value,
+			Ctx{"discriminator": quoted})}, true
+	}
+	text, ok := pyStr(tag)
+	if !ok {
+		return nil, nil, false
+	}
+	if _, isString := tag.(string); isString {
+		for i, t := range tags {
+			if t == text {
+				return Value(order, append(append(make([]any, 0, len(loc)+1), loc...), t), members[i], value)
+			}
+		}
+	}
+	expected := "'" + strings.Join(tags, "', '") + "'"
+	return nil, []Issue{issue("union_tag_invalid", loc,
+		fmt.Sprintf("Input tag '%s' found using %s does not match any of the expected tags: %s", text, quoted, expected), value,
+		Ctx{"discriminator": quoted, "tag": text, "expected_tags": expected})}, true
+}
+
+// discriminatorTags are a discriminated union's tags and their members, in
+// the union's order: from the mapping, else from each member's literal.
+func discriminatorTags(s *openapi3.Schema) (tags []string, members []*openapi3.SchemaRef) {
+	for _, member := range s.OneOf {
+		tag := ""
+		for t, ref := range s.Discriminator.Mapping {
+			if member.Ref != "" && ref.Ref == member.Ref {
+				tag = t
+			}
+		}
+		if tag == "" && member.Value != nil {
+			if prop, _ := spec.Underlying(member.Value.Properties[s.Discriminator.PropertyName]); prop != nil {
+				switch {
+				case prop.Const != nil:
+					tag, _ = prop.Const.(string)
+				case len(prop.Enum) == 1:
+					tag, _ = prop.Enum[0].(string)
+				}
+			}
+		}
+		if tag == "" {
+			return nil, nil
+		}
+		tags, members = append(tags, tag), append(members, member)
+	}
+	return tags, members
+}
+
+// pyStr is Python's str() of a JSON value, for a scalar.
+func pyStr(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case *big.Int:
+		return x.String(), true
+	case float64:
+		return pyFloatRepr(x), true
+	case bool:
+		if x {
+			return "True", true
+		}
+		return "False", true
+	case nil:
+		return "None", true
+	}
+	return "", false
 }

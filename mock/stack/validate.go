@@ -65,7 +65,8 @@ type Issue struct {
 type Ctx map[string]any
 
 // ctxKeyRank orders the keys of a ctx with more than one.
-var ctxKeyRank = map[string]int{"field_type": 1, "min_length": 2, "max_length": 2, "actual_length": 3}
+var ctxKeyRank = map[string]int{"field_type": 1, "min_length": 2, "max_length": 2, "actual_length": 3,
+	"discriminator": 1, "tag": 2, "expected_tags": 3}
 
 // MarshalJSON writes the keys in pydantic's order, others after them by
 // name.
@@ -428,8 +429,11 @@ func Value(order PropertyOrder, loc []any, ref *openapi3.SchemaRef, value any) (
 	if len(s.AnyOf) > 0 && len(s.OneOf) == 0 && len(s.AllOf) == 0 && s.Not == nil && s.Type.IsEmpty() {
 		return pydanticUnion(order, loc, s.AnyOf, value)
 	}
+	if len(s.OneOf) > 0 && s.Discriminator != nil && len(s.AnyOf)+len(s.AllOf) == 0 && s.Not == nil {
+		return pydanticTagged(order, loc, s, value)
+	}
 	if len(s.OneOf) > 0 || len(s.AnyOf) > 0 || len(s.AllOf) > 0 || s.Not != nil {
-		return nil, nil, false // a discriminated union or an intersection
+		return nil, nil, false // an untagged oneOf or an intersection
 	}
 	if s.Const != nil {
 		return pydanticLiteral(loc, s.Const, value)

@@ -236,6 +236,24 @@ case("tuple[int, str]", tuple[int, str], B, ['[1,"a"]', "[1]", '[1,"a",3]', '["x
 case("tuple[int, Optional[str]]", tuple[int, Optional[str]], B, ["[1,null]", "[1]"], c_tuple)
 case("tuple | str", tuple[int, int] | str, B, ["[1]", '"x"', "5"], c_union + "; " + c_tuple)
 
+
+c_tagged = "pydantic-core src/validators/union.rs: TaggedUnionValidator (union_tag_not_found, union_tag_invalid, the member's errors at its tag)"
+
+
+class Kitten(BaseModel):
+    kind: Literal["kitten"]
+    lives: int
+
+
+class Puppy(BaseModel):
+    kind: Literal["puppy"]
+    bark: str
+
+
+case("tagged union", Annotated[Kitten | Puppy, Field(discriminator="kind")], B,
+     ['{"kind":"kitten","lives":3}', '{"lives":1}', '{"kind":"cow"}', '{"kind":"kitten","lives":"x"}', '"x"', "null",
+      '{"kind":1}', '{"kind":"puppy"}', '{"kind":true}'], c_tagged)
+
 c_dec = "pydantic-core src/validators/decimal.rs: DecimalValidator (finite, normalized digits: max_digits, decimal_places, whole digits; multiple_of, le, lt, ge, gt); FastAPI renders a Decimal ctx through jsonable_encoder (decimal_encoder)"
 case("Decimal", decimal.Decimal, B, ["1", "1.5", '"1.50"', '"abc"', '" 1.5 "', '"1e3"', '"NaN"', '"-inf"', "true", "null", "[]",
                                      '"1_000"', '"+.5"', '"-0"', '"0x10"', "100000000000000000000", "0.1", "1234567.0", "1e16",
