@@ -2,12 +2,11 @@ package mock
 
 import (
 	"crypto/subtle"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -63,21 +62,12 @@ func (s *Server) Profile(baseURL string) Profile {
 	return p
 }
 
-// control serves /__mock/*. Its errors use the API's format too.
+// control serves /__mock/*: the QA page's files, then the route table
+// (controlRoutes); a path no route has is a 404, a method its routes do not
+// take a 405 with Allow, both in the API's error format.
 func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	var resp *response
-	if kind, id, ok := editTarget(r.URL.Path[len(controlPrefix):]); ok && r.Method == http.MethodPatch {
-		// Hand edits change the world: journaled, as control changes.
-		body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxEditBytes))
-		if resp = s.controlEdit(r, kind, id, body, err); resp.Status != http.StatusUnauthorized {
-			s.journalControl(start, r, body, resp)
-		}
-	} else {
-		// Logged, but kept out of the journal, which shows what clients of
-		// the API sent.
-		resp = s.controlResponse(r)
-	}
+	resp := s.controlResponse(r, start)
 	s.logRequest(r, resp.Status, time.Since(start))
 	for k, v := range resp.Header {
 		w.Header()[k] = v
@@ -86,105 +76,208 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(resp.Body)
 }
 
-func (s *Server) controlResponse(r *http.Request) *response {
-	path := r.URL.Path[len(controlPrefix):]
-	method := r.Method
-	if path == "health" && method == http.MethodGet {
+// controlCall is one call of a control route: the request, the values of
+// the pattern's {name} segments, and the body, read for a route that
+// journals it.
+type controlCall struct {
+	r       *http.Request
+	vars    map[string]string
+	body    []byte
+	readErr error
+}
+
+// controlRoute is one operation of the control API: a method and a path
+// below /__mock/, a {name} segment matching any one segment. public routes
+// need no admin token; journaled ones change the world by hand and are
+// journaled as control changes (the rest are logged, and kept out of the
+// journal, which shows what clients of the API sent).
+type controlRoute struct {
+	method, pattern   string
+	public, journaled bool
+	serve             func(s *Server, c controlCall) *response
+}
+
+var controlRoutes = []controlRoute{
+	{method: http.MethodGet, pattern: "health", public: true, serve: func(*Server, controlCall) *response {
 		return jsonResponse(http.StatusOK, map[string]string{"status": "ok"})
-	}
-	if page := qaPage(path, method); page != nil { // the QA page (qapage.go)
-		return page
-	}
-	if aerr := s.checkAdminToken(r); aerr != nil {
-		return errorResponse(aerr)
-	}
-	switch {
-	case path == "profile" && method == http.MethodGet:
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		p := s.Profile(scheme + "://" + r.Host)
-		if r.URL.Query().Get("format") == "shell" {
-			var b strings.Builder
-			_ = p.WriteShell(&b) // a strings.Builder does not fail
-			return &response{Status: http.StatusOK, Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: []byte(b.String())}
-		}
-		return jsonResponse(http.StatusOK, p)
-	case path == "operations" && method == http.MethodGet:
+	}},
+	{method: http.MethodGet, pattern: "profile", serve: (*Server).controlProfile},
+	{method: http.MethodGet, pattern: "operations", serve: func(s *Server, _ controlCall) *response {
 		return jsonResponse(http.StatusOK, s.operations)
-	case path == "enums" && method == http.MethodGet:
-		// The spec's roles and states, for the QA page's filters.
+	}},
+	// The spec's roles and states, for the QA page's filters.
+	{method: http.MethodGet, pattern: "enums", serve: func(s *Server, _ controlCall) *response {
 		return jsonResponse(http.StatusOK, s.vocab)
-	case path == "reset" && method == http.MethodPost:
-		seed, err := s.seedWorld()
-		if err == nil {
-			err = s.store.replace(seed)
-		}
-		if err != nil {
-			return errorResponse(errorf(http.StatusInternalServerError, "reset: %v", err))
-		}
-		s.journal.clear()
-		s.journal.noteChange()
-		s.scenarios.reset(s.cfg.Seed)
-		return jsonResponse(http.StatusOK, map[string]string{"status": "reset"})
-	case path == "state" && method == http.MethodGet:
+	}},
+	{method: http.MethodPost, pattern: "reset", serve: (*Server).controlReset},
+	{method: http.MethodGet, pattern: "state", serve: func(s *Server, _ controlCall) *response {
 		st := s.store.export()
 		s.store.settle()
 		return jsonResponse(http.StatusOK, st)
-	case path == "state" && method == http.MethodPut:
-		data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxStateBytes))
-		if err != nil {
-			return errorResponse(errorf(http.StatusRequestEntityTooLarge, "state: %v", err))
-		}
-		var st State
-		if err := parseState(data, &st); err != nil {
-			return errorResponse(errorf(http.StatusBadRequest, "state refused, current state kept: %v", err))
-		}
-		if err := s.store.replace(st); err != nil {
-			return errorResponse(errorf(http.StatusBadRequest, "state refused, current state kept: %v", err))
-		}
-		s.journal.noteChange()
-		return jsonResponse(http.StatusOK, map[string]string{"status": "imported"})
-	case path == "scenarios" || strings.HasPrefix(path, "scenarios/"):
-		return s.controlScenarios(r, strings.TrimPrefix(path, "scenarios"))
-	case path == "requests" && method == http.MethodGet:
-		switch q := r.URL.Query(); {
+	}},
+	{method: http.MethodPut, pattern: "state", serve: (*Server).controlImport},
+	{method: http.MethodGet, pattern: "scenarios", serve: func(s *Server, _ controlCall) *response {
+		return jsonResponse(http.StatusOK, s.scenarios.all())
+	}},
+	{method: http.MethodPost, pattern: "scenarios", serve: func(s *Server, c controlCall) *response { return s.postScenario(c.r) }},
+	{method: http.MethodDelete, pattern: "scenarios", serve: func(s *Server, _ controlCall) *response {
+		s.scenarios.clear()
+		return jsonResponse(http.StatusOK, map[string]string{"status": "cleared"})
+	}},
+	{method: http.MethodGet, pattern: "scenarios/options", serve: func(s *Server, _ controlCall) *response {
+		return jsonResponse(http.StatusOK, s.scenarioOptions())
+	}},
+	{method: http.MethodDelete, pattern: "scenarios/{id}", serve: func(s *Server, c controlCall) *response { return s.endScenario(c.vars["id"]) }},
+	{method: http.MethodGet, pattern: "requests", serve: func(s *Server, c controlCall) *response {
+		switch q := c.r.URL.Query(); {
 		case q.Get("format") == "fixture":
-			return s.journalFixture(r)
+			return s.journalFixture(c.r)
 		case q.Has("after") || q.Has("bodies"):
 			return s.journalSince(q) // the QA page's poll (qapage.go)
 		}
 		return jsonResponse(http.StatusOK, s.journal.entries())
-	case strings.HasPrefix(path, "requests/") && method == http.MethodGet:
-		return s.journalEntryBySeq(strings.TrimPrefix(path, "requests/"))
-	case path == "requests" && method == http.MethodDelete:
+	}},
+	{method: http.MethodDelete, pattern: "requests", serve: func(s *Server, _ controlCall) *response {
 		s.journal.clear()
 		return jsonResponse(http.StatusOK, map[string]string{"status": "cleared"})
+	}},
+	{method: http.MethodGet, pattern: "requests/{seq}", serve: func(s *Server, c controlCall) *response { return s.journalEntryBySeq(c.vars["seq"]) }},
 	// The QA page's reads (qapage.go): a cheap poll, a page of members,
 	// the organizations and the tokens' users.
-	case path == "changes" && method == http.MethodGet:
+	{method: http.MethodGet, pattern: "changes", serve: func(s *Server, _ controlCall) *response {
 		return jsonResponse(http.StatusOK, s.changes())
-	case path == "members" && method == http.MethodGet:
-		return s.membersPage(r.URL.Query())
-	case path == "overview" && method == http.MethodGet:
-		return s.overview()
+	}},
+	{method: http.MethodGet, pattern: "members", serve: func(s *Server, c controlCall) *response { return s.membersPage(c.r.URL.Query()) }},
+	{method: http.MethodGet, pattern: "overview", serve: func(s *Server, _ controlCall) *response { return s.overview() }},
+	// Hand edits (edits.go).
+	{method: http.MethodPatch, pattern: "members/{id}", journaled: true, serve: func(s *Server, c controlCall) *response {
+		return s.controlEdit(c, s.editMember)
+	}},
+	{method: http.MethodPatch, pattern: "users/{id}", journaled: true, serve: func(s *Server, c controlCall) *response {
+		return s.controlEdit(c, s.editUser)
+	}},
+}
+
+// controlResponse finds the request's route and serves it. Only a public
+// route is answered without the admin token: an unknown path or method is
+// the token's 401 first, so that it tells nothing to who lacks it.
+func (s *Server) controlResponse(r *http.Request, start time.Time) *response {
+	path := r.URL.Path[len(controlPrefix):]
+	if page := qaPage(path, r.Method); page != nil { // the QA page's files (qapage.go)
+		return page
 	}
-	return errorResponse(errorf(http.StatusNotFound, "Not Found"))
+	var allow []string
+	var found *controlRoute
+	var vars map[string]string
+	for i, route := range controlRoutes {
+		v, ok := matchControlPattern(route.pattern, path)
+		switch {
+		case !ok:
+		case route.method == r.Method && found == nil:
+			found, vars = &controlRoutes[i], v
+		case !slices.Contains(allow, route.method):
+			allow = append(allow, route.method)
+		}
+	}
+	if found == nil || !found.public {
+		if aerr := s.checkAdminToken(r); aerr != nil {
+			return errorResponse(aerr)
+		}
+	}
+	switch {
+	case found == nil && len(allow) > 0:
+		return errorResponse(&apiError{Status: http.StatusMethodNotAllowed, Detail: "Method Not Allowed",
+			Header: http.Header{"Allow": {strings.Join(allow, ", ")}}})
+	case found == nil:
+		return errorResponse(errorf(http.StatusNotFound, "Not Found"))
+	}
+	c := controlCall{r: r, vars: vars}
+	if !found.journaled {
+		return found.serve(s, c)
+	}
+	c.body, c.readErr = io.ReadAll(http.MaxBytesReader(nil, r.Body, maxEditBytes))
+	resp := found.serve(s, c)
+	s.journalControl(start, r, c.body, resp)
+	return resp
+}
+
+// matchControlPattern matches a path below /__mock/ against a route's
+// pattern, segment by segment; a {name} segment takes any non-empty one.
+func matchControlPattern(pattern, path string) (map[string]string, bool) {
+	want, got := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(want) != len(got) {
+		return nil, false
+	}
+	var vars map[string]string
+	for i, w := range want {
+		if name, ok := strings.CutPrefix(w, "{"); ok && got[i] != "" {
+			if vars == nil {
+				vars = map[string]string{}
+			}
+			vars[strings.TrimSuffix(name, "}")] = got[i]
+			continue
+		}
+		if w != got[i] {
+			return nil, false
+		}
+	}
+	return vars, true
+}
+
+// controlProfile is GET /__mock/profile, as JSON or as shell assignments.
+func (s *Server) controlProfile(c controlCall) *response {
+	scheme := "http"
+	if c.r.TLS != nil {
+		scheme = "https"
+	}
+	p := s.Profile(scheme + "://" + c.r.Host)
+	if c.r.URL.Query().Get("format") == "shell" {
+		var b strings.Builder
+		_ = p.WriteShell(&b) // a strings.Builder does not fail
+		return &response{Status: http.StatusOK, Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: []byte(b.String())}
+	}
+	return jsonResponse(http.StatusOK, p)
+}
+
+// controlReset is POST /__mock/reset: the seed's world, an empty journal,
+// no scenario.
+func (s *Server) controlReset(controlCall) *response {
+	seed, err := s.seedWorld()
+	if err == nil {
+		err = s.store.replace(seed)
+	}
+	if err != nil {
+		return errorResponse(errorf(http.StatusInternalServerError, "reset: %v", err))
+	}
+	s.journal.clear()
+	s.journal.noteChange()
+	s.scenarios.reset(s.cfg.Seed)
+	return jsonResponse(http.StatusOK, map[string]string{"status": "reset"})
+}
+
+// controlImport is PUT /__mock/state: a whole state, or nothing changes.
+func (s *Server) controlImport(c controlCall) *response {
+	data, err := io.ReadAll(http.MaxBytesReader(nil, c.r.Body, maxStateBytes))
+	if err != nil {
+		return errorResponse(errorf(http.StatusRequestEntityTooLarge, "state: %v", err))
+	}
+	var st State
+	if err := parseState(data, &st); err != nil {
+		return errorResponse(errorf(http.StatusBadRequest, "state refused, current state kept: %v", err))
+	}
+	if err := s.store.replace(st); err != nil {
+		return errorResponse(errorf(http.StatusBadRequest, "state refused, current state kept: %v", err))
+	}
+	s.journal.noteChange()
+	return jsonResponse(http.StatusOK, map[string]string{"status": "imported"})
 }
 
 // controlEdit is PATCH /__mock/members/{id} or /__mock/users/{id}.
-func (s *Server) controlEdit(r *http.Request, kind, id string, body []byte, readErr error) *response {
-	if aerr := s.checkAdminToken(r); aerr != nil {
-		return errorResponse(aerr)
+func (s *Server) controlEdit(c controlCall, edit func(id string, body []byte) *response) *response {
+	if c.readErr != nil {
+		return errorResponse(errorf(http.StatusRequestEntityTooLarge, "edit: %v", c.readErr))
 	}
-	if readErr != nil {
-		return errorResponse(errorf(http.StatusRequestEntityTooLarge, "edit: %v", readErr))
-	}
-	if kind == "members" {
-		return s.editMember(id, body)
-	}
-	return s.editUser(id, body)
+	return edit(c.vars["id"], c.body)
 }
 
 // checkAdminToken guards the control API when Config.AdminToken is set:
@@ -208,112 +301,4 @@ func (s *Server) checkAdminToken(r *http.Request) *apiError {
 		return unauthorized("Invalid admin token")
 	}
 	return nil
-}
-
-// journalEntry is one exchange as the journal keeps it: never a token or a
-// body.
-type journalEntry struct {
-	// Seq numbers the exchanges from the mock's start; a clear or a reset
-	// does not restart it, so "after N" always means "newer than N".
-	Seq       uint64    `json:"seq"`
-	Time      time.Time `json:"time"`
-	Method    string    `json:"method"`
-	Path      string    `json:"path"`
-	Query     string    `json:"query,omitempty"`
-	Operation string    `json:"operation,omitempty"`
-	// As is the standing of the development token sent (org_admin, ...).
-	As           string          `json:"as,omitempty"`
-	RequestBody  json.RawMessage `json:"request_body,omitempty"`
-	Status       int             `json:"status"`
-	ResponseBody json.RawMessage `json:"response_body,omitempty"`
-	DurationMS   float64         `json:"duration_ms"`
-	Problems     []string        `json:"validation_problems,omitempty"`
-	// Control marks a change made through the control API (a hand edit),
-	// not by a client of the API.
-	Control bool `json:"control,omitempty"`
-	// member is the member operation, for naming the export's steps.
-	member memberOp
-}
-
-// journalBody keeps a JSON body of at most journalBodyBytes, so that the
-// journal stays small and can be replayed; anything else is left out.
-// Whether it parses is checked when the journal is read, not on every
-// request.
-func journalBody(h http.Header, body []byte) json.RawMessage {
-	if len(body) == 0 || len(body) > journalBodyBytes || !strings.Contains(h.Get("Content-Type"), "json") {
-		return nil
-	}
-	return json.RawMessage(body)
-}
-
-// journal is a bounded ring of recent exchanges, oldest first.
-type journal struct {
-	mu    sync.Mutex
-	size  int
-	items []journalEntry
-	next  int
-	// lastSeq is the Seq of the newest exchange ever added; clears counts
-	// the clears; writes counts the exchanges that may have changed the
-	// state (a write answered 2xx) and the control API's changes: the
-	// journal sees every API exchange, so it is where a poll of "has
-	// anything changed" is cheapest.
-	lastSeq, clears, writes uint64
-}
-
-func newJournal(size int) *journal { return &journal{size: size} }
-
-// mayChangeState: a write the API accepted. A scenario's forced 2xx
-// counts too, harmlessly: the page reads the same members again.
-func mayChangeState(method string, status int) bool {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions:
-		return false
-	}
-	return status >= 200 && status < 300
-}
-
-// noteChange counts a change made outside the API (reset, import).
-func (j *journal) noteChange() {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.writes++
-}
-
-func (j *journal) add(e journalEntry) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.lastSeq++
-	e.Seq = j.lastSeq
-	if mayChangeState(e.Method, e.Status) {
-		j.writes++
-	}
-	if len(j.items) < j.size {
-		j.items = append(j.items, e)
-		return
-	}
-	j.items[j.next] = e
-	j.next = (j.next + 1) % j.size
-}
-
-func (j *journal) entries() []journalEntry {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	out := make([]journalEntry, 0, len(j.items))
-	out = append(out, j.items[j.next:]...)
-	out = append(out, j.items[:j.next]...)
-	for i := range out {
-		for _, b := range []*json.RawMessage{&out[i].RequestBody, &out[i].ResponseBody} {
-			if *b != nil && !json.Valid(*b) {
-				*b = nil
-			}
-		}
-	}
-	return out
-}
-
-func (j *journal) clear() {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.items, j.next = nil, 0
-	j.clears++
 }

@@ -136,12 +136,3 @@ func (s *Server) journalControl(start time.Time, r *http.Request, body []byte, r
 		Status:      resp.Status, ResponseBody: journalBody(resp.Header, resp.Body),
 		DurationMS: float64(time.Since(start).Microseconds()) / 1000})
 }
-
-// editTarget splits "members/<id>" or "users/<id>".
-func editTarget(path string) (kind, id string, ok bool) {
-	kind, id, ok = strings.Cut(path, "/")
-	if !ok || id == "" || strings.Contains(id, "/") || (kind != "members" && kind != "users") {
-		return "", "", false
-	}
-	return kind, id, true
-}

@@ -323,49 +323,31 @@ func (reg *scenarios) reset(seed int64) {
 	reg.version++
 }
 
-// controlScenarios serves /__mock/scenarios and /__mock/scenarios/{id};
-// rest is what follows "scenarios".
-func (s *Server) controlScenarios(r *http.Request, rest string) *response {
-	if rest == "/options" && r.Method == http.MethodGet {
-		return jsonResponse(http.StatusOK, s.scenarioOptions())
+// postScenario is POST /__mock/scenarios: one scenario, checked against
+// the spec, added.
+func (s *Server) postScenario(r *http.Request) *response {
+	var sc Scenario
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&sc); err != nil {
+		return errorResponse(errorf(http.StatusBadRequest, "scenario: %v", err))
 	}
-	if id, one := strings.CutPrefix(rest, "/"); one {
-		if r.Method != http.MethodDelete {
-			return errorResponse(&apiError{Status: http.StatusMethodNotAllowed, Detail: "Method Not Allowed",
-				Header: http.Header{"Allow": {"DELETE"}}})
-		}
-		if !s.scenarios.remove(id) {
-			return errorResponse(errorf(http.StatusNotFound, "no active scenario %q: it may have been used up, expired or ended", id))
-		}
-		return jsonResponse(http.StatusOK, map[string]string{"status": "ended", "id": id})
+	if dec.More() {
+		return errorResponse(errorf(http.StatusBadRequest, "scenario: one JSON object, nothing after it"))
 	}
-	if rest != "" {
-		return errorResponse(errorf(http.StatusNotFound, "Not Found"))
+	added, aerr := s.addScenario(sc)
+	if aerr != nil {
+		return errorResponse(aerr)
 	}
-	switch r.Method {
-	case http.MethodGet:
-		return jsonResponse(http.StatusOK, s.scenarios.all())
-	case http.MethodDelete:
-		s.scenarios.clear()
-		return jsonResponse(http.StatusOK, map[string]string{"status": "cleared"})
-	case http.MethodPost:
-		var sc Scenario
-		dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&sc); err != nil {
-			return errorResponse(errorf(http.StatusBadRequest, "scenario: %v", err))
-		}
-		if dec.More() {
-			return errorResponse(errorf(http.StatusBadRequest, "scenario: one JSON object, nothing after it"))
-		}
-		added, aerr := s.addScenario(sc)
-		if aerr != nil {
-			return errorResponse(aerr)
-		}
-		return jsonResponse(http.StatusCreated, added)
+	return jsonResponse(http.StatusCreated, added)
+}
+
+// endScenario is DELETE /__mock/scenarios/{id}.
+func (s *Server) endScenario(id string) *response {
+	if !s.scenarios.remove(id) {
+		return errorResponse(errorf(http.StatusNotFound, "no active scenario %q: it may have been used up, expired or ended", id))
 	}
-	return errorResponse(&apiError{Status: http.StatusMethodNotAllowed, Detail: "Method Not Allowed",
-		Header: http.Header{"Allow": {"GET, POST, DELETE"}}})
+	return jsonResponse(http.StatusOK, map[string]string{"status": "ended", "id": id})
 }
 
 // ScenarioOptions is what the QA page's form offers: each operation with
