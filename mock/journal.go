@@ -115,3 +115,11 @@ func (j *journal) clear() {
 	j.items, j.next = nil, 0
 	j.clears++
 }
+
+// counters are what the QA page polls: the writes seen, the newest seq and
+// the clears.
+func (j *journal) counters() (writes, lastSeq, clears uint64) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.writes, j.lastSeq, j.clears
+}

@@ -87,11 +87,8 @@ type Changes struct {
 }
 
 func (s *Server) changes() Changes {
-	j := s.journal
-	j.mu.Lock()
-	c := Changes{State: j.writes, Journal: j.lastSeq, JournalClears: j.clears}
-	j.mu.Unlock()
-	c.Scenarios = s.scenarios.changes()
+	c := Changes{Scenarios: s.scenarios.changes()}
+	c.State, c.Journal, c.JournalClears = s.journal.counters()
 	return c
 }
 
