@@ -158,8 +158,7 @@ func decimalDigitIssues(loc []any, d pyDecimal, maxDigits, places int, value any
 // bound is worded as the field wrote it (its shortest repr), its ctx as
 // jsonable_encoder renders a Decimal (an int when whole).
 func decimalBoundIssues(loc []any, s *openapi3.Schema, d pyDecimal, value any) ([]Issue, bool) {
-	le, lt, ge, gt := exclusiveBounds(s)
-	if le == nil && lt == nil && ge == nil && gt == nil && s.MultipleOf == nil {
+	if le, lt, ge, gt := exclusiveBounds(s); le == nil && lt == nil && ge == nil && gt == nil && s.MultipleOf == nil {
 		return nil, true
 	}
 	if abs(d.exp) > maxIntStringDigits {
@@ -176,16 +175,7 @@ func decimalBoundIssues(loc []any, s *openapi3.Schema, d pyDecimal, value any) (
 				map[string]any{"multiple_of": decimalBoundCtx(*s.MultipleOf)})}, true
 		}
 	}
-	for _, c := range []struct {
-		limit            *float64
-		fails            func(cmp int) bool
-		typ, key, phrase string
-	}{
-		{le, func(c int) bool { return c > 0 }, "less_than_equal", "le", "less than or equal to"},
-		{lt, func(c int) bool { return c >= 0 }, "less_than", "lt", "less than"},
-		{ge, func(c int) bool { return c < 0 }, "greater_than_equal", "ge", "greater than or equal to"},
-		{gt, func(c int) bool { return c <= 0 }, "greater_than", "gt", "greater than"},
-	} {
+	for _, c := range boundChecks(s) {
 		if c.limit == nil {
 			continue
 		}

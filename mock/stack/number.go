@@ -75,6 +75,27 @@ func pydanticFloat(loc []any, s *openapi3.Schema, value any) (any, []Issue, bool
 	return f, nil, true
 }
 
+// boundCheck is one of pydantic's le, lt, ge and gt, in the order it checks
+// them: the schema's limit (nil for none), whether a comparison of the
+// value with it (-1, 0, 1) fails, and the entry's words. Integers and
+// Decimals compare exactly; a float compares as floats do (a NaN fails
+// every bound), so pydanticFloat keeps its own table.
+type boundCheck struct {
+	limit            *float64
+	fails            func(cmp int) bool
+	typ, key, phrase string
+}
+
+func boundChecks(s *openapi3.Schema) []boundCheck {
+	le, lt, ge, gt := exclusiveBounds(s)
+	return []boundCheck{
+		{le, func(c int) bool { return c > 0 }, "less_than_equal", "le", "less than or equal to"},
+		{lt, func(c int) bool { return c >= 0 }, "less_than", "lt", "less than"},
+		{ge, func(c int) bool { return c < 0 }, "greater_than_equal", "ge", "greater than or equal to"},
+		{gt, func(c int) bool { return c <= 0 }, "greater_than", "gt", "greater than"},
+	}
+}
+
 // exclusiveBounds reads a schema's bounds as pydantic's le, lt, ge and gt:
 // 3.0 says an exclusive bound with a boolean beside maximum/minimum, 3.1
 // with a number of its own.

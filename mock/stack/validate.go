@@ -803,26 +803,7 @@ func pydanticInt(loc []any, s *openapi3.Schema, value any) (any, []Issue, bool) 
 			return nil, []Issue{issue("multiple_of", loc, "Input should be a multiple of "+m.String(), value, map[string]any{"multiple_of": m})}, true
 		}
 	}
-	// 3.0 says an exclusive bound with a boolean beside maximum/minimum,
-	// 3.1 with a number of its own; pydantic publishes lt and gt so.
-	le, lt, ge, gt := s.Max, s.ExclusiveMax.Value, s.Min, s.ExclusiveMin.Value
-	if s.ExclusiveMax.IsTrue() {
-		le, lt = nil, s.Max
-	}
-	if s.ExclusiveMin.IsTrue() {
-		ge, gt = nil, s.Min
-	}
-	checks := []struct {
-		limit            *float64
-		fails            func(cmp int) bool
-		typ, key, phrase string
-	}{
-		{le, func(c int) bool { return c > 0 }, "less_than_equal", "le", "less than or equal to"},
-		{lt, func(c int) bool { return c >= 0 }, "less_than", "lt", "less than"},
-		{ge, func(c int) bool { return c < 0 }, "greater_than_equal", "ge", "greater than or equal to"},
-		{gt, func(c int) bool { return c <= 0 }, "greater_than", "gt", "greater than"},
-	}
-	for _, c := range checks {
+	for _, c := range boundChecks(s) {
 		if c.limit == nil {
 			continue
 		}
