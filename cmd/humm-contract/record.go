@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/heyhumm/humm-members-mock/contract"
+	"github.com/heyhumm/humm-members-mock/internal/atomicfile"
 	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
@@ -110,7 +111,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if err := writeAtomically(*out, data); err != nil {
+	if err := atomicfile.Write(*out, 0o644, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %d exchanges to %s as case %s\n", rec.Len(), *out, caseName)
@@ -124,28 +125,4 @@ func redacted(raw string) string {
 		return raw
 	}
 	return u.Redacted()
-}
-
-// writeAtomically writes a file whole or not at all.
-func writeAtomically(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
