@@ -1,7 +1,6 @@
 package contract_test
 
 import (
-	"github.com/heyhumm/humm-members-mock/mock"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	members "github.com/heyhumm/humm-members-mock"
 	"github.com/heyhumm/humm-members-mock/contract"
 	"github.com/heyhumm/humm-members-mock/fixtures"
+	"github.com/heyhumm/humm-members-mock/mock"
 	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 

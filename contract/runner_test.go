@@ -27,7 +27,9 @@ func run(t *testing.T, suite *fixtures.Suite, profile *contract.Profile, configu
 	sp, err := spec.Embedded()
 	require.NoError(t, err)
 	var out bytes.Buffer
-	cfg := contract.Config{Profile: profile, Suite: suite, Spec: sp, Parallel: 4, Timeout: 5 * time.Second, Progress: &out}
+	// The timeout bounds a request, it is no speed test: under -race, with
+	// every package's tests sharing two cores, a 1 MiB body can take seconds.
+	cfg := contract.Config{Profile: profile, Suite: suite, Spec: sp, Parallel: 4, Timeout: 2 * time.Minute, Progress: &out}
 	for _, c := range configure {
 		c(&cfg)
 	}
