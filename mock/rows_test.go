@@ -175,3 +175,22 @@ func TestQuickAcceptIsVisitJSON(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFlatObjectReadsAsUnmarshal: an object decodeFlatObject reads is one
+// json.Unmarshal reads to the same map.
+func FuzzFlatObjectReadsAsUnmarshal(f *testing.F) {
+	for _, s := range []string{`{}`, ` { } `, `{"a":"b","c":null,"d":true,"e":false}`, `{"a":"b","a":"c"}`, `{"a":"\xff"}`,
+		"{\"a\":\"\x01\"}", `{"a":"\u00e9"}`, `{"a":"é"}`, `{"a":1}`, `{"a":nul}`, `{"a":nullx}`, `{"a":"b",}`, `{"a":"b"} x`,
+		`{"a" : "b" , "c" : true }`, `{a:"b"}`, `{"a":"b"`, `{"a":"b"}}`, `{"a":{"b":"c"}}`, "{\"a\":\"\xed\xa0\x80\"}", `[]`, `null`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		quick, ok := decodeFlatObject(data)
+		if !ok {
+			return
+		}
+		var plain map[string]any
+		require.NoError(t, json.Unmarshal(data, &plain), "read quickly, refused by json.Unmarshal: %q", data)
+		require.Equal(t, plain, quick, "%q", data)
+	})
+}
