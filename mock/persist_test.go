@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"fmt"
@@ -366,4 +367,31 @@ func TestSeedZeroIsRefusedWhateverElseIsSet(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzSplitRowsReadsAsTheDecoder: a state the quick split reads is one the
+// plain decoder reads to the same rows (and what it cannot read, the plain
+// path reads or refuses: parseState falls back to it).
+func FuzzSplitRowsReadsAsTheDecoder(f *testing.F) {
+	seed, err := os.ReadFile("testdata/world-seed-1.json")
+	require.NoError(f, err)
+	f.Add(seed)
+	for _, s := range []string{`{}`, `{"users":[],"memberships":[]}`, `{"users":[{"a":1}] , "memberships" : [ {"b":"}"} , {"c":"\"]"} ] }`,
+		`{"users":[{"a":1},]}`, `{"users":[{"a":1}],"users":[]}`, `{"Users":[{"a":1}]}`, `{"users":[{"a":1}}`, `{"users":null}`,
+		`{"users":[{"a":"\\"}]}`, `{"users":[{"a":1}]} x`, `{"users":[1]}`, `{"organizations":[{"id":"x"}],"users":[{}]}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		trimmed := bytes.TrimSpace(data)
+		split, ok := splitRows(trimmed)
+		if !ok {
+			return
+		}
+		var quick, plain State
+		if parseSplitState(split, &quick) != nil {
+			return
+		}
+		require.NoError(t, parseSplitState(splitState{skeleton: trimmed}, &plain), "read quickly, refused plainly: %q", trimmed)
+		require.Equal(t, plain, quick)
+	})
 }

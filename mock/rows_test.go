@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,4 +102,95 @@ func TestFormatTimeIsTimeFormat(t *testing.T) {
 	for _, tm := range times {
 		require.Equal(t, tm.UTC().Format(timeLayout), formatTime(tm), "%v", tm)
 	}
+}
+
+// TestQuickAcceptIsVisitJSON: a value the quick check accepts is one
+// kin-openapi's VisitJSON accepts, property by property, in openapi.yaml
+// and its 3.0 and FastAPI-shaped restatements, for a table of values on
+// each side of every rule the quick check reads, and for a seeded world's
+// own values (which the quick check must take: it is the start's speed).
+func TestQuickAcceptIsVisitJSON(t *testing.T) {
+	embedded, err := spec.Embedded()
+	require.NoError(t, err)
+	v30, err := spec.LoadFile(openAPIYAML30)
+	require.NoError(t, err)
+	long := func(n int, r string) string { return strings.Repeat(r, n) }
+	table := []any{nil, true, false, float64(0), float64(1), "", " ", map[string]any{}, []any{}, []any{"ANALYST"},
+		"3c90c3cc-0d44-4b50-8888-8dd25736052a", "3C90C3CC-0D44-4B50-8888-8DD25736052A", "3c90c3cc0d444b5088888dd25736052a",
+		"{3c90c3cc-0d44-4b50-8888-8dd25736052a}", "3c90c3cc-0d44-4b50-8888-8dd25736052", "3c90c3cc-0d44-4b50-8888-8dd25736052g",
+		"urn:uuid:3c90c3cc-0d44-4b50-8888-8dd25736052a", "00000000-0000-0000-0000-000000000000",
+		"2023-11-07T05:31:56.000000Z", "2023-11-07T05:31:56Z", "2023-02-30T05:31:56.000000Z", "2023-11-07T25:31:56.000000Z",
+		"2023-11-07 05:31:56.000000Z", "2023-11-07T05:31:56.000000+00:00", "0000-01-01T00:00:00.000000Z", "2023-11-07",
+		"ANALYST", "analyst", "ORGANIZATION_ADMIN", "SYSTEM_ADMIN", "ANALYST ", "active", "Active", "pending", "suspended",
+		"ada.lovelace@example.com", "auth0|65a1b2c3d4e5f60718293a4b",
+		long(32, "a"), long(33, "a"), long(255, "a"), long(256, "a"), long(255, "é"), long(128, "é"), long(320, "a"),
+		long(321, "a"), long(2048, "a"), long(2049, "a"), long(1024, "é"), long(1025, "é"), "\x00", "\xff"}
+	for _, sp := range []*spec.Spec{embedded, v30, loadFastAPIShapes(t)} {
+		vocab, err := vocabularyOf(sp)
+		require.NoError(t, err)
+		shapes := []*shape{vocab.user, vocab.member}
+		for _, sh := range vocab.resources {
+			shapes = append(shapes, sh)
+		}
+		seeded := seedState(newFaker(1), vocab, 300)
+		for _, sh := range shapes {
+			var own []any
+			for _, rows := range [][]Row{seeded.Users, seeded.Memberships} {
+				for _, row := range rows {
+					if row.shape == sh {
+						for i := range row.kinds {
+							own = append(own, row.at(i))
+						}
+					}
+				}
+			}
+			for i, name := range sh.names {
+				quick := sh.quick[i]
+				if quick == nil {
+					continue
+				}
+				for _, v := range append(slices.Clone(table), own...) {
+					if quick(v) {
+						require.NoError(t, sh.props[i].Value.VisitJSON(v, sh.options...), "%s.%s %#v: accepted quickly", sh.what, name, v)
+					}
+				}
+			}
+			if sp != embedded || (sh != vocab.user && sh != vocab.member) {
+				continue
+			}
+			for i, name := range sh.names {
+				if i != sh.join {
+					require.NotNil(t, sh.quick[i], "%s.%s has a quick check", sh.what, name)
+				}
+			}
+			for _, rows := range [][]Row{seeded.Users, seeded.Memberships} {
+				for _, row := range rows {
+					for i, kind := range row.kinds {
+						if row.shape == sh && kind != kindAbsent && i != sh.join {
+							require.True(t, sh.quick[i](row.at(i)), "%s.%s %#v: the seed's own value is taken quickly", sh.what, sh.names[i], row.at(i))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// FuzzFlatObjectReadsAsUnmarshal: an object decodeFlatObject reads is one
+// json.Unmarshal reads to the same map.
+func FuzzFlatObjectReadsAsUnmarshal(f *testing.F) {
+	for _, s := range []string{`{}`, ` { } `, `{"a":"b","c":null,"d":true,"e":false}`, `{"a":"b","a":"c"}`, `{"a":"\xff"}`,
+		"{\"a\":\"\x01\"}", `{"a":"\u00e9"}`, `{"a":"é"}`, `{"a":1}`, `{"a":nul}`, `{"a":nullx}`, `{"a":"b",}`, `{"a":"b"} x`,
+		`{"a" : "b" , "c" : true }`, `{a:"b"}`, `{"a":"b"`, `{"a":"b"}}`, `{"a":{"b":"c"}}`, "{\"a\":\"\xed\xa0\x80\"}", `[]`, `null`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		quick, ok := decodeFlatObject(data)
+		if !ok {
+			return
+		}
+		var plain map[string]any
+		require.NoError(t, json.Unmarshal(data, &plain), "read quickly, refused by json.Unmarshal: %q", data)
+		require.Equal(t, plain, quick, "%q", data)
+	})
 }
