@@ -8,9 +8,10 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/heyhumm/humm-members-mock/internal/atomicfile"
 )
 
 // maxStateBytes bounds a state import (a world of 100,000 members is about
@@ -292,32 +293,7 @@ func saveStateFile(path string, st State) error {
 // runs once the temporary file is half written (a test stops there, as a
 // crash would).
 func writeStateFile(path string, st State, step func(string) error) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if err := writeStateJSON(tmp, st, step); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return atomicfile.Write(path, 0o600, func(w io.Writer) error { return writeStateJSON(w, st, step) })
 }
 
 func writeStateJSON(w io.Writer, st State, step func(string) error) error {
