@@ -50,6 +50,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzPipeline$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./mock
 	$(GO) test -run '^$$' -fuzz '^FuzzGeneratedValues$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./mock
 	$(GO) test -run '^$$' -fuzz '^FuzzFront$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./mock
+	$(GO) test -run '^$$' -fuzz '^FuzzFlatObjectReadsAsUnmarshal$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./mock
 	$(GO) test -run '^$$' -fuzz '^FuzzLoadJSON$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./mock/stack
 	$(GO) test -run '^$$' -fuzz '^FuzzValue$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./mock/stack
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./fixtures
