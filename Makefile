@@ -51,11 +51,11 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzGeneratedValues$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./mock
 	$(GO) test -run '^$$' -fuzz '^FuzzFront$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./mock
 	$(GO) test -run '^$$' -fuzz '^FuzzFlatObjectReadsAsUnmarshal$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./mock
-	$(GO) test -run '^$$' -fuzz '^FuzzLoadJSON$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./mock/stack
-	$(GO) test -run '^$$' -fuzz '^FuzzValue$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./mock/stack
+	$(GO) test -run '^$$' -fuzz '^FuzzLoadJSON$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./internal/stack
+	$(GO) test -run '^$$' -fuzz '^FuzzValue$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./internal/stack
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./fixtures
 	$(GO) test -run '^$$' -fuzz '^FuzzParseProfile$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./contract
-	$(GO) test -run '^$$' -fuzz '^FuzzDateTime$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./mock/spec
+	$(GO) test -run '^$$' -fuzz '^FuzzDateTime$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./internal/spec
 
 ## e2e: the QA page and a frontend on another origin in headless Chromium, and the typed TypeScript client, against the mock; installs Debian's chromium and the npm packages when missing; screenshots in e2e/artifacts/
 CHROMIUM ?= /usr/bin/chromium

@@ -6,8 +6,8 @@ import (
 
 	"github.com/heyhumm/humm-members-mock/contract"
 	"github.com/heyhumm/humm-members-mock/fixtures"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 	"github.com/heyhumm/humm-members-mock/mock"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
 // serveBenchMock starts a fresh in-process mock and fetches its profile.

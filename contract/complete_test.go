@@ -9,7 +9,7 @@ import (
 
 	"github.com/heyhumm/humm-members-mock"
 	"github.com/heyhumm/humm-members-mock/fixtures"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // TestRunnerCompletesRequiredBodyProperties: a step written before the

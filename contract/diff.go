@@ -14,7 +14,7 @@ import (
 	"github.com/oasdiff/oasdiff/load"
 
 	"github.com/heyhumm/humm-members-mock/fixtures"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // Drift is what changed for clients between two versions of the spec, as

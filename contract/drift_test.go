@@ -12,7 +12,7 @@ import (
 
 	"github.com/heyhumm/humm-members-mock/contract"
 	"github.com/heyhumm/humm-members-mock/fixtures"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // driftBase is a small OpenAPI 3.0 document written the way openapi.yaml

@@ -20,7 +20,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/heyhumm/humm-members-mock/fixtures"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // maxResponseBytes bounds what is read of a response: the API's largest

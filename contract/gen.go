@@ -21,8 +21,8 @@ import (
 
 	"github.com/heyhumm/humm-members-mock/fixtures"
 	"github.com/heyhumm/humm-members-mock/internal/fixturefile"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
-	"github.com/heyhumm/humm-members-mock/mock/stack"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
+	"github.com/heyhumm/humm-members-mock/internal/stack"
 )
 
 // GeneratedFile is one fixture file of generated cases: those of one
@@ -121,7 +121,7 @@ type genOp struct {
 	create, remove *genOp
 	itemParam      string
 	idPointer      string
-	// route and order let the stack emulation (mock/stack) say what such a
+	// route and order let the stack emulation (internal/stack) say what such a
 	// service answers a case.
 	route *routers.Route
 	order stack.PropertyOrder

@@ -12,8 +12,8 @@ import (
 	members "github.com/heyhumm/humm-members-mock"
 	"github.com/heyhumm/humm-members-mock/contract"
 	"github.com/heyhumm/humm-members-mock/fixtures"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 	"github.com/heyhumm/humm-members-mock/mock"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
 func generate(t *testing.T, sp *spec.Spec) []contract.GeneratedFile {

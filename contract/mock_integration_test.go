@@ -11,8 +11,8 @@ import (
 
 	"github.com/heyhumm/humm-members-mock/contract"
 	"github.com/heyhumm/humm-members-mock/fixtures"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 	"github.com/heyhumm/humm-members-mock/mock"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
 // serveMock starts the mock with a defect ("" for none) and fetches its

@@ -7,8 +7,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/heyhumm/humm-members-mock/contract"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 	"github.com/heyhumm/humm-members-mock/mock"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
 // fastAPIShapes is openapi.yaml as OpenAPI 3.1.0 in FastAPI's shapes

@@ -16,7 +16,7 @@ import (
 
 	"github.com/heyhumm/humm-members-mock/fixtures"
 	"github.com/heyhumm/humm-members-mock/internal/fixturefile"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // maxRecordedBody bounds the request and response bodies a recorder keeps;

@@ -15,8 +15,8 @@ import (
 
 	"github.com/heyhumm/humm-members-mock/contract"
 	"github.com/heyhumm/humm-members-mock/fixtures"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 	"github.com/heyhumm/humm-members-mock/mock"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
 // client is a frontend talking to base with the profile's tokens.

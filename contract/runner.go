@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/heyhumm/humm-members-mock/fixtures"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // Config is one run of the suite.

@@ -17,7 +17,7 @@ import (
 
 	"github.com/heyhumm/humm-members-mock/contract"
 	"github.com/heyhumm/humm-members-mock/fixtures"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // run runs suite against profile and returns the report and what the run

@@ -14,8 +14,8 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/heyhumm/humm-members-mock/fixtures"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
-	"github.com/heyhumm/humm-members-mock/mock/stack"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
+	"github.com/heyhumm/humm-members-mock/internal/stack"
 )
 
 // specGap is what a case takes from the spec and the spec does not give:

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/heyhumm/humm-members-mock/contract"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 	"github.com/heyhumm/humm-members-mock/mock"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
 // specVariants are the project's own changes of openapi.yaml, the kind an

@@ -9,7 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // TestPydanticFormatsOverHTTP starts the mock on the variants of

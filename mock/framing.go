@@ -34,7 +34,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/heyhumm/humm-members-mock/mock/stack"
+	"github.com/heyhumm/humm-members-mock/internal/stack"
 )
 
 // frontHeader carries what the front took out of a head. Only records

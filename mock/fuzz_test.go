@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // fuzzTarget is one mock shared by the inputs of a fuzz worker. Requests go

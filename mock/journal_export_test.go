@@ -15,7 +15,7 @@ import (
 	"github.com/heyhumm/humm-members-mock/contract"
 	"github.com/heyhumm/humm-members-mock/fixtures"
 	"github.com/heyhumm/humm-members-mock/internal/fixturefile"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // exportSession is a frontend's session against m: list, create a

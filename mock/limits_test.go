@@ -5,7 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/heyhumm/humm-members-mock/mock/stack"
+	"github.com/heyhumm/humm-members-mock/internal/stack"
 	"io"
 	"log/slog"
 	"net"

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	members "github.com/heyhumm/humm-members-mock"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // specVariant is openapi.yaml with each old string replaced by its new one.

@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	members "github.com/heyhumm/humm-members-mock"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 const unknownUUID = "00000000-0000-4000-8000-000000000000"

@@ -3,7 +3,7 @@ package mock
 // The mock's policy: every rule of BEHAVIOUR.md, and every choice made where
 // it is silent, lives in this file. Change a rule here, with the fixtures.
 // What the stack itself does (routing, decoding, validation) is emulated
-// in mock/stack and is not a choice; the two places where
+// in internal/stack and is not a choice; the two places where
 // the mock departs from the stack on purpose are named below.
 
 import (
@@ -18,8 +18,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 
-	"github.com/heyhumm/humm-members-mock/mock/spec"
-	"github.com/heyhumm/humm-members-mock/mock/stack"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
+	"github.com/heyhumm/humm-members-mock/internal/stack"
 )
 
 // Choices where BEHAVIOUR.md is silent (also listed in docs/mock.md).
@@ -27,17 +27,17 @@ import (
 // Where the service answers 500 because it cannot render a 422 (an input
 // of NaN or Infinity, a string with a lone surrogate, the bytes of a
 // non-UTF-8 body sent as another content type), the mock sends the 422
-// with input null, or the text with U+FFFD (mock/stack: appendPyJSON,
+// with input null, or the text with U+FFFD (internal/stack: appendPyJSON,
 // pyDecodeText, rawBytesInput): a mock that 500s on purpose helps no one.
 //
-// A format no rule knows (mock/spec: stringFormats; "iban", or a string
+// A format no rule knows (internal/spec: stringFormats; "iban", or a string
 // format on a number) refuses the document at start, naming where it is
 // and the format (spec.Load: unknownFormat), rather than being taken as
 // any string: the mock could neither generate values of it nor check them
 // as the service does, and a user who added it expects one or the other.
 // FilePath and DirectoryPath (format file-path, directory-path) name a
 // file of the service's own disk, which the mock has not: any path is
-// taken (mock/stack: pydanticPath).
+// taken (internal/stack: pydanticPath).
 const (
 	// maxBodyBytes: larger request bodies are a 413.
 	maxBodyBytes = 1 << 20

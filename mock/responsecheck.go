@@ -30,7 +30,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // encodedView is a member with its user, encoded once per version, with

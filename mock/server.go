@@ -24,8 +24,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
-	"github.com/heyhumm/humm-members-mock/mock/spec"
-	"github.com/heyhumm/humm-members-mock/mock/stack"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
+	"github.com/heyhumm/humm-members-mock/internal/stack"
 )
 
 // Config sets up a mock. Seed is required; with the rest left zero it is
@@ -566,7 +566,7 @@ func (s *Server) asDocumented(x *exchange, resp *response) {
 	}
 }
 
-// validateRequest validates as FastAPI does (mock/stack); a request with a
+// validateRequest validates as FastAPI does (internal/stack); a request with a
 // construct the stack package does not model goes to kin-openapi instead.
 func (s *Server) validateRequest(x *exchange, body stack.Body) *apiError {
 	// Every request is validated: no memo of earlier requests, since real

@@ -13,7 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/heyhumm/humm-members-mock/mock/stack"
+	"github.com/heyhumm/humm-members-mock/internal/stack"
 )
 
 // withUvicornPath gives r the path uvicorn decodes (uvicorn/protocols/

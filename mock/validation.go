@@ -11,7 +11,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
-	"github.com/heyhumm/humm-members-mock/mock/stack"
+	"github.com/heyhumm/humm-members-mock/internal/stack"
 )
 
 // decodeBody reads the body of an operation that takes one, as FastAPI

@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/heyhumm/humm-members-mock/contract"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // runGen writes the cases generated from the spec, one fixture file per

@@ -16,7 +16,7 @@ import (
 
 	members "github.com/heyhumm/humm-members-mock"
 	"github.com/heyhumm/humm-members-mock/internal/cmdtest"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // silentServer accepts connections and never answers, until the test ends.

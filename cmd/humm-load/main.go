@@ -34,8 +34,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 	"github.com/heyhumm/humm-members-mock/mock"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
 func main() {

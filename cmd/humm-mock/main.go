@@ -19,8 +19,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 	"github.com/heyhumm/humm-members-mock/mock"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
 )
 
 func main() {

@@ -12,7 +12,7 @@ import (
 
 	members "github.com/heyhumm/humm-members-mock"
 	"github.com/heyhumm/humm-members-mock/internal/cmdtest"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // TestRunServesASpecFetchedByURL: the mock serves the document FastAPI

@@ -8,7 +8,7 @@ import (
 
 	"github.com/heyhumm/humm-members-mock/fixtures"
 	"github.com/heyhumm/humm-members-mock/internal/fixturefile"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // TestNamedRulesAreInTheCatalogue pins every rule id a writer names to

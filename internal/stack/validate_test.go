@@ -15,8 +15,8 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/stretchr/testify/require"
 
-	"github.com/heyhumm/humm-members-mock/mock/spec"
-	"github.com/heyhumm/humm-members-mock/mock/stack"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
+	"github.com/heyhumm/humm-members-mock/internal/stack"
 )
 
 // schemas31 are the shapes FastAPI 0.141 / pydantic 2.13 publish in
@@ -178,19 +178,19 @@ func ptr(s string) *string { return &s }
 // formats, Decimal, unions and tuples (testdata/specs-formats).
 func TestNothingFastAPIPublishesIsUnmodeled(t *testing.T) {
 	docs := []string{
-		filepath.Join("..", "testdata", "specs31", "fastapi-shapes.json"),
+		filepath.Join("..", "..", "mock", "testdata", "specs31", "fastapi-shapes.json"),
 		filepath.Join("..", "..", "internal", "fastapi", "openapi-default-ids.json"),
 		// A field and a parameter of each kind pydantic publishes (lists,
 		// sets, floats, dates and times, a nested model, a dict, an
 		// IntEnum, a cookie).
-		filepath.Join("..", "testdata", "specs-validation", "pydantic-constructs.yaml"),
+		filepath.Join("..", "..", "mock", "testdata", "specs-validation", "pydantic-constructs.yaml"),
 		// The document a FastAPI 0.141.1 / pydantic 2.13.4 app publishes for
 		// pydantic's formats, Decimal, unions, tuples, timedelta and URLs
 		// (testdata/fastapi_formats.py).
 		filepath.Join("testdata", "fastapi_formats.json"),
 	}
 	// pydantic's formats, Decimal, unions and tuples on the member's bodies.
-	formats, err := filepath.Glob(filepath.Join("..", "testdata", "specs-formats", "*"))
+	formats, err := filepath.Glob(filepath.Join("..", "..", "mock", "testdata", "specs-formats", "*"))
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(formats), 5)
 	docs = append(docs, formats...)

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"sort"
 
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // Load the embedded openapi.yaml (or, with a path, another version of it),

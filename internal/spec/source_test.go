@@ -14,7 +14,7 @@ import (
 
 	members "github.com/heyhumm/humm-members-mock"
 	"github.com/heyhumm/humm-members-mock/internal/cmdtest"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // serveBody answers every request with status, content type and body, on

@@ -11,7 +11,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
 
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // schemaDoc is a document of the given OpenAPI version whose components
@@ -115,7 +115,7 @@ func TestUnderlyingReadsEveryWayOfSayingOrNull(t *testing.T) {
 }
 
 // fastAPIShapes is openapi.yaml as OpenAPI 3.1.0 in FastAPI's shapes.
-var fastAPIShapes = filepath.Join("..", "testdata", "specs31", "fastapi-shapes.json")
+var fastAPIShapes = filepath.Join("..", "..", "mock", "testdata", "specs31", "fastapi-shapes.json")
 
 // TestA31DocumentIsValidatedAsJSONSchema202012: values of a 3.1 document
 // meet 2020-12's rules, formats included; a 3.0 document keeps 3.0's.
@@ -145,8 +145,8 @@ func TestA31DocumentIsValidatedAsJSONSchema202012(t *testing.T) {
 		{"type array takes null", "JSON Schema 2020-12 §6.1.1", "UserResponse", user("nickname", nil), true},
 		{"type array refuses another type", "idem", "UserResponse", user("nickname", 5.0), false},
 		{"not nullable refuses null", "JSON Schema 2020-12 §6.1.1: type string", "UserResponse", user("email", nil), false},
-		{"the uuid format still applies", "mock/spec: IsUUID, registered on the document", "UserResponse", user("id", "zz"), false},
-		{"the date-time format still applies", "mock/spec: dateTimeValidator", "OrganizationMember", map[string]any{
+		{"the uuid format still applies", "internal/spec: IsUUID, registered on the document", "UserResponse", user("id", "zz"), false},
+		{"the date-time format still applies", "internal/spec: dateTimeValidator", "OrganizationMember", map[string]any{
 			"organization_id": "5e2b8f1a-7c3d-4a9e-b6f0-1d2c3e4f5a6b", "user_id": "5e2b8f1a-7c3d-4a9e-b6f0-1d2c3e4f5a6b", "created_at": "2023-02-30T05:31:56Z"}, false},
 	}
 	for _, row := range rows {

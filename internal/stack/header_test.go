@@ -8,8 +8,8 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/stretchr/testify/require"
 
-	"github.com/heyhumm/humm-members-mock/mock/spec"
-	"github.com/heyhumm/humm-members-mock/mock/stack"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
+	"github.com/heyhumm/humm-members-mock/internal/stack"
 )
 
 // TestHeaderParametersAreReadAsLatin1: a declared header parameter is

@@ -10,8 +10,8 @@ internal/fastapi/stack.sh (FastAPI 0.141.1, pydantic 2.13.4,
 email-validator 2.3.0):
 
     PYTHONPATH=$(internal/fastapi/stack.sh /tmp/stack) \\
-      python mock/stack/testdata/fastapi_formats.py > mock/stack/testdata/fastapi_formats.json
-    PYTHONPATH=... python mock/stack/testdata/fastapi_formats.py answers > mock/stack/testdata/fastapi_formats_answers.json
+      python internal/stack/testdata/fastapi_formats.py > internal/stack/testdata/fastapi_formats.json
+    PYTHONPATH=... python internal/stack/testdata/fastapi_formats.py answers > internal/stack/testdata/fastapi_formats_answers.json
 """
 
 import json

@@ -17,7 +17,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // decimalSchema tells a Decimal's schema: an anyOf of a number (with

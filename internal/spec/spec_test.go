@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	members "github.com/heyhumm/humm-members-mock"
-	"github.com/heyhumm/humm-members-mock/mock/spec"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // rawDoc parses a document without validating it, and registers the uuid

@@ -3,7 +3,7 @@ constructs FastAPI publishes, which TestValueAnswersAsPydantic checks the
 mock against. Not run by CI; run by hand with pydantic 2.13.4
 (pydantic-core 2.46):
 
-    python mock/stack/testdata/pydantic_rows.py > mock/stack/testdata/pydantic_rows.json
+    python internal/stack/testdata/pydantic_rows.py > internal/stack/testdata/pydantic_rows.json
 
 With "random SEED" it writes instead rows for some 1,500 strings made by
 mutating dates, times and numbers, as query values of date, datetime,
