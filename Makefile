@@ -8,7 +8,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME    ?= 1000x
 FUZZTIMEOUT ?= 2h
 
-.PHONY: run test lint bench load contract fuzz
+.PHONY: run test lint bench load contract fuzz mutation
 
 ## run: the mock on $(ADDR) with the seeded world (seed $(SEED)); built once (the build cache makes the next start quick), then exec'd so the mock itself gets Ctrl-C and kill and frees the port
 run:
@@ -44,6 +44,10 @@ ifeq ($(strip $(PROFILE)),)
 else
 	$(GO) run ./cmd/humm-contract --base-url $(BASE_URL) --profile $(PROFILE)
 endif
+
+## mutation: the whole suite (hand-written and generated) against the mock under each defect; prints the score, fails on a defect no case catches
+mutation:
+	HUMM_MUTATION=1 $(GO) test -count=1 -run '^TestMutationScore$$' -v ./contract
 
 ## fuzz: each fuzz target for FUZZTIME: a count of inputs by default (1000x, what CI runs: no clock to race), or a time for people (FUZZTIME=10m). Failing inputs land in testdata/fuzz/
 fuzz:
