@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/heyhumm/humm-members-mock/fixtures"
 	"github.com/heyhumm/humm-members-mock/internal/spec"
@@ -26,13 +27,8 @@ import (
 // written before the spec required a parameter still calls the operation
 // as a client of that spec must, and a case about the parameter's absence
 // says so.
-func supplyRequired(sp *spec.Spec, s fixtures.Step, path string) (query []string, header http.Header) {
-	r, err := http.NewRequest(s.Method, path, nil)
-	if err != nil || sp == nil {
-		return nil, nil
-	}
-	route, _, err := sp.FindRoute(r)
-	if err != nil {
+func supplyRequired(route *routers.Route, s fixtures.Step) (query []string, header http.Header) {
+	if route == nil {
 		return nil, nil
 	}
 	namedQuery := func(name string) bool {
@@ -77,17 +73,9 @@ func supplyRequired(sp *spec.Spec, s fixtures.Step, path string) (query []string
 // still sends a body its clients must. The value is the default the
 // fixture relied on, openapi.yaml's for the same operation (its role
 // ANALYST), when the document takes it; else the valid value gen sends.
-func supplyRequiredBody(sp, reference *spec.Spec, s fixtures.Step, path, written string, body any) any {
+func supplyRequiredBody(sp, reference *spec.Spec, route *routers.Route, s fixtures.Step, written string, body any) any {
 	object, ok := body.(map[string]any)
-	if !ok || sp == nil {
-		return body
-	}
-	r, err := http.NewRequest(s.Method, path, nil)
-	if err != nil {
-		return body
-	}
-	route, _, err := sp.FindRoute(r)
-	if err != nil || route.Operation.RequestBody == nil || route.Operation.RequestBody.Value == nil {
+	if !ok || route == nil || route.Operation.RequestBody == nil || route.Operation.RequestBody.Value == nil {
 		return body
 	}
 	media := route.Operation.RequestBody.Value.Content.Get("application/json")
@@ -182,4 +170,19 @@ func mentions(p *fixtures.Pattern, name string) bool {
 		}
 	}
 	return slices.ContainsFunc(p.Items, func(item *fixtures.Pattern) bool { return mentions(item, name) })
+}
+
+// routeOf is the document's route of a method and path, nil for none (an
+// unknown path or method on purpose): a step is routed once, and what
+// completes it, carries its token and reads its answer uses that route.
+func routeOf(sp *spec.Spec, method, path string) *routers.Route {
+	r, err := http.NewRequest(method, path, nil)
+	if err != nil || sp == nil {
+		return nil
+	}
+	route, _, err := sp.FindRoute(r)
+	if err != nil {
+		return nil
+	}
+	return route
 }

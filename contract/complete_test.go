@@ -44,14 +44,14 @@ func TestRunnerCompletesRequiredBodyProperties(t *testing.T) {
 	}
 	sent := map[string]any{"user_id": "u"}
 
-	got := supplyRequiredBody(costCenter, reference, step(fixtures.Expect{Status: []int{200}}), path, path, sent).(map[string]any)
+	got := supplyRequiredBody(costCenter, reference, routeOf(costCenter, "POST", path), step(fixtures.Expect{Status: []int{200}}), path, sent).(map[string]any)
 	require.Regexp(t, regexp.MustCompile(`^CC-[0-9]{3}$`), got["cost_center"], "a required property the step leaves out, valid")
 	require.Equal(t, "u", got["user_id"])
 	require.Equal(t, map[string]any{"user_id": "u"}, sent, "the fixture's own body is left alone")
 
-	require.Equal(t, sent, supplyRequiredBody(costCenter, reference, step(loc("cost_center")), path, path, sent), "a case about its absence")
-	require.Equal(t, sent, supplyRequiredBody(reference, nil, step(fixtures.Expect{Status: []int{200}}), path, path, sent), "openapi.yaml requires nothing more")
+	require.Equal(t, sent, supplyRequiredBody(costCenter, reference, routeOf(costCenter, "POST", path), step(loc("cost_center")), path, sent), "a case about its absence")
+	require.Equal(t, sent, supplyRequiredBody(reference, nil, routeOf(reference, "POST", path), step(fixtures.Expect{Status: []int{200}}), path, sent), "openapi.yaml requires nothing more")
 
-	got = supplyRequiredBody(roleRequired, reference, step(fixtures.Expect{Status: []int{200}}), path, path, sent).(map[string]any)
+	got = supplyRequiredBody(roleRequired, reference, routeOf(roleRequired, "POST", path), step(fixtures.Expect{Status: []int{200}}), path, sent).(map[string]any)
 	require.Equal(t, "ANALYST", got["role"], "the default the fixture relied on, not the enum's first value")
 }

@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -14,20 +13,6 @@ import (
 	"github.com/heyhumm/humm-members-mock/fixtures"
 	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
-
-// routeOf is the document's route of a step's request, nil for none (an
-// unknown path or method on purpose).
-func (f *flow) routeOf(ctx context.Context, req *request) *routers.Route {
-	routed, err := http.NewRequestWithContext(ctx, req.method, req.target, nil)
-	if err != nil {
-		return nil
-	}
-	route, _, err := f.cfg.Spec.FindRoute(routed)
-	if err != nil {
-		return nil
-	}
-	return route
-}
 
 // credentialOf is where the step's operation takes its token, as the
 // document's security scheme says (spec.Credential): the operation's, else

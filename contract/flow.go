@@ -138,6 +138,8 @@ type request struct {
 	body   []byte
 	padded int
 	asRole string
+	// route is the document's route of the step (nil for none), found once.
+	route *routers.Route
 }
 
 func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepResult {
@@ -153,7 +155,7 @@ func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepR
 		return sr
 	}
 	sr.Method = req.method
-	route := f.routeOf(ctx, req)
+	route := req.route
 	expect, why := onSuccess(f.cfg.Spec, f.documents.source(), route, s, s.Expect)
 	if why != "" {
 		sr.NotInDocument = why
@@ -192,7 +194,7 @@ func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepR
 
 	var decoded any
 	isJSON := json.Unmarshal(body, &decoded) == nil
-	decoded = f.unwrapList(ctx, req, decoded)
+	decoded = f.unwrapList(route, decoded)
 	f.bodies[s.Name] = decoded
 	for _, c := range s.Capture {
 		if v, ok := resolvePointer(decoded, c.Pointer); ok && isJSON {
@@ -326,7 +328,8 @@ func (f *flow) resolve(s fixtures.Step) (*request, error) {
 	}
 	// What the spec requires and the step does not name (a case written
 	// before the spec required it) is sent valid.
-	extraQuery, extraHeader := supplyRequired(f.cfg.Spec, s, path)
+	req.route = routeOf(f.cfg.Spec, req.method, path)
+	extraQuery, extraHeader := supplyRequired(req.route, s)
 	query = append(query, extraQuery...)
 	maps.Copy(req.header, extraHeader)
 	req.target = path
@@ -341,7 +344,7 @@ func (f *flow) resolve(s fixtures.Step) (*request, error) {
 		if err != nil {
 			return nil, err
 		}
-		v = supplyRequiredBody(f.cfg.Spec, f.documents.source(), s, path, written, v)
+		v = supplyRequiredBody(f.cfg.Spec, f.documents.source(), req.route, s, written, v)
 		if req.body, err = json.Marshal(v); err != nil {
 			return nil, err
 		}
@@ -422,17 +425,10 @@ func captureText(v any) string {
 // puts in an envelope (spec.MemberOperations.ListProperty): the fixtures
 // are written against openapi.yaml, whose list answers the array itself.
 // Anything else is returned as it is.
-func (f *flow) unwrapList(ctx context.Context, req *request, decoded any) any {
+func (f *flow) unwrapList(route *routers.Route, decoded any) any {
 	members := f.cfg.Spec.Members()
 	envelope, ok := decoded.(map[string]any)
-	if members.ListProperty == "" || !ok {
-		return decoded
-	}
-	routed, err := http.NewRequestWithContext(ctx, req.method, req.target, nil)
-	if err != nil {
-		return decoded
-	}
-	if route, _, err := f.cfg.Spec.FindRoute(routed); err != nil || members.Of(route.Operation) != spec.MemberList {
+	if members.ListProperty == "" || !ok || route == nil || members.Of(route.Operation) != spec.MemberList {
 		return decoded
 	}
 	if items, ok := envelope[members.ListProperty]; ok {
