@@ -15,9 +15,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/heyhumm/humm-members-mock/contract"
+	"github.com/heyhumm/humm-members-mock/fixtures"
 	"github.com/heyhumm/humm-members-mock/mock"
 )
 
@@ -98,124 +100,18 @@ func makeProvingState() ([]byte, error) {
 	return json.Marshal(state)
 }
 
-// defectCatch is where the suite must catch a defect: the case that names
-// the defect's rule, the step, and the words of the failed assertion that
-// checks the rule's clause.
-type defectCatch struct{ caseName, step, failure string }
-
-// caughtBy holds, for every defect of the mock, where the suite catches
-// it. A defect added to the mock without an entry fails the test.
-var caughtBy = map[string]defectCatch{
-	// Routing
-	"unknown-path-plain-404":  {"unknown-path-is-404", "misspelt-collection", "body: expected JSON, got a body that does not parse"},
-	"wrong-method-404":        {"wrong-method-is-405-with-allow", "wrong-method-on-a-member", "status: expected 405, got 404"},
-	"trailing-slash-404":      {"trailing-slash-is-a-307-to-the-path-without-it", "list-with-a-slash", "status: expected 307, got 404"},
-	"identity-before-routing": {"route-is-checked-before-credentials", "unknown-path", "status: expected 404, got 401"},
-	// Identity
-	"no-www-authenticate":           {"no-credentials-is-401-on-every-operation", "list", `header WWW-Authenticate: expected "Bearer", got nothing`},
-	"missing-credentials-403":       {"no-credentials-is-401-on-every-operation", "list", "status: expected 401, got 403"},
-	"one-401-message":               {"unknown-token-is-401", "list", `body /detail: expected "Invalid authentication credentials", got "Not authenticated"`},
-	"system-admin-needs-membership": {"system-admin-can-list", "list", "status: expected 200, got 403"},
-	"admin-of-any-organization":     {"org-admin-has-no-standing-in-another-organization", "list", "status: expected 403, got 200"},
-	// Authorization
-	"system-admin-cannot-list":           {"system-admin-can-list", "list", "status: expected 200, got 403"},
-	"system-admin-cannot-create":         {"system-admin-can-create", "create", "status: expected 200, got 403"},
-	"system-admin-cannot-update":         {"system-admin-can-update", "promote", "status: expected 200, got 403"},
-	"system-admin-cannot-delete":         {"system-admin-can-delete", "delete", "status: expected 200, got 403"},
-	"org-admin-cannot-list":              {"org-admin-can-list", "list", "status: expected 200, got 403"},
-	"org-admin-cannot-create":            {"org-admin-can-create", "create", "status: expected 200, got 403"},
-	"org-admin-cannot-update":            {"org-admin-can-update", "promote", "status: expected 200, got 403"},
-	"org-admin-cannot-delete":            {"org-admin-can-delete", "delete", "status: expected 200, got 403"},
-	"analyst-cannot-list":                {"analyst-can-list", "list", "status: expected 200, got 403"},
-	"suspended-can-list":                 {"suspended-cannot-list", "list", "status: expected 403, got 200"},
-	"suspended-can-create":               {"suspended-cannot-create", "create", "status: expected 403, got 200"},
-	"suspended-can-update":               {"suspended-cannot-update", "promote", "status: expected 403, got 200"},
-	"suspended-can-delete":               {"suspended-cannot-delete", "delete", "status: expected 403, got 200"},
-	"outsider-can-list":                  {"outsider-cannot-list", "list", "status: expected 403, got 200"},
-	"outsider-can-create":                {"outsider-cannot-create", "create", "status: expected 403, got 200"},
-	"outsider-can-update":                {"outsider-cannot-update", "promote", "status: expected 403, got 200"},
-	"outsider-can-delete":                {"outsider-cannot-delete", "delete", "status: expected 403, got 200"},
-	"analyst-can-create":                 {"analyst-cannot-create", "create", "status: expected 403, got 200"},
-	"analyst-can-update":                 {"analyst-cannot-update", "promote", "status: expected 403, got 200"},
-	"analyst-can-delete":                 {"analyst-cannot-delete", "delete", "status: expected 403, got 200"},
-	"forbidden-after-commit":             {"analyst-cannot-update", "unchanged", `body /role: expected "ANALYST", got "ORGANIZATION_ADMIN"`},
-	"org-admin-creates-system-admins":    {"only-system-admin-creates-system-admins", "org-admin-creates", "status: expected 403, got 200"},
-	"org-admin-promotes-to-system-admin": {"only-system-admin-promotes-to-system-admin", "org-admin-promotes", "status: expected 403, got 200"},
-	"org-admin-deletes-system-admins":    {"only-system-admin-changes-system-admins", "org-admin-deletes", "status: expected 403, got 200"},
-	// Order of checks
-	"auth-before-body-decoding":         {"body-decoding-comes-before-credentials", "malformed-json-without-a-token", "status: expected 422, got 401"},
-	"validation-before-auth":            {"credentials-are-checked-before-validation", "invalid-page-size", "status: expected 401, got 422"},
-	"organization-before-validation":    {"validation-is-checked-before-the-organization", "list-unknown-organization-bad-page", "status: expected 422, got 404"},
-	"authorization-before-organization": {"organization-is-checked-before-authorization", "outsider-lists-unknown-organization", "status: expected 404, got 403"},
-	"lookup-before-authorization":       {"authorization-is-checked-before-lookups", "analyst-updates-unknown-member", "status: expected 403, got 404"},
-	// Request validation
-	"422-detail-string":             {"body-fields-are-validated", "unknown-role", `body /detail: expected 1 item: [{"loc": ["body", "role"]}], got "validation error"`},
-	"path-id-lookup-404":            {"path-parameters-must-be-uuids", "member-id", "status: expected 422, got 404"},
-	"query-length-unchecked":        {"page-and-query-are-validated", "query-over-its-maximum-length", "status: expected 422, got 200"},
-	"first-error-only":              {"each-problem-is-one-entry", "page-and-page-size", "body /detail: expected 2 items, got 1"},
-	"validation-entries-sorted":     {"validation-entries-are-pydantics-in-declaration-order", "path-query-and-body-at-once", `body /detail: expected entries in the order the spec declares their locs, got ["body","role"] (entry 0) before ["body","user_id"] (entry 1)`},
-	"pydantic-1-entries":            {"validation-entries-are-pydantics-in-declaration-order", "path-query-and-body-at-once", `body /detail: expected an item matching {"type": "uuid_parsing", "loc": ["path", "member_id"], "msg": "Input should be a valid UUID, invalid character: found ` + "`n`" + ` at 1", "input": "not-a-uuid"`},
-	"500-on-malformed-json":         {"malformed-json-is-422-json-invalid", "create", "status: expected 422, got 500"},
-	"json-invalid-without-position": {"malformed-json-is-422-json-invalid", "create", `body /detail/0/loc: expected 2 items: ["body", 12], got ["body"]`},
-	"undecodable-body-500":          {"body-decoding-comes-before-credentials", "undecodable-without-a-token", "status: expected 400, got 500"},
-	"content-type-ignored":          {"non-json-content-type-is-422", "text-plain", "status: expected 422, got 404"},
-	"missing-body-400":              {"empty-body-is-422-missing", "create-with-nothing", "status: expected 422, got 400"},
-	// Organization
-	"unknown-organization-empty-list": {"unknown-organization-is-404-on-every-operation", "list", "status: expected 404, got 200"},
-	// List
-	"cross-org-leak":             {"system-admin-lists-another-organization", "list", "/organization_id: expected"},
-	"list-ordered-by-id":         {"list-is-ordered-and-carries-users", "list", "expected items sorted by created_at, id"},
-	"list-without-users":         {"list-is-ordered-and-carries-users", "list", "body /0/user: expected an object, got nothing"},
-	"default-page-size-20":       {"pages-tile-the-order", "defaults", "body /: expected 50 items, got 20"},
-	"page-size-capped-at-50":     {"pages-tile-the-order", "first-100", "body /: expected 51 to 100 items, got 50"},
-	"page-size-clamped":          {"page-size-out-of-bounds-is-422", "over-the-maximum", "status: expected 422, got 200"},
-	"page-past-end-is-last-page": {"pages-tile-the-order", "past-the-end", "body: expected 0 items: [], got [{"},
-	"pagination-off-by-one":      {"pages-tile-the-order", "first-100", "body /: expected 51 to 100 items, got 20"},
-	"search-case-sensitive":      {"search-finds-a-member-by-part-of-its-email", "search", "body /: expected an item matching {\"id\""},
-	"search-email-only":          {"search-finds-a-member-by-part-of-its-name", "search", "body /: expected an item matching {\"id\""},
-	"search-skips-email":         {"search-finds-a-member-by-part-of-its-email", "search", "body /: expected an item matching {\"id\""},
-	"search-skips-given-name":    {"search-finds-a-member-by-part-of-its-given-name", "search", "body /: expected an item matching {\"id\""},
-	"search-skips-family-name":   {"search-finds-a-member-by-part-of-its-family-name", "search", "body /: expected an item matching {\"id\""},
-	"search-skips-nickname":      {"search-finds-a-member-by-part-of-its-nickname", "search", "body /: expected an item matching {\"id\""},
-	"search-prefix-only":         {"search-finds-a-member-by-part-of-its-email", "search", "body /: expected an item matching {\"id\""},
-	"search-whole-words":         {"search-finds-a-member-by-part-of-its-name", "search", "body /: expected an item matching {\"id\""},
-	"search-like-unescaped":      {"search-takes-every-character-literally", "sql-one-character", "body /: expected no item matching {\"id\""},
-	"search-regexp":              {"search-takes-every-character-literally", "regexp-one-character", "body /: expected no item matching {\"id\""},
-	"search-all-organizations":   {"members-of-another-organization-are-not-listed", "search-for-that-user", "body /: expected no item matching {\"id\""},
-	// Create
-	"create-201":                       {"create-sets-defaults", "create", "status: expected 200, got 201"},
-	"create-pending":                   {"create-sets-defaults", "create", `body /membership_state: expected "active", got "pending"`},
-	"create-two-clocks":                {"create-sets-defaults", "create", "body /updated_at: expected"},
-	"enum-lowercase":                   {"create-sets-defaults", "create", `body /role: expected "ANALYST", got "analyst"`},
-	"create-ignores-role":              {"create-sets-the-given-role", "create", `body /role: expected "ORGANIZATION_ADMIN", got "ANALYST"`},
-	"create-ignores-body-organization": {"create-with-another-organization-in-the-body-is-400", "create", "status: expected 400, got 200"},
-	"unknown-user-500":                 {"create-for-an-unknown-user-is-404", "create", "status: expected 404, got 500"},
-	"duplicate-member-allowed":         {"create-twice-is-409", "create-again", "status: expected 409, got 200"},
-	// Update
-	"update-keeps-role-on-empty-body": {"update-sets-role-and-advances-updated-at", "demote-with-empty-body", `body /role: expected "ANALYST", got "ORGANIZATION_ADMIN"`},
-	"update-ignores-body-ids":         {"update-with-other-ids-in-the-body-is-400", "other-user", "status: expected 400, got 200"},
-	"update-any-organization":         {"member-of-another-organization-is-404-there", "update-through-other-organization", "status: expected 404, got 200"},
-	"update-without-user":             {"update-sets-role-and-advances-updated-at", "promote", "body /user: expected an object, got nothing"},
-	"updated-at-frozen":               {"update-sets-role-and-advances-updated-at", "promote", "body /updated_at: expected a date-time later than"},
-	"created-at-changes":              {"update-sets-role-and-advances-updated-at", "promote", "body /created_at: expected"},
-	"whole-second-times":              {"update-sets-role-and-advances-updated-at", "create", "body /created_at: expected a string matching"},
-	// Delete
-	"delete-204":              {"delete-returns-the-row-then-it-is-gone", "delete", "status: expected 200, got 204"},
-	"delete-is-idempotent":    {"delete-returns-the-row-then-it-is-gone", "delete-again", "status: expected 404, got 200"},
-	"delete-any-organization": {"member-of-another-organization-is-404-there", "delete-through-other-organization", "status: expected 404, got 200"},
-	// Edges of the request format
-	"empty-query-value-ignored":     {"empty-query-value-is-422", "page", "status: expected 422, got 200"},
-	"first-repeated-parameter-wins": {"last-repeated-parameter-wins", "page-size-5-then-1", "body /: expected 1 item, got 5"},
-	"unknown-query-forbidden":       {"unknown-query-parameters-are-ignored", "list", "status: expected 200, got 422"},
-	"access-context-unchecked":      {"access-context-parameters-are-uuids", "invalid", "status: expected 422, got 200"},
-	"strict-integers":               {"integers-are-read-as-pydantic-reads-them", "spaces-plus-underscores-and-a-zero-fraction", "status: expected 200, got 422"},
-	"uuid-case-sensitive":           {"uppercase-uuids-are-accepted", "create", "status: expected 200, got 404"},
-	"uuid-dashed-form-only":         {"uuids-are-read-in-every-form-pydantic-reads", "without-dashes", "status: expected 200, got 422"},
-	"body-limit-html":               {"body-over-1-mib-is-413", "create-1-mib-and-a-byte", "body: expected JSON, got a body that does not parse"},
-	// Formats
-	"missing-created-at": {"list-is-ordered-and-carries-users", "list", "body /0/created_at: expected @date-time, got nothing"},
-	"offset-times":       {"list-is-ordered-and-carries-users", "list", `/created_at: expected an RFC 3339 date-time in UTC, with a Z, got "`},
-	"uuid1-ids":          {"create-sets-defaults", "create", "body /id: expected a lowercase version 4 uuid"},
+// waysByDefect is, for every way of rules.yaml, the way by its defect.
+func waysByDefect(t *testing.T, suite *fixtures.Suite) map[string]fixtures.Way {
+	t.Helper()
+	ways := map[string]fixtures.Way{}
+	for _, r := range suite.Rules {
+		for _, w := range r.Ways {
+			_, dup := ways[w.Defect]
+			require.False(t, dup, "defect %s is the way of two rules' entries", w.Defect)
+			ways[w.Defect] = w
+		}
+	}
+	return ways
 }
 
 // TestEverySuiteCatchesEachDefectWhereItsRuleIsChecked runs, for each
@@ -230,11 +126,12 @@ func TestEverySuiteCatchesEachDefectWhereItsRuleIsChecked(t *testing.T) {
 	for _, r := range suite.Rules {
 		rules[r.ID] = true
 	}
+	ways := waysByDefect(t, suite)
 	for _, defect := range mock.Defects() {
 		t.Run(defect, func(t *testing.T) {
 			t.Parallel() // each defect has a mock of its own
-			want, ok := caughtBy[defect]
-			require.True(t, ok, "defect %s has no entry in caughtBy", defect)
+			want, ok := ways[defect]
+			require.True(t, ok, "defect %s is no way of any rule in rules.yaml", defect)
 			rule := mock.DefectRule(defect)
 			require.True(t, rules[rule], "defect %s breaks rule %q, which rules.yaml does not have", defect, rule)
 			var names []string
@@ -243,7 +140,7 @@ func TestEverySuiteCatchesEachDefectWhereItsRuleIsChecked(t *testing.T) {
 					names = append(names, regexp.QuoteMeta(c.Name))
 				}
 			}
-			require.Contains(t, names, regexp.QuoteMeta(want.caseName), "case %s does not name rule %s", want.caseName, rule)
+			require.Contains(t, names, regexp.QuoteMeta(want.Case), "case %s does not name rule %s", want.Case, rule)
 			report, out := run(t, suite, serveProvingMock(t, defect), func(c *contract.Config) {
 				c.Run = regexp.MustCompile("^(" + strings.Join(names, "|") + ")$")
 				// A bound on requests, not a speed test: 77 mocks share the
@@ -252,29 +149,38 @@ func TestEverySuiteCatchesEachDefectWhereItsRuleIsChecked(t *testing.T) {
 			})
 			var failures []string
 			for _, c := range report.Cases {
-				if c.Name != want.caseName {
+				if c.Name != want.Case {
 					continue
 				}
 				require.False(t, c.Passed, "defect %s went unnoticed by %s\n%s", defect, c.Name, out)
 				require.Empty(t, c.Skipped, "the proving mock proves every case")
 				for _, s := range c.Steps {
-					if s.Name == want.step && !s.Cleanup {
+					if s.Name == want.Step && !s.Cleanup {
 						failures = s.Failures
 					}
 				}
 			}
-			require.NotEmpty(t, failures, "step %s of %s did not fail\n%s", want.step, want.caseName, out)
-			require.Contains(t, strings.Join(failures, "\n"), want.failure, out)
+			require.NotEmpty(t, failures, "step %s of %s did not fail\n%s", want.Step, want.Case, out)
+			require.Contains(t, strings.Join(failures, "\n"), want.Failure, out)
 		})
 	}
 }
 
-// TestCaughtByNamesOnlyDefectsOfTheMock keeps the table and the
-// mock's list one: an entry for a defect the mock no longer has is stale;
-// and the mock has the forty defects or more the issue asks for.
-func TestCaughtByNamesOnlyDefectsOfTheMock(t *testing.T) {
-	for defect := range caughtBy {
-		require.Contains(t, mock.Defects(), defect)
+// TestEveryRuleHasWaysEachADefectOfTheMock keeps rules.yaml's ways and the
+// mock's catalogue one (issue 22 point 1): every rule lists at least one
+// way a backend breaks it, every way names a defect of the mock that
+// breaks that rule, in the words the mock describes it with.
+func TestEveryRuleHasWaysEachADefectOfTheMock(t *testing.T) {
+	suite := embeddedSuite(t)
+	for _, r := range suite.Rules {
+		assert.NotEmpty(t, r.Ways, "rule %s lists no way a backend breaks it", r.ID)
+		for _, w := range r.Ways {
+			if !assert.Contains(t, mock.Defects(), w.Defect, "rule %s: way %q names no defect of the mock", r.ID, w.Way) {
+				continue
+			}
+			assert.Equal(t, r.ID, mock.DefectRule(w.Defect), "defect %s is listed under another rule than the one it breaks", w.Defect)
+			assert.Equal(t, mock.DefectDescription(w.Defect), w.Way, "defect %s: the way and the defect say different things", w.Defect)
+		}
 	}
 	require.GreaterOrEqual(t, len(mock.Defects()), 40)
 }
