@@ -87,6 +87,9 @@ func makeProvingState() ([]byte, error) {
 	slices.SortFunc(members, func(a, b map[string]any) int {
 		return strings.Compare(a["created_at"].(string)+a["id"].(string), b["created_at"].(string)+b["id"].(string))
 	})
+	// Two members created in the same instant: the order's tie-break by id
+	// shows only on a tie.
+	members[6]["created_at"] = members[5]["created_at"]
 	distinct := map[any]func(user map[string]any){
 		members[2]["user_id"]: func(u map[string]any) { u["nickname"] = "starfish" },
 		members[3]["user_id"]: func(u map[string]any) { u["given_name"] = "Bartholomew" },
