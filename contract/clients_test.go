@@ -3,13 +3,79 @@ package contract_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/heyhumm/humm-members-mock/contract"
+	"github.com/heyhumm/humm-members-mock/mock"
 )
+
+// Where the suite catches the defects of what real clients send (issue 22
+// point 4: mock/defects_clients.go), beside caughtBy's other entries.
+func init() {
+	for name, c := range map[string]defectCatch{
+		"bearer-scheme-case-sensitive":   {"bearer-scheme-in-any-case-and-spacing", "lower-case", "status: expected 200, got 401"},
+		"token-after-one-space":          {"bearer-scheme-in-any-case-and-spacing", "several-spaces", "status: expected 200, got 401"},
+		"scheme-split-on-any-whitespace": {"scheme-not-followed-by-a-space-is-401", "tab", "status: expected 401, got 200"},
+		"json-content-type-exact":        {"json-content-types-with-parameters-and-plus-json", "create-with-charset", "status: expected 200, got 422"},
+		"plus-json-undecoded":            {"json-content-types-with-parameters-and-plus-json", "update-as-merge-patch-json", "status: expected 200, got 422"},
+		"list-cached":                    {"same-list-read-again-after-each-write", "same-list-after-the-update", `expected an item matching {"id": `},
+		"server-local-time-as-utc":       {"written-times-are-the-time-of-the-write", "create", "within the clock skew of 2s (--clock-skew); it is "},
+	} {
+		caughtBy[name] = c
+	}
+}
+
+// TestNowComparesServerTimesWithTheRunnersClock: @now takes a server time
+// between the step's send and its answer, widened by the clock skew, and a
+// target whose clock is off by more fails naming the skew.
+func TestNowComparesServerTimesWithTheRunnersClock(t *testing.T) {
+	suite := embeddedSuite(t)
+	for _, tc := range []struct {
+		name       string
+		serverOff  time.Duration
+		skew       time.Duration
+		wantFailed string
+	}{
+		{name: "same clock", serverOff: 0},
+		{name: "within the default skew", serverOff: 1500 * time.Millisecond},
+		{name: "behind, beyond the default skew", serverOff: -3 * time.Second, wantFailed: "within the clock skew of 2s (--clock-skew); it is 2.99"},
+		{name: "ahead, beyond a given skew", serverOff: 3 * time.Second, skew: time.Second, wantFailed: "within the clock skew of 1s (--clock-skew); it is 2.99"},
+		{name: "ahead, within a given skew", serverOff: 3 * time.Second, skew: 5 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// The server's offset is exact: the mock's clock is the runner's
+			// clock moved by it, and the runner reads the same clock.
+			base := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+			var mu sync.Mutex
+			tick := base
+			clock := func() time.Time {
+				mu.Lock()
+				defer mu.Unlock()
+				tick = tick.Add(time.Millisecond)
+				return tick
+			}
+			profile := serveMockWith(t, mock.Config{Seed: 1, Now: func() time.Time { return clock().Add(tc.serverOff) }})
+			report, out := run(t, suite, profile, func(c *contract.Config) {
+				c.Run = regexp.MustCompile("^written-times-are-the-time-of-the-write$")
+				c.Now = clock
+				c.ClockSkew = tc.skew
+			})
+			require.Len(t, report.Cases, 1, out)
+			if tc.wantFailed == "" {
+				require.True(t, report.Cases[0].Passed, out)
+				return
+			}
+			require.False(t, report.Cases[0].Passed, out)
+			require.Contains(t, strings.Join(report.Cases[0].Steps[0].Failures, "\n"), tc.wantFailed, out)
+		})
+	}
+}
 
 // TestTokenPlaceholderSendsTheHeaderAsWritten: a step acting as a role
 // that writes its own Authorization header around {token} sends exactly
