@@ -7,11 +7,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/heyhumm/humm-members-mock/contract"
+	"github.com/heyhumm/humm-members-mock/fixtures"
 	"github.com/heyhumm/humm-members-mock/mock"
 )
 
@@ -113,4 +115,20 @@ cases:
 	require.NotContains(t, curl, "secret-org-admin")
 	require.Contains(t, curl, `'Authorization: bearer   '"${TOKEN_ORG_ADMIN}"''`)
 	require.NotContains(t, curl, "Bearer ${TOKEN_ORG_ADMIN}", "the profile's own header is not sent besides the step's")
+}
+
+// TestTokenPlaceholderNeedsARole: {token} is the token of the role the
+// step acts as, so a step acting as none cannot name it, and a step acting
+// as a role writes its own Authorization header only around it.
+func TestTokenPlaceholderNeedsARole(t *testing.T) {
+	for _, tc := range []struct{ as, header, want string }{
+		{as: "none", header: "Bearer {token}", want: "{token}: a step acting as a role has a token"},
+		{as: "org_admin", header: "Basic x", want: "a step with its own Authorization header acts as none, or writes {token} in it"},
+	} {
+		_, err := fixtures.Load(fstest.MapFS{
+			"rules.yaml": {Data: []byte("rules:\n  - {id: r, text: a rule}\n")},
+			"cases.yaml": {Data: []byte("cases:\n  - name: c\n    rules: [r]\n    steps:\n      - {name: s, method: GET, path: /x, as: " + tc.as + ", headers: {Authorization: \"" + tc.header + "\"}, expect: {status: 200}}\n")},
+		}, "inline")
+		require.ErrorContains(t, err, tc.want, tc.as)
+	}
 }
