@@ -169,6 +169,16 @@ func (f *flow) applyMatcher(m fixtures.Matcher, actual any, pointer string) stri
 		if _, ok := utcTime(actual); !ok {
 			return "an RFC 3339 date-time in UTC, with a Z"
 		}
+	case fixtures.MatchNow:
+		t, ok := utcTime(actual)
+		if !ok {
+			return "an RFC 3339 date-time in UTC, with a Z, of the step's exchange"
+		}
+		skew := f.clockSkew()
+		if t.Before(f.sent.Add(-skew)) || t.After(f.received.Add(skew)) {
+			return fmt.Sprintf("a date-time between the request's send (%s) and its answer (%s) on the runner's clock, within the clock skew of %s (--clock-skew); it is %s",
+				f.sent.UTC().Format(time.RFC3339Nano), f.received.UTC().Format(time.RFC3339Nano), skew, offClock(t, f.sent, f.received))
+		}
 	case fixtures.MatchString:
 		if !isString || s == "" {
 			return "a non-empty string"
@@ -378,4 +388,24 @@ func show(v any) string {
 		return string(b[:maxShownBody]) + "…"
 	}
 	return string(b)
+}
+
+// DefaultClockSkew is how far a server's clock may be from the runner's
+// for @now: NTP keeps servers within milliseconds; a second more covers a
+// container's drift and a time written before the row is committed.
+const DefaultClockSkew = 2 * time.Second
+
+func (f *flow) clockSkew() time.Duration {
+	if f.cfg.ClockSkew > 0 {
+		return f.cfg.ClockSkew
+	}
+	return DefaultClockSkew
+}
+
+// offClock says how far t lies outside [sent, received].
+func offClock(t, sent, received time.Time) string {
+	if t.Before(sent) {
+		return sent.Sub(t).Round(time.Millisecond).String() + " before the send"
+	}
+	return t.Sub(received).Round(time.Millisecond).String() + " after the answer"
 }

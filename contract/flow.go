@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -40,6 +41,11 @@ type flow struct {
 	bodies  map[string]any
 	// step reads the spec values of the step being run.
 	step stepSpec
+	// as is the role the step being run acts as ({token} is its token).
+	as string
+	// sent and received bound the step's exchange on the runner's clock:
+	// @now compares the server's times with them.
+	sent, received time.Time
 }
 
 func (r *runner) runCase(ctx context.Context, c fixtures.Case) CaseResult {
@@ -107,6 +113,8 @@ func (f *flow) lookup(ref fixtures.Ref) (string, error) {
 		return f.cfg.Profile.OtherOrganizationID, nil
 	case fixtures.CandidateUserIDs:
 		return f.candidates[ref.Index], nil
+	case fixtures.Token:
+		return f.cfg.Profile.Tokens[f.as], nil
 	}
 	v, ok := f.captured[ref.Name]
 	if !ok {
@@ -138,6 +146,9 @@ type request struct {
 	body   []byte
 	padded int
 	asRole string
+	// tokenInHeader says the step wrote its own Authorization header
+	// around its role's token ({token}): sent as written.
+	tokenInHeader bool
 	// route is the document's route of the step (nil for none), found once.
 	route *routers.Route
 }
@@ -168,16 +179,26 @@ func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepR
 	}
 	sr.URL = f.cfg.Profile.BaseURL + req.target
 	sr.Curl = req.curl(f.cfg.Profile.BaseURL, cred)
+	tokenQuery := req.tokenQuery(cred, f.cfg.Profile.Tokens)
+	if token := f.cfg.Profile.Tokens[req.asRole]; req.tokenInHeader && token != "" {
+		// The header as written, the token a variable the shell expands
+		// (the header is in single quotes).
+		shown := *req
+		shown.asRole = fixtures.NoToken
+		sr.Curl = strings.ReplaceAll(shown.curl(f.cfg.Profile.BaseURL, cred), token, `'"${`+tokenVariable(req.asRole)+`}"'`)
+		tokenQuery = ""
+	}
 
-	httpReq, err := http.NewRequestWithContext(ctx, req.method, sr.URL+req.tokenQuery(cred, f.cfg.Profile.Tokens), bytes.NewReader(req.body))
+	httpReq, err := http.NewRequestWithContext(ctx, req.method, sr.URL+tokenQuery, bytes.NewReader(req.body))
 	if err != nil {
 		sr.Failures = append(sr.Failures, "cannot build the request: "+err.Error())
 		return sr
 	}
 	httpReq.Header = req.header
-	if req.asRole != fixtures.NoToken {
+	if req.asRole != fixtures.NoToken && !req.tokenInHeader {
 		putToken(httpReq, cred, f.cfg.Profile.Tokens[req.asRole])
 	}
+	f.sent = f.now()
 	resp, err := f.client.Do(httpReq)
 	if err != nil {
 		sr.Failures = append(sr.Failures, "no response: "+f.mask.Replace(err.Error()))
@@ -185,6 +206,7 @@ func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepR
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 	resp.Body.Close()
+	f.received = f.now()
 	if err != nil {
 		sr.Failures = append(sr.Failures, "reading the response: "+err.Error())
 		return sr
@@ -299,6 +321,7 @@ next:
 // resolve fills in a step's templates.
 func (f *flow) resolve(s fixtures.Step) (*request, error) {
 	req := &request{header: http.Header{}, asRole: s.As}
+	f.as = s.As
 	path, err := f.expand(s.Path)
 	if err != nil {
 		return nil, err
@@ -369,6 +392,9 @@ func (f *flow) resolve(s fixtures.Step) (*request, error) {
 			return nil, err
 		}
 		req.header[http.CanonicalHeaderKey(h.Name)] = []string{v}
+		if strings.EqualFold(h.Name, "Authorization") && s.As != fixtures.NoToken {
+			req.tokenInHeader = true
+		}
 	}
 	return req, nil
 }

@@ -39,8 +39,11 @@ type Config struct {
 	// StrictProfile makes a case that needs a key the profile leaves out
 	// an error that stops the run, instead of a skipped case.
 	StrictProfile bool
-	// Now is the clock for durations (nil: time.Now).
+	// Now is the clock for durations and for @now (nil: time.Now).
 	Now func() time.Time
+	// ClockSkew is how far a server time checked with @now may lie outside
+	// its step's exchange on Now (zero: DefaultClockSkew).
+	ClockSkew time.Duration
 }
 
 // Shard is the Index-th (1-based) of Count slices of the suite.

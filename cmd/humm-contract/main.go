@@ -182,6 +182,7 @@ func runSuite(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		shardFlag   = flags.String("shard", "", "run slice I of N of the selected cases, given as `I/N`")
 		parallel    = flags.Int("parallel", 4, "run `N` cases at once (the steps of a case always run in order)")
 		timeout     = flags.Duration("timeout", 10*time.Second, "give each request at most `DURATION`")
+		clockSkew   = flags.Duration("clock-skew", contract.DefaultClockSkew, "allow the target's clock to be `DURATION` off the runner's (a time the server sets is checked against the request's send and answer)")
 		junitPath   = flags.String("junit", "", "write a JUnit XML report to `FILE`")
 		jsonPath    = flags.String("json", "", "write a JSON report to `FILE`")
 	)
@@ -196,8 +197,10 @@ func runSuite(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("--parallel %d: want 1 or more", *parallel)
 	case *timeout <= 0:
 		return fmt.Errorf("--timeout %s: want a positive duration", *timeout)
+	case *clockSkew <= 0:
+		return fmt.Errorf("--clock-skew %s: want a positive duration", *clockSkew)
 	}
-	cfg := contract.Config{Parallel: *parallel, Timeout: *timeout, Progress: stdout, StrictProfile: *strict}
+	cfg := contract.Config{Parallel: *parallel, Timeout: *timeout, Progress: stdout, StrictProfile: *strict, ClockSkew: *clockSkew}
 	var err error
 	if *runPattern != "" {
 		if cfg.Run, err = regexp.Compile(*runPattern); err != nil {
