@@ -8,7 +8,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME    ?= 1000x
 FUZZTIMEOUT ?= 2h
 
-.PHONY: run test lint bench load contract fuzz mutation
+.PHONY: run test lint bench load load-json-server contract fuzz mutation
 
 ## run: the mock on $(ADDR) with the seeded world (seed $(SEED)); built once (the build cache makes the next start quick), then exec'd so the mock itself gets Ctrl-C and kill and frees the port
 run:
@@ -36,6 +36,19 @@ load:
 	$(GO) build -o /tmp/humm-mock-load ./cmd/humm-mock
 	$(GO) run ./cmd/humm-load --startup /tmp/humm-mock-load --members 24 --duration 2s
 	$(GO) run ./cmd/humm-load --startup /tmp/humm-mock-load --members 100000 --duration 5s
+
+## load-json-server: durable PUTs (--state) with 50 writers, side by side with json-server (npm, pinned) in one humm-load run; the disk's own sync cost first
+JSON_SERVER_VERSION = 0.17.4
+JSON_SERVER_DIR = .cache/json-server
+JSON_SERVER_PORT = 3931
+load-json-server:
+	mkdir -p $(JSON_SERVER_DIR)
+	cd $(JSON_SERVER_DIR) && npm install --no-save --no-audit --no-fund --silent json-server@$(JSON_SERVER_VERSION)
+	$(GO) run ./cmd/humm-load --json-server-db $(JSON_SERVER_DIR)/db.json
+	$(GO) build -o $(JSON_SERVER_DIR)/humm-load ./cmd/humm-load
+	node $(JSON_SERVER_DIR)/node_modules/json-server/lib/cli/bin.js --host 127.0.0.1 --port $(JSON_SERVER_PORT) --quiet $(JSON_SERVER_DIR)/db.json & pid=$$!; \
+	  for i in $$(seq 100); do curl -fs -o /dev/null http://127.0.0.1:$(JSON_SERVER_PORT)/members && break; sleep 0.1; done; \
+	  $(JSON_SERVER_DIR)/humm-load --durable --duration 10s --json-server http://127.0.0.1:$(JSON_SERVER_PORT); status=$$?; kill $$pid; exit $$status
 
 ## contract: the fixture suite against BASE_URL; PROFILE names a profile file, else the mock's /__mock/profile is used
 contract:

@@ -55,6 +55,11 @@ type options struct {
 	startup     string
 	durable     bool
 	bigWorld    int
+	jsonServer  string
+	jsonDB      string
+	// firstRequest numbers a connection's first request: rounds of one
+	// load continue the numbers, so that no round repeats another's bytes.
+	firstRequest int
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
@@ -70,10 +75,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&o.startup, "startup", "", "a humm-mock binary: measure start-up and memory instead")
 	fs.BoolVar(&o.durable, "durable", false, "measure PUTs with --state (a temporary folder) instead: p50/p99 one writer at a time at 24 and at --durable-members members, PUT/s with --connections writers at 24, and the disk's own fdatasync")
 	fs.IntVar(&o.bigWorld, "durable-members", 100_000, "the large world of --durable")
+	fs.StringVar(&o.jsonServer, "json-server", "", "with --durable: also drive this json-server (serving --json-server-db's members) with the same writers, in turns with the mock, and report the ratio")
+	fs.StringVar(&o.jsonDB, "json-server-db", "", "write the default world's members as a json-server db.json to this file, and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	o.ops = strings.Split(ops, ",")
+	if o.jsonDB != "" {
+		return writeJSONServerDB(o.jsonDB)
+	}
 	if o.startup != "" {
 		return measureStartup(ctx, o, stdout)
 	}
@@ -244,6 +254,7 @@ func compare(ctx context.Context, op, mockURL string, req loadRequest, o options
 	round := o
 	round.duration = o.duration / rounds
 	for r := 0; r < rounds; r++ {
+		round.firstRequest = r * requestsPerRound
 		for i, srv := range servers {
 			samples[i].add(driveOnce(ctx, srv.url, req, round))
 		}
@@ -277,6 +288,10 @@ func (r result) String() string {
 
 // rounds is how many turns each server gets in a comparison.
 const rounds = 5
+
+// requestsPerRound bounds what one connection sends in a round: the next
+// round's requests are numbered from there.
+const requestsPerRound = 1 << 20
 
 // sample is what one or more runs of a load measured.
 type sample struct {
@@ -321,7 +336,7 @@ func driveOnce(ctx context.Context, base string, req loadRequest, o options) sam
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			latencies[i], errs[i] = connectionLoop(ctx, u.Host, func(n int) []byte { return rawRequest(u.Host, req, i, n) })
+			latencies[i], errs[i] = connectionLoop(ctx, u.Host, func(n int) []byte { return rawRequest(u.Host, req, i, o.firstRequest+n) })
 		}()
 	}
 	wg.Wait()

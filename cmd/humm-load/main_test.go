@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -87,4 +90,56 @@ func TestDurableReportsPutsWithAStateFile(t *testing.T) {
 		require.Regexp(t, want, out.String())
 	}
 	require.Equal(t, 3, strings.Count(out.String(), ", 0 errors)"), "%s", out.String())
+}
+
+// TestDurableRunsBesideJSONServer: --json-server-db writes the default
+// world's members as json-server's db.json, and --durable --json-server
+// drives a json-server serving it (here a stand-in that keeps members as
+// json-server does: PUT /members/{id} replaces one) in the same rounds as
+// the durable mock and a bare handler, reporting the ratios; every PUT it
+// receives is a different one.
+func TestDurableRunsBesideJSONServer(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "db.json")
+	require.NoError(t, run(context.Background(), []string{"--json-server-db", db}, &bytes.Buffer{}))
+	data, err := os.ReadFile(db)
+	require.NoError(t, err)
+	var stored struct {
+		Members []map[string]any `json:"members"`
+	}
+	require.NoError(t, json.Unmarshal(data, &stored))
+	require.Len(t, stored.Members, 24, "the default world's organization")
+	require.NotEmpty(t, stored.Members[0]["id"])
+	require.NotEmpty(t, stored.Members[0]["user"])
+
+	var mu sync.Mutex
+	seen, repeats, puts := map[string]bool{}, 0, 0
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			_ = json.NewEncoder(w).Encode(stored.Members)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		puts++
+		if seen[r.URL.Path+string(body)] {
+			repeats++
+		}
+		seen[r.URL.Path+string(body)] = true
+		mu.Unlock()
+		_, _ = w.Write(body)
+	}))
+	defer fake.Close()
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"--durable", "--duration", "250ms", "--connections", "4", "--durable-members", "300", "--json-server", fake.URL}, &out))
+	for _, want := range []string{`durable put +24 members +4 writers +\d+ req/s`, `json-server +24 members +4 writers +\d+ req/s`,
+		`bare net/http \(writes nothing\) +4 writers`, `durable put ratios: mock/json-server \d+\.\d  p99 mock/json-server \S+  ceiling bare/json-server \d+\.\d  mock/bare \d\.\d\d`} {
+		require.Regexp(t, want, out.String())
+	}
+	require.Positive(t, puts)
+	require.Zero(t, repeats, "never-identical PUTs")
+}
+
+func TestJSONServerTargetsAreLoopbackOnly(t *testing.T) {
+	err := run(context.Background(), []string{"--durable", "--duration", "10ms", "--connections", "2", "--durable-members", "50", "--json-server", "http://10.0.0.1:3000"}, &bytes.Buffer{})
+	require.ErrorContains(t, err, "only loopback")
 }
