@@ -34,9 +34,9 @@ func TestMemberOperationsAnswerAsDocumented(t *testing.T) {
 	created := m.do(http.MethodPost, m.membersPath(org), TokenOrgAdmin, map[string]any{"user_id": m.profile.CandidateUserIDs[0]})
 	require.Equal(t, http.StatusCreated, created.Status, "%s", created.Body)
 	member := created.Object(t)
-	listed := m.do(http.MethodGet, m.membersPath(org)+"?page_size=100", TokenOrgAdmin, nil)
+	listed := m.allMembers(org, TokenOrgAdmin, "")
 	found := false
-	for _, item := range listed.List(t) {
+	for _, item := range listed {
 		if item := item.(map[string]any); item["id"] == member["id"] {
 			found = true
 			require.Regexp(t, `^[0-9]{4}-Q[1-4]$`, item["onboarding_cohort"], "a required property no rule sets is generated")

@@ -56,8 +56,10 @@ type faker struct {
 
 const maxCachedSchemas = 64
 
-// person is who the name-like fields of one generated object describe.
-type person struct{ FirstName, LastName string }
+// person is who the name-like fields of one generated object describe:
+// the given and family names, the display name and nickname the person
+// goes by (not always the given and family names: see newPerson).
+type person struct{ FirstName, LastName, Name, Nickname string }
 
 // emailDomains are reserved for examples: generated people never mail anyone.
 var emailDomains = []string{"example.com", "example.org", "example.net"}
@@ -655,9 +657,9 @@ func (g *faker) realistic(name string, s *openapi3.Schema) string {
 	case name == "family_name":
 		v = p.LastName
 	case name == "name":
-		v = p.FirstName + " " + p.LastName
+		v = p.Name
 	case name == "nickname":
-		v = strings.ToLower(p.FirstName)
+		v = p.Nickname
 	case name == "picture" || s.Format == "uri":
 		v = "https://i.pravatar.cc/300?u=" + url.QueryEscape(g.email)
 	case name == "auth0_sub":
@@ -713,19 +715,64 @@ func (g *faker) hex(n int) string {
 }
 
 // newPerson picks the person the next name-like fields describe, with an
-// email made from the name (a number keeps large worlds mostly unique).
+// email made from the names they go by (a number keeps large worlds mostly
+// unique). People are as a real organization's are, and so that a search
+// can be proven on every field it reads (BEHAVIOUR.md, the list): a fifth
+// have an accented given or family name; most go by their given and family
+// names, some by an initial and a handle of their own as nickname (their
+// given name appears in no other field), some by their given name alone
+// (their family name appears in no other field).
 func (g *faker) newPerson() {
 	// FirstName and LastName only: gofakeit's Person() also makes an
 	// address, a job and a card, ten times the work for a large world.
-	g.person = &person{FirstName: g.f.FirstName(), LastName: g.f.LastName()}
-	local := strings.Map(func(r rune) rune {
+	p := &person{FirstName: g.f.FirstName(), LastName: g.f.LastName()}
+	if g.f.Number(1, 5) == 1 {
+		p.FirstName = accentedGivenNames[g.f.Number(0, len(accentedGivenNames)-1)]
+	}
+	if g.f.Number(1, 5) == 1 {
+		p.LastName = accentedFamilyNames[g.f.Number(0, len(accentedFamilyNames)-1)]
+	}
+	var local string
+	switch style := g.f.Number(1, 10); {
+	case style <= 2: // an initial and a handle: "R. Okafor", "bravelion"
+		initial, _ := utf8.DecodeRuneInString(p.FirstName)
+		p.Name = string(initial) + ". " + p.LastName
+		p.Nickname = strings.ToLower(g.f.Gamertag())
+		local = string(initial) + "." + p.LastName
+	case style <= 4: // the given name alone: "Renée"
+		p.Name, p.Nickname = p.FirstName, strings.ToLower(p.FirstName)
+		local = p.FirstName
+	default:
+		p.Name, p.Nickname = p.FirstName+" "+p.LastName, strings.ToLower(p.FirstName)
+		local = p.FirstName + "." + p.LastName
+	}
+	g.person = p
+	local = strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r == '.' {
 			return r
 		}
 		return -1
-	}, strings.ToLower(g.person.FirstName+"."+g.person.LastName))
+	}, asciiFold.Replace(strings.ToLower(local)))
 	g.email = fmt.Sprintf("%s%d@%s", local, g.f.Number(1, 999), emailDomains[g.f.Number(0, len(emailDomains)-1)])
 }
+
+// Accented names (gofakeit's are all ASCII), so that the world holds
+// non-ASCII letters where a search reads them.
+var (
+	accentedGivenNames  = []string{"José", "Zoë", "Renée", "Łukasz", "Søren", "Małgorzata", "François", "Jürgen", "Ángel", "Chloé", "Björn", "Inès", "Thérèse", "Dóra", "Çağla", "Håkon"}
+	accentedFamilyNames = []string{"Müller", "Núñez", "Ødegaard", "Dvořák", "Çelik", "Gómez", "Lefèvre", "Sørensen", "Wójcik", "Håkansson", "Nguyễn", "Böhm", "García", "Kovačević", "Şahin", "Ström"}
+)
+
+// asciiFold spells the accented names' lower-case letters in ASCII, for
+// email addresses.
+var asciiFold = strings.NewReplacer(
+	"á", "a", "à", "a", "â", "a", "ä", "a", "å", "a", "ã", "a", "ą", "a", "æ", "ae",
+	"ç", "c", "č", "c", "ć", "c", "đ", "d",
+	"é", "e", "è", "e", "ê", "e", "ë", "e", "ę", "e", "ễ", "e", "ğ", "g",
+	"í", "i", "ì", "i", "î", "i", "ï", "i", "ı", "i", "ł", "l", "ñ", "n", "ń", "n",
+	"ó", "o", "ò", "o", "ô", "o", "ö", "o", "ø", "o", "õ", "o", "ř", "r",
+	"š", "s", "ś", "s", "ş", "s", "ß", "ss", "ú", "u", "ù", "u", "û", "u", "ü", "u",
+	"ý", "y", "ž", "z", "ź", "z", "ż", "z")
 
 // fill generates the named properties of a row, in order: required ones
 // always, optional ones for most rows.
@@ -798,12 +845,55 @@ func inChunks(n int, do func(chunk, lo, hi int)) {
 }
 
 // World layout for a seed. The first users hold the development tokens.
+// The profile's organization holds more than two default pages of the
+// list (primaryMembers): what the paging cases need.
 const (
-	seedOrganizations  = 5
-	seedUsers          = 60
-	seedPrimaryMembers = 24 // members of the profile's organization
-	seedOtherMembers   = 10
+	seedOrganizations = 5
+	seedOtherMembers  = 10 // members of the other organization, besides the system admin
+	// seedFreeUsers are users of no organization, besides one interleaved
+	// with each member of the other organization: the profile's candidates
+	// are both.
+	seedFreeUsers = 10
+	// seedPrimaryMembers is the profile's organization on openapi.yaml
+	// (page_size defaults to 50): primaryMembers(50).
+	seedPrimaryMembers = 2*fallbackPageSize + 20
+	// fallbackPageSize stands for a list that declares no page_size
+	// default: the rulebook's (BEHAVIOUR.md: page_size defaults to 50).
+	fallbackPageSize = 50
 )
+
+// primaryMembers is the size of the profile's organization in the default
+// world: two default pages of the list and a part of a third, so that the
+// pages tile, the second page is full and a page past the end is empty
+// (BEHAVIOUR.md, the list).
+func primaryMembers(defaultPageSize int) int {
+	return max(24, 2*min(defaultPageSize, 1000)+20)
+}
+
+// defaultPageSize is the default of the member list's page_size (the
+// query parameter the rulebook names: policy.go's listParamsRuled) in the
+// spec, fallbackPageSize where the list declares none.
+func defaultPageSize(sp *spec.Spec) int {
+	route := sp.Members().Route(opList)
+	if route == nil {
+		return fallbackPageSize
+	}
+	for _, group := range []openapi3.Parameters{route.PathItem.Parameters, route.Operation.Parameters} {
+		for _, ref := range group {
+			p := ref.Value
+			if p == nil || p.In != openapi3.ParameterInQuery || p.Name != "page_size" || p.Schema == nil || p.Schema.Value == nil {
+				continue
+			}
+			if n, ok := p.Schema.Value.Default.(float64); ok && n >= 1 && n == math.Trunc(n) {
+				return int(n)
+			}
+			if n, ok := p.Schema.Value.Default.(int); ok && n >= 1 {
+				return n
+			}
+		}
+	}
+	return fallbackPageSize
+}
 
 // Seeded organizations look real: most members are active analysts, a few
 // admins, system admins are rare, pending and suspended a minority. A role
@@ -826,19 +916,25 @@ func weighted(values []string, weights map[string]int) []string {
 }
 
 // seedState builds the world for a seed: several organizations, dozens of
-// users, members across all roles and states, and the identities. members,
-// when larger, is the size the profile's organization grows to.
-func seedState(g *faker, vocab vocabulary, members int) State {
+// users, members across all roles and states, and the identities. primary
+// is the size of the profile's organization in the default world;
+// members, when larger, the size it grows to.
+func seedState(g *faker, vocab vocabulary, primary, members int) State {
 	var st State
 	for i := 0; i < seedOrganizations; i++ {
 		st.Organizations = append(st.Organizations, Organization{ID: g.uuid4(), Name: g.f.Company()})
 	}
-	primary, other := st.Organizations[0].ID, st.Organizations[1].ID
-	st.OrganizationID, st.OtherOrganizationID = primary, other
+	orgID, other := st.Organizations[0].ID, st.Organizations[1].ID
+	st.OrganizationID, st.OtherOrganizationID = orgID, other
 
-	userCount := max(seedUsers, members+seedOtherMembers+10)
+	// Users: five token holders, the profile organization's other members,
+	// then the other organization's members each after a free user, then
+	// free users.
+	baseMix := primary - 3 - len(vocab.Roles) - len(vocab.States)
+	base := 5 + len(vocab.Roles) + len(vocab.States) + max(baseMix, 0) + 2*seedOtherMembers + seedFreeUsers
+	grown := max(0, members-primary)
+	userCount := base + grown
 	users := make([]User, userCount)
-	base := min(userCount, seedUsers)
 	for i := range users[:base] {
 		users[i] = g.newUser(vocab.user)
 	}
@@ -846,10 +942,10 @@ func seedState(g *faker, vocab vocabulary, members int) State {
 	// fakers of its own, one per chunk, on every core: the base world's
 	// values are today's, the bulk's are another seeded sequence.
 	var bulkSeed int64
-	if userCount > base || max(seedPrimaryMembers, members) > seedPrimaryMembers {
+	if grown > 0 {
 		bulkSeed = g.f.Int64()
 	}
-	inChunks(userCount-base, func(chunk, lo, hi int) {
+	inChunks(grown, func(chunk, lo, hi int) {
 		f := bulkFaker(bulkSeed, 0, chunk)
 		for i := base + lo; i < base+hi; i++ {
 			users[i] = f.newUser(vocab.user)
@@ -879,40 +975,40 @@ func seedState(g *faker, vocab vocabulary, members int) State {
 	pick := func(f *faker, list []string) string { return list[f.f.Number(0, len(list)-1)] }
 
 	// The profile's organization: the standings, then a mix of everything.
-	member(primary, orgAdmin, RoleOrgAdmin, StateActive)
-	member(primary, analyst, RoleAnalyst, StateActive)
-	member(primary, suspended, RoleOrgAdmin, StateSuspended)
+	member(orgID, orgAdmin, RoleOrgAdmin, StateActive)
+	member(orgID, analyst, RoleAnalyst, StateActive)
+	member(orgID, suspended, RoleOrgAdmin, StateSuspended)
 	next := 5 // users 0..4 hold the tokens
 	// Every role and state of the spec occurs, then the usual mix.
 	for _, role := range vocab.Roles {
-		member(primary, users[next].ID(), role, StateActive)
+		member(orgID, users[next].ID(), role, StateActive)
 		next++
 	}
 	for _, state := range vocab.States {
-		member(primary, users[next].ID(), RoleAnalyst, state)
+		member(orgID, users[next].ID(), RoleAnalyst, state)
 		next++
 	}
-	mix := max(seedPrimaryMembers, members) - 3 - len(vocab.Roles) - len(vocab.States)
-	baseMix := min(mix, seedPrimaryMembers-3-len(vocab.Roles)-len(vocab.States))
 	for n := baseMix; n > 0; n-- {
-		member(primary, users[next].ID(), pick(g, roles), pick(g, states))
+		member(orgID, users[next].ID(), pick(g, roles), pick(g, states))
 		next++
 	}
-	bulk := make([]Row, max(0, mix-max(baseMix, 0)))
+	tieCreationTimes(st.Memberships)
+	bulk := make([]Row, grown)
 	inChunks(len(bulk), func(chunk, lo, hi int) {
 		f := bulkFaker(bulkSeed, 1, chunk)
 		for i := lo; i < hi; i++ {
 			role, state := pick(f, roles), pick(f, states)
-			bulk[i] = f.newMember(vocab, unruled, primary, users[next+i].ID(), role, state)
+			bulk[i] = f.newMember(vocab, unruled, orgID, users[next+i].ID(), role, state)
 		}
 	})
 	st.Memberships = append(st.Memberships, bulk...)
 	next += len(bulk)
-	// The other organization: none of the token holders but the system admin.
+	// The other organization: none of the token holders but the system
+	// admin; each of its members follows a user of no organization.
 	member(other, sysAdmin, RoleSystemAdmin, StateActive)
 	for i := 0; i < seedOtherMembers; i++ {
-		member(other, users[next].ID(), pick(g, roles), pick(g, states))
-		next++
+		member(other, users[next+1].ID(), pick(g, roles), pick(g, states))
+		next += 2
 	}
 	// The outsider administers an organization of its own; the rest spread
 	// over the remaining ones. Users past next stay free to add.
@@ -923,6 +1019,46 @@ func seedState(g *faker, vocab vocabulary, members int) State {
 		}
 	}
 	return st
+}
+
+// tieGroups are where, in the order of the list (created_at), members
+// share their created_at, and how many: all on the first default page, so
+// that the list's tie-break by id (BEHAVIOUR.md, the list) shows on every
+// page size.
+var tieGroups = []struct{ at, size int }{{3, 2}, {11, 3}, {27, 2}}
+
+// tieCreationTimes gives the members of each tie group the created_at of
+// its first (the seed's members were created together, as by an import),
+// and their ids in the reverse order of their user ids, so that a tie
+// broken by the row's other uuid comes out otherwise than by id.
+func tieCreationTimes(members []Row) {
+	order := make([]int, len(members))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		return strings.Compare(members[a].ruledString(memberCreatedAt), members[b].ruledString(memberCreatedAt))
+	})
+	for _, tie := range tieGroups {
+		if tie.at+tie.size > len(order) {
+			continue
+		}
+		group := slices.Clone(order[tie.at : tie.at+tie.size])
+		slices.SortFunc(group, func(a, b int) int {
+			return strings.Compare(members[a].ruledString(memberUserID), members[b].ruledString(memberUserID))
+		})
+		created := members[order[tie.at]].ruledString(memberCreatedAt)
+		var ids []string
+		for _, i := range group {
+			members[i].setRuled(memberCreatedAt, created)
+			ids = append(ids, members[i].ruledString(memberID))
+		}
+		slices.Sort(ids)
+		slices.Reverse(ids)
+		for k, i := range group {
+			members[i].setRuled(memberID, ids[k])
+		}
+	}
 }
 
 // stringFits tells whether v meets a string schema's lengths (counted as

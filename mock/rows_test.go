@@ -132,7 +132,7 @@ func TestQuickAcceptIsVisitJSON(t *testing.T) {
 		for _, sh := range vocab.resources {
 			shapes = append(shapes, sh)
 		}
-		seeded := seedState(newFaker(1), vocab, 300)
+		seeded := seedState(newFaker(1), vocab, seedPrimaryMembers, 300)
 		for _, sh := range shapes {
 			var own []any
 			for _, rows := range [][]Row{seeded.Users, seeded.Memberships} {

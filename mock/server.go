@@ -198,7 +198,7 @@ func New(cfg Config) (*Server, error) {
 // reset rather than kept: a copy of a 100,000-member world would double the
 // mock's memory.
 func (s *Server) seedWorld() (State, error) {
-	st := seedState(newFaker(s.cfg.Seed), s.vocab, s.cfg.Members)
+	st := seedState(newFaker(s.cfg.Seed), s.vocab, primaryMembers(defaultPageSize(s.spec)), s.cfg.Members)
 	st.Resources = s.seedResources(st.Organizations)
 	return st, nil
 }
