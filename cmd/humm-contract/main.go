@@ -184,6 +184,7 @@ func runSuite(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		timeout     = flags.Duration("timeout", 10*time.Second, "give each request at most `DURATION`")
 		junitPath   = flags.String("junit", "", "write a JUnit XML report to `FILE`")
 		jsonPath    = flags.String("json", "", "write a JSON report to `FILE`")
+		checkData   = flags.Bool("check-data", false, "only check what the target's data can prove: list the clauses it cannot and the data that would, run no case")
 	)
 	if help, err := parseFlags(flags, args, stdout); help || err != nil {
 		return err
@@ -197,7 +198,7 @@ func runSuite(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case *timeout <= 0:
 		return fmt.Errorf("--timeout %s: want a positive duration", *timeout)
 	}
-	cfg := contract.Config{Parallel: *parallel, Timeout: *timeout, Progress: stdout, StrictProfile: *strict}
+	cfg := contract.Config{Parallel: *parallel, Timeout: *timeout, Progress: stdout, StrictProfile: *strict, DataOnly: *checkData}
 	var err error
 	if *runPattern != "" {
 		if cfg.Run, err = regexp.Compile(*runPattern); err != nil {
