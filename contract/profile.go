@@ -13,6 +13,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -276,7 +277,11 @@ type Unprovable struct {
 
 // Text is the unprovable need on one line.
 func (u Unprovable) Text() string {
-	return fmt.Sprintf("%s (case %s, step %q): needs %s; %s", strings.Join(u.Rules, ", "), u.Case, u.Step, u.Needs, u.Found)
+	where := "case " + u.Case
+	if u.Step != "" {
+		where += fmt.Sprintf(", step %q", u.Step)
+	}
+	return fmt.Sprintf("%s (%s): needs %s; %s", strings.Join(u.Rules, ", "), where, u.Needs, u.Found)
 }
 
 // dataNeed is what one step of a case needs of the target's data.
@@ -405,7 +410,7 @@ func (r *runner) checkData(ctx context.Context, cases []fixtures.Case, lacking [
 			}
 		}
 	}
-	return out
+	return append(out, r.checkCandidates(ctx, cases, lacking)...)
 }
 
 // firstWrite names the first step up to last that the data check cannot
@@ -420,4 +425,73 @@ func firstWrite(c fixtures.Case, last int) string {
 		}
 	}
 	return ""
+}
+
+// maxMemberPages bounds the pages the candidate check reads: past them,
+// the organization is too large to read up front, and it is not.
+const maxMemberPages = 100
+
+// systemAdmin is the profile's token that reads any organization.
+const systemAdmin = "system_admin"
+
+// memberListPath is the member list as the fixtures write it (openapi.yaml's
+// path), carried over to the document the run checks like theirs.
+const memberListPath = "/api/organization/{organization_id}/member"
+
+// checkCandidates reads the organization's members, up front, and lists
+// each candidate user of the profile that is one already: a case that
+// adds it cannot prove what it adds (the run fails it). Only when a
+// selected case takes candidates and the profile can list the members.
+func (r *runner) checkCandidates(ctx context.Context, cases []fixtures.Case, lacking []string) []Unprovable {
+	var rules []string
+	for i, c := range cases {
+		if c.Candidates > 0 && lacking[i] == "" {
+			for _, id := range c.Rules {
+				if !slices.Contains(rules, id) {
+					rules = append(rules, id)
+				}
+			}
+		}
+	}
+	p := r.cfg.Profile
+	if len(rules) == 0 || p.Tokens[systemAdmin] == "" || p.OrganizationID == "" {
+		return nil
+	}
+	path, method, pageSize := literal(memberListPath), literal(http.MethodGet), literal("{maximum:query.page_size}")
+	members := map[string]string{} // user id: member id
+	f := &flow{runner: r, c: fixtures.Case{Name: "candidates"}, captured: map[string]string{}, missing: map[string]string{}, bodies: map[string]any{}}
+	for page := 1; page <= maxMemberPages; page++ {
+		number := literal(strconv.Itoa(page))
+		s := fixtures.Step{Name: "members", Method: http.MethodGet, MethodTemplate: method, Path: path, As: systemAdmin,
+			Query:  []fixtures.QueryParam{{Name: literal("page"), Values: []fixtures.Template{number}}, {Name: literal("page_size"), Values: []fixtures.Template{pageSize}}},
+			Expect: fixtures.Expect{Status: []int{http.StatusOK}}}
+		if sr := f.runStep(ctx, s, false); len(sr.Failures) > 0 || sr.NotInDocument != "" {
+			return nil // the run's list cases say what is wrong
+		}
+		items, _ := f.bodies[s.Name].([]any)
+		if len(items) == 0 {
+			break
+		}
+		for _, item := range items {
+			m, _ := item.(map[string]any)
+			user, _ := m["user_id"].(string)
+			id, _ := m["id"].(string)
+			members[strings.ToLower(user)] = id
+		}
+	}
+	var out []Unprovable
+	for i, user := range p.CandidateUserIDs {
+		if member, ok := members[user]; ok {
+			out = append(out, Unprovable{Case: "every case that adds a candidate user", Rules: rules, Step: "",
+				Needs: fmt.Sprintf("%s[%d] %s to be a user who is not a member of organization %s", fixtures.CandidateUserIDs, i, user, p.OrganizationID),
+				Found: "found: it is member " + member})
+		}
+	}
+	return out
+}
+
+// literal is a template the checks write, known to parse.
+func literal(s string) fixtures.Template {
+	t, _ := fixtures.ParseTemplate(s)
+	return t
 }

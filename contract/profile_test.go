@@ -401,3 +401,37 @@ cases:
 	require.Contains(t, junit.String(), `<testcase name="precondition find" classname="data" time="0.000">`+"\n"+
 		`      <skipped message="r (case precondition, step &#34;find&#34;): needs a member with a nickname; found: body /: expected at least 1 item, got 0"></skipped>`)
 }
+
+// TestDataCheckNamesACandidateWhoIsAMemberAlready: a candidate user of the
+// profile who is a member of the organization already cannot be added by
+// the cases that add candidates: the check reads the organization's
+// members page by page and names it, with the member it is.
+func TestDataCheckNamesACandidateWhoIsAMemberAlready(t *testing.T) {
+	w := worldOf(t, provingState(t))
+	w.untie()
+	w.tie()
+	profile := serveWorld(t, w)
+	report, out := run(t, embeddedSuite(t), profile, func(c *contract.Config) { c.DataOnly = true })
+	require.Empty(t, report.Unprovable, out)
+
+	candidate := profile.CandidateUserIDs[len(profile.CandidateUserIDs)-1]
+	body := strings.NewReader(`{"user_id":"` + candidate + `"}`)
+	req, err := http.NewRequest(http.MethodPost, profile.BaseURL+"/api/organization/"+profile.OrganizationID+"/member", body)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+profile.Tokens["system_admin"])
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	var member struct{ ID string }
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&member))
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+
+	report, out = run(t, embeddedSuite(t), profile, func(c *contract.Config) { c.DataOnly = true })
+	require.Len(t, report.Unprovable, 1, out)
+	u := report.Unprovable[0]
+	require.Equal(t, fmt.Sprintf("candidate_user_ids[%d] %s to be a user who is not a member of organization %s", len(profile.CandidateUserIDs)-1, candidate, profile.OrganizationID), u.Needs)
+	require.Equal(t, "found: it is member "+member.ID, u.Found)
+	require.Contains(t, u.Rules, "create.defaults", "the rules of the cases that add candidates")
+	require.Contains(t, out, "(case every case that adds a candidate user): needs candidate_user_ids[")
+}
