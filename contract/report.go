@@ -26,8 +26,25 @@ type Report struct {
 	Skipped int
 	// Rules is every rule of the suite's catalogue with what the run
 	// proved of it, in the catalogue's order.
-	Rules    []RuleResult
-	Duration time.Duration
+	Rules []RuleResult
+	// Unprovable are the needs of the cases that the target's data does
+	// not meet, found before the cases ran: how far a green run goes.
+	Unprovable []Unprovable
+	Duration   time.Duration
+}
+
+// DataText is the data check as a run prints it: each clause the
+// target's data cannot prove, with the data that would.
+func (r *Report) DataText() string {
+	if len(r.Unprovable) == 0 {
+		return "data: the target's data meets every need the cases declare\n"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "data: %d clauses this target's data cannot prove, and the data that would:\n", len(r.Unprovable))
+	for _, u := range r.Unprovable {
+		fmt.Fprintf(&b, "  %s\n", u.Text())
+	}
+	return b.String()
 }
 
 // CaseResult is the outcome of one case.
@@ -222,6 +239,13 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Unproven []jsonRule `json:"unproven"`
 		Failed   []jsonRule `json:"failed"`
 	}
+	type jsonUnprovable struct {
+		Case  string   `json:"case"`
+		Rules []string `json:"rules"`
+		Step  string   `json:"step"`
+		Needs string   `json:"needs"`
+		Found string   `json:"found"`
+	}
 	type jsonCase struct {
 		Name       string     `json:"name"`
 		File       string     `json:"file"`
@@ -233,14 +257,19 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Steps      []jsonStep `json:"steps"`
 	}
 	out := struct {
-		Passed     int        `json:"passed"`
-		Failed     int        `json:"failed"`
-		Skipped    int        `json:"skipped"`
-		DurationMS int64      `json:"duration_ms"`
-		Rules      jsonRules  `json:"rules"`
-		Cases      []jsonCase `json:"cases"`
+		Passed     int       `json:"passed"`
+		Failed     int       `json:"failed"`
+		Skipped    int       `json:"skipped"`
+		DurationMS int64     `json:"duration_ms"`
+		Rules      jsonRules `json:"rules"`
+		// Unprovable: what the target's data cannot prove (the data check).
+		Unprovable []jsonUnprovable `json:"unprovable"`
+		Cases      []jsonCase       `json:"cases"`
 	}{Passed: r.Passed, Failed: r.Failed, Skipped: r.Skipped, DurationMS: r.Duration.Milliseconds(), Cases: []jsonCase{},
-		Rules: jsonRules{Proven: []string{}, Unproven: []jsonRule{}, Failed: []jsonRule{}}}
+		Rules: jsonRules{Proven: []string{}, Unproven: []jsonRule{}, Failed: []jsonRule{}}, Unprovable: []jsonUnprovable{}}
+	for _, u := range r.Unprovable {
+		out.Unprovable = append(out.Unprovable, jsonUnprovable(u))
+	}
 	for _, rr := range r.Rules {
 		switch rr.Verdict {
 		case RuleProven:
@@ -322,6 +351,20 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		s.duration += c.Duration
 		s.Time = seconds(s.duration)
 		s.Cases = append(s.Cases, tc)
+	}
+	// The data check's unmet needs, each a skipped test naming the data
+	// that would prove its case's rules, in a suite of their own.
+	if len(r.Unprovable) > 0 {
+		s := &testSuite{Name: "data", Time: seconds(0)}
+		for _, u := range r.Unprovable {
+			s.Tests++
+			s.Skipped++
+			s.Cases = append(s.Cases, testCase{Name: u.Case + " " + u.Step, Classname: "data", Time: seconds(0),
+				Skipped: &skipped{Message: u.Text()}})
+		}
+		out.Tests += s.Tests
+		out.Skipped += s.Skipped
+		out.Suites = append(out.Suites, s)
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err

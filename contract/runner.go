@@ -44,6 +44,9 @@ type Config struct {
 	// ClockSkew is how far a server time checked with @now may lie outside
 	// its step's exchange on Now (zero: DefaultClockSkew).
 	ClockSkew time.Duration
+	// DataOnly checks what the target's data can prove and runs no case
+	// (the report holds Unprovable and nothing else).
+	DataOnly bool
 }
 
 // Shard is the Index-th (1-based) of Count slices of the suite.
@@ -124,6 +127,15 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := r.probe(ctx); err != nil {
 		return nil, err
 	}
+	// Before any case writes: what the target's data cannot prove.
+	unprovable := r.checkData(ctx, cases, lacking)
+	if cfg.DataOnly {
+		report := &Report{Unprovable: unprovable}
+		if cfg.Progress != nil {
+			fmt.Fprint(cfg.Progress, report.DataText())
+		}
+		return report, ctx.Err()
+	}
 	r.pool = newCandidatePool(cfg.Profile.CandidateUserIDs)
 
 	start := r.now()
@@ -157,7 +169,7 @@ dispatch:
 		return nil, fmt.Errorf("run interrupted: %w", err)
 	}
 
-	report := &Report{Cases: results, Rules: ruleCoverage(cfg.Suite.Rules, results), Duration: r.now().Sub(start)}
+	report := &Report{Cases: results, Rules: ruleCoverage(cfg.Suite.Rules, results), Unprovable: unprovable, Duration: r.now().Sub(start)}
 	for _, c := range results {
 		switch {
 		case c.Skipped != "":
@@ -169,6 +181,7 @@ dispatch:
 		}
 	}
 	if cfg.Progress != nil {
+		fmt.Fprint(cfg.Progress, report.DataText())
 		fmt.Fprint(cfg.Progress, report.CoverageText())
 		fmt.Fprintln(cfg.Progress, report.Summary())
 	}

@@ -185,6 +185,7 @@ func runSuite(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		clockSkew   = flags.Duration("clock-skew", contract.DefaultClockSkew, "allow the target's clock to be `DURATION` off the runner's (a time the server sets is checked against the request's send and answer)")
 		junitPath   = flags.String("junit", "", "write a JUnit XML report to `FILE`")
 		jsonPath    = flags.String("json", "", "write a JSON report to `FILE`")
+		checkData   = flags.Bool("check-data", false, "only check what the target's data can prove: list the clauses it cannot and the data that would, run no case")
 	)
 	if help, err := parseFlags(flags, args, stdout); help || err != nil {
 		return err
@@ -200,7 +201,7 @@ func runSuite(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case *clockSkew <= 0:
 		return fmt.Errorf("--clock-skew %s: want a positive duration", *clockSkew)
 	}
-	cfg := contract.Config{Parallel: *parallel, Timeout: *timeout, Progress: stdout, StrictProfile: *strict, ClockSkew: *clockSkew}
+	cfg := contract.Config{Parallel: *parallel, Timeout: *timeout, Progress: stdout, StrictProfile: *strict, ClockSkew: *clockSkew, DataOnly: *checkData}
 	var err error
 	if *runPattern != "" {
 		if cfg.Run, err = regexp.Compile(*runPattern); err != nil {
