@@ -217,9 +217,17 @@ func TestStateIsSavedAtomically(t *testing.T) {
 			defer wg.Done()
 			res := m.do(http.MethodPost, m.membersPath(org), TokenOrgAdmin, map[string]any{"user_id": user})
 			statuses <- res.Status
-			if res.Status == http.StatusOK {
-				statuses <- m.do(http.MethodPut, m.memberPath(org, res.Object(t)["id"].(string)), TokenOrgAdmin, map[string]any{"role": RoleOrgAdmin}).Status
+			if res.Status != http.StatusOK {
+				return
 			}
+			// Decoded here, not with res.Object: its require would stop this
+			// goroutine, not the test.
+			var created struct{ ID string }
+			if err := json.Unmarshal(res.Body, &created); err != nil || created.ID == "" {
+				t.Errorf("create answered %s", res.Body)
+				return
+			}
+			statuses <- m.do(http.MethodPut, m.memberPath(org, created.ID), TokenOrgAdmin, map[string]any{"role": RoleOrgAdmin}).Status
 		}()
 	}
 	wg.Wait()
