@@ -1,15 +1,18 @@
 // Command failnowcheck finds, in _test.go files, calls that stop a test
 // (testify's require.*, t.Fatal, t.Fatalf, t.FailNow, t.Skip, t.Skipf,
-// t.SkipNow) made inside a `go func` literal or an HTTP handler literal
-// (a func literal or method taking an http.ResponseWriter first), or a
-// func literal handed to x.Go (sync.WaitGroup.Go, errgroup). Those run on another
-// goroutine than the test's, where runtime.Goexit ends that goroutine and
-// not the test (testing.T.FailNow's documentation: "FailNow must be called
-// from the goroutine running the test"): the test goes on, or hangs. make lint
-// runs it over the tree; it exits 1 naming each call.
+// t.SkipNow, or a test helper of the same package that makes one) inside a
+// `go func` literal, a func literal handed to x.Go (sync.WaitGroup.Go,
+// errgroup), or an HTTP handler (a func literal or method taking an
+// http.ResponseWriter first). Those run on another goroutine than the
+// test's, where runtime.Goexit ends that goroutine and not the test
+// (testing.T.FailNow: "FailNow must be called from the goroutine running the
+// test"): the test goes on, or hangs. make lint runs it over the tree; it
+// exits 1 naming each call.
 //
-// It reads syntax only: a helper called from such a literal is not followed,
-// and a func literal handed to t.Run is on its subtest's own goroutine again.
+// It reads syntax only: helpers are known by name within their directory's
+// test files, a method by its name alone (two types' methods of one name are
+// one helper: a false alarm is mended by naming them apart); a func literal
+// handed to t.Run is on its subtest's own goroutine again.
 package main
 
 import (
@@ -42,7 +45,8 @@ func (f finding) String() string {
 }
 
 // checkFile returns the findings of one parsed file, in source order.
-func checkFile(fset *token.FileSet, file *ast.File) []finding {
+// stopping holds the package's test helpers that stop the test (stoppingHelpers).
+func checkFile(fset *token.FileSet, file *ast.File, stopping map[string]bool) []finding {
 	var found []finding
 	var walk func(n ast.Node, in string)
 	walk = func(n ast.Node, in string) {
@@ -75,6 +79,8 @@ func checkFile(fset *token.FileSet, file *ast.File) []finding {
 				if in != "" {
 					if name, ok := stopperCall(n); ok {
 						found = append(found, finding{Pos: fset.Position(n.Pos()), Call: name, In: in})
+					} else if name, key := callee(n); stopping[key] {
+						found = append(found, finding{Pos: fset.Position(n.Pos()), Call: name + " (a helper that stops the test)", In: in})
 					}
 				}
 			case *ast.FuncLit:
@@ -89,6 +95,74 @@ func checkFile(fset *token.FileSet, file *ast.File) []finding {
 	walk(file, "")
 	sort.Slice(found, func(i, j int) bool { return found[i].Pos.Offset < found[j].Pos.Offset })
 	return found
+}
+
+// callee names what call calls, as written and as a key of stoppingHelpers:
+// "f" for a function, ".m" for a method (by name alone: syntax has no types).
+func callee(call *ast.CallExpr) (written, key string) {
+	switch fn := call.Fun.(type) {
+	case *ast.Ident:
+		return fn.Name, fn.Name
+	case *ast.SelectorExpr:
+		if x, ok := fn.X.(*ast.Ident); ok {
+			return x.Name + "." + fn.Sel.Name, "." + fn.Sel.Name
+		}
+		return "." + fn.Sel.Name, "." + fn.Sel.Name
+	}
+	return "", ""
+}
+
+// stoppingHelpers returns the functions and methods declared in files that
+// stop the test on the goroutine that calls them: a stopping call in their
+// own body, or a call to another such helper (to a fixed point).
+func stoppingHelpers(files []*ast.File) map[string]bool {
+	calls := map[string][]string{} // key -> keys it calls on its own goroutine
+	stopping := map[string]bool{}
+	for _, file := range files {
+		for _, decl := range file.Decls {
+			fd, ok := decl.(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			key := fd.Name.Name
+			if fd.Recv != nil {
+				key = "." + key
+			}
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.GoStmt:
+					return false
+				case *ast.FuncLit:
+					return !isHandler(n.Type)
+				case *ast.CallExpr:
+					if goCallBody(n) != nil || subtestBody(n) != nil {
+						return false
+					}
+					if _, ok := stopperCall(n); ok {
+						stopping[key] = true
+					} else if _, k := callee(n); k != "" {
+						calls[key] = append(calls[key], k)
+					}
+				}
+				return true
+			})
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for key, callees := range calls {
+			if stopping[key] {
+				continue
+			}
+			for _, c := range callees {
+				if stopping[c] {
+					stopping[key], changed = true, true
+					break
+				}
+			}
+		}
+	}
+	return stopping
 }
 
 // stopperCall reports whether call is require.<anything> or <x>.<stopper>(...).
@@ -150,9 +224,11 @@ func isSelector(e ast.Expr, pkg, name string) bool {
 }
 
 // checkTree parses every _test.go under root (testdata and hidden directories
-// skipped, as the go tool does) and returns the findings.
+// skipped, as the go tool does) and returns the findings. A directory's
+// test helpers are known to each of its files.
 func checkTree(root string) ([]finding, error) {
-	var found []finding
+	byDir := map[string][]*ast.File{}
+	var dirs []string
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -172,9 +248,20 @@ func checkTree(root string) ([]finding, error) {
 		if err != nil {
 			return err
 		}
-		found = append(found, checkFile(fset, file)...)
+		dir := filepath.Dir(path)
+		if byDir[dir] == nil {
+			dirs = append(dirs, dir)
+		}
+		byDir[dir] = append(byDir[dir], file)
 		return nil
 	})
+	var found []finding
+	for _, dir := range dirs {
+		stopping := stoppingHelpers(byDir[dir])
+		for _, file := range byDir[dir] {
+			found = append(found, checkFile(fset, file, stopping)...)
+		}
+	}
 	return found, err
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"strconv"
@@ -38,12 +39,28 @@ func TestX(t *testing.T) {
 func (d *double) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	require.Equal(d.t, 1, 2)                     // 24
 }
+
+func TestHelpers(t *testing.T) {
+	go func() {
+		mustDecode(t, nil)                       // 29: stops, through decode
+		m.object(t)                              // 30: a method that stops
+		send(t)                                  // reports and goes on: allowed
+		helpOffItsGoroutine(t)                   // stops only on a goroutine of its own: allowed
+	}()
+	mustDecode(t, nil)                           // the test's goroutine: allowed
+}
+
+func mustDecode(t *testing.T, b []byte) { decode(t, b) }
+func decode(t *testing.T, b []byte)     { require.NotNil(t, b) }
+func (m *mock) object(t *testing.T)     { t.Fatal("x") }
+func send(t *testing.T)                 { t.Errorf("x") }
+func helpOffItsGoroutine(t *testing.T)  { go func() { t.FailNow() }() } // 41
 `
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, "x_test.go", src, 0)
 	require.NoError(t, err)
 	var got []string
-	for _, f := range checkFile(fset, file) {
+	for _, f := range checkFile(fset, file, stoppingHelpers([]*ast.File{file})) {
 		got = append(got, f.Call+" in "+f.In+" at line "+strconv.Itoa(f.Pos.Line))
 	}
 	assert.Equal(t, []string{
@@ -53,6 +70,9 @@ func (d *double) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		"t.Skip in HTTP handler at line 9",
 		"t.Fatal in go func at line 18",
 		"require.Equal in HTTP handler at line 24",
+		"mustDecode (a helper that stops the test) in go func at line 29",
+		"m.object (a helper that stops the test) in go func at line 30",
+		"t.FailNow in go func at line 41",
 	}, got)
 }
 
