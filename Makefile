@@ -20,11 +20,12 @@ test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
-## lint: gofmt, vet and staticcheck
+## lint: gofmt, vet, staticcheck, and no require/t.Fatal off a test's goroutine (internal/failnowcheck)
 lint:
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+	$(GO) run ./internal/failnowcheck .
 
 ## bench: the mock's pipeline benchmarks (ns/op, B/op, allocs/op)
 bench:

@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"log/slog"
 	"net/http"
 	"testing"
 
@@ -50,4 +51,53 @@ func TestControlAPIIsARouteTable(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestAdminTokenGuardsTheControlAPI(t *testing.T) {
+	const admin = "s3cret-admin-token"
+	var logs syncLog
+	m := newTestMock(t, Config{AdminToken: admin, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	for _, tc := range []struct {
+		name, method, path string
+		headers            []string
+		status             int
+		detail             string
+	}{
+		{"health stays open", http.MethodGet, "/__mock/health", nil, http.StatusOK, ""},
+		{"no token", http.MethodGet, "/__mock/state", nil, http.StatusUnauthorized, "Not authenticated"},
+		{"a development token is not the admin token", http.MethodGet, "/__mock/profile", []string{"Authorization", "Bearer " + TokenSystemAdmin}, http.StatusUnauthorized, "Invalid admin token"},
+		{"a wrong header token", http.MethodPost, "/__mock/reset", []string{"X-Mock-Admin-Token", admin + "x"}, http.StatusUnauthorized, "Invalid admin token"},
+		{"not Bearer", http.MethodGet, "/__mock/requests", []string{"Authorization", "Basic " + admin}, http.StatusUnauthorized, "Not authenticated"},
+		{"a prefix of the token", http.MethodGet, "/__mock/scenarios", []string{"Authorization", "Bearer " + admin[:5]}, http.StatusUnauthorized, "Invalid admin token"},
+		{"unknown control path, no token", http.MethodGet, "/__mock/nothing", nil, http.StatusUnauthorized, "Not authenticated"},
+		{"Bearer", http.MethodGet, "/__mock/state", []string{"Authorization", "Bearer " + admin}, http.StatusOK, ""},
+		{"header", http.MethodPost, "/__mock/reset", []string{"X-Mock-Admin-Token", admin}, http.StatusOK, ""},
+		{"lower-case scheme", http.MethodGet, "/__mock/profile", []string{"Authorization", "bearer " + admin}, http.StatusOK, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := m.do(tc.method, tc.path, "", nil, tc.headers...)
+			require.Equal(t, tc.status, r.Status, "%s", r.Body)
+			require.Equal(t, "application/json", r.Header.Get("Content-Type"))
+			if tc.status == http.StatusUnauthorized {
+				require.Equal(t, "Bearer", r.Header.Get("WWW-Authenticate"))
+				require.Contains(t, detailString(t, r.Body), tc.detail)
+			}
+		})
+	}
+	// The API keeps its own tokens; the admin token opens nothing there.
+	require.Equal(t, http.StatusOK, m.do(http.MethodGet, m.membersPath(m.profile.OrganizationID), TokenAnalyst, nil).Status)
+	require.Equal(t, http.StatusUnauthorized, m.do(http.MethodGet, m.membersPath(m.profile.OrganizationID), admin, nil).Status)
+	// Neither the admin token nor a development token reaches the logs or
+	// the journal.
+	journal := m.do(http.MethodGet, "/__mock/requests", "", nil, "X-Mock-Admin-Token", admin)
+	require.Equal(t, http.StatusOK, journal.Status)
+	for _, secret := range []string{admin, TokenAnalyst} {
+		require.NotContains(t, logs.String(), secret)
+		require.NotContains(t, string(journal.Body), secret)
+	}
+}
+
+func TestWithoutAdminTokenTheControlAPIIsOpen(t *testing.T) {
+	m := newTestMock(t, Config{})
+	require.Equal(t, http.StatusOK, m.do(http.MethodGet, "/__mock/state", "", nil).Status)
 }

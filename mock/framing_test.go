@@ -454,3 +454,79 @@ func TestFrontKeepsAHeadAcrossATimeout(t *testing.T) {
 	require.NoError(t, err, "%q", out)
 	require.Equal(t, "/a%zz", withFrontRecords(r).URL.Path)
 }
+
+// Where Go's HTTP server and uvicorn/h11 part before the app: each row is
+// a request as curl can send it (--path-as-is, --request-target, -H with
+// raw bytes), sent to the mock behind the front as humm-mock serves it,
+// and the answer uvicorn, h11 and Starlette give (cited; their side ran in
+// mock/testdata/uvicorn-probe). BEHAVIOUR.md lists them.
+func TestFramingAgainstUvicorn(t *testing.T) {
+	m := newFrontMock(t, Config{})
+	org := m.profile.OrganizationID
+	tok := m.profile.Tokens["org_admin"]
+	auth := "Authorization: Bearer " + tok + "\r\n"
+	coll := "/api/organization/" + org + "/member"
+	addr := strings.TrimPrefix(m.url, "http://")
+	const (
+		notFound      = `{"detail":"Not Found"}`
+		uvicorn400    = "Invalid HTTP request received."
+		citeUnquote   = "uvicorn/protocols/http/h11_impl.py: handle_events (path = unquote(raw_path)); Lib/urllib/parse.py: unquote keeps a % that opens no escape"
+		citeFieldVchr = "h11/_abnf.py: field_vchar = [^\\x00\\s] (bytes: \\s is [ \\t\\n\\r\\f\\v])"
+		citeBearer    = "fastapi/security/http.py: HTTPBearer.__call__; fastapi/security/utils.py: get_authorization_scheme_param; str.strip() strips U+001C-U+001F"
+		citeHostURL   = "h11 takes any field value as Host; starlette/datastructures.py: URL.__init__ (_HOST_RE fails: scope[\"server\"])"
+		citeExpect    = "h11/_headers.py: has_expect_100_continue (only 100-continue is read, only on HTTP/1.1); uvicorn serves the request"
+		cite400       = "uvicorn/protocols/http/h11_impl.py: handle_events, send_400_response (Go alone: 400 Bad Request: <reason>)"
+		citeTarget    = "h11/_abnf.py: request_target = vchar+; uvicorn/protocols/http/h11_impl.py: handle_events (the whole target before ? is the path); starlette/routing.py: Router.app (no route: 404); fastapi/exception_handlers.py: http_exception_handler"
+	)
+	uuidError := func(input string) string {
+		msg := "invalid character: found `" + string([]rune(input)[:1]) + "` at 1"
+		return `{"detail":[{"type":"uuid_parsing","loc":["path","organization_id"],"msg":"Input should be a valid UUID, ` + msg + `","input":"` + input + `","ctx":{"error":"` + msg + `"}}]}`
+	}
+	for _, row := range []struct {
+		name, request string
+		status        int
+		body          string // the whole body; "" when it is the list (checked by status)
+		location      string
+		uvicorn       string
+	}{
+		{"bad escape in the path", "GET /api/organization/%zz/member HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 422, uuidError("%zz"), "", citeUnquote + " -> organization_id \"%zz\": 422 uuid_parsing"},
+		{"bad escape after a cut-short UTF-8 escape", "GET /api/organization/%E2%82%zz/member HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 422, uuidError("\ufffd%zz"), "", citeUnquote + "; errors='replace': E2 82 is one U+FFFD"},
+		{"bad escape in a path no route takes", "GET /a%zz HTTP/1.1\r\nHost: x\r\n\r\n", 404, notFound, "", citeUnquote + "; starlette/routing.py: Router.app: 404"},
+		{"bad escape, trailing slash", "GET /api/organization/%zz/member/ HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 307, "", "http://x/api/organization/%zz/member", citeUnquote + "; starlette/responses.py: RedirectResponse (quote keeps %)"},
+		{"bad escape in the query", "GET " + coll + "?page=%zz HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 422, "", "", "Lib/urllib/parse.py: parse_qsl keeps %zz -> 422 int_parsing"},
+		{"control byte after the token", "GET " + coll + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + tok + "\x1c\r\n\r\n", 200, "", "", citeFieldVchr + "; " + citeBearer},
+		{"unit separator and DEL around the token", "GET " + coll + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \x1f" + tok + "\x1f\r\n\r\n", 200, "", "", citeFieldVchr + "; " + citeBearer},
+		{"control byte inside the token", "GET " + coll + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + tok[:4] + "\x01" + tok[4:] + "\r\n\r\n", 401, `{"detail":"Invalid authentication credentials"}`, "", citeFieldVchr + "; strip() leaves an inner byte: not a token the service knows"},
+		{"control byte after the JSON content type", "PUT " + coll + "/{member} HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Type: application/json\x1e\r\nContent-Length: 18\r\n\r\n{\"role\":\"ANALYST\"}", 200, "", "", citeFieldVchr + "; fastapi/routing.py: get_request_handler (email.message content type; _splitparam strips)"},
+		{"host with a user part", "GET " + coll + " HTTP/1.1\r\nHost: user@api.example.com\r\n" + auth + "\r\n", 200, "", "", citeHostURL},
+		{"host with a user part, trailing slash", "GET " + coll + "/ HTTP/1.1\r\nHost: user@api.example.com\r\n" + auth + "\r\n", 307, "", "http://" + addr + coll, citeHostURL},
+		{"host with a space, trailing slash", "GET " + coll + "/ HTTP/1.1\r\nHost: api example.com\r\n" + auth + "\r\n", 307, "", "http://" + addr + coll, citeHostURL},
+		{"host with a control byte, trailing slash", "GET " + coll + "/ HTTP/1.1\r\nHost: api\x01.example.com\r\n" + auth + "\r\n", 307, "", "http://" + addr + coll, citeFieldVchr + "; " + citeHostURL},
+		{"Content-Length listing its value twice", "PUT " + coll + "/{member} HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Type: application/json\r\nContent-Length: 18, 18\r\n\r\n{\"role\":\"ANALYST\"}", 200, "", "", "h11/_headers.py: normalize_and_validate ({length.strip() for length in value.split(b\",\")} is one value; Go alone: 400)"},
+		{"an expectation other than 100-continue", "GET " + coll + " HTTP/1.1\r\nHost: x\r\nExpect: something\r\n" + auth + "\r\n", 200, "", "", citeExpect},
+		{"an expectation, then 100-continue", "GET " + coll + " HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nExpect: 100-continue\r\n" + auth + "\r\n", 200, "", "", citeExpect + " (h11/_headers.py: get_comma_header reads every Expect field)"},
+		{"an expectation on HTTP/1.0", "GET " + coll + " HTTP/1.0\r\nExpect: something\r\n" + auth + "\r\n", 200, "", "", citeExpect},
+		{"absolute-form target", "GET http://x" + coll + " HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 404, notFound, "", citeTarget},
+		{"absolute-form target with a query", "GET http://x" + coll + "?page=2 HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 404, notFound, "", citeTarget},
+		{"asterisk-form OPTIONS", "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", 404, notFound, "", citeTarget + " (Go's server answers OPTIONS * itself)"},
+		{"target without a leading slash", "GET api/organization/" + org + "/member HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 404, notFound, "", citeTarget},
+		{"raw UTF-8 in the path", "GET /api/organization/\xc3\xa9/member HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 400, uvicorn400, "", "h11/_abnf.py: request_target = vchar+ -> LocalProtocolError; uvicorn/protocols/http/h11_impl.py: send_400_response"},
+		{"HTTP/1.1 without Host", "GET " + coll + " HTTP/1.1\r\n" + auth + "\r\n", 400, uvicorn400, "", "h11/_events.py: Request: Missing mandatory Host: header -> " + cite400},
+		{"two Host headers", "GET " + coll + " HTTP/1.1\r\nHost: x\r\nHost: y\r\n" + auth + "\r\n", 400, uvicorn400, "", "h11/_events.py: Request: Found multiple Host: headers -> " + cite400},
+		{"NUL in a header value", "GET " + coll + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + tok + "\x00\r\n\r\n", 400, uvicorn400, "", citeFieldVchr + " -> " + cite400},
+		{"VT in a header value", "GET " + coll + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + tok + "\x0b\r\n\r\n", 400, uvicorn400, "", citeFieldVchr + " -> " + cite400},
+		{"FF in a header value", "GET " + coll + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + tok + "\x0c\r\n\r\n", 400, uvicorn400, "", citeFieldVchr + " -> " + cite400},
+		{"Content-Length listing two values", "PUT " + coll + "/{member} HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Type: application/json\r\nContent-Length: 18, 19\r\n\r\n{\"role\":\"ANALYST\"}", 400, uvicorn400, "", "h11/_headers.py: normalize_and_validate: conflicting Content-Length headers -> " + cite400},
+		{"blank line before the request line", "\r\nGET " + coll + " HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n", 400, uvicorn400, "", "h11/_receivebuffer.py: maybe_extract_lines ([] for a leading CRLF); h11/_readers.py: maybe_read_from_IDLE_client: no request line received -> " + cite400},
+	} {
+		t.Run(row.name, func(t *testing.T) {
+			request := strings.ReplaceAll(row.request, "{member}", m.plainMember().ID)
+			resp, body := rawExchange(t, m.url, request, nil)
+			require.Equal(t, row.status, resp.StatusCode, "uvicorn: %s\nbody: %.300s", row.uvicorn, body)
+			if row.body != "" {
+				require.Equal(t, row.body, string(body), row.uvicorn)
+			}
+			require.Equal(t, row.location, resp.Header.Get("Location"), row.uvicorn)
+		})
+	}
+}

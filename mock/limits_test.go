@@ -5,13 +5,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/heyhumm/humm-members-mock/internal/stack"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -19,6 +15,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/heyhumm/humm-members-mock/internal/stack"
 )
 
 // rawExchange sends raw bytes on a fresh loopback connection and reads
@@ -265,82 +263,4 @@ func (b *syncLog) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
-}
-
-func TestAdminTokenGuardsTheControlAPI(t *testing.T) {
-	const admin = "s3cret-admin-token"
-	var logs syncLog
-	m := newTestMock(t, Config{AdminToken: admin, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
-	for _, tc := range []struct {
-		name, method, path string
-		headers            []string
-		status             int
-		detail             string
-	}{
-		{"health stays open", http.MethodGet, "/__mock/health", nil, http.StatusOK, ""},
-		{"no token", http.MethodGet, "/__mock/state", nil, http.StatusUnauthorized, "Not authenticated"},
-		{"a development token is not the admin token", http.MethodGet, "/__mock/profile", []string{"Authorization", "Bearer " + TokenSystemAdmin}, http.StatusUnauthorized, "Invalid admin token"},
-		{"a wrong header token", http.MethodPost, "/__mock/reset", []string{"X-Mock-Admin-Token", admin + "x"}, http.StatusUnauthorized, "Invalid admin token"},
-		{"not Bearer", http.MethodGet, "/__mock/requests", []string{"Authorization", "Basic " + admin}, http.StatusUnauthorized, "Not authenticated"},
-		{"a prefix of the token", http.MethodGet, "/__mock/scenarios", []string{"Authorization", "Bearer " + admin[:5]}, http.StatusUnauthorized, "Invalid admin token"},
-		{"unknown control path, no token", http.MethodGet, "/__mock/nothing", nil, http.StatusUnauthorized, "Not authenticated"},
-		{"Bearer", http.MethodGet, "/__mock/state", []string{"Authorization", "Bearer " + admin}, http.StatusOK, ""},
-		{"header", http.MethodPost, "/__mock/reset", []string{"X-Mock-Admin-Token", admin}, http.StatusOK, ""},
-		{"lower-case scheme", http.MethodGet, "/__mock/profile", []string{"Authorization", "bearer " + admin}, http.StatusOK, ""},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r := m.do(tc.method, tc.path, "", nil, tc.headers...)
-			require.Equal(t, tc.status, r.Status, "%s", r.Body)
-			require.Equal(t, "application/json", r.Header.Get("Content-Type"))
-			if tc.status == http.StatusUnauthorized {
-				require.Equal(t, "Bearer", r.Header.Get("WWW-Authenticate"))
-				require.Contains(t, detailString(t, r.Body), tc.detail)
-			}
-		})
-	}
-	// The API keeps its own tokens; the admin token opens nothing there.
-	require.Equal(t, http.StatusOK, m.do(http.MethodGet, m.membersPath(m.profile.OrganizationID), TokenAnalyst, nil).Status)
-	require.Equal(t, http.StatusUnauthorized, m.do(http.MethodGet, m.membersPath(m.profile.OrganizationID), admin, nil).Status)
-	// Neither the admin token nor a development token reaches the logs or
-	// the journal.
-	journal := m.do(http.MethodGet, "/__mock/requests", "", nil, "X-Mock-Admin-Token", admin)
-	require.Equal(t, http.StatusOK, journal.Status)
-	for _, secret := range []string{admin, TokenAnalyst} {
-		require.NotContains(t, logs.String(), secret)
-		require.NotContains(t, string(journal.Body), secret)
-	}
-}
-
-func TestWithoutAdminTokenTheControlAPIIsOpen(t *testing.T) {
-	m := newTestMock(t, Config{})
-	require.Equal(t, http.StatusOK, m.do(http.MethodGet, "/__mock/state", "", nil).Status)
-}
-
-// TestStateTempFileIsWrittenNextToTheStateFile: saves never go through
-// the system's temporary folder (a rename across file systems is not
-// atomic) nor anywhere outside the state file's folder, and leave nothing
-// behind.
-func TestStateTempFileIsWrittenNextToTheStateFile(t *testing.T) {
-	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "does-not-exist"))
-	outer := t.TempDir()
-	dir := filepath.Join(outer, "state")
-	require.NoError(t, os.Mkdir(dir, 0o755))
-	statePath := filepath.Join(dir, "state.json")
-	m := newTestMock(t, Config{StatePath: statePath})
-	r := m.do(http.MethodPost, m.membersPath(m.profile.OrganizationID), TokenOrgAdmin, map[string]any{"user_id": m.profile.CandidateUserIDs[0]})
-	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
-	require.NoError(t, m.srv.Close())
-
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	require.Len(t, entries, 1, "only the state file is left in its folder")
-	require.Equal(t, "state.json", entries[0].Name())
-	entries, err = os.ReadDir(outer)
-	require.NoError(t, err)
-	require.Len(t, entries, 1, "nothing is written beside the state folder")
-
-	loaded, found, err := loadStateFile(statePath, m.srv.vocab)
-	require.NoError(t, err)
-	require.True(t, found)
-	requireSameState(t, m.srv.store.export(), loaded)
 }

@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"github.com/heyhumm/humm-members-mock/internal/spec"
 	"log/slog"
 	"net/http"
 	"os"
@@ -17,6 +16,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // readStateFile reads the state file and its log as a new mock would.
@@ -217,9 +218,17 @@ func TestStateIsSavedAtomically(t *testing.T) {
 			defer wg.Done()
 			res := m.do(http.MethodPost, m.membersPath(org), TokenOrgAdmin, map[string]any{"user_id": user})
 			statuses <- res.Status
-			if res.Status == http.StatusOK {
-				statuses <- m.do(http.MethodPut, m.memberPath(org, res.Object(t)["id"].(string)), TokenOrgAdmin, map[string]any{"role": RoleOrgAdmin}).Status
+			if res.Status != http.StatusOK {
+				return
 			}
+			// Decoded here, not with res.Object: its require would stop this
+			// goroutine, not the test.
+			var created struct{ ID string }
+			if err := json.Unmarshal(res.Body, &created); err != nil || created.ID == "" {
+				t.Errorf("create answered %s", res.Body)
+				return
+			}
+			statuses <- m.do(http.MethodPut, m.memberPath(org, created.ID), TokenOrgAdmin, map[string]any{"role": RoleOrgAdmin}).Status
 		}()
 	}
 	wg.Wait()
@@ -394,4 +403,33 @@ func FuzzSplitRowsReadsAsTheDecoder(f *testing.F) {
 		require.NoError(t, parseSplitState(splitState{skeleton: trimmed}, &plain), "read quickly, refused plainly: %q", trimmed)
 		require.Equal(t, plain, quick)
 	})
+}
+
+// TestStateTempFileIsWrittenNextToTheStateFile: saves never go through
+// the system's temporary folder (a rename across file systems is not
+// atomic) nor anywhere outside the state file's folder, and leave nothing
+// behind.
+func TestStateTempFileIsWrittenNextToTheStateFile(t *testing.T) {
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "does-not-exist"))
+	outer := t.TempDir()
+	dir := filepath.Join(outer, "state")
+	require.NoError(t, os.Mkdir(dir, 0o755))
+	statePath := filepath.Join(dir, "state.json")
+	m := newTestMock(t, Config{StatePath: statePath})
+	r := m.do(http.MethodPost, m.membersPath(m.profile.OrganizationID), TokenOrgAdmin, map[string]any{"user_id": m.profile.CandidateUserIDs[0]})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	require.NoError(t, m.srv.Close())
+
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "only the state file is left in its folder")
+	require.Equal(t, "state.json", entries[0].Name())
+	entries, err = os.ReadDir(outer)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "nothing is written beside the state folder")
+
+	loaded, found, err := loadStateFile(statePath, m.srv.vocab)
+	require.NoError(t, err)
+	require.True(t, found)
+	requireSameState(t, m.srv.store.export(), loaded)
 }

@@ -179,8 +179,9 @@ func TestRecordWithNothingRecordedWritesNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout syncBuffer
 	done := make(chan error, 1)
+	upstream := serveMock(t, "") // here: its require must run on the test's goroutine
 	go func() {
-		done <- runRecord(ctx, []string{"--upstream", serveMock(t, ""), "--listen", "127.0.0.1:0", "--out", out, "--profile-from-mock"}, &stdout, io.Discard)
+		done <- runRecord(ctx, []string{"--upstream", upstream, "--listen", "127.0.0.1:0", "--out", out, "--profile-from-mock"}, &stdout, io.Discard)
 	}()
 	require.Eventually(t, func() bool { return strings.Contains(stdout.String(), "recording: ") }, 5*time.Second, 10*time.Millisecond)
 	cancel()

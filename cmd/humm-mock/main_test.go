@@ -5,7 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/heyhumm/humm-members-mock/internal/cmdtest"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -23,6 +23,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/heyhumm/humm-members-mock/internal/cmdtest"
 	"github.com/heyhumm/humm-members-mock/mock"
 )
 
@@ -540,4 +541,90 @@ func TestMainExitCodes(t *testing.T) {
 		{Name: "-h", Args: []string{"-h"}, Code: 0, Stdout: "usage: humm-mock [flags]\n", Stderr: ""},
 		{Name: "help", Args: []string{"help"}, Code: 0, Stdout: "usage: humm-mock [flags]\n", Stderr: ""},
 	})
+}
+
+// The real server's limits: headers, slow clients, the admin token.
+
+func TestHeadersOverTheLimitAre431(t *testing.T) {
+	r := start(t)
+	addr := strings.TrimPrefix(r.base, "http://")
+	exchange := func(headerBytes int) string {
+		conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+		require.NoError(t, err)
+		defer conn.Close()
+		require.NoError(t, conn.SetDeadline(time.Now().Add(10*time.Second)))
+		go func() {
+			fmt.Fprintf(conn, "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: %s\r\n\r\n", strings.Repeat("a", headerBytes))
+		}()
+		status, err := bufio.NewReader(conn).ReadString('\n')
+		require.NoError(t, err)
+		return strings.TrimSpace(status)
+	}
+	require.Equal(t, "HTTP/1.1 200 OK", exchange(maxHeaderBytes/2))
+	require.Equal(t, "HTTP/1.1 431 Request Header Fields Too Large", exchange(maxHeaderBytes*2))
+	require.NoError(t, r.stop())
+}
+
+// humm-mock serves behind the front (mock.UvicornListener): what Go alone
+// refuses and uvicorn serves is served (BEHAVIOUR.md: "The HTTP server").
+func TestServesBehindTheFront(t *testing.T) {
+	r := start(t)
+	addr := strings.TrimPrefix(r.base, "http://")
+	exchange := func(request string) string {
+		conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+		require.NoError(t, err)
+		defer conn.Close()
+		require.NoError(t, conn.SetDeadline(time.Now().Add(10*time.Second)))
+		go func() { _, _ = io.WriteString(conn, request) }()
+		status, err := bufio.NewReader(conn).ReadString('\n')
+		require.NoError(t, err)
+		return strings.TrimSpace(status)
+	}
+	require.Equal(t, "HTTP/1.1 404 Not Found", exchange("GET /a%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"), "Go alone: 400 invalid URL escape")
+	require.Equal(t, "HTTP/1.1 200 OK", exchange("GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: something\r\n\r\n"), "Go alone: 417")
+	require.NoError(t, r.stop())
+}
+
+func TestSlowClientsAreCutOff(t *testing.T) {
+	r := start(t, "--read-header-timeout", "300ms", "--read-timeout", "600ms")
+	addr := strings.TrimPrefix(r.base, "http://")
+	for _, tc := range []struct {
+		name  string
+		begin string // sent at once; then nothing more
+	}{
+		{"headers never finished", "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\n"},
+		{"body never finished", "POST /__mock/state HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"organizations\""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+			require.NoError(t, err)
+			defer conn.Close()
+			start := time.Now()
+			_, err = io.WriteString(conn, tc.begin)
+			require.NoError(t, err)
+			require.NoError(t, conn.SetReadDeadline(time.Now().Add(10*time.Second)))
+			_, _ = io.Copy(io.Discard, conn) // returns when the server closes the connection
+			took := time.Since(start)
+			require.Less(t, took, 5*time.Second, "the server held a silent client for %s", took)
+		})
+	}
+	// The server still serves everyone else.
+	status, _ := r.do(http.MethodGet, "/__mock/health", "", "")
+	require.Equal(t, http.StatusOK, status)
+	require.NoError(t, r.stop())
+}
+
+func TestRunAdminTokenProtectsTheControlAPI(t *testing.T) {
+	const admin = "flag-admin-token"
+	r := start(t, "--admin-token", admin, "--log-format", "json")
+	status, _ := r.do(http.MethodGet, "/__mock/health", "", "")
+	require.Equal(t, http.StatusOK, status)
+	status, body := r.do(http.MethodGet, "/__mock/state", "", "")
+	require.Equal(t, http.StatusUnauthorized, status, "%s", body)
+	status, _ = r.do(http.MethodGet, "/__mock/state", admin, "")
+	require.Equal(t, http.StatusOK, status)
+	status, _ = r.do(http.MethodPost, "/__mock/reset", "", "", "X-Mock-Admin-Token", admin)
+	require.Equal(t, http.StatusOK, status)
+	require.NoError(t, r.stop())
+	require.NotContains(t, r.stderr.String()+r.stdout.String(), admin, "the admin token is never printed")
 }

@@ -60,3 +60,27 @@ func TestParseCookiesIsStarlettes(t *testing.T) {
 		require.Equal(t, row.want, ParseCookies(header), "%q", row.headers)
 	}
 }
+
+// PyStrip is str.strip(), PyIsSpace str.isspace (Objects/unicodectype.c:
+// _PyUnicode_IsWhitespace; the list is CPython 3.11's
+// [c for c in range(0x110000) if chr(c).isspace()]).
+func TestPyStripIsPythons(t *testing.T) {
+	for _, row := range []struct{ in, want string }{
+		{"\x1c\x1d\x1e\x1ftoken\x1f", "token"}, // file, group, record, unit separators: Python only
+		{"\u0085token\u00a0", "token"},
+		{"\u2000\u200a token \u2028\u2029\u202f\u205f\u3000", "token"},
+		{"\u200btoken\u180e", "\u200btoken\u180e"}, // zero-width space and the Mongolian vowel separator are not
+		{"\ufefftoken", "\ufefftoken"},
+	} {
+		require.Equal(t, row.want, PyStrip(row.in), "%q", row.in)
+	}
+	var spaces []rune
+	for r := rune(0); r <= 0x10FFFF; r++ {
+		if PyIsSpace(r) {
+			spaces = append(spaces, r)
+		}
+	}
+	require.Equal(t, []rune{0x9, 0xa, 0xb, 0xc, 0xd, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680,
+		0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a,
+		0x2028, 0x2029, 0x202f, 0x205f, 0x3000}, spaces)
+}

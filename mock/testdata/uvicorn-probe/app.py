@@ -1,6 +1,7 @@
 """A bare Starlette app under uvicorn, run from the mirrors' sources, that
 echoes what the app is handed. It confirmed the rows of
-mock/residue_test.go and BEHAVIOUR.md's table of HTTP-server differences
+mock/answers_as_fastapi_residue_test.go, mock/framing_test.go and
+BEHAVIOUR.md's table of HTTP-server differences
 that depend on uvicorn, h11 and Starlette alone (pydantic and FastAPI are
 not needed for them):
 
