@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -51,14 +50,15 @@ func (d *defect) install(s *Server) {
 	}
 }
 
-// rewriteQuery changes one query parameter of a validated list request.
-func rewriteQuery(x *exchange, name string, change func(string) string) {
+// withPaging is a validated list request served with other paging;
+// any other request as it is.
+func withPaging(x *exchange, change func(q *listQuery)) *exchange {
 	if x.op != opList {
-		return
+		return x
 	}
-	q := x.r.URL.Query()
-	q.Set(name, change(q.Get(name)))
-	x.r.URL.RawQuery = q.Encode()
+	y := *x
+	change(&y.list)
+	return &y
 }
 
 // onOperation wraps the operation for the requests of one operation id.
@@ -169,19 +169,21 @@ func allEntries(r *response, ok func(map[string]any) bool) bool {
 // the query (and content type) given: what a backend that read the
 // request otherwise would have answered.
 func answerAgain(s *Server, x *exchange, rawQuery string, header http.Header) *response {
-	y := *x
-	y.r = x.r.Clone(x.r.Context())
-	y.r.URL.RawQuery = rawQuery
-	y.rawQuery = rawQuery
+	req := withQuery(x.request, rawQuery)
 	if header != nil {
-		y.r.Header = header
+		req.header = header
 	}
-	y.r.Body = io.NopCloser(bytes.NewReader(x.rawBody))
-	// A failed validation leaves no parameters: route again.
-	if route, params, err := s.findRoute(y.r); err == nil {
-		y.route, y.params = route, params
+	y := &exchange{request: req, params: req.pathParams, list: x.list}
+	return s.respond(y, s.negotiate(y, false))
+}
+
+// sentQuery is a copy of the query as sent, to change and send again.
+func sentQuery(x *exchange) url.Values {
+	q := url.Values{}
+	for name, values := range x.parsedQuery {
+		q[name] = slices.Clone(values)
 	}
-	return s.respond(&y)
+	return q
 }
 
 // plainServerError is the page a framework sends for an unhandled
@@ -219,17 +221,13 @@ func rowsOf(state map[string]any, table string) []map[string]any {
 // callerMemberships are the memberships of the caller's user, in any
 // organization and state, found by its token in the exported state.
 func (s *Server) callerMemberships(x *exchange) []map[string]any {
-	token, _ := bearerToken(strings.TrimSpace(x.r.Header.Get("Authorization")))
-	state := s.stateJSON()
-	var userID any
-	for _, id := range rowsOf(state, "identities") {
-		if id["token"] == token {
-			userID = id["user_id"]
-		}
+	if x.caller.user == nil {
+		return nil
 	}
+	userID := x.caller.user.ID()
 	var out []map[string]any
-	for _, m := range rowsOf(state, "memberships") {
-		if userID != nil && m["user_id"] == userID {
+	for _, m := range rowsOf(s.stateJSON(), "memberships") {
+		if m["user_id"] == userID {
 			out = append(out, m)
 		}
 	}
@@ -258,12 +256,11 @@ func (s *Server) membersOf(x *exchange, orgID, query string) []map[string]any {
 		if query != "" {
 			q.Set("query", query)
 		}
-		y := *x
-		y.route, y.op, y.operation = route, opList, route.Operation.OperationID
-		y.params = map[string]string{s.members.OrganizationParam: orgID}
-		y.r = x.r.Clone(x.r.Context())
-		y.r.Method, y.r.URL.RawQuery = http.MethodGet, q.Encode()
-		resp, aerr := s.operateWithRights(&y, rightsSystemAdmin)
+		req := withQuery(x.request, q.Encode())
+		req.method, req.route, req.op, req.operation = http.MethodGet, route, opList, route.Operation.OperationID
+		y := &exchange{request: req}
+		y.validated(map[string]string{s.members.OrganizationParam: orgID}, q, nil)
+		resp, aerr := s.operateWithRights(y, rightsSystemAdmin)
 		if aerr != nil {
 			return all
 		}
@@ -281,9 +278,7 @@ func (s *Server) membersOf(x *exchange, orgID, query string) []map[string]any {
 // listPage answers a list request with the page the request asks for of
 // items.
 func listPage(x *exchange, items []map[string]any) *response {
-	q := x.r.URL.Query()
-	page, _ := strconv.Atoi(q.Get("page"))
-	size, _ := strconv.Atoi(q.Get("page_size"))
+	page, size := x.list.page, x.list.size
 	start := min(len(items), (max(page, 1)-1)*max(size, 1))
 	if page > math.MaxInt32 || start < 0 {
 		start = len(items)
@@ -316,7 +311,7 @@ func searchedValues(item map[string]any, fields []string) []string {
 func ownSearch(fields []string, match func(value, query string) (bool, error)) func(*Server, operation) operation {
 	return onOperation(opList, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
 		resp, aerr := inner(x) // the organization and the caller's rights
-		query := x.r.URL.Query().Get("query")
+		query := x.list.search
 		if aerr != nil || query == "" {
 			return resp, aerr
 		}
@@ -380,7 +375,7 @@ func orderedList(compare func(a, b map[string]any) int) func(*Server, operation)
 		if resp, aerr := inner(x); aerr != nil { // the organization and the caller's rights
 			return resp, aerr
 		}
-		items := s.membersOf(x, s.orgID(x), x.r.URL.Query().Get("query"))
+		items := s.membersOf(x, s.orgID(x), x.list.search)
 		slices.SortStableFunc(items, compare)
 		return listPage(x, items), nil
 	})
@@ -631,15 +626,14 @@ var defects = []*defect{
 		}},
 	{name: "validation-before-auth", rule: "order.identity-before-validation", description: "an invalid query without credentials is 422: parameters are validated before the security dependency",
 		mutate: func(s *Server, x *exchange, r *response) {
-			if r.Status != http.StatusUnauthorized || x.route == nil || x.r.Method != http.MethodGet {
+			if r.Status != http.StatusUnauthorized || x.route == nil || x.method != http.MethodGet {
 				return
 			}
 			// The same request with a valid token: its 422, if any, is
 			// what this backend answers.
-			again := x.r.Clone(x.r.Context())
-			again.Header = x.r.Header.Clone()
-			again.Header.Set("Authorization", "Bearer "+s.Profile("").Tokens["system_admin"])
-			if resp := s.answer(again); resp.Status == http.StatusUnprocessableEntity {
+			header := x.header.Clone()
+			header.Set("Authorization", "Bearer "+s.Profile("").Tokens["system_admin"])
+			if resp := s.answer(s.withHeader(x.request, header)); resp.Status == http.StatusUnprocessableEntity {
 				*r = *resp
 			}
 		}},
@@ -648,7 +642,7 @@ var defects = []*defect{
 			if r.Status != http.StatusUnprocessableEntity || x.route == nil {
 				return
 			}
-			segments := strings.Split(strings.ToLower(x.r.URL.Path), "/")
+			segments := strings.Split(strings.ToLower(x.path), "/")
 			if len(segments) < 4 || segments[2] != "organization" {
 				return
 			}
@@ -695,7 +689,7 @@ var defects = []*defect{
 	{name: "query-length-unchecked", rule: "validation.query-parameter", description: "query has no max_length: a query over 200 characters is searched",
 		mutate: func(s *Server, x *exchange, r *response) {
 			if allEntries(r, func(e map[string]any) bool { return locIs(e, "query", "query") && e["type"] == "string_too_long" }) {
-				q, _ := url.ParseQuery(x.rawQuery)
+				q := sentQuery(x)
 				q.Set("query", q.Get("query")[:200])
 				*r = *answerAgain(s, x, q.Encode(), nil)
 			}
@@ -747,7 +741,7 @@ var defects = []*defect{
 			if !allEntries(r, func(e map[string]any) bool { return locIs(e, "body") && e["type"] == "model_attributes_type" }) || !json.Valid(x.rawBody) {
 				return
 			}
-			header := x.r.Header.Clone()
+			header := x.header.Clone()
 			header.Set("Content-Type", "application/json")
 			*r = *answerAgain(s, x, x.rawQuery, header)
 		}},
@@ -791,53 +785,40 @@ var defects = []*defect{
 		})},
 	{name: "default-page-size-20", rule: "list.default-page", description: "page_size defaults to 20",
 		operation: onOperation(opList, func(_ *Server, inner operation, x *exchange) (*response, *apiError) {
-			if _, given := stackQuery(x.rawQuery)["page_size"]; !given {
-				rewriteQuery(x, "page_size", func(string) string { return "20" })
+			if _, given := x.parsedQuery["page_size"]; !given {
+				x = withPaging(x, func(q *listQuery) { q.size = 20 })
 			}
 			return inner(x)
 		})},
 	{name: "page-size-capped-at-50", rule: "list.page-size-bounds", description: "page_size over 50 is served as 50",
 		operation: onOperation(opList, func(_ *Server, inner operation, x *exchange) (*response, *apiError) {
-			rewriteQuery(x, "page_size", func(size string) string {
-				if n, err := strconv.Atoi(size); err == nil && n > 50 {
-					return "50"
-				}
-				return size
-			})
-			return inner(x)
+			return inner(withPaging(x, func(q *listQuery) { q.size = min(q.size, 50) }))
 		})},
 	{name: "page-size-clamped", rule: "list.page-size-bounds", description: "page_size over 100 is served as 100 instead of a 422",
 		mutate: func(s *Server, x *exchange, r *response) {
 			if allEntries(r, func(e map[string]any) bool { return locIs(e, "query", "page_size") && e["type"] == "less_than_equal" }) {
-				q, _ := url.ParseQuery(x.rawQuery)
+				q := sentQuery(x)
 				q.Set("page_size", "100")
 				*r = *answerAgain(s, x, q.Encode(), nil)
 			}
 		}},
 	{name: "page-past-end-is-last-page", rule: "list.page-past-end", description: "a page past the end serves the last page",
 		operation: onOperation(opList, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
-			items := s.membersOf(x, s.orgID(x), x.r.URL.Query().Get("query"))
-			size, _ := strconv.Atoi(x.r.URL.Query().Get("page_size"))
+			items := s.membersOf(x, s.orgID(x), x.list.search)
+			size := x.list.size
 			if last := (len(items) + size - 1) / max(size, 1); last > 0 {
-				rewriteQuery(x, "page", func(page string) string {
-					if n, err := strconv.Atoi(page); err != nil || n > last {
-						return strconv.Itoa(last)
-					}
-					return page
-				})
+				x = withPaging(x, func(q *listQuery) { q.page = min(q.page, last) })
 			}
 			return inner(x)
 		})},
 	{name: "pagination-off-by-one", rule: "list.pages-tile", description: "page N serves the members of page N+1",
 		operation: func(_ *Server, inner operation) operation {
 			return func(x *exchange) (*response, *apiError) {
-				rewriteQuery(x, "page", func(page string) string {
-					if n, err := strconv.Atoi(page); err == nil && n < math.MaxInt32 {
-						return strconv.Itoa(n + 1)
+				return inner(withPaging(x, func(q *listQuery) {
+					if q.page < math.MaxInt32 {
+						q.page++
 					}
-					return page
-				})
-				return inner(x)
+				}))
 			}
 		}},
 	{name: "search-case-sensitive", rule: "list.search-case-insensitive", description: "query matches only as typed",
@@ -886,7 +867,7 @@ var defects = []*defect{
 	{name: "search-all-organizations", rule: "list.search-own-organization", description: "a search also finds members of other organizations",
 		operation: onOperation(opList, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
 			resp, aerr := inner(x)
-			query := x.r.URL.Query().Get("query")
+			query := x.list.search
 			if aerr != nil || query == "" {
 				return resp, aerr
 			}
@@ -1035,7 +1016,7 @@ var defects = []*defect{
 			if !allEntries(r, func(e map[string]any) bool { return locIs(e, "query") && e["input"] == "" }) {
 				return
 			}
-			q, _ := url.ParseQuery(x.rawQuery)
+			q := sentQuery(x)
 			for name, values := range q {
 				if slices.Contains(values, "") {
 					q.Del(name)
@@ -1045,7 +1026,7 @@ var defects = []*defect{
 		}},
 	{name: "first-repeated-parameter-wins", rule: "edge.repeated-parameter-last-wins", description: "the first of a repeated query parameter wins (url.Values.Get)",
 		mutate: func(s *Server, x *exchange, r *response) {
-			q, _ := url.ParseQuery(x.rawQuery)
+			q := sentQuery(x)
 			repeated := false
 			for name, values := range q {
 				if len(values) > 1 {
@@ -1061,7 +1042,7 @@ var defects = []*defect{
 			if x.route == nil || r.Status >= 300 {
 				return
 			}
-			for name := range stackQuery(x.rawQuery) {
+			for name := range x.parsedQuery {
 				if !declaresQueryParameter(x, name) {
 					*r = *errorResponse(validationFailed(validationIssue{Type: "extra_forbidden", Loc: []any{"query", name}, Msg: "Extra inputs are not permitted", Input: mustJSON("")}))
 					return
@@ -1076,7 +1057,7 @@ var defects = []*defect{
 			}) {
 				return
 			}
-			q, _ := url.ParseQuery(x.rawQuery)
+			q := sentQuery(x)
 			for _, name := range listParamsIgnore {
 				q.Del(name)
 			}
@@ -1089,7 +1070,8 @@ var defects = []*defect{
 			}
 			var issues []validationIssue
 			for _, name := range []string{"page", "page_size"} {
-				if v, ok := stackQuery(x.rawQuery)[name]; ok && !plainDigits.MatchString(v) {
+				if values := x.parsedQuery[name]; len(values) > 0 && !plainDigits.MatchString(values[len(values)-1]) {
+					v := values[len(values)-1]
 					issues = append(issues, validationIssue{Type: "int_parsing", Loc: []any{"query", name}, Msg: "Input should be a valid integer, unable to parse string as an integer", Input: mustJSON(v)})
 				}
 			}
@@ -1100,7 +1082,7 @@ var defects = []*defect{
 	{name: "uuid-case-sensitive", rule: "edge.uppercase-uuids", description: "ids in the path are compared as written: an uppercase organization id is unknown",
 		operation: func(_ *Server, inner operation) operation {
 			return func(x *exchange) (*response, *apiError) {
-				if x.r.URL.Path != strings.ToLower(x.r.URL.Path) {
+				if x.path != strings.ToLower(x.path) {
 					return nil, errorf(http.StatusNotFound, detailOrgNotFound)
 				}
 				return inner(x)
@@ -1111,7 +1093,7 @@ var defects = []*defect{
 			if x.route == nil || r.Status >= 300 {
 				return
 			}
-			for _, segment := range strings.Split(x.r.URL.Path, "/") {
+			for _, segment := range strings.Split(x.path, "/") {
 				if len(segment) >= 32 && !dashedUUID.MatchString(segment) {
 					*r = *errorResponse(validationFailed(validationIssue{Type: "uuid_parsing", Loc: []any{"path", s.members.OrganizationParam}, Msg: "Input should be a valid UUID", Input: mustJSON(segment)}))
 					return
@@ -1145,7 +1127,9 @@ var defects = []*defect{
 		operation: func(s *Server, inner operation) operation {
 			return func(x *exchange) (*response, *apiError) {
 				if id := s.memberID(x); len(id) == 36 && id[14] == '1' {
-					x.params = map[string]string{s.members.OrganizationParam: x.params[s.members.OrganizationParam], s.members.MemberParam: id[:14] + "4" + id[15:]}
+					y := *x
+					y.params = map[string]string{s.members.OrganizationParam: x.params[s.members.OrganizationParam], s.members.MemberParam: id[:14] + "4" + id[15:]}
+					return inner(&y)
 				}
 				return inner(x)
 			}
@@ -1161,17 +1145,6 @@ var (
 	plainDigits = regexp.MustCompile(`^[0-9]+$`)
 	dashedUUID  = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 )
-
-// stackQuery is a raw query as the service reads it: the last of a
-// repeated parameter wins.
-func stackQuery(rawQuery string) map[string]string {
-	q, _ := url.ParseQuery(rawQuery)
-	out := map[string]string{}
-	for name, values := range q {
-		out[name] = values[len(values)-1]
-	}
-	return out
-}
 
 // declaresQueryParameter: the request's operation declares this query
 // parameter.
