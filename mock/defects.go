@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -17,14 +16,17 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
 )
 
 // defect is one realistic backend bug, switched on with --defect to prove
 // that the contract suite catches it. A mock with a defect does not repair
 // its responses: it is a broken backend on purpose. New installs it at one
 // seam: around the operation, and over the answer; the pipeline and the
-// policy never see it. Defects read the world only as the API and the
-// control API show it (JSON), never the store's rows.
+// policy never see it. A defect reaches the mock only through backend.
+//
+// The catalogue is split by BEHAVIOUR.md's sections, a file each
+// (defects_<section>.go), in the rulebook's order.
 type defect struct {
 	name string
 	// rule is the id, in fixtures/rules.yaml, of the one clause of
@@ -32,9 +34,44 @@ type defect struct {
 	rule        string
 	description string
 	// operation wraps the operation (a request past validation).
-	operation func(s *Server, inner operation) operation
+	operation func(s backend, inner operation) operation
 	// mutate rewrites the answer.
-	mutate func(s *Server, x *exchange, r *response)
+	mutate func(s backend, x *exchange, r *response)
+}
+
+// backend is all a defect may use of the mock: the world as exported, the
+// operation acting with other rights than the caller's, and the
+// pipeline's answer to another request (no scenario taken, nothing
+// journaled); the request it reads on the exchange.
+type backend interface {
+	snapshot() State
+	// operateAs runs the operation with the rights as gives for the
+	// caller's own in the request's organization.
+	operateAs(x *exchange, as func(own rights) rights) (*response, *apiError)
+	answer(req *request) *response
+	orgID(x *exchange) string
+	memberID(x *exchange) string
+	// at is the exchange with these path parameters: a member reached
+	// through another organization, or another id.
+	at(x *exchange, orgID, memberID string) *exchange
+	listRoute() *routers.Route
+	organizationParam() string
+	now() time.Time
+	systemAdminToken() string
+}
+
+var _ backend = (*Server)(nil)
+
+func (s *Server) snapshot() State           { return s.store.export() }
+func (s *Server) listRoute() *routers.Route { return s.members.Route(opList) }
+func (s *Server) organizationParam() string { return s.members.OrganizationParam }
+func (s *Server) now() time.Time            { return s.cfg.Now() }
+func (s *Server) systemAdminToken() string  { return s.Profile("").Tokens["system_admin"] }
+
+func (s *Server) at(x *exchange, orgID, memberID string) *exchange {
+	y := *x
+	y.params = map[string]string{s.members.OrganizationParam: orgID, s.members.MemberParam: memberID}
+	return &y
 }
 
 // install puts the defect at its seam and makes the mock a broken backend:
@@ -62,8 +99,8 @@ func withPaging(x *exchange, change func(q *listQuery)) *exchange {
 }
 
 // onOperation wraps the operation for the requests of one operation id.
-func onOperation(op memberOp, wrap func(s *Server, inner operation, x *exchange) (*response, *apiError)) func(*Server, operation) operation {
-	return func(s *Server, inner operation) operation {
+func onOperation(op memberOp, wrap func(s backend, inner operation, x *exchange) (*response, *apiError)) func(backend, operation) operation {
+	return func(s backend, inner operation) operation {
 		return func(x *exchange) (*response, *apiError) {
 			if x.op != op {
 				return inner(x)
@@ -74,42 +111,45 @@ func onOperation(op memberOp, wrap func(s *Server, inner operation, x *exchange)
 }
 
 // rewriteBody changes the validated body of op before the operation reads it.
-func rewriteBody(op memberOp, edit func(s *Server, x *exchange, body map[string]any)) func(*Server, operation) operation {
-	return onOperation(op, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
+func rewriteBody(op memberOp, edit func(s backend, x *exchange, body map[string]any)) func(backend, operation) operation {
+	return onOperation(op, func(s backend, inner operation, x *exchange) (*response, *apiError) {
 		var body map[string]any
 		if json.Unmarshal(x.body, &body) == nil && body != nil {
 			edit(s, x, body)
-			x.body = mustJSON(body)
+			y := *x
+			y.body = mustJSON(body)
+			return inner(&y)
 		}
 		return inner(x)
 	})
 }
 
-// whenForbidden runs the operation with other rights where the service
-// refuses the caller: grant says which, or rightsUnresolved to refuse.
-func whenForbidden(op memberOp, grant func(s *Server, x *exchange) rights) func(*Server, operation) operation {
-	return func(s *Server, inner operation) operation {
+// whenForbidden runs the operation again where the service refuses the
+// caller, with the rights grant gives for the caller's own (its own:
+// refused again). grant reads what it needs of the world before it
+// returns the mapping, which runs under the store's lock.
+func whenForbidden(op memberOp, grant func(s backend, x *exchange) func(own rights) rights) func(backend, operation) operation {
+	return func(s backend, inner operation) operation {
 		return func(x *exchange) (*response, *apiError) {
 			resp, aerr := inner(x)
 			if aerr == nil || aerr.Status != http.StatusForbidden || (op != "" && x.op != op) {
 				return resp, aerr
 			}
-			if with := grant(s, x); with != rightsUnresolved {
-				return s.operateWithRights(x, with)
-			}
-			return resp, aerr
+			return s.operateAs(x, grant(s, x))
 		}
 	}
 }
 
 // escalate: a caller with the rights from, refused op, acts with the
 // rights to (a dependency that checks one level too low).
-func escalate(op memberOp, from, to rights) func(*Server, operation) operation {
-	return whenForbidden(op, func(s *Server, x *exchange) rights {
-		if s.rightsOf(x) == from {
-			return to
+func escalate(op memberOp, from, to rights) func(backend, operation) operation {
+	return whenForbidden(op, func(backend, *exchange) func(rights) rights {
+		return func(own rights) rights {
+			if own == from {
+				return to
+			}
+			return own
 		}
-		return rightsUnresolved
 	})
 }
 
@@ -168,13 +208,12 @@ func allEntries(r *response, ok func(map[string]any) bool) bool {
 // answerAgain runs the request through the pipeline again, as sent but for
 // the query (and content type) given: what a backend that read the
 // request otherwise would have answered.
-func answerAgain(s *Server, x *exchange, rawQuery string, header http.Header) *response {
+func answerAgain(s backend, x *exchange, rawQuery string, header http.Header) *response {
 	req := withQuery(x.request, rawQuery)
 	if header != nil {
-		req.header = header
+		req = withHeader(req, header)
 	}
-	y := &exchange{request: req, params: req.pathParams, list: x.list}
-	return s.respond(y, s.negotiate(y, false))
+	return s.answer(req)
 }
 
 // sentQuery is a copy of the query as sent, to change and send again.
@@ -193,40 +232,37 @@ func plainServerError(r *response) {
 	r.Header = http.Header{"Content-Type": {"text/plain; charset=utf-8"}}
 }
 
-// stateJSON is the world as the control API exports it.
-func (s *Server) stateJSON() map[string]any {
-	req := httptest.NewRequest(http.MethodGet, controlPrefix+"state", nil)
-	if s.cfg.AdminToken != "" {
-		req.Header.Set("X-Mock-Admin-Token", s.cfg.AdminToken)
-	}
-	rec := httptest.NewRecorder()
-	s.control(rec, req)
-	var state map[string]any
-	_ = json.Unmarshal(rec.Body.Bytes(), &state)
-	return state
-}
-
-// rowsOf are the rows of one table of the exported state.
-func rowsOf(state map[string]any, table string) []map[string]any {
-	list, _ := state[table].([]any)
-	rows := make([]map[string]any, 0, len(list))
-	for _, v := range list {
-		if row, ok := v.(map[string]any); ok {
-			rows = append(rows, row)
+// rowsOf are the rows of one table of a snapshot, as the API shows them.
+func rowsOf(st State, table string) []map[string]any {
+	var out []map[string]any
+	switch table {
+	case "organizations":
+		for _, o := range st.Organizations {
+			out = append(out, map[string]any{"id": o.ID, "name": o.Name})
+		}
+	case "memberships":
+		for i := range st.Memberships {
+			m := map[string]any{}
+			for _, name := range []string{"id", "organization_id", "user_id", "role", "membership_state"} {
+				if v, ok := st.Memberships[i].Get(name); ok {
+					m[name] = v
+				}
+			}
+			out = append(out, m)
 		}
 	}
-	return rows
+	return out
 }
 
 // callerMemberships are the memberships of the caller's user, in any
 // organization and state, found by its token in the exported state.
-func (s *Server) callerMemberships(x *exchange) []map[string]any {
+func callerMemberships(s backend, x *exchange) []map[string]any {
 	if x.caller.user == nil {
 		return nil
 	}
 	userID := x.caller.user.ID()
 	var out []map[string]any
-	for _, m := range rowsOf(s.stateJSON(), "memberships") {
+	for _, m := range rowsOf(s.snapshot(), "memberships") {
 		if m["user_id"] == userID {
 			out = append(out, m)
 		}
@@ -242,14 +278,25 @@ func rightsOfRole(role any) rights {
 			return st
 		}
 	}
-	return rightsUnresolved
+	return noGrant
 }
 
-// membersOf lists an organization's members as JSON, all of them, through
+// noGrant: the role gives no rights of its own.
+const noGrant rights = -1
+
+// grantOr is grant, or own where there is none.
+func grantOr(grant, own rights) rights {
+	if grant == noGrant {
+		return own
+	}
+	return grant
+}
+
+// listedMembers lists an organization's members as JSON, all of them, through
 // the list operation with a system admin's rights: the list a backend's
 // own query would start from. query, when set, is the service's search.
-func (s *Server) membersOf(x *exchange, orgID, query string) []map[string]any {
-	route := s.spec.Members().Route(opList)
+func listedMembers(s backend, x *exchange, orgID, query string) []map[string]any {
+	route := s.listRoute()
 	var all []map[string]any
 	for page := 1; ; page++ {
 		q := url.Values{"page": {strconv.Itoa(page)}, "page_size": {"100"}}
@@ -259,8 +306,8 @@ func (s *Server) membersOf(x *exchange, orgID, query string) []map[string]any {
 		req := withQuery(x.request, q.Encode())
 		req.method, req.route, req.op, req.operation = http.MethodGet, route, opList, route.Operation.OperationID
 		y := &exchange{request: req}
-		y.validated(map[string]string{s.members.OrganizationParam: orgID}, q, nil)
-		resp, aerr := s.operateWithRights(y, rightsSystemAdmin)
+		y.validated(map[string]string{s.organizationParam(): orgID}, q, nil)
+		resp, aerr := s.operateAs(y, func(rights) rights { return rightsSystemAdmin })
 		if aerr != nil {
 			return all
 		}
@@ -308,15 +355,15 @@ func searchedValues(item map[string]any, fields []string) []string {
 // ownSearch is a list whose search is the backend's own: match says
 // whether a member's searched values match the query; an error is the
 // backend's crash.
-func ownSearch(fields []string, match func(value, query string) (bool, error)) func(*Server, operation) operation {
-	return onOperation(opList, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
+func ownSearch(fields []string, match func(value, query string) (bool, error)) func(backend, operation) operation {
+	return onOperation(opList, func(s backend, inner operation, x *exchange) (*response, *apiError) {
 		resp, aerr := inner(x) // the organization and the caller's rights
 		query := x.list.search
 		if aerr != nil || query == "" {
 			return resp, aerr
 		}
 		var kept []map[string]any
-		for _, item := range s.membersOf(x, s.orgID(x), "") {
+		for _, item := range listedMembers(s, x, s.orgID(x), "") {
 			for _, v := range searchedValues(item, fields) {
 				ok, err := match(v, query)
 				if err != nil {
@@ -370,20 +417,20 @@ func words(text string) []string {
 }
 
 // orderedList is a list in another order than the service's.
-func orderedList(compare func(a, b map[string]any) int) func(*Server, operation) operation {
-	return onOperation(opList, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
+func orderedList(compare func(a, b map[string]any) int) func(backend, operation) operation {
+	return onOperation(opList, func(s backend, inner operation, x *exchange) (*response, *apiError) {
 		if resp, aerr := inner(x); aerr != nil { // the organization and the caller's rights
 			return resp, aerr
 		}
-		items := s.membersOf(x, s.orgID(x), x.list.search)
+		items := listedMembers(s, x, s.orgID(x), x.list.search)
 		slices.SortStableFunc(items, compare)
 		return listPage(x, items), nil
 	})
 }
 
 // otherOrganization is an organization of the world other than orgID.
-func (s *Server) otherOrganization(orgID string) string {
-	for _, o := range rowsOf(s.stateJSON(), "organizations") {
+func otherOrganization(s backend, orgID string) string {
+	for _, o := range rowsOf(s.snapshot(), "organizations") {
 		if id, _ := o["id"].(string); id != orgID {
 			return id
 		}
@@ -392,9 +439,9 @@ func (s *Server) otherOrganization(orgID string) string {
 }
 
 // memberExists says whether an organization holds a member, by id.
-func (s *Server) memberExists(x *exchange, orgID, memberID string) bool {
-	for _, m := range rowsOf(s.stateJSON(), "memberships") {
-		if m["organization_id"] == orgID && m["id"] == strings.ToLower(memberID) {
+func memberExists(s backend, orgID, memberID string) bool {
+	for _, m := range rowsOf(s.snapshot(), "memberships") {
+		if m["organization_id"] == orgID && m["id"] == memberID {
 			return true
 		}
 	}
@@ -402,9 +449,9 @@ func (s *Server) memberExists(x *exchange, orgID, memberID string) bool {
 }
 
 // organizationOfMember is the organization that holds a member, or "".
-func (s *Server) organizationOfMember(memberID string) string {
-	for _, m := range rowsOf(s.stateJSON(), "memberships") {
-		if m["id"] == strings.ToLower(memberID) {
+func organizationOfMember(s backend, memberID string) string {
+	for _, m := range rowsOf(s.snapshot(), "memberships") {
+		if m["id"] == memberID {
 			id, _ := m["organization_id"].(string)
 			return id
 		}
@@ -414,24 +461,22 @@ func (s *Server) organizationOfMember(memberID string) string {
 
 // throughOwnOrganization: a member reached through an organization that
 // does not hold it is looked up by its id alone.
-func throughOwnOrganization(op memberOp) func(*Server, operation) operation {
-	return onOperation(op, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
+func throughOwnOrganization(op memberOp) func(backend, operation) operation {
+	return onOperation(op, func(s backend, inner operation, x *exchange) (*response, *apiError) {
 		resp, aerr := inner(x)
 		if aerr == nil || aerr.Status != http.StatusNotFound || aerr.Detail != detailMemberNotFound {
 			return resp, aerr
 		}
-		org := s.organizationOfMember(s.memberID(x))
+		org := organizationOfMember(s, s.memberID(x))
 		if org == "" {
 			return resp, aerr
 		}
-		y := *x
-		y.params = map[string]string{s.members.OrganizationParam: org, s.members.MemberParam: s.memberID(x)}
-		return inner(&y)
+		return inner(s.at(x, org, s.memberID(x)))
 	})
 }
 
 // rewriteTimes rewrites every time of a member answer.
-func rewriteTimes(change func(string) string) func(*Server, *exchange, *response) {
+func rewriteTimes(change func(string) string) func(backend, *exchange, *response) {
 	return editJSON(func(_ memberOp, v map[string]any) {
 		for _, k := range []string{"created_at", "updated_at"} {
 			if t, ok := v[k].(string); ok {
@@ -449,9 +494,9 @@ func parseTime(s string) (time.Time, bool) {
 
 // membershipIn is the caller's membership in the request's organization,
 // in any state, or nil.
-func (s *Server) membershipIn(x *exchange) map[string]any {
+func membershipIn(s backend, x *exchange) map[string]any {
 	org := s.orgID(x)
-	for _, m := range s.callerMemberships(x) {
+	for _, m := range callerMemberships(s, x) {
 		if m["organization_id"] == org {
 			return m
 		}
@@ -461,105 +506,111 @@ func (s *Server) membershipIn(x *exchange) map[string]any {
 
 // suspendedActs: a membership's role grants its rights whatever its state
 // (the query filters on the organization and the user, not the state).
-func suspendedActs(op memberOp) func(*Server, operation) operation {
-	return whenForbidden(op, func(s *Server, x *exchange) rights {
-		if m := s.membershipIn(x); m != nil && m["membership_state"] != StateActive {
-			return rightsOfRole(m["role"])
+func suspendedActs(op memberOp) func(backend, operation) operation {
+	return whenForbidden(op, func(s backend, x *exchange) func(rights) rights {
+		grant := noGrant
+		if m := membershipIn(s, x); m != nil && m["membership_state"] != StateActive {
+			grant = rightsOfRole(m["role"])
 		}
-		return rightsUnresolved
+		return func(own rights) rights { return grantOr(grant, own) }
 	})
 }
 
 // outsiderActs: a caller with no membership passes the check, which only
 // refuses members of too low a role (if membership and membership.role
 // ...: raise 403).
-func outsiderActs(op memberOp, with rights) func(*Server, operation) operation {
-	return whenForbidden(op, func(s *Server, x *exchange) rights {
-		if s.membershipIn(x) == nil {
-			return with
+func outsiderActs(op memberOp, with rights) func(backend, operation) operation {
+	return whenForbidden(op, func(s backend, x *exchange) func(rights) rights {
+		grant := noGrant
+		if membershipIn(s, x) == nil {
+			grant = with
 		}
-		return rightsUnresolved
+		return func(own rights) rights { return grantOr(grant, own) }
 	})
 }
 
 // refuses answers 403 to callers with exactly these rights in the
 // organization, where the service lets them act.
-func refuses(op memberOp, who rights) func(*Server, operation) operation {
-	return onOperation(op, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
-		if s.rightsOf(x) == who {
-			return nil, errorf(http.StatusForbidden, detailForbidden)
-		}
-		return inner(x)
+func refuses(op memberOp, who rights) func(backend, operation) operation {
+	return onOperation(op, func(s backend, _ operation, x *exchange) (*response, *apiError) {
+		return s.operateAs(x, func(own rights) rights {
+			if own == who {
+				return rightsNone
+			}
+			return own
+		})
 	})
 }
 
 var defects = []*defect{
 	// Routing: the router's habits.
 	{name: "unknown-path-plain-404", rule: "route.unknown-path", description: "an unknown path answers the router's plain-text 404 page not found",
-		mutate: func(_ *Server, x *exchange, r *response) {
+		mutate: func(_ backend, x *exchange, r *response) {
 			if x.route == nil && r.Status == http.StatusNotFound {
 				r.Header = http.Header{"Content-Type": {"text/plain; charset=utf-8"}}
 				r.Body = []byte("404 page not found\n")
 			}
 		}},
 	{name: "wrong-method-404", rule: "route.wrong-method", description: "another method on a known path is 404 (the router matches method and path together)",
-		mutate: func(_ *Server, x *exchange, r *response) {
+		mutate: func(_ backend, x *exchange, r *response) {
 			if x.route == nil && r.Status == http.StatusMethodNotAllowed {
 				*r = *errorResponse(errorf(http.StatusNotFound, "Not Found"))
 			}
 		}},
 	{name: "trailing-slash-404", rule: "route.trailing-slash-redirect", description: "a trailing slash is 404 (strict slashes, no redirect)",
-		mutate: func(_ *Server, x *exchange, r *response) {
+		mutate: func(_ backend, x *exchange, r *response) {
 			if x.route == nil && r.Status == http.StatusTemporaryRedirect {
 				*r = *errorResponse(errorf(http.StatusNotFound, "Not Found"))
 			}
 		}},
 	{name: "identity-before-routing", rule: "order.route-before-identity", description: "credentials are checked before the route: an unknown path or method without a token is 401 (an auth middleware in front of the router)",
-		mutate: func(_ *Server, x *exchange, r *response) {
+		mutate: func(_ backend, x *exchange, r *response) {
 			if x.route == nil && x.caller.err != nil && (r.Status == http.StatusNotFound || r.Status == http.StatusMethodNotAllowed) {
 				*r = *errorResponse(x.caller.err)
 			}
 		}},
 	// Identity
 	{name: "no-www-authenticate", rule: "identity.not-authenticated", description: "401 without the WWW-Authenticate header",
-		mutate: func(_ *Server, _ *exchange, r *response) {
+		mutate: func(_ backend, _ *exchange, r *response) {
 			if r.Status == http.StatusUnauthorized {
 				r.Header.Del("Www-Authenticate")
 			}
 		}},
 	{name: "missing-credentials-403", rule: "identity.not-authenticated", description: "no credentials is 403 Not authenticated, as FastAPI before 0.122 answers",
-		mutate: func(_ *Server, _ *exchange, r *response) {
+		mutate: func(_ backend, _ *exchange, r *response) {
 			if r.Status == http.StatusUnauthorized && detailIs(r, "Not authenticated") {
 				r.Status = http.StatusForbidden
 				r.Header.Del("Www-Authenticate")
 			}
 		}},
 	{name: "one-401-message", rule: "identity.invalid-token", description: "an unknown token gets the same detail as no token, Not authenticated",
-		mutate: func(_ *Server, _ *exchange, r *response) {
+		mutate: func(_ backend, _ *exchange, r *response) {
 			if r.Status == http.StatusUnauthorized && detailIs(r, "Invalid authentication credentials") {
 				r.Body = mustJSON(map[string]string{"detail": "Not authenticated"})
 			}
 		}},
 	{name: "system-admin-needs-membership", rule: "identity.system-admin-everywhere", description: "a system admin acts only where it holds a membership",
-		operation: func(s *Server, inner operation) operation {
+		operation: func(s backend, inner operation) operation {
 			return func(x *exchange) (*response, *apiError) {
-				if s.rightsOf(x) == rightsSystemAdmin {
-					org := s.orgID(x)
-					if !slices.ContainsFunc(s.callerMemberships(x), func(m map[string]any) bool { return m["organization_id"] == org }) {
-						return nil, errorf(http.StatusForbidden, detailForbidden)
+				org := s.orgID(x)
+				member := slices.ContainsFunc(callerMemberships(s, x), func(m map[string]any) bool { return m["organization_id"] == org })
+				return s.operateAs(x, func(own rights) rights {
+					if own == rightsSystemAdmin && !member {
+						return rightsNone
 					}
-				}
-				return inner(x)
+					return own
+				})
 			}
 		}},
 	{name: "admin-of-any-organization", rule: "identity.membership-per-organization", description: "an admin of one organization administers every organization (the role is read from the user's first membership)",
-		operation: whenForbidden("", func(s *Server, x *exchange) rights {
-			for _, m := range s.callerMemberships(x) {
+		operation: whenForbidden("", func(s backend, x *exchange) func(rights) rights {
+			grant := noGrant
+			for _, m := range callerMemberships(s, x) {
 				if m["membership_state"] == StateActive && rightsOfRole(m["role"]) >= rightsAdmin {
-					return rightsAdmin
+					grant = rightsAdmin
 				}
 			}
-			return rightsUnresolved
+			return func(own rights) rights { return grantOr(grant, own) }
 		})},
 	// Authorization
 	{name: "system-admin-cannot-list", rule: "authz.list.system-admin", description: "a system admin may not list (is_system_admin is not read on this route)",
@@ -603,10 +654,15 @@ var defects = []*defect{
 	{name: "analyst-can-delete", rule: "authz.delete.analyst", description: "an active ANALYST may remove members",
 		operation: escalate(opDelete, rightsMember, rightsAdmin)},
 	{name: "forbidden-after-commit", rule: "authz.update.analyst", description: "an ANALYST's update is written, then answered 403 (the check runs after the commit)",
-		operation: onOperation(opUpdate, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
+		operation: onOperation(opUpdate, func(s backend, inner operation, x *exchange) (*response, *apiError) {
 			resp, aerr := inner(x)
-			if aerr != nil && aerr.Status == http.StatusForbidden && s.rightsOf(x) == rightsMember {
-				_, _ = s.operateWithRights(x, rightsAdmin)
+			if aerr != nil && aerr.Status == http.StatusForbidden {
+				_, _ = s.operateAs(x, func(own rights) rights {
+					if own == rightsMember {
+						return rightsAdmin
+					}
+					return own
+				})
 			}
 			return resp, aerr
 		})},
@@ -619,26 +675,26 @@ var defects = []*defect{
 
 	// Order of checks
 	{name: "auth-before-body-decoding", rule: "order.body-decoding-before-identity", description: "a body that does not parse, sent without credentials, is 401",
-		mutate: func(s *Server, x *exchange, r *response) {
+		mutate: func(s backend, x *exchange, r *response) {
 			if x.route != nil && x.caller.err != nil && (r.Status == http.StatusBadRequest || allEntries(r, func(e map[string]any) bool { return e["type"] == "json_invalid" })) {
 				*r = *errorResponse(x.caller.err)
 			}
 		}},
 	{name: "validation-before-auth", rule: "order.identity-before-validation", description: "an invalid query without credentials is 422: parameters are validated before the security dependency",
-		mutate: func(s *Server, x *exchange, r *response) {
+		mutate: func(s backend, x *exchange, r *response) {
 			if r.Status != http.StatusUnauthorized || x.route == nil || x.method != http.MethodGet {
 				return
 			}
 			// The same request with a valid token: its 422, if any, is
 			// what this backend answers.
 			header := x.header.Clone()
-			header.Set("Authorization", "Bearer "+s.Profile("").Tokens["system_admin"])
-			if resp := s.answer(s.withHeader(x.request, header)); resp.Status == http.StatusUnprocessableEntity {
+			header.Set("Authorization", "Bearer "+s.systemAdminToken())
+			if resp := s.answer(withHeader(x.request, header)); resp.Status == http.StatusUnprocessableEntity {
 				*r = *resp
 			}
 		}},
 	{name: "organization-before-validation", rule: "order.validation-before-organization", description: "an invalid request for an unknown organization is 404: the organization is a dependency resolved before the parameters",
-		mutate: func(s *Server, x *exchange, r *response) {
+		mutate: func(s backend, x *exchange, r *response) {
 			if r.Status != http.StatusUnprocessableEntity || x.route == nil {
 				return
 			}
@@ -646,7 +702,7 @@ var defects = []*defect{
 			if len(segments) < 4 || segments[2] != "organization" {
 				return
 			}
-			for _, o := range rowsOf(s.stateJSON(), "organizations") {
+			for _, o := range rowsOf(s.snapshot(), "organizations") {
 				if o["id"] == segments[3] {
 					return
 				}
@@ -654,19 +710,19 @@ var defects = []*defect{
 			*r = *errorResponse(errorf(http.StatusNotFound, detailOrgNotFound))
 		}},
 	{name: "authorization-before-organization", rule: "order.organization-before-authorization", description: "an unknown organization is 403 for anyone but a system admin: the membership check comes first",
-		mutate: func(s *Server, x *exchange, r *response) {
-			if r.Status == http.StatusNotFound && detailIs(r, detailOrgNotFound) && x.caller.err == nil && s.rightsOf(x) != rightsSystemAdmin {
+		mutate: func(s backend, x *exchange, r *response) {
+			if r.Status == http.StatusNotFound && detailIs(r, detailOrgNotFound) && x.caller.err == nil && !x.caller.user.IsSystemAdmin() {
 				*r = *errorResponse(errorf(http.StatusForbidden, detailForbidden))
 			}
 		}},
 	{name: "lookup-before-authorization", rule: "order.authorization-before-lookup", description: "a caller who may not act gets 404 for a member that does not exist: the row is loaded before the check",
-		operation: func(s *Server, inner operation) operation {
+		operation: func(s backend, inner operation) operation {
 			return func(x *exchange) (*response, *apiError) {
 				resp, aerr := inner(x)
 				if aerr == nil || aerr.Status != http.StatusForbidden || (x.op != opUpdate && x.op != opDelete) {
 					return resp, aerr
 				}
-				if !s.memberExists(x, s.orgID(x), s.memberID(x)) {
+				if !memberExists(s, s.orgID(x), s.memberID(x)) {
 					return nil, errorf(http.StatusNotFound, detailMemberNotFound)
 				}
 				return resp, aerr
@@ -675,19 +731,19 @@ var defects = []*defect{
 
 	// Request validation
 	{name: "422-detail-string", rule: "validation.body-field", description: "validation errors carry detail as a string",
-		mutate: func(_ *Server, _ *exchange, r *response) {
+		mutate: func(_ backend, _ *exchange, r *response) {
 			if r.Status == http.StatusUnprocessableEntity {
 				r.Body = []byte(`{"detail":"validation error"}`)
 			}
 		}},
 	{name: "path-id-lookup-404", rule: "validation.path-parameter", description: "a member id that is not a uuid is looked up as it is: 404 instead of 422",
-		mutate: func(_ *Server, _ *exchange, r *response) {
+		mutate: func(_ backend, _ *exchange, r *response) {
 			if allEntries(r, func(e map[string]any) bool { return locIs(e, "path") }) {
 				*r = *errorResponse(errorf(http.StatusNotFound, detailMemberNotFound))
 			}
 		}},
 	{name: "query-length-unchecked", rule: "validation.query-parameter", description: "query has no max_length: a query over 200 characters is searched",
-		mutate: func(s *Server, x *exchange, r *response) {
+		mutate: func(s backend, x *exchange, r *response) {
 			if allEntries(r, func(e map[string]any) bool { return locIs(e, "query", "query") && e["type"] == "string_too_long" }) {
 				q := sentQuery(x)
 				q.Set("query", q.Get("query")[:200])
@@ -695,20 +751,20 @@ var defects = []*defect{
 			}
 		}},
 	{name: "first-error-only", rule: "validation.one-entry-per-problem", description: "a 422 reports only the first problem",
-		mutate: func(_ *Server, _ *exchange, r *response) {
+		mutate: func(_ backend, _ *exchange, r *response) {
 			if entries := validationEntries(r); len(entries) > 1 {
 				setEntries(r, entries[:1])
 			}
 		}},
 	{name: "validation-entries-sorted", rule: "validation.pydantic-entries", description: "422 entries sorted by loc instead of in declaration order",
-		mutate: func(_ *Server, _ *exchange, r *response) {
+		mutate: func(_ backend, _ *exchange, r *response) {
 			if entries := validationEntries(r); len(entries) > 1 {
 				sort.SliceStable(entries, func(i, j int) bool { return fmt.Sprint(entries[i]["loc"]) < fmt.Sprint(entries[j]["loc"]) })
 				setEntries(r, entries)
 			}
 		}},
 	{name: "pydantic-1-entries", rule: "validation.pydantic-entries", description: "422 entries in pydantic 1's shape: no input, no ctx",
-		mutate: func(_ *Server, _ *exchange, r *response) {
+		mutate: func(_ backend, _ *exchange, r *response) {
 			if entries := validationEntries(r); entries != nil {
 				for _, e := range entries {
 					delete(e, "input")
@@ -718,26 +774,26 @@ var defects = []*defect{
 			}
 		}},
 	{name: "500-on-malformed-json", rule: "validation.body-not-json", description: "a body that does not parse is a 500 with a plain-text page",
-		mutate: func(_ *Server, _ *exchange, r *response) {
+		mutate: func(_ backend, _ *exchange, r *response) {
 			if r.Status == http.StatusUnprocessableEntity && bytes.Contains(r.Body, []byte(`"json_invalid"`)) {
 				plainServerError(r)
 			}
 		}},
 	{name: "json-invalid-without-position", rule: "validation.body-not-json", description: "json_invalid at [\"body\"], without the position where parsing failed",
-		mutate: func(_ *Server, _ *exchange, r *response) {
+		mutate: func(_ backend, _ *exchange, r *response) {
 			if entries := validationEntries(r); len(entries) == 1 && entries[0]["type"] == "json_invalid" {
 				entries[0]["loc"] = []string{"body"}
 				setEntries(r, entries)
 			}
 		}},
 	{name: "undecodable-body-500", rule: "validation.body-undecodable", description: "a body that cannot be decoded is a 500 (UnicodeDecodeError not handled)",
-		mutate: func(_ *Server, _ *exchange, r *response) {
+		mutate: func(_ backend, _ *exchange, r *response) {
 			if r.Status == http.StatusBadRequest && detailIs(r, "There was an error parsing the body") {
 				plainServerError(r)
 			}
 		}},
 	{name: "content-type-ignored", rule: "validation.body-content-type", description: "a JSON body sent as text/plain is decoded anyway (FastAPI before 0.132)",
-		mutate: func(s *Server, x *exchange, r *response) {
+		mutate: func(s backend, x *exchange, r *response) {
 			if !allEntries(r, func(e map[string]any) bool { return locIs(e, "body") && e["type"] == "model_attributes_type" }) || !json.Valid(x.rawBody) {
 				return
 			}
@@ -746,7 +802,7 @@ var defects = []*defect{
 			*r = *answerAgain(s, x, x.rawQuery, header)
 		}},
 	{name: "missing-body-400", rule: "validation.body-missing", description: "a missing body is 400 Request body required",
-		mutate: func(_ *Server, _ *exchange, r *response) {
+		mutate: func(_ backend, _ *exchange, r *response) {
 			if entries := validationEntries(r); len(entries) == 1 && entries[0]["type"] == "missing" && locIs(entries[0], "body") && len(entries[0]["loc"].([]any)) == 1 {
 				*r = *errorResponse(errorf(http.StatusBadRequest, "Request body required"))
 			}
@@ -754,7 +810,7 @@ var defects = []*defect{
 
 	// Organization
 	{name: "unknown-organization-empty-list", rule: "organization.not-found", description: "the list of an unknown organization is [] (members are filtered by organization_id, the organization never looked up)",
-		mutate: func(_ *Server, x *exchange, r *response) {
+		mutate: func(_ backend, x *exchange, r *response) {
 			if x.op == opList && r.Status == http.StatusNotFound && detailIs(r, detailOrgNotFound) {
 				*r = *jsonResponse(http.StatusOK, []any{})
 			}
@@ -762,7 +818,7 @@ var defects = []*defect{
 
 	// List
 	{name: "cross-org-leak", rule: "list.own-organization", description: "the list also shows a member of another organization",
-		mutate: func(s *Server, x *exchange, r *response) {
+		mutate: func(s backend, x *exchange, r *response) {
 			if x.op != opList || r.Status != http.StatusOK {
 				return
 			}
@@ -770,7 +826,7 @@ var defects = []*defect{
 			if json.Unmarshal(r.Body, &items) != nil {
 				return
 			}
-			if other := s.membersOf(x, s.otherOrganization(s.orgID(x)), ""); len(other) > 0 {
+			if other := listedMembers(s, x, otherOrganization(s, s.orgID(x)), ""); len(other) > 0 {
 				items = append(items, mustJSON(other[0]))
 			}
 			r.Body = mustJSON(items)
@@ -784,18 +840,18 @@ var defects = []*defect{
 			}
 		})},
 	{name: "default-page-size-20", rule: "list.default-page", description: "page_size defaults to 20",
-		operation: onOperation(opList, func(_ *Server, inner operation, x *exchange) (*response, *apiError) {
+		operation: onOperation(opList, func(_ backend, inner operation, x *exchange) (*response, *apiError) {
 			if _, given := x.parsedQuery["page_size"]; !given {
 				x = withPaging(x, func(q *listQuery) { q.size = 20 })
 			}
 			return inner(x)
 		})},
 	{name: "page-size-capped-at-50", rule: "list.page-size-bounds", description: "page_size over 50 is served as 50",
-		operation: onOperation(opList, func(_ *Server, inner operation, x *exchange) (*response, *apiError) {
+		operation: onOperation(opList, func(_ backend, inner operation, x *exchange) (*response, *apiError) {
 			return inner(withPaging(x, func(q *listQuery) { q.size = min(q.size, 50) }))
 		})},
 	{name: "page-size-clamped", rule: "list.page-size-bounds", description: "page_size over 100 is served as 100 instead of a 422",
-		mutate: func(s *Server, x *exchange, r *response) {
+		mutate: func(s backend, x *exchange, r *response) {
 			if allEntries(r, func(e map[string]any) bool { return locIs(e, "query", "page_size") && e["type"] == "less_than_equal" }) {
 				q := sentQuery(x)
 				q.Set("page_size", "100")
@@ -803,8 +859,8 @@ var defects = []*defect{
 			}
 		}},
 	{name: "page-past-end-is-last-page", rule: "list.page-past-end", description: "a page past the end serves the last page",
-		operation: onOperation(opList, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
-			items := s.membersOf(x, s.orgID(x), x.list.search)
+		operation: onOperation(opList, func(s backend, inner operation, x *exchange) (*response, *apiError) {
+			items := listedMembers(s, x, s.orgID(x), x.list.search)
 			size := x.list.size
 			if last := (len(items) + size - 1) / max(size, 1); last > 0 {
 				x = withPaging(x, func(q *listQuery) { q.page = min(q.page, last) })
@@ -812,7 +868,7 @@ var defects = []*defect{
 			return inner(x)
 		})},
 	{name: "pagination-off-by-one", rule: "list.pages-tile", description: "page N serves the members of page N+1",
-		operation: func(_ *Server, inner operation) operation {
+		operation: func(_ backend, inner operation) operation {
 			return func(x *exchange) (*response, *apiError) {
 				return inner(withPaging(x, func(q *listQuery) {
 					if q.page < math.MaxInt32 {
@@ -865,16 +921,16 @@ var defects = []*defect{
 			return re.MatchString(v), nil
 		})},
 	{name: "search-all-organizations", rule: "list.search-own-organization", description: "a search also finds members of other organizations",
-		operation: onOperation(opList, func(s *Server, inner operation, x *exchange) (*response, *apiError) {
+		operation: onOperation(opList, func(s backend, inner operation, x *exchange) (*response, *apiError) {
 			resp, aerr := inner(x)
 			query := x.list.search
 			if aerr != nil || query == "" {
 				return resp, aerr
 			}
 			var found []map[string]any
-			for _, o := range rowsOf(s.stateJSON(), "organizations") {
+			for _, o := range rowsOf(s.snapshot(), "organizations") {
 				id, _ := o["id"].(string)
-				found = append(found, s.membersOf(x, id, query)...)
+				found = append(found, listedMembers(s, x, id, query)...)
 			}
 			slices.SortStableFunc(found, func(a, b map[string]any) int {
 				ta, _ := parseTime(fmt.Sprint(a["created_at"]))
@@ -886,7 +942,7 @@ var defects = []*defect{
 
 	// Create
 	{name: "create-201", rule: "create.defaults", description: "create answers 201 instead of 200",
-		mutate: func(_ *Server, x *exchange, r *response) {
+		mutate: func(_ backend, x *exchange, r *response) {
 			if x.op == opCreate && r.Status == http.StatusOK {
 				r.Status = http.StatusCreated
 			}
@@ -904,21 +960,21 @@ var defects = []*defect{
 			}
 		})},
 	{name: "create-ignores-role", rule: "create.role-from-body", description: "create stores ANALYST whatever role the body gives",
-		operation: rewriteBody(opCreate, func(_ *Server, _ *exchange, body map[string]any) {
+		operation: rewriteBody(opCreate, func(_ backend, _ *exchange, body map[string]any) {
 			if body["role"] != RoleSystemAdmin {
 				body["role"] = "ANALYST"
 			}
 		})},
 	{name: "create-ignores-body-organization", rule: "create.organization-mismatch", description: "create ignores organization_id in the body and adds the member to the path's",
-		operation: rewriteBody(opCreate, func(_ *Server, _ *exchange, body map[string]any) { delete(body, "organization_id") })},
+		operation: rewriteBody(opCreate, func(_ backend, _ *exchange, body map[string]any) { delete(body, "organization_id") })},
 	{name: "unknown-user-500", rule: "create.user-not-found", description: "an unknown user_id is a 500 (the foreign key's IntegrityError)",
-		mutate: func(_ *Server, x *exchange, r *response) {
+		mutate: func(_ backend, x *exchange, r *response) {
 			if x.op == opCreate && r.Status == http.StatusNotFound && detailIs(r, detailUserNotFound) {
 				plainServerError(r)
 			}
 		}},
 	{name: "duplicate-member-allowed", rule: "create.duplicate", description: "adding a user who is already a member answers 200",
-		mutate: func(s *Server, x *exchange, r *response) {
+		mutate: func(s backend, x *exchange, r *response) {
 			if x.op != opCreate || r.Status != http.StatusConflict {
 				return
 			}
@@ -926,7 +982,7 @@ var defects = []*defect{
 			_ = json.Unmarshal(x.body, &body)
 			role, _ := body["role"].(string)
 			userID, _ := body["user_id"].(string)
-			now := s.cfg.Now().UTC().Format(timeLayout)
+			now := s.now().UTC().Format(timeLayout)
 			*r = *jsonResponse(http.StatusOK, map[string]any{"id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
 				"organization_id": s.orgID(x), "user_id": strings.ToLower(userID),
 				"role": cmp.Or(role, "ANALYST"), "membership_state": StateActive, "created_at": now, "updated_at": now})
@@ -934,7 +990,7 @@ var defects = []*defect{
 
 	// Update
 	{name: "update-keeps-role-on-empty-body", rule: "update.empty-body-demotes", description: "an update without role keeps the role (PATCH habits: only the fields sent are set)",
-		operation: rewriteBody(opUpdate, func(s *Server, x *exchange, body map[string]any) {
+		operation: rewriteBody(opUpdate, func(s backend, x *exchange, body map[string]any) {
 			var sent map[string]any
 			if json.Unmarshal(x.rawBody, &sent) != nil {
 				return
@@ -943,14 +999,14 @@ var defects = []*defect{
 				return
 			}
 			org := s.orgID(x)
-			for _, m := range rowsOf(s.stateJSON(), "memberships") {
-				if m["organization_id"] == org && m["id"] == strings.ToLower(s.memberID(x)) {
+			for _, m := range rowsOf(s.snapshot(), "memberships") {
+				if m["organization_id"] == org && m["id"] == s.memberID(x) {
 					body["role"] = m["role"]
 				}
 			}
 		})},
 	{name: "update-ignores-body-ids", rule: "update.identity-mismatch", description: "user_id and organization_id in an update body are ignored",
-		operation: rewriteBody(opUpdate, func(_ *Server, _ *exchange, body map[string]any) {
+		operation: rewriteBody(opUpdate, func(_ backend, _ *exchange, body map[string]any) {
 			delete(body, "user_id")
 			delete(body, "organization_id")
 		})},
@@ -984,21 +1040,21 @@ var defects = []*defect{
 
 	// Delete
 	{name: "delete-204", rule: "delete.returns-removed-row", description: "delete answers 204 with no body",
-		mutate: func(_ *Server, x *exchange, r *response) {
+		mutate: func(_ backend, x *exchange, r *response) {
 			if x.op == opDelete && r.Status == http.StatusOK {
 				r.Status, r.Body = http.StatusNoContent, nil
 				r.Header.Del("Content-Type")
 			}
 		}},
 	{name: "delete-is-idempotent", rule: "delete.then-gone", description: "deleting a member that is gone answers 200 with the row it had (an idempotent DELETE)",
-		operation: func(s *Server, inner operation) operation {
+		operation: func(s backend, inner operation) operation {
 			deleted := map[string][]byte{}
 			return func(x *exchange) (*response, *apiError) {
 				resp, aerr := inner(x)
 				if x.op != opDelete {
 					return resp, aerr
 				}
-				id := s.orgID(x) + "/" + strings.ToLower(s.memberID(x))
+				id := s.orgID(x) + "/" + s.memberID(x)
 				if aerr == nil {
 					deleted[id] = resp.Body
 				} else if body, ok := deleted[id]; ok && aerr.Status == http.StatusNotFound {
@@ -1012,7 +1068,7 @@ var defects = []*defect{
 
 	// Edges of the request format
 	{name: "empty-query-value-ignored", rule: "edge.empty-query-value", description: "an empty query value (?page=) counts as absent",
-		mutate: func(s *Server, x *exchange, r *response) {
+		mutate: func(s backend, x *exchange, r *response) {
 			if !allEntries(r, func(e map[string]any) bool { return locIs(e, "query") && e["input"] == "" }) {
 				return
 			}
@@ -1025,7 +1081,7 @@ var defects = []*defect{
 			*r = *answerAgain(s, x, q.Encode(), nil)
 		}},
 	{name: "first-repeated-parameter-wins", rule: "edge.repeated-parameter-last-wins", description: "the first of a repeated query parameter wins (url.Values.Get)",
-		mutate: func(s *Server, x *exchange, r *response) {
+		mutate: func(s backend, x *exchange, r *response) {
 			q := sentQuery(x)
 			repeated := false
 			for name, values := range q {
@@ -1038,7 +1094,7 @@ var defects = []*defect{
 			}
 		}},
 	{name: "unknown-query-forbidden", rule: "edge.unknown-query-ignored", description: "an unknown query parameter is a 422 (extra parameters forbidden)",
-		mutate: func(_ *Server, x *exchange, r *response) {
+		mutate: func(_ backend, x *exchange, r *response) {
 			if x.route == nil || r.Status >= 300 {
 				return
 			}
@@ -1050,7 +1106,7 @@ var defects = []*defect{
 			}
 		}},
 	{name: "access-context-unchecked", rule: "edge.access-context-uuids", description: "the access-context parameters are accepted whatever they hold",
-		mutate: func(s *Server, x *exchange, r *response) {
+		mutate: func(s backend, x *exchange, r *response) {
 			if !allEntries(r, func(e map[string]any) bool {
 				loc, _ := e["loc"].([]any)
 				return locIs(e, "query") && len(loc) == 2 && slices.Contains(listParamsIgnore, fmt.Sprint(loc[1]))
@@ -1064,7 +1120,7 @@ var defects = []*defect{
 			*r = *answerAgain(s, x, q.Encode(), nil)
 		}},
 	{name: "strict-integers", rule: "edge.lax-integers", description: "page and page_size must be plain digits (a strict parser): ' 01 ', '1_0' and '2.0' are 422",
-		mutate: func(_ *Server, x *exchange, r *response) {
+		mutate: func(_ backend, x *exchange, r *response) {
 			if x.op != opList || r.Status != http.StatusOK {
 				return
 			}
@@ -1080,7 +1136,7 @@ var defects = []*defect{
 			}
 		}},
 	{name: "uuid-case-sensitive", rule: "edge.uppercase-uuids", description: "ids in the path are compared as written: an uppercase organization id is unknown",
-		operation: func(_ *Server, inner operation) operation {
+		operation: func(_ backend, inner operation) operation {
 			return func(x *exchange) (*response, *apiError) {
 				if x.path != strings.ToLower(x.path) {
 					return nil, errorf(http.StatusNotFound, detailOrgNotFound)
@@ -1089,19 +1145,19 @@ var defects = []*defect{
 			}
 		}},
 	{name: "uuid-dashed-form-only", rule: "edge.uuid-forms", description: "uuids are checked against the dashed form only: no braces, no urn:uuid:, no 32 hex digits",
-		mutate: func(s *Server, x *exchange, r *response) {
+		mutate: func(s backend, x *exchange, r *response) {
 			if x.route == nil || r.Status >= 300 {
 				return
 			}
 			for _, segment := range strings.Split(x.path, "/") {
 				if len(segment) >= 32 && !dashedUUID.MatchString(segment) {
-					*r = *errorResponse(validationFailed(validationIssue{Type: "uuid_parsing", Loc: []any{"path", s.members.OrganizationParam}, Msg: "Input should be a valid UUID", Input: mustJSON(segment)}))
+					*r = *errorResponse(validationFailed(validationIssue{Type: "uuid_parsing", Loc: []any{"path", s.organizationParam()}, Msg: "Input should be a valid UUID", Input: mustJSON(segment)}))
 					return
 				}
 			}
 		}},
 	{name: "body-limit-html", rule: "edge.body-too-large", description: "a body over 1 MiB is the proxy's 413 HTML page",
-		mutate: func(_ *Server, _ *exchange, r *response) {
+		mutate: func(_ backend, _ *exchange, r *response) {
 			if r.Status == http.StatusRequestEntityTooLarge {
 				r.Body = []byte("<html><body><h1>413 Request Entity Too Large</h1></body></html>")
 				r.Header = http.Header{"Content-Type": {"text/html"}}
@@ -1124,12 +1180,10 @@ var defects = []*defect{
 	{name: "offset-times", rule: "format.timestamps", description: "times end in +00:00 instead of Z (Python's isoformat)",
 		mutate: rewriteTimes(func(t string) string { return strings.TrimSuffix(t, "Z") + "+00:00" })},
 	{name: "uuid1-ids", rule: "format.ids", description: "member ids are version 1 (time-based) uuids",
-		operation: func(s *Server, inner operation) operation {
+		operation: func(s backend, inner operation) operation {
 			return func(x *exchange) (*response, *apiError) {
 				if id := s.memberID(x); len(id) == 36 && id[14] == '1' {
-					y := *x
-					y.params = map[string]string{s.members.OrganizationParam: x.params[s.members.OrganizationParam], s.members.MemberParam: id[:14] + "4" + id[15:]}
-					return inner(&y)
+					return inner(s.at(x, s.orgID(x), id[:14]+"4"+id[15:]))
 				}
 				return inner(x)
 			}
@@ -1201,8 +1255,8 @@ func lookupDefect(name string) (*defect, error) {
 
 // editJSON applies edit to a successful response's object, or to each item
 // of a list.
-func editJSON(edit func(op memberOp, v map[string]any)) func(*Server, *exchange, *response) {
-	return func(_ *Server, x *exchange, r *response) {
+func editJSON(edit func(op memberOp, v map[string]any)) func(backend, *exchange, *response) {
+	return func(_ backend, x *exchange, r *response) {
 		if r.Status != http.StatusOK {
 			return
 		}

@@ -102,17 +102,20 @@ func (s *Server) readRequest(r *http.Request) *request {
 	return req
 }
 
-// withHeader is the request as if sent with header: the caller resolved
-// again from it.
-func (s *Server) withHeader(req *request, header http.Header) *request {
+// callerOf resolves req's caller from its headers, as readRequest does.
+func (s *Server) callerOf(req *request) caller {
+	cred := s.credentials[req.route.Operation]
+	probe := &http.Request{Method: req.method, URL: req.incoming.URL, Header: req.header}
+	var c caller
+	s.store.read(func(w *world) { c = resolveCaller(w, cred, probe) })
+	return c
+}
+
+// withHeader is the request as if sent with header (answer resolves its
+// caller again).
+func withHeader(req *request, header http.Header) *request {
 	again := *req
 	again.header = header
-	probe := &http.Request{Method: req.method, URL: req.incoming.URL, Header: header}
-	cred := s.credential
-	if req.route != nil {
-		cred = s.credentials[req.route.Operation]
-	}
-	s.store.read(func(w *world) { again.caller = resolveCaller(w, cred, probe) })
 	return &again
 }
 
@@ -138,22 +141,10 @@ func readBody(body io.ReadCloser) (raw []byte, tooLarge bool, err error) {
 	return data, false, nil
 }
 
-// serveAPI is the pipeline for a request as it comes: the response to
-// send, checked, the spec violations found in it, and the fault a
-// scenario asks for, if any.
+// serveAPI is the pipeline: the response to send, checked, the spec
+// violations found in it, and the fault a scenario asks for, if any.
 func (s *Server) serveAPI(r *http.Request) (*exchange, *response, []string, string) {
-	return s.pipeline(s.readRequest(r), true)
-}
-
-// answer is what the pipeline answers req without taking a scenario (and
-// without journaling): a defect's question to the real pipeline uses
-// nothing up.
-func (s *Server) answer(req *request) *response {
-	_, resp, _, _ := s.pipeline(req, false)
-	return resp
-}
-
-func (s *Server) pipeline(req *request, withScenarios bool) (*exchange, *response, []string, string) {
+	req := s.readRequest(r)
 	x := &exchange{request: req, params: req.pathParams}
 	if req.route == nil {
 		// Routing's answers pass the defect seam too (a router's habits are
@@ -162,11 +153,22 @@ func (s *Server) pipeline(req *request, withScenarios bool) (*exchange, *respons
 		s.rewrite(x, resp)
 		return x, resp, nil, ""
 	}
-	n := s.negotiate(x, withScenarios)
+	n := s.negotiate(x, true)
 	resp := s.respond(x, n)
 	s.rewrite(x, resp)
 	resp, problems := s.check.response(x, resp)
 	return x, resp, problems, n.fault
+}
+
+// answer is what the pipeline would answer a routed request as sent
+// otherwise (a defect's question, its caller resolved again from its
+// headers): no scenario taken, not journaled, past neither the defect seam
+// nor the check.
+func (s *Server) answer(req *request) *response {
+	again := *req
+	again.caller = s.callerOf(req)
+	x := &exchange{request: &again, params: again.pathParams}
+	return s.respond(x, s.negotiate(x, false))
 }
 
 // negotiated is what a request asks of the mock rather than of the

@@ -151,7 +151,7 @@ func New(cfg Config) (*Server, error) {
 	for _, c := range s.operations {
 		s.kinds[c.op] = c.Kind
 	}
-	s.operate = func(x *exchange) (*response, *apiError) { return s.operateWithRights(x, rightsUnresolved) }
+	s.operate = func(x *exchange) (*response, *apiError) { return s.operateAs(x, ownRights) }
 	s.rewrite = func(*exchange, *response) {}
 	if d != nil {
 		d.install(s)
@@ -366,27 +366,20 @@ func (s *Server) asDocumented(x *exchange, resp *response) {
 // operation is the stage that acts on the store, once a request is valid.
 type operation func(x *exchange) (*response, *apiError)
 
-// rightsOf are the caller's rights in the request's organization.
-func (s *Server) rightsOf(x *exchange) rights {
-	var r rights
-	s.store.read(func(w *world) { r = rightsIn(w, x.caller.user, s.orgID(x)) })
-	return r
-}
+// ownRights: the caller acts with its own rights.
+func ownRights(own rights) rights { return own }
 
-// operateWithRights runs the organization check, authorization and the
-// operation under the store's lock, with the caller's rights in the
-// organization, or with the given ones.
-func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiError) {
+// operateAs runs the organization check, authorization and the operation
+// under the store's lock, with the rights as gives for the caller's own in
+// the organization (the pipeline's: ownRights).
+func (s *Server) operateAs(x *exchange, as func(own rights) rights) (*response, *apiError) {
 	orgID := s.orgID(x)
 	var resp *response
 	run := func(w *world) (bool, *apiError) {
 		if w.organizations[orgID] == nil {
 			return false, errorf(http.StatusNotFound, detailOrgNotFound)
 		}
-		st := with
-		if st == rightsUnresolved {
-			st = rightsIn(w, x.caller.user, orgID)
-		}
+		st := as(rightsIn(w, x.caller.user, orgID))
 		public := x.caller.user == nil && anonymousMayAct(s.kinds[x.route.Operation], needsToken(s.spec.Doc, x.route.Operation))
 		if err := authorize(st, x.route.Method); err != nil && !public {
 			return false, err
