@@ -21,7 +21,7 @@ import (
 // policy never see it. A defect reaches the mock only through backend.
 //
 // The catalogue is split by BEHAVIOUR.md's sections, a file each
-// (defects_<section>.go), in the rulebook's order.
+// (defects_<section>.go), the catalogue's order kept.
 type defect struct {
 	name string
 	// rule is the id, in fixtures/rules.yaml, of the one clause of
@@ -310,8 +310,8 @@ func parseTime(s string) (time.Time, bool) {
 	return t, err == nil
 }
 
-// defects is the catalogue, in BEHAVIOUR.md's order: a file for each of
-// its sections.
+// defects is the catalogue, in its order since it was one list: a file for
+// each of BEHAVIOUR.md's sections.
 var defects = slices.Concat(
 	routingDefects,
 	identityDefects,
