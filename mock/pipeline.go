@@ -310,8 +310,12 @@ func (x *exchange) validated(params map[string]string, query url.Values, body []
 	x.query, x.body = query, body
 	// A page beyond int64 arrives as the largest int (Atoi's range error),
 	// as pydantic takes integers of any size.
-	x.list.page, _ = strconv.Atoi(query.Get("page"))
-	x.list.size, _ = strconv.Atoi(query.Get("page_size"))
+	if page := query.Get("page"); page != "" {
+		x.list.page, _ = strconv.Atoi(page)
+	}
+	if size := query.Get("page_size"); size != "" {
+		x.list.size, _ = strconv.Atoi(size)
+	}
 	x.list.search = query.Get("query")
 }
 

@@ -74,11 +74,13 @@ type Server struct {
 	// credentials each operation's (spec.Credential).
 	credential  spec.Credential
 	credentials map[*openapi3.Operation]spec.Credential
-	corsHeaders corsHeaders
-	operations  []OperationClass
-	resources   map[string]*resource
-	log         *slog.Logger
-	journal     *journal
+	// successCodes are each operation's successCode, read once.
+	successCodes map[*openapi3.Operation]int
+	corsHeaders  corsHeaders
+	operations   []OperationClass
+	resources    map[string]*resource
+	log          *slog.Logger
+	journal      *journal
 	// operate and rewrite are the stages a defect can take over (defects.go).
 	operate   operation
 	rewrite   func(x *exchange, r *response)
@@ -133,9 +135,11 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.credentials = map[*openapi3.Operation]spec.Credential{}
+	s.successCodes = map[*openapi3.Operation]int{}
 	for _, item := range cfg.Spec.Doc.Paths.Map() {
 		for _, op := range item.Operations() {
 			s.credentials[op], _ = cfg.Spec.CredentialFor(op) // checked by Credentials
+			s.successCodes[op] = successCode(op)
 		}
 	}
 	s.corsHeaders = corsHeadersOf(cfg.Spec, s.credentials)
@@ -339,7 +343,7 @@ func (s *Server) asDocumented(x *exchange, resp *response) {
 		return
 	}
 	if x.op != "" {
-		if code := successCode(x.route.Operation); code != resp.Status {
+		if code := s.successCodes[x.route.Operation]; code != resp.Status {
 			resp.Status = code
 		}
 	}
@@ -454,14 +458,14 @@ func (s *Server) operateAs(x *exchange, as func(own rights) rights) (*response, 
 			}
 			resp = s.viewResponse(w, m)
 		default:
-			resp = s.forcedResponse(x, preference{code: successCode(x.route.Operation)})
+			resp = s.forcedResponse(x, preference{code: s.successCodes[x.route.Operation]})
 		}
 		return false, nil
 	}
 	var aerr *apiError
 	if _, underOrganization := x.params[s.members.OrganizationParam]; !underOrganization {
 		// Outside any organization, nothing the policy knows applies.
-		return s.forcedResponse(x, preference{code: successCode(x.route.Operation)}), nil
+		return s.forcedResponse(x, preference{code: s.successCodes[x.route.Operation]}), nil
 	}
 	if x.route.Method == http.MethodGet {
 		s.store.read(func(w *world) { _, aerr = run(w) })
