@@ -24,7 +24,7 @@ import (
 // A value its property's schema refuses is generated instead.
 func (s *Server) inEnvelope(x *exchange, page *response, total func() int) *response {
 	envelope := s.members.ListEnvelope()
-	query := x.r.URL.Query()
+	query := x.query
 	params := map[string]bool{}
 	for _, group := range []openapi3.Parameters{x.route.PathItem.Parameters, x.route.Operation.Parameters} {
 		for _, ref := range group {

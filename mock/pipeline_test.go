@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -705,5 +706,37 @@ func TestResponseFormatsAreEnforced(t *testing.T) {
 	} {
 		body := strings.Replace(valid, bad.from, bad.to, 1)
 		require.Error(t, m.srv.spec.ValidateResponse(req.Context(), req, route, params, 200, header, []byte(body)), bad.to)
+	}
+}
+
+// TestThePipelineLeavesTheRequestAsSent: the request is read once into a
+// value and every stage reads that; the *http.Request the server was
+// handed keeps its query, path, headers and body reader, whatever the
+// answer.
+func TestThePipelineLeavesTheRequestAsSent(t *testing.T) {
+	m := newTestMock(t, Config{})
+	org := strings.ToUpper(m.profile.OrganizationID)
+	member := m.plainMember()
+	for _, tc := range []struct {
+		name, method, path, body string
+		status                   int
+	}{
+		{"list, defaults written in", http.MethodGet, m.membersPath(org) + "?page=01&query=%61", "", http.StatusOK},
+		{"list refused", http.MethodGet, m.membersPath(org) + "?page=0", "", http.StatusUnprocessableEntity},
+		{"update", http.MethodPut, m.memberPath(org, strings.ToUpper(member.ID)), `{"role":"ANALYST"}`, http.StatusOK},
+		{"update refused", http.MethodPut, m.memberPath(org, member.ID), `{"role":1}`, http.StatusUnprocessableEntity},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest(tc.method, tc.path, strings.NewReader(tc.body))
+			r.Header.Set("Authorization", "Bearer "+TokenSystemAdmin)
+			r.Header.Set("Content-Type", "application/json")
+			body, url, header := r.Body, *r.URL, r.Header.Clone()
+			rec := httptest.NewRecorder()
+			m.srv.ServeHTTP(rec, r)
+			require.Equal(t, tc.status, rec.Code, "%s", rec.Body)
+			require.Equal(t, url, *r.URL, "the URL as sent")
+			require.Equal(t, header, r.Header, "the headers as sent")
+			require.True(t, body == r.Body, "the body reader as given")
+		})
 	}
 }

@@ -391,8 +391,7 @@ func unauthorizedAs(challenge, detail string) *apiError {
 type rights int
 
 const (
-	rightsUnresolved rights = iota - 1 // operateWithRights: the caller's own
-	rightsNone
+	rightsNone rights = iota
 	rightsMember
 	rightsAdmin
 	rightsSystemAdmin

@@ -14,7 +14,6 @@ import (
 	"hash/fnv"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -183,7 +182,7 @@ func (r *resource) seedRows(seed int64, orgParam string, orgIDs []string) map[st
 func (s *Server) serveResource(w *world, r *resource, x *exchange) (*response, bool, *apiError) {
 	key := r.parentKey(x.params)
 	onItem := x.route.Path == r.item
-	id := strings.ToLower(x.params[r.idParam])
+	id := x.params[r.idParam] // canonical: lower case
 	if w.resources[r.collection] == nil {
 		w.resources[r.collection] = map[string][]*Row{}
 	}
@@ -200,9 +199,7 @@ func (s *Server) serveResource(w *world, r *resource, x *exchange) (*response, b
 	case !onItem && x.route.Method == http.MethodGet:
 		list := rows[key]
 		if r.pageParams {
-			q := x.r.URL.Query()
-			page, _ := strconv.Atoi(q.Get("page"))
-			size, _ := strconv.Atoi(q.Get("page_size"))
+			page, size := x.list.page, x.list.size
 			if page < 1 || size < 1 || page-1 > len(list)/size {
 				list = nil
 			} else {

@@ -267,12 +267,12 @@ const (
 // body), by its envelope when its body is made of judged parts, or through
 // the memo for a small body.
 func (c *checker) verdict(x *exchange, resp *response) error {
-	ctx := x.r.Context()
+	ctx := x.incoming.Context()
 	switch {
 	case c.full:
-		return c.spec.ValidateResponse(ctx, x.r, x.route, x.params, resp.Status, resp.Header, resp.Body)
+		return c.spec.ValidateResponse(ctx, x.incoming, x.route, x.params, resp.Status, resp.Header, resp.Body)
 	case resp.partsChecked:
-		if err := c.spec.ValidateResponseEnvelope(ctx, x.r, x.route, x.params, resp.Status, resp.Header); err != nil {
+		if err := c.spec.ValidateResponseEnvelope(ctx, x.incoming, x.route, x.params, resp.Status, resp.Header); err != nil {
 			return err
 		}
 		return resp.partsViolation
@@ -280,10 +280,10 @@ func (c *checker) verdict(x *exchange, resp *response) error {
 		key := x.operation + "\x00" + strconv.Itoa(resp.Status) + "\x00" + resp.Header.Get("Content-Type") + "\x00" +
 			resp.Header.Get("Www-Authenticate") + "\x00" + string(resp.Body)
 		return c.memo.verdict(key, func() error {
-			return c.spec.ValidateResponse(ctx, x.r, x.route, x.params, resp.Status, resp.Header, resp.Body)
+			return c.spec.ValidateResponse(ctx, x.incoming, x.route, x.params, resp.Status, resp.Header, resp.Body)
 		})
 	default:
-		return c.spec.ValidateResponse(ctx, x.r, x.route, x.params, resp.Status, resp.Header, resp.Body)
+		return c.spec.ValidateResponse(ctx, x.incoming, x.route, x.params, resp.Status, resp.Header, resp.Body)
 	}
 }
 

@@ -4,15 +4,12 @@
 package mock
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"maps"
 	"net/http"
-	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -21,11 +18,8 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/heyhumm/humm-members-mock/internal/spec"
-	"github.com/heyhumm/humm-members-mock/internal/stack"
 )
 
 // Config sets up a mock. Seed is required; with the rest left zero it is
@@ -80,11 +74,13 @@ type Server struct {
 	// credentials each operation's (spec.Credential).
 	credential  spec.Credential
 	credentials map[*openapi3.Operation]spec.Credential
-	corsHeaders corsHeaders
-	operations  []OperationClass
-	resources   map[string]*resource
-	log         *slog.Logger
-	journal     *journal
+	// successCodes are each operation's successCode, read once.
+	successCodes map[*openapi3.Operation]int
+	corsHeaders  corsHeaders
+	operations   []OperationClass
+	resources    map[string]*resource
+	log          *slog.Logger
+	journal      *journal
 	// operate and rewrite are the stages a defect can take over (defects.go).
 	operate   operation
 	rewrite   func(x *exchange, r *response)
@@ -139,9 +135,11 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.credentials = map[*openapi3.Operation]spec.Credential{}
+	s.successCodes = map[*openapi3.Operation]int{}
 	for _, item := range cfg.Spec.Doc.Paths.Map() {
 		for _, op := range item.Operations() {
 			s.credentials[op], _ = cfg.Spec.CredentialFor(op) // checked by Credentials
+			s.successCodes[op] = successCode(op)
 		}
 	}
 	s.corsHeaders = corsHeadersOf(cfg.Spec, s.credentials)
@@ -157,7 +155,7 @@ func New(cfg Config) (*Server, error) {
 	for _, c := range s.operations {
 		s.kinds[c.op] = c.Kind
 	}
-	s.operate = func(x *exchange) (*response, *apiError) { return s.operateWithRights(x, rightsUnresolved) }
+	s.operate = func(x *exchange) (*response, *apiError) { return s.operateAs(x, ownRights) }
 	s.rewrite = func(*exchange, *response) {}
 	if d != nil {
 		d.install(s)
@@ -237,7 +235,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r = withUvicornPath(r)
 	if s.cors(w, r) {
-		s.finish(start, &exchange{r: r}, &response{Status: http.StatusNoContent}, nil)
+		s.finish(start, &exchange{request: plainRequest(r)}, &response{Status: http.StatusNoContent}, nil)
 		return
 	}
 	if s.serveDocument(w, r, start) {
@@ -252,7 +250,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.control(w, r)
 		return
 	}
-	x, resp, problems, fault := s.handleAPI(r)
+	x, resp, problems, fault := s.serveAPI(r)
 	if fault != "" {
 		s.finish(start, x, &response{}, append(problems, "scenario fault: "+fault))
 		if err := writeFault(w, fault, resp); err != nil {
@@ -278,128 +276,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // token instead.
 func (s *Server) finish(start time.Time, x *exchange, resp *response, problems []string) {
 	d := time.Since(start)
-	s.logRequest(x.r, resp.Status, d)
-	s.journal.add(journalEntry{Time: start.UTC(), Method: x.r.Method, Path: x.r.URL.Path, Query: x.rawQuery,
-		Operation: x.operation, member: x.op, As: x.caller.standing, RequestBody: journalBody(x.r.Header, x.rawBody),
+	s.logRequest(x.incoming, resp.Status, d)
+	s.journal.add(journalEntry{Time: start.UTC(), Method: x.method, Path: x.path, Query: x.rawQuery,
+		Operation: x.operation, member: x.op, As: x.caller.standing, RequestBody: journalBody(x.header, x.rawBody),
 		Status: resp.Status, ResponseBody: journalBody(resp.Header, resp.Body),
 		DurationMS: float64(d.Microseconds()) / 1000, Problems: problems})
 }
 
 func (s *Server) logRequest(r *http.Request, status int, d time.Duration) {
 	s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", status, "duration_ms", float64(d.Microseconds())/1000)
-}
-
-// readBodyOnce reads a request body, up to one byte past the limit, and
-// gives it back to be read again; raw is nil past the limit (a 413) or on
-// a read error, which the reader given back then reports.
-func readBodyOnce(body io.ReadCloser) (raw []byte, again io.ReadCloser) {
-	if body == nil || body == http.NoBody {
-		return nil, body
-	}
-	data, err := io.ReadAll(io.LimitReader(body, maxBodyBytes+1))
-	rest := io.MultiReader(bytes.NewReader(data), body)
-	if err != nil {
-		rest = io.MultiReader(bytes.NewReader(data), errorReader{err})
-	}
-	if err != nil || len(data) > maxBodyBytes {
-		data = nil
-	}
-	return data, struct {
-		io.Reader
-		io.Closer
-	}{rest, body}
-}
-
-type errorReader struct{ err error }
-
-func (e errorReader) Read([]byte) (int, error) { return 0, e.err }
-
-// exchange is one API request as it moves through the pipeline.
-type exchange struct {
-	r         *http.Request
-	route     *routers.Route // nil when no operation matched
-	params    map[string]string
-	rawQuery  string   // as sent, before the spec's defaults are written in
-	rawBody   []byte   // as sent
-	body      []byte   // validated, the spec's defaults written in
-	caller    caller   // resolved once, as the request enters
-	operation string   // the operationId, as the journal and scenarios name it
-	op        memberOp // which member operation, "" for any other
-}
-
-// handleAPI runs the pipeline in BEHAVIOUR.md's order and returns the
-// response to send, validated, the spec violations found in it, and the
-// fault a scenario asks for, if any.
-func (s *Server) handleAPI(r *http.Request) (*exchange, *response, []string, string) {
-	return s.runAPI(r, true)
-}
-
-// answer is what the pipeline answers r without taking a scenario (and,
-// like handleAPI, without journaling): a defect's question to the real
-// pipeline uses nothing up.
-func (s *Server) answer(r *http.Request) *response {
-	_, resp, _, _ := s.runAPI(r, false)
-	return resp
-}
-
-func (s *Server) runAPI(r *http.Request, withScenarios bool) (*exchange, *response, []string, string) {
-	x := &exchange{r: r, rawQuery: r.URL.RawQuery}
-	// The body, read once as it came, for the journal: a request refused
-	// before its body is decoded (a 401, a forced answer) is journaled
-	// whole, so the journal's export replays what was sent.
-	x.rawBody, r.Body = readBodyOnce(r.Body)
-	route, params, err := s.findRoute(r)
-	cred := s.credential
-	if err == nil {
-		cred = s.credentials[route.Operation]
-	}
-	s.store.read(func(w *world) { x.caller = resolveCaller(w, cred, r) })
-	if err != nil {
-		// Routing's answers pass the defect seam too (a router's habits are
-		// backend bugs like any other); no operation, so no spec to check.
-		resp := s.routingAnswer(r, err)
-		s.rewrite(x, resp)
-		return x, resp, nil, ""
-	}
-	x.route, x.params, x.operation, x.op = route, params, route.Operation.OperationID, s.members.Of(route.Operation)
-	var resp *response
-	var effect ScenarioEffect
-	var fault string
-	matched := false
-	if withScenarios {
-		effect, fault, matched = s.scenarios.take(x.operation, x.caller.standing, x.caller.err == nil, params)
-	}
-	switch {
-	case !matched:
-		resp = s.respond(x)
-	default:
-		sleep(r, time.Duration(effect.DelayMS)*time.Millisecond)
-		pref := preference{code: effect.Status, example: effect.Example, dynamic: effect.Dynamic}
-		if pref.forced() || fault != "" {
-			// Scenario answers and faults come from the spec alone: the
-			// store is not touched.
-			resp = s.forcedResponse(x, pref)
-		} else {
-			resp = s.respond(x)
-		}
-	}
-	s.rewrite(x, resp)
-	resp, problems := s.check.response(x, resp)
-	return x, resp, problems, fault
-}
-
-// routingAnswer is the answer to a request no operation takes: 405 with
-// Allow, a 307 for a trailing slash, else 404.
-func (s *Server) routingAnswer(r *http.Request, err error) *response {
-	if errors.Is(err, routers.ErrMethodNotAllowed) {
-		e := errorf(http.StatusMethodNotAllowed, "Method Not Allowed")
-		e.Header = http.Header{"Allow": {s.spec.Allow(r)}}
-		return errorResponse(e)
-	}
-	if location := s.slashRedirect(r); location != "" {
-		return &response{Status: http.StatusTemporaryRedirect, Header: http.Header{"Location": {location}}}
-	}
-	return errorResponse(errorf(http.StatusNotFound, "Not Found"))
 }
 
 // slashRedirect is Starlette's redirect_slashes (starlette/routing.py:
@@ -449,90 +334,6 @@ func pyQuoteURL(u string) string {
 	return b.String()
 }
 
-// routeMemoPath bounds the paths whose routes are remembered.
-const routeMemoPath = 512
-
-// findRoute routes a request from the spec, remembering the answer for a
-// method and path seen before (routing is a third of an update's work).
-func (s *Server) findRoute(r *http.Request) (*routers.Route, map[string]string, error) {
-	if r.URL.RawPath != "" {
-		// Starlette routes the decoded path: %2F is a separator there.
-		r = r.Clone(r.Context())
-		r.URL.RawPath = ""
-	}
-	if len(r.URL.Path) > routeMemoPath {
-		return s.routeDecoded(r)
-	}
-	v := s.routeMemo.remember(r.Method+" "+r.URL.Path, func() any {
-		route, params, err := s.routeDecoded(r)
-		return foundRoute{route, params, err}
-	}).(foundRoute)
-	return v.route, v.params, v.err
-}
-
-// routeDecoded routes r; path parameters are the decoded segments, as
-// Starlette passes them (the router hands them over escaped).
-func (s *Server) routeDecoded(r *http.Request) (*routers.Route, map[string]string, error) {
-	route, params, err := s.spec.FindRoute(r)
-	for name, value := range params {
-		if decoded, uerr := url.PathUnescape(value); uerr == nil {
-			params[name] = decoded
-		}
-	}
-	return route, params, err
-}
-
-// foundRoute is what routing a method and path gave; params are only read.
-type foundRoute struct {
-	route  *routers.Route
-	params map[string]string
-	err    error
-}
-
-// sleep waits d, or until the client goes away.
-func sleep(r *http.Request, d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	select {
-	case <-time.After(d):
-	case <-r.Context().Done():
-	}
-}
-
-func (s *Server) respond(x *exchange) *response {
-	body, aerr := decodeBody(x.r, x.route)
-	if aerr != nil {
-		return errorResponse(aerr)
-	}
-	if x.caller.err != nil {
-		if needsToken(s.spec.Doc, x.route.Operation) {
-			return errorResponse(x.caller.err)
-		}
-		x.caller = caller{} // a public operation: the token is not read
-	}
-	// Prefer is the mock's, read only once the caller is known: the
-	// service ignores it, so a request it refuses for its token is refused
-	// whatever Prefer says.
-	prefer, perr := parsePrefer(x.r.Header.Get("Prefer"))
-	if perr != nil {
-		return errorResponse(perr)
-	}
-	sleep(x.r, prefer.delay)
-	if prefer.forced() {
-		return s.forcedResponse(x, prefer)
-	}
-	if aerr := s.validateRequest(x, body); aerr != nil {
-		return errorResponse(aerr)
-	}
-	resp, aerr := s.operate(x)
-	if aerr != nil {
-		return errorResponse(aerr)
-	}
-	s.asDocumented(x, resp)
-	return resp
-}
-
 // asDocumented gives a member operation's success the status its operation
 // documents (a create declared 201, a delete 204: FastAPI's status_code),
 // without a body where that success has no content, and fills the headers
@@ -542,7 +343,7 @@ func (s *Server) asDocumented(x *exchange, resp *response) {
 		return
 	}
 	if x.op != "" {
-		if code := successCode(x.route.Operation); code != resp.Status {
+		if code := s.successCodes[x.route.Operation]; code != resp.Status {
 			resp.Status = code
 		}
 	}
@@ -566,106 +367,33 @@ func (s *Server) asDocumented(x *exchange, resp *response) {
 	}
 }
 
-// validateRequest validates as FastAPI does (internal/stack); a request with a
-// construct the stack package does not model goes to kin-openapi instead.
-func (s *Server) validateRequest(x *exchange, body stack.Body) *apiError {
-	// Every request is validated: no memo of earlier requests, since real
-	// clients never send the same one twice (humm-load measures that).
-	v := s.validate(x, body)
-	x.r.URL.RawQuery, x.body, x.params = v.rawQuery, v.body, v.params
-	return v.err
-}
-
-// validatedRequest is a request's verdict, with its parameters, query and
-// body in canonical form and the spec's defaults written in.
-type validatedRequest struct {
-	err      *apiError
-	params   map[string]string
-	rawQuery string
-	body     []byte
-}
-
-func (s *Server) validate(x *exchange, body stack.Body) validatedRequest {
-	p := stack.ValidateRequestAll(s.spec.PropertyOrder, x.route, x.params, stack.ParseQueryAll(x.r.URL.RawQuery), x.r.Header, body)
-	if p.Unmodeled {
-		// A construct pydantic.go does not model: kin-openapi alone, on the
-		// request as sent.
-		if body.Sent {
-			x.r.Body = io.NopCloser(bytes.NewReader(body.Raw))
-		}
-		return s.validateWithSpec(x, x.params)
-	}
-	if len(p.Issues) > 0 {
-		return validatedRequest{err: validationFailed(p.Issues...)}
-	}
-	// Valid, canonical, with the spec's defaults written in.
-	query := url.Values{}
-	for name, value := range p.Query {
-		query.Set(name, value)
-	}
-	for name, values := range p.QueryLists {
-		query[name] = values
-	}
-	return validatedRequest{params: p.Params, rawQuery: query.Encode(), body: p.Body}
-}
-
-// validateWithSpec runs kin-openapi on the request, every problem
-// reported and the spec's defaults written in.
-func (s *Server) validateWithSpec(x *exchange, params map[string]string) validatedRequest {
-	err := openapi3filter.ValidateRequest(x.r.Context(), &openapi3filter.RequestValidationInput{
-		Request: x.r, PathParams: params, Route: x.route, Options: s.spec.RequestOptions(),
-	})
-	if err != nil {
-		return validatedRequest{err: validationFailed(validationIssues(err)...), params: params}
-	}
-	v := validatedRequest{params: params, rawQuery: x.r.URL.RawQuery}
-	if x.route.Operation.RequestBody != nil && x.r.Body != nil {
-		body, rerr := io.ReadAll(x.r.Body)
-		if rerr != nil {
-			v.err = errorf(http.StatusInternalServerError, "read validated body: %v", rerr)
-		}
-		v.body = body
-	}
-	return v
-}
-
 // operation is the stage that acts on the store, once a request is valid.
 type operation func(x *exchange) (*response, *apiError)
 
-// rightsOf are the caller's rights in the request's organization.
-func (s *Server) rightsOf(x *exchange) rights {
-	var r rights
-	s.store.read(func(w *world) { r = rightsIn(w, x.caller.user, s.orgID(x)) })
-	return r
-}
+// ownRights: the caller acts with its own rights.
+func ownRights(own rights) rights { return own }
 
-// operateWithRights runs the organization check, authorization and the
-// operation under the store's lock, with the caller's rights in the
-// organization, or with the given ones.
-func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiError) {
+// operateAs runs the organization check, authorization and the operation
+// under the store's lock, with the rights as gives for the caller's own in
+// the organization (the pipeline's: ownRights).
+func (s *Server) operateAs(x *exchange, as func(own rights) rights) (*response, *apiError) {
 	orgID := s.orgID(x)
 	var resp *response
 	run := func(w *world) (bool, *apiError) {
 		if w.organizations[orgID] == nil {
 			return false, errorf(http.StatusNotFound, detailOrgNotFound)
 		}
-		st := with
-		if st == rightsUnresolved {
-			st = rightsIn(w, x.caller.user, orgID)
-		}
+		st := as(rightsIn(w, x.caller.user, orgID))
 		public := x.caller.user == nil && anonymousMayAct(s.kinds[x.route.Operation], needsToken(s.spec.Doc, x.route.Operation))
 		if err := authorize(st, x.route.Method); err != nil && !public {
 			return false, err
 		}
 		switch x.op {
 		case opList:
-			q := x.r.URL.Query()
-			page, _ := strconv.Atoi(q.Get("page"))
-			size, _ := strconv.Atoi(q.Get("page_size"))
-			keep := keepFor(s.listFilters, func(name string) (string, bool) { return q.Get(name), q.Has(name) })
-			resp = s.listResponse(w, listMembers(w, orgID, page, size, q.Get("query"), keep))
+			keep := keepFor(s.listFilters, func(name string) (string, bool) { return x.query.Get(name), x.query.Has(name) })
+			resp = s.listResponse(w, listMembers(w, orgID, x.list.page, x.list.size, x.list.search, keep))
 			if s.members.ListProperty != "" {
-				resp = s.inEnvelope(x, resp, func() int { return countMembers(w, orgID, q.Get("query"), keep) })
+				resp = s.inEnvelope(x, resp, func() int { return countMembers(w, orgID, x.list.search, keep) })
 			}
 			return false, nil
 		case opCreate:
@@ -730,14 +458,14 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 			}
 			resp = s.viewResponse(w, m)
 		default:
-			resp = s.forcedResponse(x, preference{code: successCode(x.route.Operation)})
+			resp = s.forcedResponse(x, preference{code: s.successCodes[x.route.Operation]})
 		}
 		return false, nil
 	}
 	var aerr *apiError
 	if _, underOrganization := x.params[s.members.OrganizationParam]; !underOrganization {
 		// Outside any organization, nothing the policy knows applies.
-		return s.forcedResponse(x, preference{code: successCode(x.route.Operation)}), nil
+		return s.forcedResponse(x, preference{code: s.successCodes[x.route.Operation]}), nil
 	}
 	if x.route.Method == http.MethodGet {
 		s.store.read(func(w *world) { _, aerr = run(w) })
@@ -756,11 +484,9 @@ func (s *Server) operateWithRights(x *exchange, with rights) (*response, *apiErr
 	return resp, aerr
 }
 
-// orgID is the organization the request's path names, in lower case
-// (uuids are compared so); memberID the member it names, as sent.
-func (s *Server) orgID(x *exchange) string {
-	return strings.ToLower(x.params[s.members.OrganizationParam])
-}
+// orgID is the organization the request's path names, memberID the
+// member: both canonical (exchange.validated).
+func (s *Server) orgID(x *exchange) string { return x.params[s.members.OrganizationParam] }
 
 func (s *Server) memberID(x *exchange) string { return x.params[s.members.MemberParam] }
 

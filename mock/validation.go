@@ -3,13 +3,11 @@ package mock
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"sort"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/heyhumm/humm-members-mock/internal/stack"
 )
@@ -21,19 +19,17 @@ import (
 // ["body", POS] and one that cannot be decoded a 400; any other content
 // type, or none (strict_content_type, FastAPI 0.132 and later), leaves the
 // bytes as they are. Past maxBodyBytes it is a 413 (mock/policy.go).
-func decodeBody(r *http.Request, route *routers.Route) (stack.Body, *apiError) {
-	if route.Operation.RequestBody == nil {
+func decodeBody(req *request) (stack.Body, *apiError) {
+	if req.route.Operation.RequestBody == nil {
 		return stack.Body{}, nil
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
-	var tooLarge *http.MaxBytesError
 	switch {
-	case errors.As(err, &tooLarge):
+	case req.bodyTooLarge:
 		return stack.Body{}, errorf(http.StatusRequestEntityTooLarge, "Request body is larger than %d bytes", maxBodyBytes)
-	case err != nil:
+	case req.bodyErr != nil:
 		return stack.Body{}, errorf(http.StatusBadRequest, detailBodyParseError)
 	}
-	body, invalid, err := stack.DecodeBody(r.Header.Get("Content-Type"), data)
+	body, invalid, err := stack.DecodeBody(req.header.Get("Content-Type"), req.rawBody)
 	switch {
 	case invalid != nil:
 		return stack.Body{}, validationFailed(*invalid)
