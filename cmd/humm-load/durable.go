@@ -49,12 +49,17 @@ func measureDurable(ctx context.Context, o options, stdout io.Writer) error {
 		}
 		ro := o
 		ro.connections = run.writers
-		members := "24"
-		if run.members > 0 {
-			members = fmt.Sprint(run.members)
+		members := fmt.Sprint(run.members)
+		if run.members == 0 {
+			listed, err := organizationMembers(srv.URL, m.Profile(srv.URL))
+			if err != nil {
+				srv.Close()
+				return err
+			}
+			members = fmt.Sprint(len(listed))
 		}
 		if run.writers > 1 && o.jsonServer != "" {
-			err = besideJSONServer(ctx, srv.URL, req, ro, stdout)
+			err = besideJSONServer(ctx, srv.URL, req, ro, members, stdout)
 		} else {
 			r := drive(ctx, srv.URL, req, ro)
 			fmt.Fprintf(stdout, "durable put  %7s members  %3d writers  %s  (world built and saved in %s)\n", members, run.writers, r, built.Round(time.Millisecond))
@@ -101,7 +106,7 @@ func measureFsync(dir string, n int) (p50, p99 time.Duration, err error) {
 // alike: never-identical PUTs of a member, each synced by the mock before
 // its answer; json-server (0.17) rewrites its whole db.json on each change
 // and never syncs.
-func besideJSONServer(ctx context.Context, mockURL string, req loadRequest, o options, stdout io.Writer) error {
+func besideJSONServer(ctx context.Context, mockURL string, req loadRequest, o options, members string, stdout io.Writer) error {
 	if err := loopbackOnly(o.jsonServer); err != nil {
 		return err
 	}
@@ -128,8 +133,8 @@ func besideJSONServer(ctx context.Context, mockURL string, req loadRequest, o op
 		bareRuns.add(driveOnce(ctx, bare.URL, req, round))
 	}
 	m, j, b := mockRuns.result(), jsonRuns.result(), bareRuns.result()
-	fmt.Fprintf(stdout, "durable put  %7s members  %3d writers  %s\n", "24", o.connections, m)
-	fmt.Fprintf(stdout, "json-server  %7s members  %3d writers  %s\n", "24", o.connections, j)
+	fmt.Fprintf(stdout, "durable put  %7s members  %3d writers  %s\n", members, o.connections, m)
+	fmt.Fprintf(stdout, "json-server  %7s members  %3d writers  %s\n", members, o.connections, j)
 	fmt.Fprintf(stdout, "bare net/http (writes nothing)   %3d writers  %s\n", o.connections, b)
 	if j.rps > 0 && b.rps > 0 {
 		fmt.Fprintf(stdout, "durable put ratios: mock/json-server %.1f  p99 mock/json-server %.2f  ceiling bare/json-server %.1f  mock/bare %.2f\n",
@@ -180,15 +185,8 @@ func writeJSONServerDB(path string) error {
 	}
 	srv := httptest.NewServer(m)
 	defer srv.Close()
-	p := m.Profile(srv.URL)
-	resp, err := http.DefaultClient.Do(mustRequest(http.MethodGet, srv.URL+"/api/organization/"+p.OrganizationID+"/member?page_size=100",
-		http.Header{"Authorization": {"Bearer " + mock.TokenOrgAdmin}}, nil))
+	members, err := organizationMembers(srv.URL, m.Profile(srv.URL))
 	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	var members []json.RawMessage
-	if err := json.NewDecoder(resp.Body).Decode(&members); err != nil {
 		return err
 	}
 	data, err := json.MarshalIndent(map[string]any{"members": members}, "", "  ")
@@ -196,4 +194,27 @@ func writeJSONServerDB(path string) error {
 		return err
 	}
 	return os.WriteFile(path, data, 0o644)
+}
+
+// organizationMembers are all the members of the profile's organization,
+// as an org admin lists them, page after page.
+func organizationMembers(base string, p mock.Profile) ([]json.RawMessage, error) {
+	var all []json.RawMessage
+	for page := 1; ; page++ {
+		resp, err := http.DefaultClient.Do(mustRequest(http.MethodGet, fmt.Sprintf("%s/api/organization/%s/member?page_size=100&page=%d", base, p.OrganizationID, page),
+			http.Header{"Authorization": {"Bearer " + mock.TokenOrgAdmin}}, nil))
+		if err != nil {
+			return nil, err
+		}
+		var members []json.RawMessage
+		err = json.NewDecoder(resp.Body).Decode(&members)
+		resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, members...)
+		if len(members) < 100 {
+			return all, nil
+		}
+	}
 }

@@ -79,14 +79,14 @@ func TestLoadRequestsAreNeverIdentical(t *testing.T) {
 }
 
 // TestDurableReportsPutsWithAStateFile: --durable measures the disk's
-// fdatasync, then PUTs with --state at 24 members, with many writers, and
+// fdatasync, then PUTs with --state at the default world (120 members), with many writers, and
 // at the large world, side by side in one run.
 func TestDurableReportsPutsWithAStateFile(t *testing.T) {
 	var out bytes.Buffer
 	err := run(context.Background(), []string{"--durable", "--duration", "200ms", "--connections", "8", "--durable-members", "500"}, &out)
 	require.NoError(t, err)
 	require.Regexp(t, `disk: 400-byte append \+ fdatasync, 300 times: p50 \S+  p99 \S+`, out.String())
-	for _, want := range []string{`durable put +24 members +1 writers +\d+ req/s`, `durable put +24 members +8 writers +\d+ req/s`, `durable put +500 members +1 writers +\d+ req/s`} {
+	for _, want := range []string{`durable put +120 members +1 writers +\d+ req/s`, `durable put +120 members +8 writers +\d+ req/s`, `durable put +500 members +1 writers +\d+ req/s`} {
 		require.Regexp(t, want, out.String())
 	}
 	require.Equal(t, 3, strings.Count(out.String(), ", 0 errors)"), "%s", out.String())
@@ -107,7 +107,7 @@ func TestDurableRunsBesideJSONServer(t *testing.T) {
 		Members []map[string]any `json:"members"`
 	}
 	require.NoError(t, json.Unmarshal(data, &stored))
-	require.Len(t, stored.Members, 24, "the default world's organization")
+	require.Len(t, stored.Members, 120, "the default world's organization, every page")
 	require.NotEmpty(t, stored.Members[0]["id"])
 	require.NotEmpty(t, stored.Members[0]["user"])
 
@@ -131,7 +131,7 @@ func TestDurableRunsBesideJSONServer(t *testing.T) {
 	defer fake.Close()
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), []string{"--durable", "--duration", "250ms", "--connections", "4", "--durable-members", "300", "--json-server", fake.URL}, &out))
-	for _, want := range []string{`durable put +24 members +4 writers +\d+ req/s`, `json-server +24 members +4 writers +\d+ req/s`,
+	for _, want := range []string{`durable put +120 members +4 writers +\d+ req/s`, `json-server +120 members +4 writers +\d+ req/s`,
 		`bare net/http \(writes nothing\) +4 writers`, `durable put ratios: mock/json-server \d+\.\d  p99 mock/json-server \S+  ceiling bare/json-server \d+\.\d  mock/bare \d\.\d\d`} {
 		require.Regexp(t, want, out.String())
 	}
