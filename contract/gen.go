@@ -20,7 +20,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/heyhumm/humm-members-mock/fixtures"
-	"github.com/heyhumm/humm-members-mock/internal/fixturefile"
 	"github.com/heyhumm/humm-members-mock/internal/spec"
 	"github.com/heyhumm/humm-members-mock/internal/stack"
 )
@@ -433,7 +432,7 @@ type variant struct {
 }
 
 // nullValue marks a JSON null in a body (the writer writes it null).
-type nullValue = fixturefile.Null
+type nullValue = fixtures.Null
 
 // boundVariants are the values below, at and above a schema's bounds, of
 // the wrong type and outside its enum, for a parameter or a field.
@@ -987,13 +986,13 @@ func (op *genOp) cases() []genCase {
 	if op.bearer {
 		s := op.probe()
 		s.as = fixtures.NoToken
-		s.expect = expect401(fixturefile.DetailNotAuthenticated)
-		add(genCase{name: "no-token", comment: "No Authorization header: 401, before anything else is looked at.", rules: []string{fixturefile.RuleNotAuthenticated}, steps: []genStep{s}})
+		s.expect = expect401(fixtures.DetailNotAuthenticated)
+		add(genCase{name: "no-token", comment: "No Authorization header: 401, before anything else is looked at.", rules: []string{fixtures.RuleNotAuthenticated}, steps: []genStep{s}})
 		s = op.probe()
 		s.as = fixtures.NoToken
 		s.set(openapi3.ParameterInHeader, "Authorization", genBadToken, false)
-		s.expect = expect401(fixturefile.DetailInvalidCredentials)
-		add(genCase{name: "bad-token", comment: "A token that names no user: 401.", rules: []string{fixturefile.RuleInvalidToken}, steps: []genStep{s}})
+		s.expect = expect401(fixtures.DetailInvalidCredentials)
+		add(genCase{name: "bad-token", comment: "A token that names no user: 401.", rules: []string{fixtures.RuleInvalidToken}, steps: []genStep{s}})
 	}
 	for _, p := range op.params {
 		if p.In != openapi3.ParameterInPath || p.Schema == nil || p.Schema.Value == nil || flatten(p.Schema.Value).format != "uuid" {
@@ -1003,7 +1002,7 @@ func (op *genOp) cases() []genCase {
 		s.path = op.pathWith(map[string]string{p.Name: genNotAUUID})
 		s.expect = op.expect422(s, []any{"path", p.Name}, "")
 		add(genCase{name: "path-" + kebab(p.Name) + "-not-a-uuid", comment: fmt.Sprintf("Path parameter %s not a uuid: 422 at [path, %s].", p.Name, p.Name),
-			rules: []string{fixturefile.RulePathParameter, fixturefile.RuleOneEntry}, steps: []genStep{s}})
+			rules: []string{fixtures.RulePathParameter, fixtures.RuleOneEntry}, steps: []genStep{s}})
 	}
 	for _, p := range op.params {
 		op.parameterCases(p, add)
@@ -1027,7 +1026,7 @@ func (op *genOp) parameterCases(p *openapi3.Parameter, add func(genCase)) {
 	var rules []string
 	switch p.In {
 	case openapi3.ParameterInQuery:
-		rules = []string{fixturefile.RuleQueryParameter}
+		rules = []string{fixtures.RuleQueryParameter}
 	case openapi3.ParameterInHeader, openapi3.ParameterInCookie:
 		rules = []string{genRuleEntries}
 	default:
@@ -1035,7 +1034,7 @@ func (op *genOp) parameterCases(p *openapi3.Parameter, add func(genCase)) {
 	}
 	f := flatten(p.Schema.Value)
 	if f.format == "uuid" && p.In == openapi3.ParameterInQuery {
-		rules = append(rules, fixturefile.RuleAccessContext)
+		rules = append(rules, fixtures.RuleAccessContext)
 	}
 	var variants []variant
 	if p.Required {
@@ -1054,7 +1053,7 @@ func (op *genOp) parameterCases(p *openapi3.Parameter, add func(genCase)) {
 		}
 	}
 	if p.In == openapi3.ParameterInQuery {
-		empty := variant{label: "empty", value: "", note: "empty (?" + p.Name + "=)", rules: []string{fixturefile.RuleEmptyQueryValue}}
+		empty := variant{label: "empty", value: "", note: "empty (?" + p.Name + "=)", rules: []string{fixtures.RuleEmptyQueryValue}}
 		if f.is("array") {
 			empty.within = []any{0} // an item '' (fastapi/dependencies/utils.py: _get_multidict_value)
 		}
@@ -1082,7 +1081,7 @@ func (op *genOp) parameterCases(p *openapi3.Parameter, add func(genCase)) {
 		at := slices.Concat(loc, v.within)
 		s.expect = op.expect422(s, at, v.typ)
 		add(genCase{name: name, comment: fmt.Sprintf("%s %s: 422 at %s.", p.Name, v.note, locText(at)),
-			rules: append(caseRules, fixturefile.RuleOneEntry), steps: []genStep{s}})
+			rules: append(caseRules, fixtures.RuleOneEntry), steps: []genStep{s}})
 	}
 }
 
@@ -1183,14 +1182,14 @@ func (op *genOp) itemCases(array, item flat, path []any, add func(genCase)) {
 		s := op.probe()
 		setting(v.ok)(&s)
 		if v.ok || op.stackAccepts(s) {
-			if c, ok := op.successCase(caseName, fmt.Sprintf("Body field %s with an item %s: accepted.", shown, v.note), []string{fixturefile.RuleBodyField}, setting(true)); ok {
+			if c, ok := op.successCase(caseName, fmt.Sprintf("Body field %s with an item %s: accepted.", shown, v.note), []string{fixtures.RuleBodyField}, setting(true)); ok {
 				add(c)
 			}
 			continue
 		}
 		s.expect = op.expect422(s, loc, v.typ)
 		add(genCase{name: caseName, comment: fmt.Sprintf("Body field %s with an item %s: 422 at %s.", shown, v.note, locText(loc)),
-			rules: []string{fixturefile.RuleBodyField, fixturefile.RuleOneEntry}, steps: []genStep{s}})
+			rules: []string{fixtures.RuleBodyField, fixtures.RuleOneEntry}, steps: []genStep{s}})
 	}
 }
 
@@ -1201,7 +1200,7 @@ func (op *genOp) bodyCases(add func(genCase)) {
 		s := op.probe()
 		s.body, s.hasBody = nil, false
 		s.expect = op.expect422(s, []any{"body"}, "missing")
-		add(genCase{name: "body-empty", comment: "No body: 422 at [body], type missing.", rules: []string{fixturefile.RuleBodyMissing, fixturefile.RuleOneEntry}, steps: []genStep{s}})
+		add(genCase{name: "body-empty", comment: "No body: 422 at [body], type missing.", rules: []string{fixtures.RuleBodyMissing, fixtures.RuleOneEntry}, steps: []genStep{s}})
 	}
 	minimal := op.minimalBody(false)
 	text := compactJSON(minimal)
@@ -1215,7 +1214,7 @@ func (op *genOp) bodyCases(add func(genCase)) {
 		// ["body", POS], POS in characters (fastapi/routing.py: get_request_handler).
 		s.expect = op.expect422(s, []any{"body", utf8.RuneCountInString(broken)}, "json_invalid")
 		add(genCase{name: "body-not-json", comment: "A body that does not parse (no closing brace): 422 at [body, POS], type json_invalid, never a 500.",
-			rules: []string{fixturefile.RuleBodyNotJSON, fixturefile.RuleOneEntry}, steps: []genStep{s}})
+			rules: []string{fixtures.RuleBodyNotJSON, fixtures.RuleOneEntry}, steps: []genStep{s}})
 	}
 	s := op.probe()
 	s.body, s.hasBody = nil, false
@@ -1223,7 +1222,7 @@ func (op *genOp) bodyCases(add func(genCase)) {
 	s.set(openapi3.ParameterInHeader, "Content-Type", genWrongType, false)
 	s.expect = op.expect422(s, []any{"body"}, "")
 	add(genCase{name: "body-wrong-content-type", comment: "A valid JSON body sent as " + genWrongType + ": 422 at [body].",
-		rules: []string{fixturefile.RuleBodyContentType, fixturefile.RuleOneEntry}, steps: []genStep{s}})
+		rules: []string{fixtures.RuleBodyContentType, fixtures.RuleOneEntry}, steps: []genStep{s}})
 
 	// A body of a model has its fields' cases; one of a list of models
 	// (`items: list[Item]`) those of its first item's, at [body, 0, ...].
@@ -1281,7 +1280,7 @@ func (op *genOp) fieldCases(obj flat, at []any, add func(genCase)) {
 			s := op.probe()
 			setting(v.ok)(&s)
 			if v.ok || op.stackAccepts(s) {
-				if c, ok := op.successCase(caseName, fmt.Sprintf("Body field %s %s: accepted.", shown, v.note), []string{fixturefile.RuleBodyField}, setting(true)); ok {
+				if c, ok := op.successCase(caseName, fmt.Sprintf("Body field %s %s: accepted.", shown, v.note), []string{fixtures.RuleBodyField}, setting(true)); ok {
 					add(c)
 				}
 				continue
@@ -1289,7 +1288,7 @@ func (op *genOp) fieldCases(obj flat, at []any, add func(genCase)) {
 			at := slices.Concat(loc, v.within)
 			s.expect = op.expect422(s, at, v.typ)
 			add(genCase{name: caseName, comment: fmt.Sprintf("Body field %s %s: 422 at %s.", shown, v.note, locText(at)),
-				rules: []string{fixturefile.RuleBodyField, fixturefile.RuleOneEntry}, steps: []genStep{s}})
+				rules: []string{fixtures.RuleBodyField, fixtures.RuleOneEntry}, steps: []genStep{s}})
 		}
 		switch {
 		case f.isObject():
@@ -1365,7 +1364,7 @@ func (op *genOp) successCase(name, comment string, rules []string, set func(*gen
 	if op.body != nil {
 		main.body = op.minimalBody(true)
 	}
-	main.expect = fixturefile.Map(true, "status", 200)
+	main.expect = fixtures.Map(true, "status", 200)
 	onItem := strings.HasSuffix(op.path, "}")
 	switch {
 	case op.method == http.MethodGet && !onItem:
@@ -1382,7 +1381,7 @@ func (op *genOp) successCase(name, comment string, rules []string, set func(*gen
 		create.name = "setup"
 		create.body = op.create.minimalBody(true)
 		create.capture = []keyValue{{op.itemParam, op.idPointer}}
-		create.expect = fixturefile.Map(true, "status", 200)
+		create.expect = fixtures.Map(true, "status", 200)
 		c.steps = append(c.steps, create)
 		main.path = op.pathWith(map[string]string{op.itemParam: "{" + op.itemParam + "}"})
 	}
@@ -1393,7 +1392,7 @@ func (op *genOp) successCase(name, comment string, rules []string, set func(*gen
 		remove.name = "cleanup"
 		remove.as = genCleanupActor
 		remove.path = op.remove.pathWith(map[string]string{op.itemParam: "{" + op.itemParam + "}"})
-		remove.expect = fixturefile.Map(true, "status", []any{200, 404})
+		remove.expect = fixtures.Map(true, "status", []any{200, 404})
 		c.cleanup = append(c.cleanup, remove)
 	}
 	return c, true
@@ -1416,10 +1415,10 @@ func locText(loc []any) string {
 }
 
 func expect401(detail string) *yaml.Node {
-	return fixturefile.Map(false,
+	return fixtures.Map(false,
 		"status", 401,
-		"headers", fixturefile.Map(true, "WWW-Authenticate", "Bearer"),
-		"body", fixturefile.Map(true, "detail", detail))
+		"headers", fixtures.Map(true, "WWW-Authenticate", "Bearer"),
+		"body", fixtures.Map(true, "detail", detail))
 }
 
 // expect422 is FastAPI's HTTPValidationError with exactly one entry, at
@@ -1438,9 +1437,9 @@ func (op *genOp) expect422(s genStep, loc []any, typ string) *yaml.Node {
 		ctx, _ := json.Marshal(issue.Ctx) // strings and numbers: always encode
 		entry = append(entry, "ctx", jsonValue(ctx))
 	}
-	return fixturefile.Map(false,
+	return fixtures.Map(false,
 		"status", 422,
-		"list", fixturefile.Map(true, "at", "/detail", "length", 1, "contains", fixturefile.Seq(true, fixturefile.Map(true, entry...))))
+		"list", fixtures.Map(true, "at", "/detail", "length", 1, "contains", fixtures.Seq(true, fixtures.Map(true, entry...))))
 }
 
 // stackIssue is the one 422 entry the stack emulation gives the step's
@@ -1555,13 +1554,13 @@ func jsonValue(data []byte) any {
 }
 
 func expect422(loc []any, typ string) *yaml.Node {
-	entry := fixturefile.Map(true, "loc", loc)
+	entry := fixtures.Map(true, "loc", loc)
 	if typ != "" {
-		entry = fixturefile.Map(true, "loc", loc, "type", typ)
+		entry = fixtures.Map(true, "loc", loc, "type", typ)
 	}
-	return fixturefile.Map(false,
+	return fixtures.Map(false,
 		"status", 422,
-		"list", fixturefile.Map(true, "at", "/detail", "length", 1, "contains", fixturefile.Seq(true, entry)))
+		"list", fixtures.Map(true, "at", "/detail", "length", 1, "contains", fixtures.Seq(true, entry)))
 }
 
 func (s genStep) node() *yaml.Node {
@@ -1582,7 +1581,7 @@ func (s genStep) node() *yaml.Node {
 		pairs = append(pairs, "capture", kvNode(s.capture))
 	}
 	pairs = append(pairs, "expect", s.expect)
-	return fixturefile.Step(pairs...)
+	return fixtures.StepNode(pairs...)
 }
 
 func kvNode(kvs []keyValue) *yaml.Node {
@@ -1590,7 +1589,7 @@ func kvNode(kvs []keyValue) *yaml.Node {
 	for _, kv := range kvs {
 		pairs = append(pairs, kv.key, kv.value)
 	}
-	return fixturefile.Map(true, pairs...)
+	return fixtures.Map(true, pairs...)
 }
 
 // renderCases writes the cases of one operation through the fixture
@@ -1602,27 +1601,27 @@ func renderCases(header string, cases []genCase) ([]byte, error) {
 		for i, r := range c.rules {
 			rules[i] = r
 		}
-		pairs := []any{"name", c.name, "rules", fixturefile.Seq(true, rules...)}
+		pairs := []any{"name", c.name, "rules", fixtures.Seq(true, rules...)}
 		if c.candidates > 0 {
 			pairs = append(pairs, "candidates", c.candidates)
 		}
-		steps := fixturefile.Seq(false)
+		steps := fixtures.Seq(false)
 		for _, s := range c.steps {
 			steps.Content = append(steps.Content, s.node())
 		}
 		pairs = append(pairs, "steps", steps)
 		if len(c.cleanup) > 0 {
-			cleanup := fixturefile.Seq(false)
+			cleanup := fixtures.Seq(false)
 			for _, s := range c.cleanup {
 				cleanup.Content = append(cleanup.Content, s.node())
 			}
 			pairs = append(pairs, "cleanup", cleanup)
 		}
-		n := fixturefile.Case(pairs...)
+		n := fixtures.CaseNode(pairs...)
 		n.HeadComment = c.comment
 		nodes = append(nodes, n)
 	}
-	return fixturefile.Write([]string{header}, nodes...)
+	return fixtures.Write([]string{header}, nodes...)
 }
 
 // WithGenerated returns suite with the cases generated from sp added, as

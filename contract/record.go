@@ -15,7 +15,6 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/heyhumm/humm-members-mock/fixtures"
-	"github.com/heyhumm/humm-members-mock/internal/fixturefile"
 	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
@@ -38,7 +37,7 @@ type Recorder struct {
 	mask *strings.Replacer
 
 	mu        sync.Mutex
-	exchanges []fixturefile.Exchange
+	exchanges []fixtures.Exchange
 }
 
 // NewRecorder proxies to upstream. profile gives the tokens and the ids
@@ -135,7 +134,7 @@ func (r *Recorder) record(resp *http.Response) error {
 		io.Closer
 	}{io.MultiReader(bytes.NewReader(body), rest), rest}
 
-	x := fixturefile.Exchange{Method: in.Method, Path: in.URL.Path, RawQuery: in.URL.RawQuery, Status: resp.StatusCode, As: fixtures.NoToken}
+	x := fixtures.Exchange{Method: in.Method, Path: in.URL.Path, RawQuery: in.URL.RawQuery, Status: resp.StatusCode, As: fixtures.NoToken}
 	if auth := in.Header.Get("Authorization"); auth != "" {
 		scheme, token, _ := strings.Cut(auth, " ")
 		if role, ok := r.roles[strings.TrimSpace(token)]; ok && strings.EqualFold(scheme, "Bearer") {
@@ -175,7 +174,7 @@ func (r *Recorder) record(resp *http.Response) error {
 
 // check validates the response against the spec, sets the exchange's
 // operation and notes a violation; the violation is returned for the log.
-func (r *Recorder) check(in *http.Request, resp *http.Response, body []byte, x *fixturefile.Exchange) string {
+func (r *Recorder) check(in *http.Request, resp *http.Response, body []byte, x *fixtures.Exchange) string {
 	routed, err := http.NewRequestWithContext(in.Context(), in.Method, requestTarget(*x), nil)
 	if err != nil {
 		return ""
@@ -217,9 +216,9 @@ func (r *Recorder) Len() int {
 // name; comments head the file.
 func (r *Recorder) Fixture(name string, comments ...string) ([]byte, error) {
 	r.mu.Lock()
-	exchanges := append([]fixturefile.Exchange(nil), r.exchanges...)
+	exchanges := append([]fixtures.Exchange(nil), r.exchanges...)
 	r.mu.Unlock()
-	data, err := fixturefile.Record(fixturefile.Recording{Name: name, Comments: comments, Profile: fixturefile.ProfileIDs{
+	data, err := fixtures.Record(fixtures.Recording{Name: name, Comments: comments, Profile: fixtures.ProfileIDs{
 		OrganizationID:      r.profile.OrganizationID,
 		OtherOrganizationID: r.profile.OtherOrganizationID,
 		CandidateUserIDs:    r.profile.CandidateUserIDs,
@@ -234,7 +233,7 @@ func (r *Recorder) Fixture(name string, comments ...string) ([]byte, error) {
 	return data, nil
 }
 
-func requestTarget(x fixturefile.Exchange) string {
+func requestTarget(x fixtures.Exchange) string {
 	if x.RawQuery == "" {
 		return x.Path
 	}

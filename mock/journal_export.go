@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/heyhumm/humm-members-mock/internal/fixturefile"
+	"github.com/heyhumm/humm-members-mock/fixtures"
 )
 
 // exportCaseName is the case a journal export holds, unless ?name= says
@@ -15,14 +15,14 @@ const exportCaseName = "journal"
 
 // journalFixture is GET /__mock/requests?format=fixture: the journal,
 // oldest first, as a flow fixture with one case, converted as the
-// recorder converts a session (fixturefile.Record: the conversion lives
+// recorder converts a session (fixtures.Record: the conversion lives
 // there, apart from the suite, which the mock does not carry).
 func (s *Server) journalFixture(r *http.Request) *response {
 	name := r.URL.Query().Get("name")
 	if name == "" {
 		name = exportCaseName
 	}
-	if !fixturefile.Name.MatchString(name) {
+	if !fixtures.Name.MatchString(name) {
 		return errorResponse(errorf(http.StatusBadRequest, "name %q: use lowercase words joined by dashes", name))
 	}
 	exchanges, skipped := journalExchanges(s.journal.entries())
@@ -30,9 +30,9 @@ func (s *Server) journalFixture(r *http.Request) *response {
 		return errorResponse(errorf(http.StatusNotFound, "the journal holds no exchange to export"))
 	}
 	profile := s.Profile("")
-	data, err := fixturefile.Record(fixturefile.Recording{
+	data, err := fixtures.Record(fixtures.Recording{
 		Name:     name,
-		Profile:  fixturefile.ProfileIDs{OrganizationID: profile.OrganizationID, OtherOrganizationID: profile.OtherOrganizationID, CandidateUserIDs: s.exportCandidates(exchanges, profile.OrganizationID)},
+		Profile:  fixtures.ProfileIDs{OrganizationID: profile.OrganizationID, OtherOrganizationID: profile.OtherOrganizationID, CandidateUserIDs: s.exportCandidates(exchanges, profile.OrganizationID)},
 		Comments: exportComments(len(exchanges), skipped),
 	}, exchanges)
 	if err != nil {
@@ -51,24 +51,24 @@ func exportComments(n, skipped int) []string {
 
 // journalExchanges converts journal entries; CORS preflights and faults
 // (no response) are skipped and counted.
-func journalExchanges(entries []journalEntry) ([]fixturefile.Exchange, int) {
-	var out []fixturefile.Exchange
+func journalExchanges(entries []journalEntry) ([]fixtures.Exchange, int) {
+	var out []fixtures.Exchange
 	skipped := 0
 	for _, e := range entries {
 		if e.Method == http.MethodOptions || e.Status == 0 || e.Control {
 			skipped++
 			continue
 		}
-		x := fixturefile.Exchange{Method: e.Method, Path: e.Path, RawQuery: e.Query, Operation: e.Operation,
+		x := fixtures.Exchange{Method: e.Method, Path: e.Path, RawQuery: e.Query, Operation: e.Operation,
 			Member: string(e.member), As: e.As, Status: e.Status, ResponseBody: e.ResponseBody, Notes: noteProblems(e.Problems)}
 		if x.As == "" {
-			x.As = fixturefile.NoToken
+			x.As = fixtures.NoToken
 			// The journal names development tokens only: a refused token
 			// is one the mock does not know.
 			var body struct {
 				Detail any `json:"detail"`
 			}
-			if json.Unmarshal(e.ResponseBody, &body) == nil && body.Detail == fixturefile.DetailInvalidCredentials {
+			if json.Unmarshal(e.ResponseBody, &body) == nil && body.Detail == fixtures.DetailInvalidCredentials {
 				x.UnknownToken = true
 			}
 		}
@@ -91,7 +91,7 @@ func noteProblems(problems []string) []string {
 // exportCandidates are the users the export may turn into candidate
 // placeholders: those free to add now, and those the journal added to the
 // organization (no longer free, but free when the session began).
-func (s *Server) exportCandidates(exchanges []fixturefile.Exchange, orgID string) []string {
+func (s *Server) exportCandidates(exchanges []fixtures.Exchange, orgID string) []string {
 	var ids []string
 	s.store.read(func(w *world) { ids = candidateUsers(w, orgID, len(w.userOrder)) })
 	prefix := "/api/organization/" + orgID + "/"

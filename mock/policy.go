@@ -18,6 +18,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 
+	"github.com/heyhumm/humm-members-mock/fixtures"
 	"github.com/heyhumm/humm-members-mock/internal/spec"
 	"github.com/heyhumm/humm-members-mock/internal/stack"
 )
@@ -316,13 +317,14 @@ func (v vocabulary) unruled() []string {
 	return out
 }
 
-// Error details, in one place so fixtures and code agree.
+// Error details: the ones BEHAVIOUR.md fixes are the fixture format's
+// words (package fixtures), written once; the rest are the mock's own.
 const (
-	detailNotAuthenticated   = "Not authenticated"
-	detailInvalidCredentials = "Invalid authentication credentials"
-	detailOrgNotFound        = "Organization not found"
-	detailMemberNotFound     = "Member not found"
-	detailUserNotFound       = "User not found"
+	detailNotAuthenticated   = fixtures.DetailNotAuthenticated
+	detailInvalidCredentials = fixtures.DetailInvalidCredentials
+	detailOrgNotFound        = fixtures.DetailOrgNotFound
+	detailMemberNotFound     = fixtures.DetailMemberNotFound
+	detailUserNotFound       = fixtures.DetailUserNotFound
 	detailForbidden          = "Not enough permissions for this organization"
 	detailSystemAdminOnly    = "Only a system admin may manage SYSTEM_ADMIN memberships"
 	detailAlreadyMember      = "User is already a member of this organization"
