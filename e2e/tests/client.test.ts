@@ -51,12 +51,14 @@ describe("the typed client (openapi-typescript + openapi-fetch)", { timeout: 60_
     assert.equal(present(updated.user, "user").id, userId);
     assert.ok(updated.updated_at > present(created.updated_at, "updated_at"), "updated_at moves on");
 
-    const all = await admin.list(org, { page_size: 100 });
-    assert.equal(all.find((m) => m.id === createdId)?.role, "ORGANIZATION_ADMIN");
+    // The organization spans pages: the new member is found by its email.
+    const email = present(present(updated.user, "user").email, "email");
+    const found = await admin.list(org, { query: email, page_size: 100 });
+    assert.equal(found.find((m) => m.id === createdId)?.role, "ORGANIZATION_ADMIN");
 
     const removed = await admin.remove(org, createdId);
     assert.equal(removed.id, createdId);
-    const rest = await admin.list(org, { page_size: 100 });
+    const rest = await admin.list(org, { query: email, page_size: 100 });
     assert.ok(!rest.some((m) => m.id === createdId));
     await assert.rejects(admin.remove(org, createdId), (err: unknown) =>
       err instanceof ApiError && err.status === 404 && err.detail === "Member not found");

@@ -37,6 +37,8 @@ describe("the QA page", { timeout: TEST_TIMEOUT_MS }, () => {
     await browser?.close();
   });
 
+  // The QA page's page of members (mock/ui/app.js: PAGE_SIZE).
+  const pageSize = 50;
   const membersPath = () => `/api/organization/${mock.profile.organization_id}/member`;
   const memberRows = () => browser.page.locator("#members tbody tr[data-member-id]");
   const rowIds = async () => (await memberRows().evaluateAll((rows) => rows.map((r) => r.getAttribute("data-member-id")))).sort();
@@ -46,14 +48,17 @@ describe("the QA page", { timeout: TEST_TIMEOUT_MS }, () => {
     const org = mock.profile.organization_id;
     const seed = await mock.control<MockState>("state");
     const seedMembers = seed.memberships.filter((m) => m.organization_id === org);
+    // The state lists an organization's members in the list's order.
+    const firstPage = seedMembers.slice(0, pageSize).map((m) => m.id).sort();
 
     await withFailureShot(page, "qa-page", async () => {
       await page.goto(`${mock.url}/__mock/`);
 
-      // Members of the profile's organization, all of them, in a table.
+      // Members of the profile's organization, a page of them (the seed's
+      // organization spans more than two pages), in a table.
       await page.waitForSelector("#members tbody tr[data-member-id]");
       assert.equal(await page.inputValue("#org"), org);
-      assert.deepEqual(await rowIds(), seedMembers.map((m) => m.id).sort());
+      assert.deepEqual(await rowIds(), firstPage);
       assert.equal(await page.textContent("#member-count"), `${seedMembers.length} members`);
       // The tokens, one row per standing.
       assert.equal(await page.textContent("#tokens tr[data-standing='org_admin'] .token"), "dev-org-admin");
@@ -101,7 +106,15 @@ describe("the QA page", { timeout: TEST_TIMEOUT_MS }, () => {
       await faulty.waitFor();
       assert.equal(await page.textContent("#journal tr.problems li"), "scenario fault: empty");
 
-      // A member added through the API appears without a reload.
+      // A member added through the API appears without a reload, on the
+      // last page, where a new member sorts.
+      // (The table shows the whole organization again, not the search.)
+      await page.waitForFunction((t) => document.querySelector("#member-count")?.textContent === t, `${seedMembers.length} members`);
+      while (!(await page.isDisabled("#next-page"))) {
+        const shown = await page.textContent("#page-info");
+        await page.click("#next-page");
+        await page.waitForFunction((prev) => document.querySelector("#page-info")?.textContent !== prev, shown);
+      }
       const created = await api(mock, "POST", membersPath(), mock.profile.tokens.org_admin!, { user_id: mock.profile.candidate_user_ids[0] });
       assert.equal(created.status, 200);
       const newId = (created.body as { id: string }).id;
@@ -114,7 +127,8 @@ describe("the QA page", { timeout: TEST_TIMEOUT_MS }, () => {
       await page.click("#reset");
       await page.waitForSelector(`#members tr[data-member-id='${newId}']`, { state: "detached" });
       await page.waitForSelector("#journal tr.empty");
-      assert.deepEqual(await rowIds(), seedMembers.map((m) => m.id).sort());
+      await page.waitForFunction((n) => document.querySelectorAll("#members tbody tr[data-member-id]").length === n, firstPage.length);
+      assert.deepEqual(await rowIds(), firstPage);
       assert.equal(await page.textContent("#notice"), "Reset to the seed.");
       const now = await mock.control<MockState>("state");
       assert.deepEqual(now.memberships.map((m) => m.id).sort(), seed.memberships.map((m) => m.id).sort());
@@ -147,10 +161,13 @@ describe("the QA page", { timeout: TEST_TIMEOUT_MS }, () => {
       const edited = { ...exported, memberships: exported.memberships.filter((m) => m.id !== dropped.id) };
       const editedPath = join(artifactsDir, "edited-state.json");
       writeFileSync(editedPath, JSON.stringify(edited));
-      const before = await memberRows().count();
+      // The page shows a page of members: one fewer in the organization
+      // leaves it as full as the members left allow.
+      const orgMembers = exported.memberships.filter((m) => m.organization_id === org).length;
+      const shownAfter = Math.min(pageSize, orgMembers - 1);
       await page.setInputFiles("#import-file", editedPath);
       await page.waitForSelector(`#members tr[data-member-id='${dropped.id}']`, { state: "detached" });
-      assert.equal(await memberRows().count(), before - 1);
+      assert.equal(await memberRows().count(), shownAfter);
       assert.match((await page.textContent("#notice")) ?? "", /^Imported edited-state\.json\.$/);
       const now = await mock.control<MockState>("state");
       assert.ok(!now.memberships.some((m) => m.id === dropped.id));
@@ -161,7 +178,7 @@ describe("the QA page", { timeout: TEST_TIMEOUT_MS }, () => {
       await page.setInputFiles("#import-file", brokenPath);
       await page.waitForSelector("#notice.error");
       assert.match((await page.textContent("#notice")) ?? "", /^Import refused: state refused, current state kept/);
-      assert.equal(await memberRows().count(), before - 1);
+      assert.equal(await memberRows().count(), shownAfter);
       await screenshot(page, "qa-page-import-refused");
     });
   });
