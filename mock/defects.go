@@ -9,9 +9,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/heyhumm/humm-members-mock/fixtures"
 )
 
 // defect is one realistic backend bug, switched on with --defect to prove
@@ -22,12 +25,11 @@ import (
 //
 // The catalogue is split by BEHAVIOUR.md's sections, a file each
 // (defects_<section>.go), the catalogue's order kept.
+//
+// What a defect does, and the rule it breaks, are written once: as a way
+// under the rule in fixtures/rules.yaml (wayOf).
 type defect struct {
 	name string
-	// rule is the id, in fixtures/rules.yaml, of the one clause of
-	// BEHAVIOUR.md the defect breaks.
-	rule        string
-	description string
 	// operation wraps the operation (a request past validation).
 	operation func(s backend, inner operation) operation
 	// mutate rewrites the answer.
@@ -341,23 +343,34 @@ func Defects() []string {
 	return names
 }
 
-// DefectDescription is the one-line description of a defect.
-func DefectDescription(name string) string {
-	d, _ := lookupDefect(name)
-	if d == nil {
-		return ""
-	}
-	return d.description
-}
+// DefectDescription is the one-line description of a defect: its way in
+// fixtures/rules.yaml.
+func DefectDescription(name string) string { return wayOf(name).way }
 
-// DefectRule is the id of the rule (fixtures/rules.yaml) a defect breaks.
-func DefectRule(name string) string {
-	d, _ := lookupDefect(name)
-	if d == nil {
-		return ""
+// DefectRule is the id of the rule (fixtures/rules.yaml) a defect breaks:
+// the rule it is a way of.
+func DefectRule(name string) string { return wayOf(name).rule }
+
+// defectWay is a defect's way in rules.yaml: what it does, and the rule.
+type defectWay struct{ way, rule string }
+
+var defectWays = sync.OnceValue(func() map[string]defectWay {
+	ways := map[string]defectWay{}
+	suite, err := fixtures.Embedded()
+	if err != nil {
+		return ways // the suite's own tests name what is wrong with it
 	}
-	return d.rule
-}
+	for _, r := range suite.Rules {
+		for _, w := range r.Ways {
+			ways[w.Defect] = defectWay{way: w.Way, rule: r.ID}
+		}
+	}
+	return ways
+})
+
+// wayOf is a defect's way, empty for a defect rules.yaml does not list
+// (TestEveryDefectNamesItsRuleAndItsBug holds the catalogue to it).
+func wayOf(name string) defectWay { return defectWays()[name] }
 
 func lookupDefect(name string) (*defect, error) {
 	if name == "" {

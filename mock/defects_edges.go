@@ -12,7 +12,7 @@ import (
 
 // edgeDefects are the defects of edges of the request format (BEHAVIOUR.md: Edges of the request format).
 var edgeDefects = []*defect{
-	{name: "empty-query-value-ignored", rule: "edge.empty-query-value", description: "an empty query value (?page=) counts as absent",
+	{name: "empty-query-value-ignored",
 		mutate: func(s backend, x *exchange, r *response) {
 			if !allEntries(r, func(e map[string]any) bool { return locIs(e, "query") && e["input"] == "" }) {
 				return
@@ -25,7 +25,7 @@ var edgeDefects = []*defect{
 			}
 			*r = *answerAgain(s, x, q.Encode(), nil)
 		}},
-	{name: "first-repeated-parameter-wins", rule: "edge.repeated-parameter-last-wins", description: "the first of a repeated query parameter wins (url.Values.Get)",
+	{name: "first-repeated-parameter-wins",
 		mutate: func(s backend, x *exchange, r *response) {
 			q := sentQuery(x)
 			repeated := false
@@ -38,7 +38,7 @@ var edgeDefects = []*defect{
 				*r = *answerAgain(s, x, q.Encode(), nil)
 			}
 		}},
-	{name: "unknown-query-forbidden", rule: "edge.unknown-query-ignored", description: "an unknown query parameter is a 422 (extra parameters forbidden)",
+	{name: "unknown-query-forbidden",
 		mutate: func(_ backend, x *exchange, r *response) {
 			if x.route == nil || r.Status >= 300 {
 				return
@@ -50,7 +50,7 @@ var edgeDefects = []*defect{
 				}
 			}
 		}},
-	{name: "access-context-unchecked", rule: "edge.access-context-uuids", description: "the access-context parameters are accepted whatever they hold",
+	{name: "access-context-unchecked",
 		mutate: func(s backend, x *exchange, r *response) {
 			if !allEntries(r, func(e map[string]any) bool {
 				loc, _ := e["loc"].([]any)
@@ -64,7 +64,7 @@ var edgeDefects = []*defect{
 			}
 			*r = *answerAgain(s, x, q.Encode(), nil)
 		}},
-	{name: "strict-integers", rule: "edge.lax-integers", description: "page and page_size must be plain digits (a strict parser): ' 01 ', '1_0' and '2.0' are 422",
+	{name: "strict-integers",
 		mutate: func(_ backend, x *exchange, r *response) {
 			if x.op != opList || r.Status != http.StatusOK {
 				return
@@ -80,7 +80,7 @@ var edgeDefects = []*defect{
 				*r = *errorResponse(validationFailed(issues...))
 			}
 		}},
-	{name: "uuid-case-sensitive", rule: "edge.uppercase-uuids", description: "ids in the path are compared as written: an uppercase organization id is unknown",
+	{name: "uuid-case-sensitive",
 		operation: func(_ backend, inner operation) operation {
 			return func(x *exchange) (*response, *apiError) {
 				if x.path != strings.ToLower(x.path) {
@@ -89,7 +89,7 @@ var edgeDefects = []*defect{
 				return inner(x)
 			}
 		}},
-	{name: "uuid-dashed-form-only", rule: "edge.uuid-forms", description: "uuids are checked against the dashed form only: no braces, no urn:uuid:, no 32 hex digits",
+	{name: "uuid-dashed-form-only",
 		mutate: func(s backend, x *exchange, r *response) {
 			if x.route == nil || r.Status >= 300 {
 				return
@@ -101,7 +101,7 @@ var edgeDefects = []*defect{
 				}
 			}
 		}},
-	{name: "body-limit-html", rule: "edge.body-too-large", description: "a body over 1 MiB is the proxy's 413 HTML page",
+	{name: "body-limit-html",
 		mutate: func(_ backend, _ *exchange, r *response) {
 			if r.Status == http.StatusRequestEntityTooLarge {
 				r.Body = []byte("<html><body><h1>413 Request Entity Too Large</h1></body></html>")

@@ -8,26 +8,26 @@ import (
 
 // identityDefects are the defects of identity: credentials and standing (BEHAVIOUR.md: Identity).
 var identityDefects = []*defect{
-	{name: "no-www-authenticate", rule: "identity.not-authenticated", description: "401 without the WWW-Authenticate header",
+	{name: "no-www-authenticate",
 		mutate: func(_ backend, _ *exchange, r *response) {
 			if r.Status == http.StatusUnauthorized {
 				r.Header.Del("Www-Authenticate")
 			}
 		}},
-	{name: "missing-credentials-403", rule: "identity.not-authenticated", description: "no credentials is 403 Not authenticated, as FastAPI before 0.122 answers",
+	{name: "missing-credentials-403",
 		mutate: func(_ backend, _ *exchange, r *response) {
 			if r.Status == http.StatusUnauthorized && detailIs(r, "Not authenticated") {
 				r.Status = http.StatusForbidden
 				r.Header.Del("Www-Authenticate")
 			}
 		}},
-	{name: "one-401-message", rule: "identity.invalid-token", description: "an unknown token gets the same detail as no token, Not authenticated",
+	{name: "one-401-message",
 		mutate: func(_ backend, _ *exchange, r *response) {
 			if r.Status == http.StatusUnauthorized && detailIs(r, "Invalid authentication credentials") {
 				r.Body = mustJSON(map[string]string{"detail": "Not authenticated"})
 			}
 		}},
-	{name: "system-admin-needs-membership", rule: "identity.system-admin-everywhere", description: "a system admin acts only where it holds a membership",
+	{name: "system-admin-needs-membership",
 		operation: func(s backend, inner operation) operation {
 			return func(x *exchange) (*response, *apiError) {
 				org := s.orgID(x)
@@ -40,7 +40,7 @@ var identityDefects = []*defect{
 				})
 			}
 		}},
-	{name: "admin-of-any-organization", rule: "identity.membership-per-organization", description: "an admin of one organization administers every organization (the role is read from the user's first membership)",
+	{name: "admin-of-any-organization",
 		operation: whenForbidden("", func(s backend, x *exchange) func(rights) rights {
 			grant := noGrant
 			for _, m := range callerMemberships(s, x) {
@@ -53,21 +53,21 @@ var identityDefects = []*defect{
 
 	// What real clients send (issue 22 point 4): the scheme in another case
 	// or spacing.
-	{name: "bearer-scheme-case-sensitive", rule: "identity.scheme-case-and-spacing", description: `the scheme must be written "Bearer" (auth.startswith("Bearer ")): bearer or BEARER is 401 Not authenticated`,
+	{name: "bearer-scheme-case-sensitive",
 		operation: onEveryOperation(func(x *exchange) *apiError {
 			if auth := x.header.Get("Authorization"); auth != "" && !strings.HasPrefix(auth, "Bearer ") {
 				return unauthorized(detailNotAuthenticated)
 			}
 			return nil
 		})},
-	{name: "token-after-one-space", rule: "identity.scheme-case-and-spacing", description: `the token is auth.split(" ")[1]: with several spaces after the scheme it is empty, 401 Invalid authentication credentials`,
+	{name: "token-after-one-space",
 		operation: onEveryOperation(func(x *exchange) *apiError {
 			if parts := strings.Split(x.header.Get("Authorization"), " "); len(parts) > 1 && parts[1] == "" {
 				return unauthorized(detailInvalidCredentials)
 			}
 			return nil
 		})},
-	{name: "scheme-split-on-any-whitespace", rule: "identity.scheme-case-and-spacing", description: "the header is read with auth.split(): a tab after the scheme separates it from the token (FastAPI splits at the first space only: 401)",
+	{name: "scheme-split-on-any-whitespace",
 		mutate: func(s backend, x *exchange, r *response) {
 			auth := x.header.Get("Authorization")
 			fields := strings.Fields(auth)

@@ -17,7 +17,7 @@ import (
 // operationDefects are the defects of the operations: list, create, update, delete (BEHAVIOUR.md: Operations).
 var operationDefects = []*defect{
 	// List
-	{name: "cross-org-leak", rule: "list.own-organization", description: "the list also shows a member of another organization",
+	{name: "cross-org-leak",
 		mutate: func(s backend, x *exchange, r *response) {
 			if x.op != opList || r.Status != http.StatusOK {
 				return
@@ -31,26 +31,26 @@ var operationDefects = []*defect{
 			}
 			r.Body = mustJSON(items)
 		}},
-	{name: "list-ordered-by-id", rule: "list.order", description: "the list is ordered by id (the primary key), not by created_at",
+	{name: "list-ordered-by-id",
 		operation: orderedList(func(a, b map[string]any) int { return cmp.Compare(fmt.Sprint(a["id"]), fmt.Sprint(b["id"])) })},
-	{name: "list-without-users", rule: "list.items-carry-user", description: "listed members come without their user (the relation is not loaded)",
+	{name: "list-without-users",
 		mutate: editJSON(func(op memberOp, v map[string]any) {
 			if op == opList {
 				delete(v, "user")
 			}
 		})},
-	{name: "default-page-size-20", rule: "list.default-page", description: "page_size defaults to 20",
+	{name: "default-page-size-20",
 		operation: onOperation(opList, func(_ backend, inner operation, x *exchange) (*response, *apiError) {
 			if _, given := x.parsedQuery["page_size"]; !given {
 				x = withPaging(x, func(q *listQuery) { q.size = 20 })
 			}
 			return inner(x)
 		})},
-	{name: "page-size-capped-at-50", rule: "list.page-size-bounds", description: "page_size over 50 is served as 50",
+	{name: "page-size-capped-at-50",
 		operation: onOperation(opList, func(_ backend, inner operation, x *exchange) (*response, *apiError) {
 			return inner(withPaging(x, func(q *listQuery) { q.size = min(q.size, 50) }))
 		})},
-	{name: "page-size-clamped", rule: "list.page-size-bounds", description: "page_size over 100 is served as 100 instead of a 422",
+	{name: "page-size-clamped",
 		mutate: func(s backend, x *exchange, r *response) {
 			if allEntries(r, func(e map[string]any) bool { return locIs(e, "query", "page_size") && e["type"] == "less_than_equal" }) {
 				q := sentQuery(x)
@@ -58,7 +58,7 @@ var operationDefects = []*defect{
 				*r = *answerAgain(s, x, q.Encode(), nil)
 			}
 		}},
-	{name: "page-past-end-is-last-page", rule: "list.page-past-end", description: "a page past the end serves the last page",
+	{name: "page-past-end-is-last-page",
 		operation: onOperation(opList, func(s backend, inner operation, x *exchange) (*response, *apiError) {
 			items := listedMembers(s, x, s.orgID(x), x.list.search)
 			size := x.list.size
@@ -67,7 +67,7 @@ var operationDefects = []*defect{
 			}
 			return inner(x)
 		})},
-	{name: "pagination-off-by-one", rule: "list.pages-tile", description: "page N serves the members of page N+1",
+	{name: "pagination-off-by-one",
 		operation: func(_ backend, inner operation) operation {
 			return func(x *exchange) (*response, *apiError) {
 				return inner(withPaging(x, func(q *listQuery) {
@@ -77,23 +77,23 @@ var operationDefects = []*defect{
 				}))
 			}
 		}},
-	{name: "search-case-sensitive", rule: "list.search-case-insensitive", description: "query matches only as typed",
+	{name: "search-case-sensitive",
 		operation: ownSearch(searchFields, func(v, q string) (bool, error) { return strings.Contains(v, q), nil })},
-	{name: "search-email-only", rule: "list.search-name", description: "query searches the email only",
+	{name: "search-email-only",
 		operation: ownSearch([]string{"email"}, substring)},
-	{name: "search-skips-email", rule: "list.search-email", description: "query searches every field but the email",
+	{name: "search-skips-email",
 		operation: ownSearch(without(searchFields, "email"), substring)},
-	{name: "search-skips-given-name", rule: "list.search-given-name", description: "query searches every field but given_name",
+	{name: "search-skips-given-name",
 		operation: ownSearch(without(searchFields, "given_name"), substring)},
-	{name: "search-skips-family-name", rule: "list.search-family-name", description: "query searches every field but family_name",
+	{name: "search-skips-family-name",
 		operation: ownSearch(without(searchFields, "family_name"), substring)},
-	{name: "search-skips-nickname", rule: "list.search-nickname", description: "query searches every field but nickname",
+	{name: "search-skips-nickname",
 		operation: ownSearch(without(searchFields, "nickname"), substring)},
-	{name: "search-prefix-only", rule: "list.search-substring", description: "query matches the start of a field only (ILIKE 'q%', to use the index)",
+	{name: "search-prefix-only",
 		operation: ownSearch(searchFields, func(v, q string) (bool, error) {
 			return strings.HasPrefix(strings.ToLower(v), strings.ToLower(q)), nil
 		})},
-	{name: "search-whole-words", rule: "list.search-substring", description: "query matches whole words only (a full-text index)",
+	{name: "search-whole-words",
 		operation: ownSearch(searchFields, func(v, q string) (bool, error) {
 			have := words(v)
 			want := words(q)
@@ -104,7 +104,7 @@ var operationDefects = []*defect{
 			}
 			return len(want) > 0, nil
 		})},
-	{name: "search-like-unescaped", rule: "list.search-literal", description: "query is put in ILIKE '%' || q || '%' unescaped: % and _ are wildcards",
+	{name: "search-like-unescaped",
 		operation: ownSearch(searchFields, func(v, q string) (bool, error) {
 			re, err := regexp.Compile(likePattern(q))
 			if err != nil {
@@ -112,7 +112,7 @@ var operationDefects = []*defect{
 			}
 			return re.MatchString(v), nil
 		})},
-	{name: "search-regexp", rule: "list.search-literal", description: "query is used as a regular expression (re.search(q, value, re.I)); an unclosed [ is a 500",
+	{name: "search-regexp",
 		operation: ownSearch(searchFields, func(v, q string) (bool, error) {
 			re, err := regexp.Compile("(?i)" + q)
 			if err != nil {
@@ -120,7 +120,7 @@ var operationDefects = []*defect{
 			}
 			return re.MatchString(v), nil
 		})},
-	{name: "search-all-organizations", rule: "list.search-own-organization", description: "a search also finds members of other organizations",
+	{name: "search-all-organizations",
 		operation: onOperation(opList, func(s backend, inner operation, x *exchange) (*response, *apiError) {
 			resp, aerr := inner(x)
 			query := x.list.search
@@ -140,7 +140,7 @@ var operationDefects = []*defect{
 			return listPage(x, found), nil
 		})},
 
-	{name: "list-users-shifted", rule: "list.items-carry-user", description: "each listed member carries the user of the member after it (users loaded by a second query and zipped by position)",
+	{name: "list-users-shifted",
 		mutate: func(_ backend, x *exchange, r *response) {
 			var items []map[string]any
 			if x.op != opList || r.Status != http.StatusOK || json.Unmarshal(r.Body, &items) != nil || len(items) < 2 {
@@ -153,7 +153,7 @@ var operationDefects = []*defect{
 			items[len(items)-1]["user"] = first
 			r.Body = mustJSON(items)
 		}},
-	{name: "paging-before-search", rule: "list.pages-tile", description: "the page is cut from the whole organization, then filtered by query",
+	{name: "paging-before-search",
 		operation: onOperation(opList, func(s backend, inner operation, x *exchange) (*response, *apiError) {
 			resp, aerr := inner(x) // the organization and the caller's rights
 			if aerr != nil || x.list.search == "" {
@@ -172,15 +172,15 @@ var operationDefects = []*defect{
 			}
 			return jsonResponse(http.StatusOK, kept), nil
 		})},
-	{name: "search-matches-ids", rule: "list.search-user-fields-only", description: "query also matches the member's id and its user's id (the search concatenates every column)",
+	{name: "search-matches-ids",
 		operation: ownSearchOf(func(item map[string]any) []string {
 			return append(searchedValues(item, searchFields), fmt.Sprint(item["id"]), fmt.Sprint(item["user_id"]))
 		}, substring)},
-	{name: "ties-by-id-descending", rule: "list.order", description: "members created in the same instant are ordered by id descending (ORDER BY created_at, id DESC)",
+	{name: "ties-by-id-descending",
 		operation: orderedList(func(a, b map[string]any) int {
 			return cmp.Or(cmp.Compare(fmt.Sprint(a["created_at"]), fmt.Sprint(b["created_at"])), cmp.Compare(fmt.Sprint(b["id"]), fmt.Sprint(a["id"])))
 		})},
-	{name: "page-size-zero-accepted", rule: "list.page-size-bounds", description: "page_size 0 answers an empty page instead of a 422 (no lower bound on the parameter)",
+	{name: "page-size-zero-accepted",
 		mutate: func(_ backend, x *exchange, r *response) {
 			for _, e := range validationEntries(r) {
 				if loc, _ := e["loc"].([]any); x.op == opList && len(loc) == 2 && loc[1] == "page_size" && fmt.Sprint(e["input"]) == "0" {
@@ -189,7 +189,7 @@ var operationDefects = []*defect{
 				}
 			}
 		}},
-	{name: "list-cached", rule: "list.read-after-write", description: "lists are cached per URL and caller for a minute, and writes do not clear the cache: the same list read again after a write is stale",
+	{name: "list-cached",
 		operation: func(s backend, inner operation) operation {
 			type entry struct {
 				at   time.Time
@@ -219,39 +219,39 @@ var operationDefects = []*defect{
 			}
 		}},
 	// Create
-	{name: "create-201", rule: "create.defaults", description: "create answers 201 instead of 200",
+	{name: "create-201",
 		mutate: func(_ backend, x *exchange, r *response) {
 			if x.op == opCreate && r.Status == http.StatusOK {
 				r.Status = http.StatusCreated
 			}
 		}},
-	{name: "create-pending", rule: "create.defaults", description: "a new membership is pending (an invitation), not active",
+	{name: "create-pending",
 		mutate: editJSON(func(op memberOp, v map[string]any) {
 			if op == opCreate {
 				v["membership_state"] = "pending"
 			}
 		})},
-	{name: "create-two-clocks", rule: "create.defaults", description: "created_at and updated_at of a new member are two calls of now(), a microsecond apart",
+	{name: "create-two-clocks",
 		mutate: editJSON(func(op memberOp, v map[string]any) {
 			if t, ok := parseTime(fmt.Sprint(v["updated_at"])); ok && op == opCreate {
 				v["updated_at"] = t.Add(time.Microsecond).UTC().Format(timeLayout)
 			}
 		})},
-	{name: "create-ignores-role", rule: "create.role-from-body", description: "create stores ANALYST whatever role the body gives",
+	{name: "create-ignores-role",
 		operation: rewriteBody(opCreate, func(_ backend, _ *exchange, body map[string]any) {
 			if body["role"] != RoleSystemAdmin {
 				body["role"] = "ANALYST"
 			}
 		})},
-	{name: "create-ignores-body-organization", rule: "create.organization-mismatch", description: "create ignores organization_id in the body and adds the member to the path's",
+	{name: "create-ignores-body-organization",
 		operation: rewriteBody(opCreate, func(_ backend, _ *exchange, body map[string]any) { delete(body, "organization_id") })},
-	{name: "unknown-user-500", rule: "create.user-not-found", description: "an unknown user_id is a 500 (the foreign key's IntegrityError)",
+	{name: "unknown-user-500",
 		mutate: func(_ backend, x *exchange, r *response) {
 			if x.op == opCreate && r.Status == http.StatusNotFound && detailIs(r, detailUserNotFound) {
 				plainServerError(r)
 			}
 		}},
-	{name: "duplicate-member-allowed", rule: "create.duplicate", description: "adding a user who is already a member answers 200",
+	{name: "duplicate-member-allowed",
 		mutate: func(s backend, x *exchange, r *response) {
 			if x.op != opCreate || r.Status != http.StatusConflict {
 				return
@@ -266,7 +266,7 @@ var operationDefects = []*defect{
 				"role": cmp.Or(role, "ANALYST"), "membership_state": StateActive, "created_at": now, "updated_at": now})
 		}},
 
-	{name: "duplicate-across-organizations", rule: "create.duplicate", description: "a user who is a member of any organization cannot be added (the unique key is on user_id alone)",
+	{name: "duplicate-across-organizations",
 		operation: onOperation(opCreate, func(s backend, inner operation, x *exchange) (*response, *apiError) {
 			var body map[string]any
 			_ = json.Unmarshal(x.body, &body)
@@ -284,7 +284,7 @@ var operationDefects = []*defect{
 			return inner(x)
 		})},
 	// Update
-	{name: "update-keeps-role-on-empty-body", rule: "update.empty-body-demotes", description: "an update without role keeps the role (PATCH habits: only the fields sent are set)",
+	{name: "update-keeps-role-on-empty-body",
 		operation: rewriteBody(opUpdate, func(s backend, x *exchange, body map[string]any) {
 			var sent map[string]any
 			if json.Unmarshal(x.rawBody, &sent) != nil {
@@ -300,32 +300,32 @@ var operationDefects = []*defect{
 				}
 			}
 		})},
-	{name: "update-ignores-body-ids", rule: "update.identity-mismatch", description: "user_id and organization_id in an update body are ignored",
+	{name: "update-ignores-body-ids",
 		operation: rewriteBody(opUpdate, func(_ backend, _ *exchange, body map[string]any) {
 			delete(body, "user_id")
 			delete(body, "organization_id")
 		})},
-	{name: "update-any-organization", rule: "update.member-not-found", description: "update finds the member by id alone, through any organization's path",
+	{name: "update-any-organization",
 		operation: throughOwnOrganization(opUpdate)},
-	{name: "update-without-user", rule: "update.sets-role", description: "the update's answer comes without the member's user",
+	{name: "update-without-user",
 		mutate: editJSON(func(op memberOp, v map[string]any) {
 			if op == opUpdate {
 				delete(v, "user")
 			}
 		})},
-	{name: "updated-at-frozen", rule: "update.timestamps", description: "update leaves updated_at at created_at",
+	{name: "updated-at-frozen",
 		mutate: editJSON(func(op memberOp, v map[string]any) {
 			if op == opUpdate {
 				v["updated_at"] = v["created_at"]
 			}
 		})},
-	{name: "created-at-changes", rule: "update.timestamps", description: "update moves created_at to the time of the update",
+	{name: "created-at-changes",
 		mutate: editJSON(func(op memberOp, v map[string]any) {
 			if op == opUpdate {
 				v["created_at"] = v["updated_at"]
 			}
 		})},
-	{name: "whole-second-times", rule: "update.sub-second-times", description: "times are kept in whole seconds (a MySQL DATETIME without fractional digits)",
+	{name: "whole-second-times",
 		mutate: rewriteTimes(func(t string) string {
 			if parsed, ok := parseTime(t); ok {
 				return parsed.Truncate(time.Second).UTC().Format(time.RFC3339)
@@ -333,7 +333,7 @@ var operationDefects = []*defect{
 			return t
 		})},
 
-	{name: "updated-at-only-on-change", rule: "update.timestamps", description: "an update that changes nothing leaves updated_at as it was (the ORM writes only dirty rows)",
+	{name: "updated-at-only-on-change",
 		operation: onOperation(opUpdate, func(s backend, inner operation, x *exchange) (*response, *apiError) {
 			before := storedMember(s, s.memberID(x))
 			resp, aerr := inner(x)
@@ -345,7 +345,7 @@ var operationDefects = []*defect{
 			resp.Body = mustJSON(after)
 			return resp, nil
 		})},
-	{name: "update-answers-the-old-row", rule: "update.sets-role", description: "the update answers the row as it was read, before the write (the response is built from the loaded object)",
+	{name: "update-answers-the-old-row",
 		operation: onOperation(opUpdate, func(s backend, inner operation, x *exchange) (*response, *apiError) {
 			before := storedMember(s, s.memberID(x))
 			resp, aerr := inner(x)
@@ -358,14 +358,14 @@ var operationDefects = []*defect{
 			return resp, nil
 		})},
 	// Delete
-	{name: "delete-204", rule: "delete.returns-removed-row", description: "delete answers 204 with no body",
+	{name: "delete-204",
 		mutate: func(_ backend, x *exchange, r *response) {
 			if x.op == opDelete && r.Status == http.StatusOK {
 				r.Status, r.Body = http.StatusNoContent, nil
 				r.Header.Del("Content-Type")
 			}
 		}},
-	{name: "delete-is-idempotent", rule: "delete.then-gone", description: "deleting a member that is gone answers 200 with the row it had (an idempotent DELETE)",
+	{name: "delete-is-idempotent",
 		operation: func(s backend, inner operation) operation {
 			deleted := map[string][]byte{}
 			return func(x *exchange) (*response, *apiError) {
@@ -382,9 +382,9 @@ var operationDefects = []*defect{
 				return resp, aerr
 			}
 		}},
-	{name: "delete-any-organization", rule: "delete.member-not-found", description: "delete finds the member by id alone, through any organization's path",
+	{name: "delete-any-organization",
 		operation: throughOwnOrganization(opDelete)},
-	{name: "deleted-still-listed", rule: "delete.then-gone", description: "a deleted member is still listed (a soft delete the list query does not filter)",
+	{name: "deleted-still-listed",
 		operation: func(s backend, inner operation) operation {
 			var mu sync.Mutex
 			deleted := map[string][]map[string]any{} // by organization

@@ -7,13 +7,13 @@ import (
 
 // orderDefects are the defects of the order of checks (BEHAVIOUR.md: Order of checks).
 var orderDefects = []*defect{
-	{name: "auth-before-body-decoding", rule: "order.body-decoding-before-identity", description: "a body that does not parse, sent without credentials, is 401",
+	{name: "auth-before-body-decoding",
 		mutate: func(s backend, x *exchange, r *response) {
 			if x.route != nil && x.caller.err != nil && (r.Status == http.StatusBadRequest || allEntries(r, func(e map[string]any) bool { return e["type"] == "json_invalid" })) {
 				*r = *errorResponse(x.caller.err)
 			}
 		}},
-	{name: "validation-before-auth", rule: "order.identity-before-validation", description: "an invalid query without credentials is 422: parameters are validated before the security dependency",
+	{name: "validation-before-auth",
 		mutate: func(s backend, x *exchange, r *response) {
 			if r.Status != http.StatusUnauthorized || x.route == nil || x.method != http.MethodGet {
 				return
@@ -26,7 +26,7 @@ var orderDefects = []*defect{
 				*r = *resp
 			}
 		}},
-	{name: "organization-before-validation", rule: "order.validation-before-organization", description: "an invalid request for an unknown organization is 404: the organization is a dependency resolved before the parameters",
+	{name: "organization-before-validation",
 		mutate: func(s backend, x *exchange, r *response) {
 			if r.Status != http.StatusUnprocessableEntity || x.route == nil {
 				return
@@ -42,13 +42,13 @@ var orderDefects = []*defect{
 			}
 			*r = *errorResponse(errorf(http.StatusNotFound, detailOrgNotFound))
 		}},
-	{name: "authorization-before-organization", rule: "order.organization-before-authorization", description: "an unknown organization is 403 for anyone but a system admin: the membership check comes first",
+	{name: "authorization-before-organization",
 		mutate: func(s backend, x *exchange, r *response) {
 			if r.Status == http.StatusNotFound && detailIs(r, detailOrgNotFound) && x.caller.err == nil && !x.caller.user.IsSystemAdmin() {
 				*r = *errorResponse(errorf(http.StatusForbidden, detailForbidden))
 			}
 		}},
-	{name: "lookup-before-authorization", rule: "order.authorization-before-lookup", description: "a caller who may not act gets 404 for a member that does not exist: the row is loaded before the check",
+	{name: "lookup-before-authorization",
 		operation: func(s backend, inner operation) operation {
 			return func(x *exchange) (*response, *apiError) {
 				resp, aerr := inner(x)

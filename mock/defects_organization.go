@@ -4,7 +4,7 @@ import "net/http"
 
 // organizationDefects are the defects of the organization (BEHAVIOUR.md: Organization).
 var organizationDefects = []*defect{
-	{name: "unknown-organization-empty-list", rule: "organization.not-found", description: "the list of an unknown organization is [] (members are filtered by organization_id, the organization never looked up)",
+	{name: "unknown-organization-empty-list",
 		mutate: func(_ backend, x *exchange, r *response) {
 			if x.op == opList && r.Status == http.StatusNotFound && detailIs(r, detailOrgNotFound) {
 				*r = *jsonResponse(http.StatusOK, []any{})
