@@ -334,29 +334,13 @@ var operationDefects = []*defect{
 		})},
 
 	{name: "updated-at-only-on-change",
-		operation: onOperation(opUpdate, func(s backend, inner operation, x *exchange) (*response, *apiError) {
-			before := storedMember(s, s.memberID(x))
-			resp, aerr := inner(x)
-			var after map[string]any
-			if aerr != nil || before == nil || json.Unmarshal(resp.Body, &after) != nil || after["role"] != before["role"] {
-				return resp, aerr
+		operation: answerUpdateFromRowBefore(func(before, after map[string]any) {
+			if after["role"] == before["role"] {
+				after["updated_at"] = cmp.Or(before["updated_at"], after["updated_at"])
 			}
-			after["updated_at"] = cmp.Or(before["updated_at"], after["updated_at"])
-			resp.Body = mustJSON(after)
-			return resp, nil
 		})},
 	{name: "update-answers-the-old-row",
-		operation: onOperation(opUpdate, func(s backend, inner operation, x *exchange) (*response, *apiError) {
-			before := storedMember(s, s.memberID(x))
-			resp, aerr := inner(x)
-			var after map[string]any
-			if aerr != nil || before == nil || json.Unmarshal(resp.Body, &after) != nil {
-				return resp, aerr
-			}
-			after["role"] = before["role"]
-			resp.Body = mustJSON(after)
-			return resp, nil
-		})},
+		operation: answerUpdateFromRowBefore(func(before, after map[string]any) { after["role"] = before["role"] })},
 	// Delete
 	{name: "delete-204",
 		mutate: func(_ backend, x *exchange, r *response) {
@@ -473,6 +457,22 @@ func ownSearchOf(values func(item map[string]any) []string, match func(value, qu
 			}
 		}
 		return listPage(x, kept), nil
+	})
+}
+
+// answerUpdateFromRowBefore lets edit change a successful update's answer
+// with the member's row as it was before the update.
+func answerUpdateFromRowBefore(edit func(before, after map[string]any)) func(backend, operation) operation {
+	return onOperation(opUpdate, func(s backend, inner operation, x *exchange) (*response, *apiError) {
+		before := storedMember(s, s.memberID(x))
+		resp, aerr := inner(x)
+		var after map[string]any
+		if aerr != nil || before == nil || json.Unmarshal(resp.Body, &after) != nil {
+			return resp, aerr
+		}
+		edit(before, after)
+		resp.Body = mustJSON(after)
+		return resp, nil
 	})
 }
 
