@@ -72,6 +72,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzLoadJSON$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./internal/stack
 	$(GO) test -run '^$$' -fuzz '^FuzzValue$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./internal/stack
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./fixtures
+	$(GO) test -run '^$$' -fuzz '^FuzzRecordedBodyReadsBack$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./fixtures
 	$(GO) test -run '^$$' -fuzz '^FuzzParseProfile$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./contract
 	$(GO) test -run '^$$' -fuzz '^FuzzDateTime$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./internal/spec
 
