@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -111,3 +112,42 @@ func DefectsTable(suite *fixtures.Suite) string {
 // Cell is text as a table cell: a '|' would end the cell, even in a code
 // span, so it is escaped (GitHub Flavored Markdown, tables).
 func Cell(text string) string { return strings.ReplaceAll(text, "|", `\|`) }
+
+// A Section is a heading of a Markdown text and the text under it, up to
+// the next heading of any level.
+type Section struct {
+	Level  int    // 1 for "#", 2 for "##", ...
+	Anchor string // the heading's anchor, as GitHub makes it
+	Text   string
+}
+
+var heading = regexp.MustCompile(`^(#{1,6}) (.+)$`)
+
+// Sections are a Markdown text's sections, in order; a "#" inside a fenced
+// code block is no heading.
+func Sections(markdown string) []Section {
+	var out []Section
+	fenced := false
+	for _, line := range strings.Split(strings.TrimSuffix(markdown, "\n"), "\n") {
+		if strings.HasPrefix(line, "```") {
+			fenced = !fenced
+		}
+		if m := heading.FindStringSubmatch(line); m != nil && !fenced {
+			out = append(out, Section{Level: len(m[1]), Anchor: Anchor(m[2])})
+			continue
+		}
+		if len(out) > 0 {
+			out[len(out)-1].Text += line + "\n"
+		}
+	}
+	return out
+}
+
+var notInAnchors = regexp.MustCompile(`[^\p{L}\p{N}_\- ]`)
+
+// Anchor is a heading's anchor as GitHub makes it: lower case, every
+// character but letters, digits, '-', '_' and spaces dropped, spaces as
+// '-' (a second heading of the same title gets "-1" after it).
+func Anchor(title string) string {
+	return strings.ReplaceAll(notInAnchors.ReplaceAllString(strings.ToLower(title), ""), " ", "-")
+}

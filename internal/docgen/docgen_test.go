@@ -109,3 +109,24 @@ func TestFillNamesAMissingOrRepeatedMarker(t *testing.T) {
 		require.ErrorContains(t, err, tc.err)
 	}
 }
+
+// TestAnchorIsGitHubs: the anchors GitHub gives BEHAVIOUR.md's headings,
+// which the docs link to.
+func TestAnchorIsGitHubs(t *testing.T) {
+	for title, want := range map[string]string{
+		"SYSTEM_ADMIN memberships": "system_admin-memberships",
+		"The HTTP server: Go's net/http where the service has uvicorn and h11": "the-http-server-gos-nethttp-where-the-service-has-uvicorn-and-h11",
+		"The spec: OpenAPI 3.1 in FastAPI's shapes":                            "the-spec-openapi-31-in-fastapis-shapes",
+		"Per-request overrides (`Prefer`, Prism's syntax)":                     "per-request-overrides-prefer-prisms-syntax",
+	} {
+		require.Equal(t, want, docgen.Anchor(title), title)
+	}
+}
+
+func TestSectionsSkipCodeBlocks(t *testing.T) {
+	got := docgen.Sections("# Title\nintro\n```sh\n# a comment\n```\n## Next\ntext\n")
+	require.Equal(t, []docgen.Section{
+		{Level: 1, Anchor: "title", Text: "intro\n```sh\n# a comment\n```\n"},
+		{Level: 2, Anchor: "next", Text: "text\n"},
+	}, got)
+}

@@ -8,10 +8,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/heyhumm/humm-members-mock/internal/docgen"
 )
 
 func read(t *testing.T, file string) string {
@@ -36,52 +39,17 @@ func theDocs(t *testing.T) []string {
 	return files
 }
 
-var heading = regexp.MustCompile(`^(#{1,6}) (.+)$`)
-
-// anchor is a heading's anchor as GitHub makes it: lower case, every
-// character but letters, digits, '-', '_' and spaces dropped, spaces as
-// '-'.
-func anchor(title string) string {
-	drop := regexp.MustCompile(`[^\p{L}\p{N}_\- ]`)
-	return strings.ReplaceAll(drop.ReplaceAllString(strings.ToLower(title), ""), " ", "-")
-}
-
-// section is a heading's anchor and the text under it, up to the next
-// heading of any level, in a Markdown text.
-type section struct {
-	level        int
-	anchor, text string
-}
-
-func sections(markdown string) []section {
-	var out []section
-	fenced := false
-	for _, line := range strings.Split(markdown, "\n") {
-		if strings.HasPrefix(line, "```") {
-			fenced = !fenced
-		}
-		if m := heading.FindStringSubmatch(line); m != nil && !fenced {
-			out = append(out, section{level: len(m[1]), anchor: anchor(m[2])})
-			continue
-		}
-		if len(out) > 0 {
-			out[len(out)-1].text += line + "\n"
-		}
-	}
-	return out
-}
-
 // anchors are every anchor a Markdown text's headings give, with GitHub's
 // -1, -2 for a title seen before.
 func anchors(markdown string) map[string]bool {
 	seen := map[string]int{}
 	out := map[string]bool{}
-	for _, s := range sections(markdown) {
-		a := s.anchor
-		if n := seen[s.anchor]; n > 0 {
-			a += "-" + string(rune('0'+n))
+	for _, s := range docgen.Sections(markdown) {
+		a := s.Anchor
+		if n := seen[s.Anchor]; n > 0 {
+			a += "-" + strconv.Itoa(n)
 		}
-		seen[s.anchor]++
+		seen[s.Anchor]++
 		out[a] = true
 	}
 	return out
@@ -95,9 +63,9 @@ var choiceMark = regexp.MustCompile(`\*[Cc]hoices?\*`)
 func sectionsWithAChoice(t *testing.T) []string {
 	t.Helper()
 	var out []string
-	for _, s := range sections(read(t, "BEHAVIOUR.md")) {
-		if s.level > 1 && choiceMark.MatchString(s.text) {
-			out = append(out, s.anchor)
+	for _, s := range docgen.Sections(read(t, "BEHAVIOUR.md")) {
+		if s.Level > 1 && choiceMark.MatchString(s.Text) {
+			out = append(out, s.Anchor)
 		}
 	}
 	require.NotEmpty(t, out)
@@ -126,9 +94,9 @@ func TestEveryChoiceIsListedAndCited(t *testing.T) {
 	slices.Sort(want)
 
 	var list string
-	for _, s := range sections(read(t, "docs/mock.md")) {
-		if s.anchor == "its-own-choices" {
-			list = firstList(s.text)
+	for _, s := range docgen.Sections(read(t, "docs/mock.md")) {
+		if s.Anchor == "its-own-choices" {
+			list = firstList(s.Text)
 		}
 	}
 	require.NotEmpty(t, list, "docs/mock.md has a section \"Its own choices\" with a list")
