@@ -1,10 +1,11 @@
 package mock
 
-// The mock's policy: every rule of BEHAVIOUR.md, and every choice made where
-// it is silent, lives in this file. Change a rule here, with the fixtures.
-// What the stack itself does (routing, decoding, validation) is emulated
-// in internal/stack and is not a choice; the two places where
-// the mock departs from the stack on purpose are named below.
+// The mock's policy: the rules of BEHAVIOUR.md on callers, members and
+// their operations, and the list of the project's choices (below), each
+// stated once in BEHAVIOUR.md. Change a rule here, with the fixtures. The
+// order of the checks is the pipeline's (pipeline.go); what the stack
+// itself does (routing, decoding, validation) is emulated in
+// internal/stack.
 
 import (
 	"encoding/json"
