@@ -8,7 +8,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME    ?= 1000x
 FUZZTIMEOUT ?= 2h
 
-.PHONY: run test lint bench load load-json-server contract fuzz mutation
+.PHONY: run test lint bench load load-json-server contract fuzz mutation docs
 
 ## run: the mock on $(ADDR) with the seeded world (seed $(SEED)); built once (the build cache makes the next start quick), then exec'd so the mock itself gets Ctrl-C and kill and frees the port
 run:
@@ -26,6 +26,10 @@ lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 	$(GO) run ./internal/failnowcheck .
+
+## docs: write the parts of docs/ read from the code (internal/docgen: the defects table of docs/contract.md, from fixtures/rules.yaml); a test fails until they are written
+docs:
+	$(GO) run ./internal/docgen/cmd/docgen
 
 ## bench: the mock's pipeline benchmarks (ns/op, B/op, allocs/op)
 bench:

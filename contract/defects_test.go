@@ -301,18 +301,26 @@ func TestAThinWorldLeavesUnprovenWhatItCannotProve(t *testing.T) {
 }
 
 // TestReadmeListsEveryDefectWithItsRule: the docs' table of defects
-// (docs/contract.md, linked from the README) is the mock's list, each with
-// the rule it breaks and its description.
+// (docs/contract.md, linked from the README; `make docs` writes it from
+// rules.yaml) is the mock's list, each with the rule it breaks, a link to
+// that rule's section of BEHAVIOUR.md, and its description.
 func TestReadmeListsEveryDefectWithItsRule(t *testing.T) {
 	data, err := os.ReadFile("../docs/contract.md")
 	require.NoError(t, err)
-	row := regexp.MustCompile("(?m)^\\| `([a-z0-9-]+)` \\| `([a-z0-9.-]+)` \\| (.+) \\|$")
-	listed := map[string][2]string{}
+	sections := map[string]string{}
+	for _, r := range embeddedSuite(t).Rules {
+		sections[r.ID] = r.Section
+	}
+	row := regexp.MustCompile("(?m)^\\| `([a-z0-9-]+)` \\| \\[`([a-z0-9.-]+)`\\]\\(\\.\\./BEHAVIOUR\\.md#([a-z0-9_-]+)\\) \\| [a-z-]+ \\| (.+?) \\| `[^`]+`, step `[^`]+` \\|$")
+	type listing struct{ rule, section, description string }
+	listed := map[string]listing{}
 	for _, m := range row.FindAllStringSubmatch(string(data), -1) {
-		listed[m[1]] = [2]string{m[2], m[3]}
+		listed[m[1]] = listing{m[2], m[3], strings.ReplaceAll(m[4], `\|`, "|")}
 	}
-	require.Len(t, listed, len(mock.Defects()), "the README's table has one row per defect")
 	for _, defect := range mock.Defects() {
-		require.Equal(t, [2]string{mock.DefectRule(defect), mock.DefectDescription(defect)}, listed[defect], defect)
+		rule := mock.DefectRule(defect)
+		require.Equal(t, listing{rule, sections[rule], mock.DefectDescription(defect)}, listed[defect],
+			"the docs' row of defect %s (run make docs)", defect)
 	}
+	require.Len(t, listed, len(mock.Defects()), "the docs' table has one row per defect and no other")
 }

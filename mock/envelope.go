@@ -12,16 +12,9 @@ import (
 
 // inEnvelope puts a list page into the object the spec's list answers
 // with (spec.MemberOperations.ListProperty: a page envelope such as
-// {items, total, page, page_size}). BEHAVIOUR.md is silent on envelopes;
-// the choice (policy: what a frontend paging through it expects):
-//   - the envelope's array of members is the page;
-//   - a property named as one of the list's query parameters carries the
-//     value the request was read with (the defaults written in);
-//   - when exactly one integer property is left, it is the count of the
-//     members the filters keep, on every page;
-//   - anything else is generated from its schema.
-//
-// A value its property's schema refuses is generated instead.
+// {items, total, page, page_size}), as BEHAVIOUR.md#list says (*choice*:
+// what a frontend paging through it expects). A value its property's
+// schema refuses is generated instead.
 func (s *Server) inEnvelope(x *exchange, page *response, total func() int) *response {
 	envelope := s.members.ListEnvelope()
 	query := x.query

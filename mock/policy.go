@@ -1,10 +1,11 @@
 package mock
 
-// The mock's policy: every rule of BEHAVIOUR.md, and every choice made where
-// it is silent, lives in this file. Change a rule here, with the fixtures.
-// What the stack itself does (routing, decoding, validation) is emulated
-// in internal/stack and is not a choice; the two places where
-// the mock departs from the stack on purpose are named below.
+// The mock's policy: the rules of BEHAVIOUR.md on callers, members and
+// their operations, and the list of the project's choices (below), each
+// stated once in BEHAVIOUR.md. Change a rule here, with the fixtures. The
+// order of the checks is the pipeline's (pipeline.go); what the stack
+// itself does (routing, decoding, validation) is emulated in
+// internal/stack.
 
 import (
 	"encoding/json"
@@ -23,22 +24,31 @@ import (
 	"github.com/heyhumm/humm-members-mock/internal/stack"
 )
 
-// Choices where BEHAVIOUR.md is silent (also listed in docs/mock.md).
+// Choices: where even the service's stack is silent, the project chooses,
+// and BEHAVIOUR.md states each choice once, marked *choice*. By its
+// section there, and where the code makes it (TestEveryChoiceIsListedAndCited,
+// internal/docgen, holds this list to BEHAVIOUR.md):
 //
-// Where the service answers 500 because it cannot render a 422 (an input
-// of NaN or Infinity, a string with a lone surrogate, the bytes of a
-// non-UTF-8 body sent as another content type), the mock sends the 422
-// with input null, or the text with U+FFFD (internal/stack: appendPyJSON,
-// pyDecodeText, rawBytesInput): a mock that 500s on purpose helps no one.
-//
-// A format no rule knows (internal/spec: stringFormats; "iban", or a string
-// format on a number) refuses the document at start, naming where it is
-// and the format (spec.Load: unknownFormat), rather than being taken as
-// any string: the mock could neither generate values of it nor check them
-// as the service does, and a user who added it expects one or the other.
-// FilePath and DirectoryPath (format file-path, directory-path) name a
-// file of the service's own disk, which the mock has not: any path is
-// taken (internal/stack: pydanticPath).
+//   - BEHAVIOUR.md#credentials: an unknown API key (resolveCaller); a member
+//     operation without a caller (anonymousMayAct).
+//   - BEHAVIOUR.md#standing: a SYSTEM_ADMIN-role member (rightsIn); a role
+//     or state no rule names (roleStandings, stateRules, unruled).
+//   - BEHAVIOUR.md#system_admin-memberships: the check before or after the
+//     member lookup (changeMember, deleteMember).
+//   - BEHAVIOUR.md#paths-and-methods: the one method Allow names
+//     (internal/spec: order.go).
+//   - BEHAVIOUR.md#validation-errors: a 422 the service cannot render
+//     (internal/stack: appendPyJSON, pyDecodeText, rawBytesInput).
+//   - BEHAVIOUR.md#operations: a property no rule reads (writeProperties).
+//   - BEHAVIOUR.md#list: a page envelope (envelope.go).
+//   - BEHAVIOUR.md#update: membership_state in a body (declaredState); a
+//     PATCH (opPatch).
+//   - BEHAVIOUR.md#delete: a delete that answers something else
+//     (server.go: asDocumented).
+//   - BEHAVIOUR.md#body-size: maxBodyBytes.
+//   - BEHAVIOUR.md#formats: times with microseconds (store.go: timeLayout);
+//     a format no rule knows (internal/spec: unknownFormat); file and
+//     directory paths (internal/stack: pydanticPath).
 const (
 	// maxBodyBytes: larger request bodies are a 413.
 	maxBodyBytes = 1 << 20
@@ -221,13 +231,10 @@ func requestSchema(route *routers.Route) *openapi3.Schema {
 }
 
 // writeProperties is what a create, a PUT or a PATCH does to the writable
-// properties the body's schema has: each takes the body's value, else the
-// schema's default, else null (PUT replaces, as `{}` demotes the role); a
-// PATCH writes only the properties sent (a merge). A value the member's own
-// schema cannot hold (a body's default null for a property the member
-// requires as a string) is not written: the member keeps its value, or a
-// new one gets one generated. The service would fail its response model (a
-// 500); the mock answers nothing its own data breaks.
+// properties the body's schema has (BEHAVIOUR.md#operations, *choice*):
+// each takes the body's value, else the schema's default, else null (PUT
+// replaces, as `{}` demotes the role); a PATCH writes only the properties
+// sent (a merge); a value the member's own schema cannot hold is left out.
 func writeProperties(vocab vocabulary, op memberOp, body []byte) map[string]any {
 	bodySchema := vocab.bodies[op]
 	if len(vocab.writable) == 0 || bodySchema == nil {
@@ -257,10 +264,9 @@ func writeProperties(vocab vocabulary, op memberOp, body []byte) map[string]any 
 }
 
 // declaredState is the membership_state a body sent, where the
-// operation's body schema declares one (*choice*, BEHAVIOUR.md is silent:
-// a spec that lets a create or an update write the state means it, as for
-// role); nil, not sent, elsewhere, for null, and for a body that only
-// carries it as an extra property pydantic ignores.
+// operation's body schema declares one (BEHAVIOUR.md#update, *choice*);
+// nil, not sent, elsewhere, for null, and for a body that only carries it
+// as an extra property pydantic ignores.
 func declaredState(vocab vocabulary, op memberOp, sent *string) *string {
 	if body := vocab.bodies[op]; body == nil || body.Properties[memberRuled[memberState].name] == nil {
 		return nil
@@ -400,9 +406,8 @@ const (
 )
 
 // rightsIn: a system admin everywhere; otherwise through an active
-// membership only. An active SYSTEM_ADMIN-role member who is not a system
-// admin user administers that organization like an ORGANIZATION_ADMIN
-// (BEHAVIOUR.md is silent; the role outranks ORGANIZATION_ADMIN).
+// membership only, an active SYSTEM_ADMIN-role member administering as an
+// ORGANIZATION_ADMIN (BEHAVIOUR.md#standing, *choice*).
 func rightsIn(w *world, caller *User, orgID string) rights {
 	if caller == nil {
 		return rightsNone // no token, on an operation that needs none
@@ -611,14 +616,9 @@ const (
 	opCreate = spec.MemberCreate
 	opUpdate = spec.MemberUpdate
 	opDelete = spec.MemberDelete
-	// opPatch: a PATCH on the member item path whose success is a member.
-	// BEHAVIOUR.md is silent on PATCH; the mock gives it the update's rules
-	// (organization, standing, admin rights, SYSTEM_ADMIN, ids in the body,
-	// Member not found, updated_at advances) with FastAPI's usual PATCH: a
-	// model of optional fields read with exclude_unset, so only the
-	// properties sent change, and null sets null where the body's schema
-	// allows it (the stack refuses it elsewhere). A null role or id is taken
-	// as not sent: the member's role is never null.
+	// opPatch: a PATCH on the member item path whose success is a member,
+	// under the update's rules with only the properties sent changed
+	// (BEHAVIOUR.md#update, *choice*).
 	opPatch = spec.MemberPatch
 )
 
