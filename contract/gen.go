@@ -281,10 +281,14 @@ func kebab(s string) string {
 type flat struct {
 	// core is the schema read (through spec.Underlying): one model is one
 	// core wherever it is referenced.
-	core       *openapi3.Schema
-	types      []string
-	format     string
-	enum       []any
+	core   *openapi3.Schema
+	types  []string
+	format string
+	enum   []any
+	// dflt and examples are what the document suggests a value be: the
+	// schema's default (a $ref's sibling included), then its examples.
+	dflt       any
+	examples   []any
 	nullable   bool
 	min, max   *float64
 	minLength  uint64
@@ -310,6 +314,13 @@ func flatten(s *openapi3.Schema) flat {
 	f := flat{core: core, nullable: nullable, properties: map[string]*openapi3.SchemaRef{}}
 	var fold func(*openapi3.Schema)
 	fold = func(s *openapi3.Schema) {
+		if f.dflt == nil {
+			f.dflt = s.Default
+		}
+		if s.Example != nil {
+			f.examples = append(f.examples, s.Example)
+		}
+		f.examples = append(f.examples, s.Examples...)
 		if s.Type != nil && len(f.types) == 0 {
 			f.types = s.Type.Slice()
 		}
@@ -363,8 +374,25 @@ func flatten(s *openapi3.Schema) flat {
 			}
 		}
 	}
+	if s.Default != nil {
+		f.dflt = s.Default // the outer schema's: a 3.0 allOf wrapper's, a $ref's sibling
+	}
 	fold(core)
 	return f
+}
+
+// suggested is the value of the enum the document suggests, its default
+// first, then its examples and the examples of the object around it
+// (around): a required enum field takes what the document's own authors
+// send, not the enum's first value, which may be one only some may send
+// (a role only a system admin may grant).
+func (f flat) suggested(around []any) (any, bool) {
+	for _, v := range append(append([]any{f.dflt}, f.examples...), around...) {
+		if v != nil && slices.Contains(f.enum, v) {
+			return v, true
+		}
+	}
+	return nil, false
 }
 
 // inclusiveBound is the bound a value may reach: the bound itself, or,
@@ -729,12 +757,21 @@ func (op *genOp) minimalObject(f flat, success bool) map[string]any {
 		if ref == nil || ref.Value == nil {
 			continue
 		}
-		body[name] = op.validValue(name, flatten(ref.Value), success)
+		var around []any // what the object's examples give this property
+		for _, example := range f.examples {
+			if m, ok := example.(map[string]any); ok && m[name] != nil {
+				around = append(around, m[name])
+			}
+		}
+		body[name] = op.validValue(name, flatten(ref.Value), success, around...)
 	}
 	return body
 }
 
-func (op *genOp) validValue(name string, f flat, success bool) any {
+func (op *genOp) validValue(name string, f flat, success bool, around ...any) any {
+	if v, ok := f.suggested(around); ok {
+		return v
+	}
 	if i := slices.IndexFunc(f.enum, func(v any) bool { return v != nil }); i >= 0 {
 		return f.enum[i] // a nullable enum may list null first
 	}

@@ -149,6 +149,15 @@ func TestGenerateFollowsTheSpec(t *testing.T) {
 			excludes:  []string{"role: system_admin"},
 		},
 		{
+			// SYSTEM_ADMIN, the enum's first value, only a system admin may
+			// grant: a success sends the default the document gives.
+			name: "a required enum field takes its default",
+			old:  "      required: [user_id]\n", new: "      required: [user_id, role]\n",
+			operation: "gen-create-organization-member.yaml",
+			contains:  []string{"body: {role: ANALYST, user_id: '{candidate_user_ids[0]}'}"},
+			excludes:  []string{"role: SYSTEM_ADMIN, user_id: '{candidate_user_ids[0]}'"},
+		},
+		{
 			name: "a required field becomes optional",
 			old:  "      required: [user_id]\n", new: "      required: []\n",
 			operation: "gen-create-organization-member.yaml",
