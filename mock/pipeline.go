@@ -3,6 +3,7 @@ package mock
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -69,7 +70,11 @@ type exchange struct {
 	// in; list its page, size and search, typed.
 	query url.Values
 	list  listQuery
-	body  []byte // the validated body, canonical JSON, the spec's defaults written in
+	// body is the validated body, decoded once (stack.Request.Body: the
+	// spec's defaults written in, pydantic's coercions applied), nil
+	// without one: the stages after validation read it, none decodes the
+	// body again. It is only read: a defect that edits it edits a copy.
+	body any
 }
 
 // listQuery is a list request's paging and search, read once from the
@@ -289,10 +294,17 @@ func (s *Server) validateWithSpec(x *exchange, body stack.Body) *apiError {
 			query[name] = values
 		}
 	}
-	var validated []byte
-	if x.route.Operation.RequestBody != nil {
-		if validated, err = io.ReadAll(probe.Body); err != nil {
+	// kin-openapi hands its validated body back only as bytes, its
+	// defaults written in: this path, for constructs internal/stack does
+	// not model, decodes them once more, as kin-openapi decodes JSON.
+	var validated any
+	if x.route.Operation.RequestBody != nil && body.Sent {
+		data, err := io.ReadAll(probe.Body)
+		if err != nil {
 			return errorf(http.StatusInternalServerError, "read validated body: %v", err)
+		}
+		if json.Unmarshal(data, &validated) != nil {
+			validated = nil // not JSON: refused as no object (bodyOf)
 		}
 	}
 	x.validated(x.pathParams, query, validated)
@@ -302,7 +314,7 @@ func (s *Server) validateWithSpec(x *exchange, body stack.Body) *apiError {
 // validated keeps what validation made of the request: path parameters
 // with their ids in lower case (uuids are compared so: the one place ids
 // are canonicalised), the query and the list's typed paging, the body.
-func (x *exchange) validated(params map[string]string, query url.Values, body []byte) {
+func (x *exchange) validated(params map[string]string, query url.Values, body any) {
 	x.params = make(map[string]string, len(params))
 	for name, value := range params {
 		x.params[name] = strings.ToLower(value)

@@ -10,7 +10,6 @@ package mock
 // (operateWithRights), under the store's lock.
 
 import (
-	"encoding/json"
 	"hash/fnv"
 	"net/http"
 	"slices"
@@ -190,10 +189,8 @@ func (s *Server) serveResource(w *world, r *resource, x *exchange) (*response, b
 	if x.route.Method != http.MethodGet {
 		w.touchResource(r.collection, key) // logged only when it changed
 	}
-	var body map[string]any
-	if len(x.body) > 0 {
-		_ = json.Unmarshal(x.body, &body) // validated JSON
-	}
+	// The validated body, its values as the store keeps them.
+	body, _ := storable(x.body).(map[string]any)
 	status := successCode(x.route.Operation)
 	switch {
 	case !onItem && x.route.Method == http.MethodGet:

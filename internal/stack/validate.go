@@ -110,6 +110,10 @@ func (c Ctx) MarshalJSON() ([]byte, error) {
 // or the request's parameters and body in canonical form (uuids lower case
 // with dashes, integers in decimal) with the spec's defaults written in;
 // unmodeled when the operation holds a construct not modelled here.
+//
+// The body is handed over decoded, as the value pydantic's model holds
+// once validated: what comes after reads it, and never decodes the body
+// again.
 type Request struct {
 	Issues []Issue
 	Params map[string]string
@@ -118,8 +122,13 @@ type Request struct {
 	// value of a repeated name in order (FastAPI's getlist), sent or
 	// defaulted; they are not in Query.
 	QueryLists map[string][]string
-	Body       []byte // canonical JSON, nil without a body
-	Unmodeled  bool
+	// Body is the validated body in the types encoding/json writes:
+	// objects map[string]any, arrays []any, numbers json.Number (pydantic's
+	// int exact, its float as repr writes it), strings, bools and nil; the
+	// spec's defaults are copies, sharing nothing with the document. nil
+	// without a body, for JSON null, and when there are issues.
+	Body      any
+	Unmodeled bool
 }
 
 // ValidateRequest validates a routed request's parameters and body; query
@@ -235,7 +244,7 @@ func ValidateRequestAll(order PropertyOrder, route *routers.Route, params map[st
 	}
 	out.Issues = append(out.Issues, issues...)
 	if len(issues) == 0 {
-		out.Body, _ = json.Marshal(canon) // canonical values always encode
+		out.Body = canon
 	}
 	return out
 }
@@ -547,7 +556,7 @@ func pydanticModel(order PropertyOrder, loc []any, s *openapi3.Schema, value any
 			if required[name] {
 				issues = append(issues, issue("missing", fieldLoc, "Field required", dict, nil))
 			} else if def := schemaDefault(s.Properties[name]); def != nil {
-				canon[name] = def
+				canon[name] = detached(def)
 			}
 			continue
 		}
@@ -950,6 +959,26 @@ func pydanticBool(loc []any, value any) (any, []Issue, bool) {
 		}
 	}
 	return nil, []Issue{issue("bool_type", loc, "Input should be a valid boolean", value, nil)}, true
+}
+
+// detached is a copy of a value of the document (a default) that shares
+// none of its maps or slices: the validated body is the caller's to keep.
+func detached(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, item := range v {
+			out[k] = detached(item)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, item := range v {
+			out[i] = detached(item)
+		}
+		return out
+	}
+	return v
 }
 
 // pyCanonical turns a decoded value into one encoding/json writes.
