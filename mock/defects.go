@@ -48,7 +48,7 @@ type backend interface {
 	// operateAs runs the operation with the rights as gives for the
 	// caller's own in the request's organization.
 	operateAs(x *exchange, as func(own rights) rights) (*response, *apiError)
-	answer(req *request) *response
+	wouldAnswer(req *request) *response
 	orgID(x *exchange) string
 	memberID(x *exchange) string
 	// at is the exchange with these path parameters: a member reached
@@ -194,7 +194,7 @@ func answerAgain(s backend, x *exchange, rawQuery string, header http.Header) *r
 	if header != nil {
 		req = withHeader(req, header)
 	}
-	return s.answer(req)
+	return s.wouldAnswer(req)
 }
 
 // sentQuery is a copy of the query as sent, to change and send again.

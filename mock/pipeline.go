@@ -31,6 +31,20 @@ import (
 // ServeHTTP journals and writes what comes out. Nothing here changes the
 // *http.Request: every stage reads the request value, and what validation
 // makes of it is kept on the exchange.
+//
+// One verb per job:
+//
+//	serve        the exchange whole: read, respond, defect, check, journal,
+//	             write (ServeHTTP; serveAPI for the API)
+//	respond      the pipeline's answer to a request (respond; respondUnrouted
+//	             when no operation takes it)
+//	operate      act on the store, under its lock (operate, the stage a defect
+//	             may wrap; operateAs with given rights; operateResource)
+//	wouldAnswer  a defect's question: what respond answers another request,
+//	             no scenario taken, nothing journaled
+//	xResponse    a response made of x: specResponse from the spec alone (a
+//	             scenario, Prefer, an operation outside the rules; prefer.go),
+//	             viewResponse, listResponse, jsonResponse, errorResponse
 
 // request is an API request as it entered, read once: nothing after
 // readRequest reads the *http.Request for any of this, and nothing
@@ -154,7 +168,7 @@ func (s *Server) serveAPI(r *http.Request) (*exchange, *response, []string, stri
 	if req.route == nil {
 		// Routing's answers pass the defect seam too (a router's habits are
 		// backend bugs like any other); no operation, so no spec to check.
-		resp := s.routingAnswer(req)
+		resp := s.respondUnrouted(req)
 		s.rewrite(x, resp)
 		return x, resp, nil, ""
 	}
@@ -165,11 +179,11 @@ func (s *Server) serveAPI(r *http.Request) (*exchange, *response, []string, stri
 	return x, resp, problems, n.fault
 }
 
-// answer is what the pipeline would answer a routed request as sent
+// wouldAnswer is what the pipeline would answer a routed request as sent
 // otherwise (a defect's question, its caller resolved again from its
 // headers): no scenario taken, not journaled, past neither the defect seam
 // nor the check.
-func (s *Server) answer(req *request) *response {
+func (s *Server) wouldAnswer(req *request) *response {
 	again := *req
 	again.caller = s.callerOf(req)
 	x := &exchange{request: &again, params: again.pathParams}
@@ -218,7 +232,7 @@ func (s *Server) respond(x *exchange, n negotiated) *response {
 	if forced, ok := n.fromScenario(); ok {
 		// Scenario answers and faults come from the spec alone: the store
 		// is not touched.
-		return s.forcedResponse(x, forced)
+		return s.specResponse(x, forced)
 	}
 	body, aerr := decodeBody(x.request)
 	if aerr != nil {
@@ -232,7 +246,7 @@ func (s *Server) respond(x *exchange, n negotiated) *response {
 	}
 	sleep(ctx, n.prefer.delay)
 	if n.prefer.forced() {
-		return s.forcedResponse(x, n.prefer)
+		return s.specResponse(x, n.prefer)
 	}
 	// Every request is validated: no memo of earlier requests, since real
 	// clients never send the same one twice (humm-load measures that).
@@ -368,9 +382,9 @@ type foundRoute struct {
 	err    error
 }
 
-// routingAnswer is the answer to a request no operation takes: 405 with
+// respondUnrouted is the answer to a request no operation takes: 405 with
 // Allow, a 307 for a trailing slash, else 404.
-func (s *Server) routingAnswer(req *request) *response {
+func (s *Server) respondUnrouted(req *request) *response {
 	if errors.Is(req.routeErr, routers.ErrMethodNotAllowed) {
 		e := errorf(http.StatusMethodNotAllowed, "Method Not Allowed")
 		e.Header = http.Header{"Allow": {s.spec.Allow(req.incoming)}}

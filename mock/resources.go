@@ -176,9 +176,10 @@ func (r *resource) seedRows(seed int64, orgParam string, orgIDs []string) map[st
 	return out
 }
 
-// serveResource answers one operation on the resource, under the store's
-// lock; it reports whether it changed the world.
-func (s *Server) serveResource(w *world, r *resource, x *exchange) (*response, bool, *apiError) {
+// operateResource carries out one operation on the resource, under the
+// store's lock, and makes its response; it reports whether it changed the
+// world.
+func (s *Server) operateResource(w *world, r *resource, x *exchange) (*response, bool, *apiError) {
 	key := r.parentKey(x.params)
 	onItem := x.route.Path == r.item
 	id := x.params[r.idParam] // canonical: lower case

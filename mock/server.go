@@ -440,7 +440,7 @@ func (s *Server) operateAs(x *exchange, as func(own rights) rights) (*response, 
 		case r != nil:
 			var changed bool
 			var err *apiError
-			if resp, changed, err = s.serveResource(w, r, x); err != nil {
+			if resp, changed, err = s.operateResource(w, r, x); err != nil {
 				return false, err
 			}
 			return changed, nil
@@ -451,14 +451,14 @@ func (s *Server) operateAs(x *exchange, as func(own rights) rights) (*response, 
 			}
 			resp = s.viewResponse(w, m)
 		default:
-			resp = s.forcedResponse(x, preference{code: s.successCodes[x.route.Operation]})
+			resp = s.specResponse(x, preference{code: s.successCodes[x.route.Operation]})
 		}
 		return false, nil
 	}
 	var aerr *apiError
 	if _, underOrganization := x.params[s.members.OrganizationParam]; !underOrganization {
 		// Outside any organization, nothing the policy knows applies.
-		return s.forcedResponse(x, preference{code: s.successCodes[x.route.Operation]}), nil
+		return s.specResponse(x, preference{code: s.successCodes[x.route.Operation]}), nil
 	}
 	if x.route.Method == http.MethodGet {
 		s.store.read(func(w *world) { _, aerr = run(w) })
