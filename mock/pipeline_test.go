@@ -899,3 +899,21 @@ func exprText(e ast.Expr) string {
 	_ = printer.Fprint(&b, token.NewFileSet(), e)
 	return b.String()
 }
+
+// TestUpdatedAtIsStrictlyLaterThanTheLast: an update's updated_at is the
+// clock, or a microsecond past the last when the clock has not moved past
+// it (laterThan reads a stored time as text when both are in timeLayout).
+func TestUpdatedAtIsStrictlyLaterThanTheLast(t *testing.T) {
+	now := time.Date(2026, 12, 6, 10, 0, 0, 123456789, time.UTC)
+	for _, row := range []struct{ prev, want string }{
+		{"2026-12-06T09:59:59.999999Z", "2026-12-06T10:00:00.123456Z"}, // the clock moved on
+		{"2026-12-06T10:00:00.123456Z", "2026-12-06T10:00:00.123457Z"}, // the same microsecond
+		{"2027-01-01T00:00:00.000000Z", "2027-01-01T00:00:00.000001Z"}, // a time ahead of the clock
+		{"2026-12-06T10:00:00Z", "2026-12-06T10:00:00.123456Z"},        // another layout, earlier
+		{"2027-12-06T10:00:00Z", "2026-12-06T10:00:00.123456Z"},        // another layout: not read
+		{"2027-12-06 10:00:00.000000Z", "2026-12-06T10:00:00.123456Z"}, // as long as the layout, not it
+		{"", "2026-12-06T10:00:00.123456Z"},
+	} {
+		require.Equal(t, row.want, laterThan(row.prev, now), "after %q", row.prev)
+	}
+}

@@ -875,10 +875,15 @@ func changeMember(w *world, st rights, orgID, id string, role, state, bodyOrgID,
 // moved past it: updated_at strictly advances on every update.
 func laterThan(prev string, now time.Time) string {
 	t := now.UTC().Truncate(time.Microsecond)
-	if p, err := time.Parse(timeLayout, prev); err == nil && !t.After(p) {
-		t = p.Add(time.Microsecond)
+	next := formatTime(t)
+	if len(next) == len(timeLayout) && len(prev) == len(timeLayout) && next > prev {
+		// Both in timeLayout, fixed width: the text orders as the time.
+		return next
 	}
-	return formatTime(t)
+	if p, err := time.Parse(timeLayout, prev); err == nil && !t.After(p) {
+		return formatTime(p.Add(time.Microsecond))
+	}
+	return next
 }
 
 func deleteMember(w *world, st rights, orgID, id string) (*Membership, *apiError) {
