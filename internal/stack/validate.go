@@ -790,6 +790,47 @@ func plural(n uint64) string {
 // must be whole; then the bounds (pydantic-core src/validators/int.rs:
 // multiple_of, le, lt, ge, gt, in that order).
 func pydanticInt(loc []any, s *openapi3.Schema, value any) (any, []Issue, bool) {
+	if text, ok := value.(string); ok {
+		if n, ok := plainDecimal(text); ok && s.MultipleOf == nil && withinBounds(s, n) {
+			return json.Number(text), nil, true // as the long way reads it, without big.Int
+		}
+	}
+	return pydanticBigInt(loc, s, value)
+}
+
+// plainDecimal reads the integers nearly every query and path carries: up
+// to 15 digits (exact in a float64), no sign, no leading zero. pyStrAsInt
+// reads them in its strict form as the same number, whose canonical text
+// is the string itself.
+func plainDecimal(text string) (int64, bool) {
+	if len(text) == 0 || len(text) > 15 || (text[0] == '0' && len(text) > 1) {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+// withinBounds tells whether n meets the schema's whole bounds; false for
+// a bound that is not whole (the long way decides what that means).
+func withinBounds(s *openapi3.Schema, n int64) bool {
+	le, lt, ge, gt := exclusiveBounds(s)
+	whole := func(l *float64) bool { return l == nil || *l == math.Trunc(*l) }
+	if !whole(le) || !whole(lt) || !whole(ge) || !whole(gt) {
+		return false
+	}
+	f := float64(n)
+	return (le == nil || f <= *le) && (lt == nil || f < *lt) && (ge == nil || f >= *ge) && (gt == nil || f > *gt)
+}
+
+// pydanticBigInt is pydanticInt on any input, through big.Int.
+func pydanticBigInt(loc []any, s *openapi3.Schema, value any) (any, []Issue, bool) {
 	var n *big.Int
 	fail := func(typ, msg string) (any, []Issue, bool) {
 		return nil, []Issue{issue(typ, loc, msg, value, nil)}, true
