@@ -3,6 +3,7 @@ package mock
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -47,7 +48,7 @@ type backend interface {
 	// operateAs runs the operation with the rights as gives for the
 	// caller's own in the request's organization.
 	operateAs(x *exchange, as func(own rights) rights) (*response, *apiError)
-	answer(req *request) *response
+	wouldAnswer(req *request) *response
 	orgID(x *exchange) string
 	memberID(x *exchange) string
 	// at is the exchange with these path parameters: a member reached
@@ -106,11 +107,11 @@ func onOperation(op memberOp, wrap func(s backend, inner operation, x *exchange)
 // rewriteBody changes the validated body of op before the operation reads it.
 func rewriteBody(op memberOp, edit func(s backend, x *exchange, body map[string]any)) func(backend, operation) operation {
 	return onOperation(op, func(s backend, inner operation, x *exchange) (*response, *apiError) {
-		var body map[string]any
-		if json.Unmarshal(x.body, &body) == nil && body != nil {
+		if body, ok := x.body.(map[string]any); ok {
+			body = maps.Clone(body) // the exchange's body is only read
 			edit(s, x, body)
 			y := *x
-			y.body = mustJSON(body)
+			y.body = body
 			return inner(&y)
 		}
 		return inner(x)
@@ -193,7 +194,7 @@ func answerAgain(s backend, x *exchange, rawQuery string, header http.Header) *r
 	if header != nil {
 		req = withHeader(req, header)
 	}
-	return s.answer(req)
+	return s.wouldAnswer(req)
 }
 
 // sentQuery is a copy of the query as sent, to change and send again.

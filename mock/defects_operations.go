@@ -256,8 +256,7 @@ var operationDefects = []*defect{
 			if x.op != opCreate || r.Status != http.StatusConflict {
 				return
 			}
-			var body map[string]any
-			_ = json.Unmarshal(x.body, &body)
+			body, _ := x.body.(map[string]any)
 			role, _ := body["role"].(string)
 			userID, _ := body["user_id"].(string)
 			now := s.now().UTC().Format(timeLayout)
@@ -268,8 +267,7 @@ var operationDefects = []*defect{
 
 	{name: "duplicate-across-organizations",
 		operation: onOperation(opCreate, func(s backend, inner operation, x *exchange) (*response, *apiError) {
-			var body map[string]any
-			_ = json.Unmarshal(x.body, &body)
+			body, _ := x.body.(map[string]any)
 			userID, _ := body["user_id"].(string)
 			for _, m := range rowsOf(s.snapshot(), "memberships") {
 				if m["user_id"] == strings.ToLower(userID) && m["organization_id"] != s.orgID(x) {

@@ -3,6 +3,7 @@ package mock
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -30,6 +31,20 @@ import (
 // ServeHTTP journals and writes what comes out. Nothing here changes the
 // *http.Request: every stage reads the request value, and what validation
 // makes of it is kept on the exchange.
+//
+// One verb per job:
+//
+//	serve        the exchange whole: read, respond, defect, check, journal,
+//	             write (ServeHTTP; serveAPI for the API)
+//	respond      the pipeline's answer to a request (respond; respondUnrouted
+//	             when no operation takes it)
+//	operate      act on the store, under its lock (operate, the stage a defect
+//	             may wrap; operateAs with given rights; operateResource)
+//	wouldAnswer  a defect's question: what respond answers another request,
+//	             no scenario taken, nothing journaled
+//	xResponse    a response made of x: specResponse from the spec alone (a
+//	             scenario, Prefer, an operation outside the rules; prefer.go),
+//	             viewResponse, listResponse, jsonResponse, errorResponse
 
 // request is an API request as it entered, read once: nothing after
 // readRequest reads the *http.Request for any of this, and nothing
@@ -69,7 +84,11 @@ type exchange struct {
 	// in; list its page, size and search, typed.
 	query url.Values
 	list  listQuery
-	body  []byte // the validated body, canonical JSON, the spec's defaults written in
+	// body is the validated body, decoded once (stack.Request.Body: the
+	// spec's defaults written in, pydantic's coercions applied), nil
+	// without one: the stages after validation read it, none decodes the
+	// body again. It is only read: a defect that edits it edits a copy.
+	body any
 }
 
 // listQuery is a list request's paging and search, read once from the
@@ -149,7 +168,7 @@ func (s *Server) serveAPI(r *http.Request) (*exchange, *response, []string, stri
 	if req.route == nil {
 		// Routing's answers pass the defect seam too (a router's habits are
 		// backend bugs like any other); no operation, so no spec to check.
-		resp := s.routingAnswer(req)
+		resp := s.respondUnrouted(req)
 		s.rewrite(x, resp)
 		return x, resp, nil, ""
 	}
@@ -160,11 +179,11 @@ func (s *Server) serveAPI(r *http.Request) (*exchange, *response, []string, stri
 	return x, resp, problems, n.fault
 }
 
-// answer is what the pipeline would answer a routed request as sent
+// wouldAnswer is what the pipeline would answer a routed request as sent
 // otherwise (a defect's question, its caller resolved again from its
 // headers): no scenario taken, not journaled, past neither the defect seam
 // nor the check.
-func (s *Server) answer(req *request) *response {
+func (s *Server) wouldAnswer(req *request) *response {
 	again := *req
 	again.caller = s.callerOf(req)
 	x := &exchange{request: &again, params: again.pathParams}
@@ -213,7 +232,7 @@ func (s *Server) respond(x *exchange, n negotiated) *response {
 	if forced, ok := n.fromScenario(); ok {
 		// Scenario answers and faults come from the spec alone: the store
 		// is not touched.
-		return s.forcedResponse(x, forced)
+		return s.specResponse(x, forced)
 	}
 	body, aerr := decodeBody(x.request)
 	if aerr != nil {
@@ -227,7 +246,7 @@ func (s *Server) respond(x *exchange, n negotiated) *response {
 	}
 	sleep(ctx, n.prefer.delay)
 	if n.prefer.forced() {
-		return s.forcedResponse(x, n.prefer)
+		return s.specResponse(x, n.prefer)
 	}
 	// Every request is validated: no memo of earlier requests, since real
 	// clients never send the same one twice (humm-load measures that).
@@ -289,10 +308,17 @@ func (s *Server) validateWithSpec(x *exchange, body stack.Body) *apiError {
 			query[name] = values
 		}
 	}
-	var validated []byte
-	if x.route.Operation.RequestBody != nil {
-		if validated, err = io.ReadAll(probe.Body); err != nil {
+	// kin-openapi hands its validated body back only as bytes, its
+	// defaults written in: this path, for constructs internal/stack does
+	// not model, decodes them once more, as kin-openapi decodes JSON.
+	var validated any
+	if x.route.Operation.RequestBody != nil && body.Sent {
+		data, err := io.ReadAll(probe.Body)
+		if err != nil {
 			return errorf(http.StatusInternalServerError, "read validated body: %v", err)
+		}
+		if json.Unmarshal(data, &validated) != nil {
+			validated = nil // not JSON: refused as no object (bodyOf)
 		}
 	}
 	x.validated(x.pathParams, query, validated)
@@ -302,7 +328,7 @@ func (s *Server) validateWithSpec(x *exchange, body stack.Body) *apiError {
 // validated keeps what validation made of the request: path parameters
 // with their ids in lower case (uuids are compared so: the one place ids
 // are canonicalised), the query and the list's typed paging, the body.
-func (x *exchange) validated(params map[string]string, query url.Values, body []byte) {
+func (x *exchange) validated(params map[string]string, query url.Values, body any) {
 	x.params = make(map[string]string, len(params))
 	for name, value := range params {
 		x.params[name] = strings.ToLower(value)
@@ -356,9 +382,9 @@ type foundRoute struct {
 	err    error
 }
 
-// routingAnswer is the answer to a request no operation takes: 405 with
+// respondUnrouted is the answer to a request no operation takes: 405 with
 // Allow, a 307 for a trailing slash, else 404.
-func (s *Server) routingAnswer(req *request) *response {
+func (s *Server) respondUnrouted(req *request) *response {
 	if errors.Is(req.routeErr, routers.ErrMethodNotAllowed) {
 		e := errorf(http.StatusMethodNotAllowed, "Method Not Allowed")
 		e.Header = http.Header{"Allow": {s.spec.Allow(req.incoming)}}

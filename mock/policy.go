@@ -8,7 +8,6 @@ package mock
 // internal/stack.
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -235,13 +234,11 @@ func requestSchema(route *routers.Route) *openapi3.Schema {
 // each takes the body's value, else the schema's default, else null (PUT
 // replaces, as `{}` demotes the role); a PATCH writes only the properties
 // sent (a merge); a value the member's own schema cannot hold is left out.
-func writeProperties(vocab vocabulary, op memberOp, body []byte) map[string]any {
+func writeProperties(vocab vocabulary, op memberOp, sent map[string]any) map[string]any {
 	bodySchema := vocab.bodies[op]
 	if len(vocab.writable) == 0 || bodySchema == nil {
 		return nil
 	}
-	var sent map[string]any
-	_ = json.Unmarshal(body, &sent) // validated JSON
 	out := map[string]any{}
 	for _, name := range vocab.writable {
 		prop := bodySchema.Properties[name]
@@ -255,6 +252,7 @@ func writeProperties(vocab vocabulary, op memberOp, body []byte) map[string]any 
 		if !ok {
 			v = schemaDefaultOf(prop)
 		}
+		v = storable(v)
 		if !vocab.member.holds(name, v) {
 			continue
 		}
@@ -674,14 +672,94 @@ func listMembers(w *world, orgID string, page, pageSize int, query string, keep 
 
 // createRequest is OrganizationMemberCreate after validation and defaults.
 type createRequest struct {
-	UserID         string  `json:"user_id"`
-	OrganizationID *string `json:"organization_id"`
-	Role           string  `json:"role"`
+	UserID         string
+	OrganizationID *string
+	Role           string
 	// MembershipState, where a spec's body has it and it is sent, is the
 	// new member's state (else active); null is not sent.
-	MembershipState *string `json:"membership_state"`
+	MembershipState *string
 	// Written are the writable properties, as writeProperties sets them.
-	Written map[string]any `json:"-"`
+	Written map[string]any
+}
+
+// The member operations' requests are read from the validated body
+// (stack.Request.Body: defaults written in, pydantic's coercions applied),
+// the rules' properties by their names (memberRuled): nothing decodes the
+// body again.
+
+// createRequestOf is a create's request.
+func createRequestOf(vocab vocabulary, body any) (createRequest, *apiError) {
+	b := bodyOf(body)
+	req := createRequest{UserID: b.text(memberUserID), OrganizationID: b.optionalText(memberOrganizationID),
+		Role: b.text(memberRole)}
+	req.MembershipState = declaredState(vocab, opCreate, b.optionalText(memberState))
+	req.Written = writeProperties(vocab, opCreate, b.object)
+	return req, b.err
+}
+
+// updateRequestOf is a PUT's request.
+func updateRequestOf(vocab vocabulary, body any) (updateRequest, *apiError) {
+	b := bodyOf(body)
+	req := updateRequest{OrganizationID: b.optionalText(memberOrganizationID), UserID: b.optionalText(memberUserID),
+		Role: b.text(memberRole)}
+	req.MembershipState = declaredState(vocab, opUpdate, b.optionalText(memberState))
+	req.Written = writeProperties(vocab, opUpdate, b.object)
+	return req, b.err
+}
+
+// patchRequestOf is a PATCH's request.
+func patchRequestOf(vocab vocabulary, body any) (patchRequest, *apiError) {
+	b := bodyOf(body)
+	req := patchRequest{OrganizationID: b.optionalText(memberOrganizationID), UserID: b.optionalText(memberUserID),
+		Role: b.optionalText(memberRole)}
+	req.MembershipState = declaredState(vocab, opPatch, b.optionalText(memberState))
+	req.Written = writeProperties(vocab, opPatch, b.object)
+	return req, b.err
+}
+
+// validatedBody reads the rules' properties of a validated body; err is
+// the first it could not read.
+type validatedBody struct {
+	object map[string]any
+	err    *apiError
+}
+
+// bodyOf is the validated body as an object: a member operation's body
+// schema is a model, so anything else (no body where the spec makes it
+// optional) is refused as pydantic refuses a model that is not an object.
+func bodyOf(body any) *validatedBody {
+	b := &validatedBody{}
+	var ok bool
+	if b.object, ok = body.(map[string]any); !ok {
+		b.err = validationFailed(validationIssue{Loc: []any{"body"}, Type: "model_attributes_type",
+			Msg: "Input should be a valid dictionary or object to extract fields from"})
+	}
+	return b
+}
+
+// optionalText is the rules' n-th property as sent: nil when the body
+// does not carry it or carries null. A value that is no string (a spec
+// whose schema says so: the rules cannot read it) is refused.
+func (b *validatedBody) optionalText(n int) *string {
+	name := memberRuled[n].name
+	switch v := b.object[name].(type) {
+	case nil:
+		return nil
+	case string:
+		return &v
+	}
+	if b.err == nil {
+		b.err = validationFailed(validationIssue{Loc: []any{"body", name}, Type: "string_type", Msg: "Input should be a valid string"})
+	}
+	return nil
+}
+
+// text is optionalText with "" for none.
+func (b *validatedBody) text(n int) string {
+	if v := b.optionalText(n); v != nil {
+		return *v
+	}
+	return ""
 }
 
 // createMember adds an active member; newRow is an empty row of the
@@ -721,12 +799,12 @@ func createMember(w *world, st rights, orgID string, req createRequest, newRow R
 // updateRequest is OrganizationMemberUpdate after validation and defaults:
 // role is ANALYST when the body omits it.
 type updateRequest struct {
-	OrganizationID  *string `json:"organization_id"`
-	UserID          *string `json:"user_id"`
-	Role            string  `json:"role"`
-	MembershipState *string `json:"membership_state"` // as createRequest's
+	OrganizationID  *string
+	UserID          *string
+	Role            string
+	MembershipState *string // as createRequest's
 	// Written are the writable properties, as writeProperties sets them.
-	Written map[string]any `json:"-"`
+	Written map[string]any
 }
 
 // findMember is the organization's member with that id, or a 404.
@@ -745,12 +823,12 @@ func updateMember(w *world, st rights, orgID, id string, req updateRequest, now 
 // patchRequest is a member PATCH's body: each field nil when not sent or
 // null.
 type patchRequest struct {
-	OrganizationID  *string `json:"organization_id"`
-	UserID          *string `json:"user_id"`
-	Role            *string `json:"role"`
-	MembershipState *string `json:"membership_state"` // as createRequest's
+	OrganizationID  *string
+	UserID          *string
+	Role            *string
+	MembershipState *string // as createRequest's
 	// Written are the writable properties sent, as writeProperties sets them.
-	Written map[string]any `json:"-"`
+	Written map[string]any
 }
 
 // patchMember is the update's rules on the properties sent (opPatch).
@@ -797,10 +875,15 @@ func changeMember(w *world, st rights, orgID, id string, role, state, bodyOrgID,
 // moved past it: updated_at strictly advances on every update.
 func laterThan(prev string, now time.Time) string {
 	t := now.UTC().Truncate(time.Microsecond)
-	if p, err := time.Parse(timeLayout, prev); err == nil && !t.After(p) {
-		t = p.Add(time.Microsecond)
+	next := formatTime(t)
+	if len(next) == len(timeLayout) && len(prev) == len(timeLayout) && next > prev {
+		// Both in timeLayout, fixed width: the text orders as the time.
+		return next
 	}
-	return formatTime(t)
+	if p, err := time.Parse(timeLayout, prev); err == nil && !t.After(p) {
+		return formatTime(p.Add(time.Microsecond))
+	}
+	return next
 }
 
 func deleteMember(w *world, st rights, orgID, id string) (*Membership, *apiError) {

@@ -58,11 +58,11 @@ func parsePrefer(header string) (preference, *apiError) {
 	return p, nil
 }
 
-// forcedResponse answers from the spec alone, as Prism does: the status
+// specResponse answers from the spec alone, as Prism does: the status
 // asked for (or the one holding the named example, or 200), with the named
 // example, a generated body (dynamic=true) or the first example. The store
 // is not touched.
-func (s *Server) forcedResponse(x *exchange, p preference) *response {
+func (s *Server) specResponse(x *exchange, p preference) *response {
 	responses := x.route.Operation.Responses
 	codes := definedCodes(responses)
 	code := p.code

@@ -10,7 +10,6 @@ package mock
 // (operateWithRights), under the store's lock.
 
 import (
-	"encoding/json"
 	"hash/fnv"
 	"net/http"
 	"slices"
@@ -177,9 +176,10 @@ func (r *resource) seedRows(seed int64, orgParam string, orgIDs []string) map[st
 	return out
 }
 
-// serveResource answers one operation on the resource, under the store's
-// lock; it reports whether it changed the world.
-func (s *Server) serveResource(w *world, r *resource, x *exchange) (*response, bool, *apiError) {
+// operateResource carries out one operation on the resource, under the
+// store's lock, and makes its response; it reports whether it changed the
+// world.
+func (s *Server) operateResource(w *world, r *resource, x *exchange) (*response, bool, *apiError) {
 	key := r.parentKey(x.params)
 	onItem := x.route.Path == r.item
 	id := x.params[r.idParam] // canonical: lower case
@@ -190,10 +190,8 @@ func (s *Server) serveResource(w *world, r *resource, x *exchange) (*response, b
 	if x.route.Method != http.MethodGet {
 		w.touchResource(r.collection, key) // logged only when it changed
 	}
-	var body map[string]any
-	if len(x.body) > 0 {
-		_ = json.Unmarshal(x.body, &body) // validated JSON
-	}
+	// The validated body, its values as the store keeps them.
+	body, _ := storable(x.body).(map[string]any)
 	status := successCode(x.route.Operation)
 	switch {
 	case !onItem && x.route.Method == http.MethodGet:

@@ -217,7 +217,7 @@ func (s *Server) deleteResponse(x *exchange, m *Membership) *response {
 	if schema == nil || spec.IsMember(schema) {
 		return jsonResponse(http.StatusOK, m)
 	}
-	return s.forcedResponse(x, preference{code: successCode(x.route.Operation)})
+	return s.specResponse(x, preference{code: successCode(x.route.Operation)})
 }
 
 // viewResponse is one member with its user, as the update returns it.

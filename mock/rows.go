@@ -15,6 +15,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -649,4 +650,30 @@ func sameValues(a, b *Row) bool {
 		}
 	}
 	return true
+}
+
+// storable is a validated body's value as the store keeps values: numbers
+// as float64, as a state file reads them back (json.Unmarshal), so that a
+// value written and the same value read after a restart are equal
+// (sameValues). An integer past float64's range keeps its digits.
+func storable(v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		if f, err := strconv.ParseFloat(string(v), 64); err == nil {
+			return f
+		}
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, item := range v {
+			out[k] = storable(item)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, item := range v {
+			out[i] = storable(item)
+		}
+		return out
+	}
+	return v
 }

@@ -4,7 +4,6 @@
 package mock
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -397,12 +396,10 @@ func (s *Server) operateAs(x *exchange, as func(own rights) rights) (*response, 
 			}
 			return false, nil
 		case opCreate:
-			var req createRequest
-			if err := json.Unmarshal(x.body, &req); err != nil {
-				return false, validationFailed(validationIssue{Loc: []any{"body"}, Msg: err.Error(), Type: "model_attributes_type"})
+			req, err := createRequestOf(s.vocab, x.body)
+			if err != nil {
+				return false, err
 			}
-			req.Written = writeProperties(s.vocab, opCreate, x.body)
-			req.MembershipState = declaredState(s.vocab, opCreate, req.MembershipState)
 			m, err := createMember(w, st, orgID, req, s.newMemberRow(req.Written), s.newID(w), s.cfg.Now())
 			if err != nil {
 				return false, err
@@ -410,12 +407,10 @@ func (s *Server) operateAs(x *exchange, as func(own rights) rights) (*response, 
 			resp = jsonResponse(http.StatusOK, m)
 			return true, nil
 		case opUpdate:
-			var req updateRequest
-			if err := json.Unmarshal(x.body, &req); err != nil {
-				return false, validationFailed(validationIssue{Loc: []any{"body"}, Msg: err.Error(), Type: "model_attributes_type"})
+			req, err := updateRequestOf(s.vocab, x.body)
+			if err != nil {
+				return false, err
 			}
-			req.Written = writeProperties(s.vocab, opUpdate, x.body)
-			req.MembershipState = declaredState(s.vocab, opUpdate, req.MembershipState)
 			m, err := updateMember(w, st, orgID, s.memberID(x), req, s.cfg.Now())
 			if err != nil {
 				return false, err
@@ -423,12 +418,10 @@ func (s *Server) operateAs(x *exchange, as func(own rights) rights) (*response, 
 			resp = s.viewResponse(w, m)
 			return true, nil
 		case opPatch:
-			var req patchRequest
-			if err := json.Unmarshal(x.body, &req); err != nil {
-				return false, validationFailed(validationIssue{Loc: []any{"body"}, Msg: err.Error(), Type: "model_attributes_type"})
+			req, err := patchRequestOf(s.vocab, x.body)
+			if err != nil {
+				return false, err
 			}
-			req.Written = writeProperties(s.vocab, opPatch, x.body)
-			req.MembershipState = declaredState(s.vocab, opPatch, req.MembershipState)
 			m, err := patchMember(w, st, orgID, s.memberID(x), req, s.cfg.Now())
 			if err != nil {
 				return false, err
@@ -447,7 +440,7 @@ func (s *Server) operateAs(x *exchange, as func(own rights) rights) (*response, 
 		case r != nil:
 			var changed bool
 			var err *apiError
-			if resp, changed, err = s.serveResource(w, r, x); err != nil {
+			if resp, changed, err = s.operateResource(w, r, x); err != nil {
 				return false, err
 			}
 			return changed, nil
@@ -458,14 +451,14 @@ func (s *Server) operateAs(x *exchange, as func(own rights) rights) (*response, 
 			}
 			resp = s.viewResponse(w, m)
 		default:
-			resp = s.forcedResponse(x, preference{code: s.successCodes[x.route.Operation]})
+			resp = s.specResponse(x, preference{code: s.successCodes[x.route.Operation]})
 		}
 		return false, nil
 	}
 	var aerr *apiError
 	if _, underOrganization := x.params[s.members.OrganizationParam]; !underOrganization {
 		// Outside any organization, nothing the policy knows applies.
-		return s.forcedResponse(x, preference{code: s.successCodes[x.route.Operation]}), nil
+		return s.specResponse(x, preference{code: s.successCodes[x.route.Operation]}), nil
 	}
 	if x.route.Method == http.MethodGet {
 		s.store.read(func(w *world) { _, aerr = run(w) })

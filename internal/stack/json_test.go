@@ -7,6 +7,7 @@ import (
 	"testing"
 	"unicode/utf16"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
 )
 
@@ -129,5 +130,31 @@ func TestPyJSONUndecodable(t *testing.T) {
 func TestPyFloatRepr(t *testing.T) {
 	for f, want := range map[float64]string{1: "1.0", 1.5: "1.5", 1e16: "1e+16", 1e15: "1000000000000000.0", 0.0001: "0.0001", 0.00001: "1e-05", -2.5e-7: "-2.5e-07", 1e300: "1e+300"} {
 		require.Equal(t, want, pyFloatRepr(f))
+	}
+}
+
+// TestPlainIntegersReadAsTheLongWay: pydanticInt's shortcut for plain
+// decimal strings gives what the big.Int way gives, bounds and all.
+func TestPlainIntegersReadAsTheLongWay(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	yes := true
+	schemas := []*openapi3.Schema{
+		openapi3.NewIntegerSchema(),
+		{Type: &openapi3.Types{"integer"}, Min: f(1), Max: f(100)},
+		{Type: &openapi3.Types{"integer"}, Min: f(1), ExclusiveMin: openapi3.ExclusiveBound{Bool: &yes}, Max: f(100)},
+		{Type: &openapi3.Types{"integer"}, ExclusiveMin: openapi3.ExclusiveBound{Value: f(1)}, ExclusiveMax: openapi3.ExclusiveBound{Value: f(100)}},
+		{Type: &openapi3.Types{"integer"}, Min: f(0.5)},
+		{Type: &openapi3.Types{"integer"}, MultipleOf: f(5)},
+	}
+	loc := []any{"query", "n"}
+	for _, s := range schemas {
+		for _, text := range []string{"0", "1", "2", "50", "99", "100", "101", "007", "-1", "+5", " 5", "1_0", "5.0", "",
+			"999999999999999", "9999999999999999", "12345678901234567890", "1e3", "٣"} {
+			fast, fastIssues, fastOK := pydanticInt(loc, s, text)
+			slow, slowIssues, slowOK := pydanticBigInt(loc, s, text)
+			require.Equal(t, slowOK, fastOK, "%q", text)
+			require.Equal(t, slow, fast, "%q", text)
+			require.Equal(t, slowIssues, fastIssues, "%q", text)
+		}
 	}
 }

@@ -184,16 +184,24 @@ func DecodeBody(contentType string, data []byte) (Body, *Issue, error) {
 		return body, nil, nil
 	}
 	value, err := LoadJSON(data)
-	var decodeErr *JSONError
-	switch {
-	case errors.As(err, &decodeErr):
-		return Body{}, &Issue{Type: "json_invalid", Loc: []any{"body", decodeErr.Pos}, Msg: "JSON decode error",
-			Input: json.RawMessage("{}"), Ctx: map[string]any{"error": decodeErr.Msg}}, nil
-	case err != nil:
-		return Body{}, nil, err
+	if err != nil {
+		invalid, err := decodeIssue(err)
+		return Body{}, invalid, err
 	}
 	body.JSON, body.Value = true, value
 	return body, nil, nil
+}
+
+// decodeIssue is DecodeBody's answer to a body LoadJSON refused: the 422
+// entry of one that does not parse, else the error (a body that cannot be
+// decoded).
+func decodeIssue(err error) (*Issue, error) {
+	var decodeErr *JSONError
+	if errors.As(err, &decodeErr) {
+		return &Issue{Type: "json_invalid", Loc: []any{"body", decodeErr.Pos}, Msg: "JSON decode error",
+			Input: json.RawMessage("{}"), Ctx: map[string]any{"error": decodeErr.Msg}}, nil
+	}
+	return nil, err
 }
 
 // ParseCookies reads the request's cookies as Starlette does

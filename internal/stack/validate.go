@@ -26,6 +26,7 @@ import (
 	"math/big"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -110,6 +111,10 @@ func (c Ctx) MarshalJSON() ([]byte, error) {
 // or the request's parameters and body in canonical form (uuids lower case
 // with dashes, integers in decimal) with the spec's defaults written in;
 // unmodeled when the operation holds a construct not modelled here.
+//
+// The body is handed over decoded, as the value pydantic's model holds
+// once validated: what comes after reads it, and never decodes the body
+// again.
 type Request struct {
 	Issues []Issue
 	Params map[string]string
@@ -118,8 +123,13 @@ type Request struct {
 	// value of a repeated name in order (FastAPI's getlist), sent or
 	// defaulted; they are not in Query.
 	QueryLists map[string][]string
-	Body       []byte // canonical JSON, nil without a body
-	Unmodeled  bool
+	// Body is the validated body in the types encoding/json writes:
+	// objects map[string]any, arrays []any, numbers json.Number (pydantic's
+	// int exact, its float as repr writes it), strings, bools and nil; the
+	// spec's defaults are copies, sharing nothing with the document. nil
+	// without a body, for JSON null, and when there are issues.
+	Body      any
+	Unmodeled bool
 }
 
 // ValidateRequest validates a routed request's parameters and body; query
@@ -180,19 +190,19 @@ func ValidateRequestAll(order PropertyOrder, route *routers.Route, params map[st
 			if !sent {
 				if p.Required {
 					out.Issues = append(out.Issues, issue("missing", loc, "Field required", nil, nil))
-				} else if def := schemaDefault(p.Schema); def != nil && in == openapi3.ParameterInQuery {
-					out.Query[p.Name] = formatDefault(def)
+				} else if d.core != nil && d.core.Default != nil && in == openapi3.ParameterInQuery {
+					out.Query[p.Name] = formatDefault(d.core.Default)
 				}
 				continue
 			}
-			canon, issues, ok := Value(order, loc, p.Schema, raw)
+			canon, issues, ok := valueOf(order, loc, p.Schema, d.core, d.nullable, raw)
 			if !ok {
 				out.Unmodeled = true
 				return out
 			}
 			out.Issues = append(out.Issues, issues...)
 			if len(issues) == 0 {
-				text := fmt.Sprint(canon)
+				text := paramText(canon)
 				switch in {
 				case openapi3.ParameterInPath:
 					out.Params[p.Name] = text
@@ -235,9 +245,20 @@ func ValidateRequestAll(order PropertyOrder, route *routers.Route, params map[st
 	}
 	out.Issues = append(out.Issues, issues...)
 	if len(issues) == 0 {
-		out.Body, _ = json.Marshal(canon) // canonical values always encode
+		out.Body = canon
 	}
 	return out
+}
+
+// paramText is a validated parameter's value as text.
+func paramText(canon any) string {
+	switch v := canon.(type) {
+	case string:
+		return v
+	case json.Number:
+		return string(v)
+	}
+	return fmt.Sprint(canon)
 }
 
 // schemaDefault is a schema's default, through the wrappers spec.Underlying
@@ -275,9 +296,9 @@ func declaredParameters(route *routers.Route, in string) []declaredParameter {
 	}
 	var out []declaredParameter
 	for _, p := range declareParameters(route, in) {
-		core, _ := spec.Underlying(p.Schema)
+		core, nullable := spec.Underlying(p.Schema)
 		list := core != nil && core.Type != nil && core.Type.Is(openapi3.TypeArray)
-		out = append(out, declaredParameter{param: p, loc: []any{in, p.Name}, list: list})
+		out = append(out, declaredParameter{param: p, loc: []any{in, p.Name}, list: list, core: core, nullable: nullable})
 	}
 	declared.Store(key, out)
 	return out
@@ -289,6 +310,11 @@ type declaredParameter struct {
 	param *openapi3.Parameter
 	loc   []any
 	list  bool // an array schema: every value of the name
+	// core and nullable are spec.Underlying's reading of its schema, read
+	// once: FastAPI's `X | None = default` is a copy of X with the default
+	// on every reading.
+	core     *openapi3.Schema
+	nullable bool
 }
 
 // validateListParameter validates a query or header parameter of an
@@ -417,6 +443,15 @@ func Value(order PropertyOrder, loc []any, ref *openapi3.SchemaRef, value any) (
 		return pyCanonical(value), nil, true // an array's or a dict's items of any kind
 	}
 	s, nullable := spec.Underlying(ref)
+	return valueOf(order, loc, ref, s, nullable, value)
+}
+
+// valueOf is Value with ref read already: s and nullable are
+// spec.Underlying(ref).
+func valueOf(order PropertyOrder, loc []any, ref *openapi3.SchemaRef, s *openapi3.Schema, nullable bool, value any) (any, []Issue, bool) {
+	if ref == nil || ref.Value == nil {
+		return pyCanonical(value), nil, true
+	}
 	if value == nil && nullable {
 		return nil, nil, true
 	}
@@ -439,11 +474,7 @@ func Value(order PropertyOrder, loc []any, ref *openapi3.SchemaRef, value any) (
 		return pydanticLiteral(loc, s.Const, value)
 	}
 	if len(s.Enum) > 0 {
-		typ := "enum"
-		if !referenced(ref) {
-			typ = "literal_error"
-		}
-		return pydanticEnum(loc, s, value, typ)
+		return pydanticEnum(loc, s, value, ref)
 	}
 	switch {
 	case s.Type == nil || len(s.Type.Slice()) == 0:
@@ -531,10 +562,6 @@ func pydanticModel(order PropertyOrder, loc []any, s *openapi3.Schema, value any
 		return nil, []Issue{issue("model_attributes_type", loc,
 			"Input should be a valid dictionary or object to extract fields from", value, nil)}, true
 	}
-	required := map[string]bool{}
-	for _, name := range s.Required {
-		required[name] = true
-	}
 	canon := map[string]any{}
 	var issues []Issue
 	// One loc for every field: issue copies it, and nested values extend a
@@ -544,10 +571,10 @@ func pydanticModel(order PropertyOrder, loc []any, s *openapi3.Schema, value any
 		fieldLoc[len(loc)] = name
 		v, sent := dict.get(name)
 		if !sent {
-			if required[name] {
+			if slices.Contains(s.Required, name) {
 				issues = append(issues, issue("missing", fieldLoc, "Field required", dict, nil))
 			} else if def := schemaDefault(s.Properties[name]); def != nil {
-				canon[name] = def
+				canon[name] = detached(def)
 			}
 			continue
 		}
@@ -575,24 +602,29 @@ func forbidsExtra(s *openapi3.Schema) bool {
 }
 
 // pydanticEnum is an Enum class (pydantic-core src/validators/enum_.rs) or
-// a Literal of several values (literal.rs), typ telling which:
+// a Literal of several values (literal.rs), referenced telling which:
 // string members match a string; int members (an IntEnum, or a plain
 // Enum with int values) match an int, a whole float or a bool of the same
 // value, and for an IntEnum (type: integer) a string as int() reads it.
-// The expected values are worded with Python's repr. Members of other
-// kinds are not modelled.
-func pydanticEnum(loc []any, s *openapi3.Schema, value any, typ string) (any, []Issue, bool) {
-	quoted := make([]string, len(s.Enum))
+// The expected values are worded with Python's repr, only for an entry
+// (a value that matches costs no wording). Members of other kinds are not
+// modelled.
+func pydanticEnum(loc []any, s *openapi3.Schema, value any, ref *openapi3.SchemaRef) (any, []Issue, bool) {
+	typ := func() string {
+		if referenced(ref) {
+			return "enum"
+		}
+		return "literal_error"
+	}
 	// An IntEnum reads a str as int() would; a Literal takes no str for an int.
-	intEnum := typ == "enum" && s.Type != nil && s.Type.Is(openapi3.TypeInteger)
+	intEnum := s.Type != nil && s.Type.Is(openapi3.TypeInteger) && typ() == "enum"
 	hasInt := false
-	for i, e := range s.Enum {
+	for _, e := range s.Enum {
 		switch member := e.(type) {
 		case string:
 			if value == member {
 				return member, nil, true
 			}
-			quoted[i] = pyStrRepr(member)
 		case float64:
 			if member != math.Trunc(member) || math.Abs(member) > 1<<53 {
 				return nil, nil, false
@@ -602,7 +634,6 @@ func pydanticEnum(loc []any, s *openapi3.Schema, value any, typ string) (any, []
 			if enumIntMatches(want, value, intEnum) {
 				return json.Number(want.String()), nil, true
 			}
-			quoted[i] = want.String()
 		default:
 			return nil, nil, false
 		}
@@ -611,8 +642,16 @@ func pydanticEnum(loc []any, s *openapi3.Schema, value any, typ string) (any, []
 		// An int is looked up through i64 (literal.rs: LiteralLookup).
 		return nil, []Issue{issue("int_parsing_size", loc, "Unable to parse input string as an integer, exceeded maximum size", value, nil)}, true
 	}
+	quoted := make([]string, len(s.Enum))
+	for i, e := range s.Enum {
+		if member, ok := e.(string); ok {
+			quoted[i] = pyStrRepr(member)
+		} else {
+			quoted[i] = big.NewInt(int64(e.(float64))).String()
+		}
+	}
 	expected := JoinOr(quoted)
-	return nil, []Issue{issue(typ, loc, "Input should be "+expected, value, map[string]any{"expected": expected})}, true
+	return nil, []Issue{issue(typ(), loc, "Input should be "+expected, value, map[string]any{"expected": expected})}, true
 }
 
 // referenced tells an Enum class from a Literal of several values, which
@@ -751,6 +790,47 @@ func plural(n uint64) string {
 // must be whole; then the bounds (pydantic-core src/validators/int.rs:
 // multiple_of, le, lt, ge, gt, in that order).
 func pydanticInt(loc []any, s *openapi3.Schema, value any) (any, []Issue, bool) {
+	if text, ok := value.(string); ok {
+		if n, ok := plainDecimal(text); ok && s.MultipleOf == nil && withinBounds(s, n) {
+			return json.Number(text), nil, true // as the long way reads it, without big.Int
+		}
+	}
+	return pydanticBigInt(loc, s, value)
+}
+
+// plainDecimal reads the integers nearly every query and path carries: up
+// to 15 digits (exact in a float64), no sign, no leading zero. pyStrAsInt
+// reads them in its strict form as the same number, whose canonical text
+// is the string itself.
+func plainDecimal(text string) (int64, bool) {
+	if len(text) == 0 || len(text) > 15 || (text[0] == '0' && len(text) > 1) {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+// withinBounds tells whether n meets the schema's whole bounds; false for
+// a bound that is not whole (the long way decides what that means).
+func withinBounds(s *openapi3.Schema, n int64) bool {
+	le, lt, ge, gt := exclusiveBounds(s)
+	whole := func(l *float64) bool { return l == nil || *l == math.Trunc(*l) }
+	if !whole(le) || !whole(lt) || !whole(ge) || !whole(gt) {
+		return false
+	}
+	f := float64(n)
+	return (le == nil || f <= *le) && (lt == nil || f < *lt) && (ge == nil || f >= *ge) && (gt == nil || f > *gt)
+}
+
+// pydanticBigInt is pydanticInt on any input, through big.Int.
+func pydanticBigInt(loc []any, s *openapi3.Schema, value any) (any, []Issue, bool) {
 	var n *big.Int
 	fail := func(typ, msg string) (any, []Issue, bool) {
 		return nil, []Issue{issue(typ, loc, msg, value, nil)}, true
@@ -952,6 +1032,26 @@ func pydanticBool(loc []any, value any) (any, []Issue, bool) {
 	return nil, []Issue{issue("bool_type", loc, "Input should be a valid boolean", value, nil)}, true
 }
 
+// detached is a copy of a value of the document (a default) that shares
+// none of its maps or slices: the validated body is the caller's to keep.
+func detached(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, item := range v {
+			out[k] = detached(item)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, item := range v {
+			out[i] = detached(item)
+		}
+		return out
+	}
+	return v
+}
+
 // pyCanonical turns a decoded value into one encoding/json writes.
 func pyCanonical(v any) any {
 	switch v := v.(type) {
@@ -986,6 +1086,9 @@ func pyCanonical(v any) any {
 // lower case with dashes; problem is the crate's error text otherwise
 // (uuid 1.x src/error.rs: InvalidUuid::into_err, Display).
 func ParseUUID(s string) (canon, problem string) {
+	if isCanonicalUUID(s) {
+		return s, "" // as nearly every client sends it: nothing to build
+	}
 	body := s
 	switch {
 	case len(s) == 38 && s[0] == '{' && s[37] == '}':
@@ -1005,6 +1108,27 @@ func ParseUUID(s string) (canon, problem string) {
 		return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], ""
 	}
 	return "", uuidProblem(s)
+}
+
+// isCanonicalUUID: 8-4-4-4-12 lower-case hex digits.
+func isCanonicalUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func isHex(s string) bool {

@@ -294,12 +294,33 @@ func TestFastAPIFormatsAnswers(t *testing.T) {
 			}
 			require.Equal(t, http.StatusOK, row.Status)
 			require.Empty(t, got.Issues)
+			// Compared as JSON: the app's answer is what FastAPI wrote.
+			encoded, err := json.Marshal(got.Body)
+			require.NoError(t, err)
 			var canon, answer map[string]any
-			require.NoError(t, json.Unmarshal(got.Body, &canon))
+			require.NoError(t, json.Unmarshal(encoded, &canon))
 			require.NoError(t, json.Unmarshal(row.Answer, &answer))
 			for name, v := range canon {
 				require.Equal(t, answer[name], v, "%s as the app wrote it", name)
 			}
 		})
 	}
+}
+
+// TestTheValidatedBodyHoldsCopiesOfTheDefaults: validation writes a
+// default into the value it hands over as a copy, so that the caller may
+// keep or change it without changing the document.
+func TestTheValidatedBodyHoldsCopiesOfTheDefaults(t *testing.T) {
+	def := map[string]any{"floor": float64(2), "tags": []any{"a"}}
+	model := openapi3.NewObjectSchema().WithProperty("desk", openapi3.NewObjectSchema().WithDefault(def))
+	byName := func(s *openapi3.Schema) []string { return slices.Sorted(maps.Keys(s.Properties)) }
+	sent, err := stack.LoadJSON([]byte(`{}`))
+	require.NoError(t, err)
+	canon, issues, ok := stack.Value(byName, []any{"body"}, model.NewRef(), sent)
+	require.True(t, ok)
+	require.Empty(t, issues)
+	desk := canon.(map[string]any)["desk"].(map[string]any)
+	require.Equal(t, def, desk, "the default written in")
+	desk["floor"], desk["tags"].([]any)[0] = float64(9), "b"
+	require.Equal(t, map[string]any{"floor": float64(2), "tags": []any{"a"}}, def, "the document's default unchanged")
 }
