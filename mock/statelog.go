@@ -151,7 +151,10 @@ type stateLog struct {
 	sync func(*os.File) error
 	// hook, when a test sets it, runs at each step of a compaction.
 	hook func(step string) error
-	cond *sync.Cond
+	// waiting, when a test sets it, is told of each wait for a sync in
+	// flight (under mu: it must not block).
+	waiting func(seq uint64)
+	cond    *sync.Cond
 	// pending are the records enqueued and not yet written, up to seq
 	// appended; durable is the last seq synced.
 	pending  []byte
@@ -252,8 +255,7 @@ func (l *stateLog) enqueue(body []byte) (uint64, error) {
 	return l.appended, nil
 }
 
-// last is the seq of the last record enqueued: a reader waits for it, so
-// that nothing a client has seen can be lost.
+// last is the seq of the last record enqueued.
 func (l *stateLog) last() uint64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -267,10 +269,12 @@ func (l *stateLog) reloadNeeded() bool {
 }
 
 // reloaded: the world matches the disk again; later writes may succeed.
-func (l *stateLog) reloaded() {
+// It returns the last seq synced, the world's last change.
+func (l *stateLog) reloaded() uint64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.needsReload = false
+	return l.durable
 }
 
 // waitDurable returns when record seq is synced, or with the error that
@@ -289,6 +293,9 @@ func (l *stateLog) waitDurable(seq uint64) error {
 			l.flushLocked()
 			l.cond.Broadcast()
 		default:
+			if l.waiting != nil {
+				l.waiting(seq)
+			}
 			l.cond.Wait()
 		}
 	}
@@ -400,6 +407,13 @@ func (l *stateLog) setTestHooks(sync func(*os.File) error, hook func(step string
 		l.sync = sync
 	}
 	l.hook = hook
+}
+
+// setWaitHook tells waiting of each wait for a sync in flight.
+func (l *stateLog) setWaitHook(waiting func(seq uint64)) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.waiting = waiting
 }
 
 // compact folds the snapshot and the segments up to upTo into a new

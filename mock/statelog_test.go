@@ -383,3 +383,123 @@ func TestACrashDuringCompactionLosesNothing(t *testing.T) {
 		require.Regexp(t, `^state\.json(\.log\.\d{6})?$`, e.Name(), "no temporary files left: %s", fmt.Sprint(dirNames(t, dir)))
 	}
 }
+
+// heldSync holds the log's next sync back until free is called, and tells
+// of each wait for a sync in flight: a test sees a request wait, or be
+// answered, while a change it could see is not yet durable.
+type heldSync struct {
+	held  chan struct{} // closed when the held sync starts
+	waits chan uint64   // the record each waiter waits for
+	free  func()
+}
+
+func holdNextSync(t *testing.T, l *stateLog) *heldSync {
+	release := make(chan struct{})
+	h := &heldSync{held: make(chan struct{}), waits: make(chan uint64, 64), free: sync.OnceFunc(func() { close(release) })}
+	var first sync.Once
+	l.setTestHooks(func(f *os.File) error {
+		first.Do(func() {
+			close(h.held)
+			<-release
+		})
+		return f.Sync()
+	}, nil)
+	l.setWaitHook(func(seq uint64) {
+		select {
+		case h.waits <- seq:
+		default:
+		}
+	})
+	t.Cleanup(h.free) // before the test server's Close, which waits for the held request
+	return h
+}
+
+// TestAReaderIsAnsweredOnlyOnceWhatItSawIsSynced: a list that reads a
+// change whose sync is held back is not answered until that sync is done
+// (issue 23 point 2: no client sees a change a crash could undo).
+func TestAReaderIsAnsweredOnlyOnceWhatItSawIsSynced(t *testing.T) {
+	m := newTestMock(t, Config{StatePath: filepath.Join(t.TempDir(), "state.json")})
+	org, id := m.profile.OrganizationID, m.plainMember().ID
+	h := holdNextSync(t, m.srv.store.log)
+	put := make(chan result, 1)
+	go func() {
+		put <- m.do(http.MethodPut, m.memberPath(org, id), TokenSystemAdmin, map[string]any{"role": RoleOrgAdmin})
+	}()
+	<-h.held // the change is made; its record is in a sync that does not end
+	record := m.srv.store.log.last()
+
+	get := make(chan result, 1)
+	go func() { get <- m.do(http.MethodGet, m.membersPath(org), TokenSystemAdmin, nil) }() // the member is on its first page
+	select {
+	case res := <-get:
+		t.Fatalf("the GET was answered (%d, %d bytes) while the change it could see was not synced", res.Status, len(res.Body))
+	case seq := <-h.waits:
+		require.Equal(t, record, seq, "the GET waits for the PUT's record")
+	}
+	h.free()
+	require.Equal(t, http.StatusOK, (<-put).Status)
+	res := <-get
+	require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+	roles := map[any]any{}
+	for _, item := range res.List(t) {
+		roles[item.(map[string]any)["id"]] = item.(map[string]any)["role"]
+	}
+	require.Equal(t, RoleOrgAdmin, roles[id], "the GET saw the change it waited for")
+}
+
+// TestARefusedWriteIsAnsweredOnlyOnceWhatItSawIsSynced: a hand edit of a
+// member that an API delete removed is refused (404) from what the delete
+// left, so it is not answered until the delete is synced.
+func TestARefusedWriteIsAnsweredOnlyOnceWhatItSawIsSynced(t *testing.T) {
+	m := newTestMock(t, Config{StatePath: filepath.Join(t.TempDir(), "state.json")})
+	org, id := m.profile.OrganizationID, m.plainMember().ID
+	h := holdNextSync(t, m.srv.store.log)
+	del := make(chan result, 1)
+	go func() { del <- m.do(http.MethodDelete, m.memberPath(org, id), TokenSystemAdmin, nil) }()
+	<-h.held
+
+	edit := make(chan result, 1)
+	go func() {
+		edit <- m.do(http.MethodPatch, "/__mock/members/"+id, "", map[string]any{"membership_state": "suspended"})
+	}()
+	select {
+	case res := <-edit:
+		t.Fatalf("the edit was answered (%d %s) while the delete it could see was not synced", res.Status, res.Body)
+	case <-h.waits:
+	}
+	h.free()
+	require.Equal(t, http.StatusOK, (<-del).Status)
+	require.Equal(t, http.StatusNotFound, (<-edit).Status, "the edit saw the delete it waited for")
+}
+
+// TestAReaderIsNotHeldByALaterWritersSync: a request waits for the changes
+// it could have seen, not for those of writers that came after its read:
+// its answer is not held by their syncs.
+func TestAReaderIsNotHeldByALaterWritersSync(t *testing.T) {
+	m := newTestMock(t, Config{StatePath: filepath.Join(t.TempDir(), "state.json")})
+	org, id := m.profile.OrganizationID, m.plainMember().ID
+	require.Equal(t, http.StatusOK, m.do(http.MethodPut, m.memberPath(org, id), TokenSystemAdmin, map[string]any{"role": RoleOrgAdmin}).Status)
+	read := new(seen)
+	var role string
+	m.srv.store.readFor(read, func(w *world) { role = w.members[id].Role() })
+	require.Equal(t, RoleOrgAdmin, role, "the reader saw the first change")
+
+	h := holdNextSync(t, m.srv.store.log)
+	put := make(chan result, 1)
+	go func() {
+		put <- m.do(http.MethodPut, m.memberPath(org, id), TokenSystemAdmin, map[string]any{"role": RoleAnalyst})
+	}()
+	<-h.held // a later writer's record is in a sync that does not end
+	settled := make(chan struct{})
+	go func() {
+		m.srv.store.settle(read)
+		close(settled)
+	}()
+	select {
+	case <-settled:
+	case seq := <-h.waits:
+		t.Fatalf("the reader waits for record %d, a writer's after its read", seq)
+	}
+	h.free()
+	require.Equal(t, http.StatusOK, (<-put).Status)
+}
