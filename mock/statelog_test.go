@@ -164,26 +164,34 @@ func normalizedWith(t *testing.T, sp *spec.Spec, st State) State {
 	return w.state()
 }
 
-// TestConcurrentWritersShareSyncs: while a sync runs, the writers that
-// arrive share the next, which begins beside it; a third waits for one of
-// the two to end, and then covers all the writers left.
+// TestConcurrentWritersShareSyncs: while a sync runs, the next batch is
+// written and synced beside it; a writer who comes while two syncs run
+// waits, and the writers who came meanwhile share one sync after them.
 func TestConcurrentWritersShareSyncs(t *testing.T) {
 	const writers = 12
 	path := filepath.Join(t.TempDir(), "state.json")
 	m := newTestMock(t, Config{StatePath: path, Members: 60})
 	l := m.srv.store.log
 	release := make(chan struct{})
-	var syncs, running, most atomic.Int32
+	free := sync.OnceFunc(func() { close(release) })
+	t.Cleanup(free)
+	started := make(chan int32, writers)
+	var syncs atomic.Int32
 	l.setTestHooks(func(f *os.File) error {
-		now := running.Add(1)
-		defer running.Add(-1)
-		for m := most.Load(); now > m && !most.CompareAndSwap(m, now); m = most.Load() {
-		}
-		if syncs.Add(1) <= maxSyncsInFlight {
+		n := syncs.Add(1)
+		started <- n
+		if n <= maxSyncsInFlight {
 			<-release // the first syncs hold until every writer has enqueued
 		}
 		return f.Sync()
 	}, nil)
+	waits := make(chan uint64, writers)
+	l.setWaitHook(func(seq uint64) {
+		select {
+		case waits <- seq:
+		default:
+		}
+	})
 	org := m.profile.OrganizationID
 	var ids []string
 	m.srv.store.read(func(w *world) {
@@ -192,20 +200,31 @@ func TestConcurrentWritersShareSyncs(t *testing.T) {
 		}
 	})
 	statuses := make(chan int, writers)
-	for _, id := range ids {
-		go func() {
-			statuses <- m.do(http.MethodPut, m.memberPath(org, id), TokenSystemAdmin, map[string]any{"role": RoleAnalyst}).Status
-		}()
+	put := func(id string) {
+		statuses <- m.do(http.MethodPut, m.memberPath(org, id), TokenSystemAdmin, map[string]any{"role": RoleAnalyst}).Status
+	}
+	for i := range maxSyncsInFlight {
+		go put(ids[i])
+		require.Equal(t, int32(i+1), <-started, "writer %d's batch is synced beside the ones before", i+1)
+	}
+	go put(ids[maxSyncsInFlight])
+	select {
+	case n := <-started:
+		t.Fatalf("sync %d began while %d ran", n, maxSyncsInFlight)
+	case seq := <-waits:
+		require.Equal(t, uint64(maxSyncsInFlight+1), seq, "the next writer waits")
+	}
+	for _, id := range ids[maxSyncsInFlight+1:] {
+		go put(id)
 	}
 	for l.last() < writers {
 		runtime.Gosched() // until every writer's record is enqueued: a condition, not a delay
 	}
-	close(release)
+	free()
 	for range writers {
 		require.Equal(t, http.StatusOK, <-statuses)
 	}
-	require.LessOrEqual(t, syncs.Load(), int32(maxSyncsInFlight+1), "the syncs held, then one for the writers left")
-	require.LessOrEqual(t, most.Load(), int32(maxSyncsInFlight), "syncs in flight at once")
+	require.Equal(t, int32(maxSyncsInFlight+1), syncs.Load(), "the syncs held, then one for the %d writers who waited", writers-maxSyncsInFlight)
 	require.Len(t, logLines(t, path), writers)
 }
 
