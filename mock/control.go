@@ -111,9 +111,7 @@ var controlRoutes = []controlRoute{
 	}},
 	{method: http.MethodPost, pattern: "reset", serve: (*Server).controlReset},
 	{method: http.MethodGet, pattern: "state", serve: func(s *Server, _ controlCall) *response {
-		st := s.store.export()
-		s.store.settle()
-		return jsonResponse(http.StatusOK, st)
+		return jsonResponse(http.StatusOK, s.store.export()) // export waits for what it read to be synced
 	}},
 	{method: http.MethodPut, pattern: "state", serve: (*Server).controlImport},
 	{method: http.MethodGet, pattern: "scenarios", serve: func(s *Server, _ controlCall) *response {

@@ -71,6 +71,7 @@ type request struct {
 	caller     caller // the token resolved where the operation's scheme puts it
 	operation  string // the operationId, as the journal and scenarios name it
 	op         memberOp
+	seen       *seen // what its reads could have seen: its answer waits for it (store.settle)
 }
 
 // exchange is a request on its way through the pipeline: the request as
@@ -117,7 +118,8 @@ func (s *Server) readRequest(r *http.Request) *request {
 		cred = s.credentials[req.route.Operation]
 		req.operation, req.op = req.route.Operation.OperationID, s.members.Of(req.route.Operation)
 	}
-	s.store.read(func(w *world) { req.caller = resolveCaller(w, cred, r) })
+	req.seen = new(seen)
+	s.store.readFor(req.seen, func(w *world) { req.caller = resolveCaller(w, cred, r) })
 	return req
 }
 

@@ -265,7 +265,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Logged and journaled before the client can see the response, so the
 	// journal never lags behind what a client has received.
 	s.finish(start, x, resp, problems)
-	s.store.settle()
+	s.store.settle(x.seen)
 	w.WriteHeader(resp.Status)
 	_, _ = w.Write(resp.Body)
 }

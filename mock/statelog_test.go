@@ -3,6 +3,7 @@ package mock
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -163,21 +164,34 @@ func normalizedWith(t *testing.T, sp *spec.Spec, st State) State {
 	return w.state()
 }
 
-// TestConcurrentWritersShareSyncs: while one sync runs, the writers that
-// arrive wait for the next, and one sync then covers them all.
+// TestConcurrentWritersShareSyncs: while a sync runs, the next batch is
+// written and synced beside it; a writer who comes while two syncs run
+// waits, and the writers who came meanwhile share one sync after them.
 func TestConcurrentWritersShareSyncs(t *testing.T) {
 	const writers = 12
 	path := filepath.Join(t.TempDir(), "state.json")
 	m := newTestMock(t, Config{StatePath: path, Members: 60})
 	l := m.srv.store.log
 	release := make(chan struct{})
+	free := sync.OnceFunc(func() { close(release) })
+	t.Cleanup(free)
+	started := make(chan int32, writers)
 	var syncs atomic.Int32
 	l.setTestHooks(func(f *os.File) error {
-		if syncs.Add(1) == 1 {
-			<-release // the first sync holds until every writer has enqueued
+		n := syncs.Add(1)
+		started <- n
+		if n <= maxSyncsInFlight {
+			<-release // the first syncs hold until every writer has enqueued
 		}
 		return f.Sync()
 	}, nil)
+	waits := make(chan uint64, writers)
+	l.setWaitHook(func(seq uint64) {
+		select {
+		case waits <- seq:
+		default:
+		}
+	})
 	org := m.profile.OrganizationID
 	var ids []string
 	m.srv.store.read(func(w *world) {
@@ -186,19 +200,31 @@ func TestConcurrentWritersShareSyncs(t *testing.T) {
 		}
 	})
 	statuses := make(chan int, writers)
-	for _, id := range ids {
-		go func() {
-			statuses <- m.do(http.MethodPut, m.memberPath(org, id), TokenSystemAdmin, map[string]any{"role": RoleAnalyst}).Status
-		}()
+	put := func(id string) {
+		statuses <- m.do(http.MethodPut, m.memberPath(org, id), TokenSystemAdmin, map[string]any{"role": RoleAnalyst}).Status
+	}
+	for i := range maxSyncsInFlight {
+		go put(ids[i])
+		require.Equal(t, int32(i+1), <-started, "writer %d's batch is synced beside the ones before", i+1)
+	}
+	go put(ids[maxSyncsInFlight])
+	select {
+	case n := <-started:
+		t.Fatalf("sync %d began while %d ran", n, maxSyncsInFlight)
+	case seq := <-waits:
+		require.Equal(t, uint64(maxSyncsInFlight+1), seq, "the next writer waits")
+	}
+	for _, id := range ids[maxSyncsInFlight+1:] {
+		go put(id)
 	}
 	for l.last() < writers {
 		runtime.Gosched() // until every writer's record is enqueued: a condition, not a delay
 	}
-	close(release)
+	free()
 	for range writers {
 		require.Equal(t, http.StatusOK, <-statuses)
 	}
-	require.Equal(t, int32(2), syncs.Load(), "the first writer's sync, then one for the %d that waited", writers-1)
+	require.Equal(t, int32(maxSyncsInFlight+1), syncs.Load(), "the syncs held, then one for the %d writers who waited", writers-maxSyncsInFlight)
 	require.Len(t, logLines(t, path), writers)
 }
 
@@ -381,5 +407,176 @@ func TestACrashDuringCompactionLosesNothing(t *testing.T) {
 	require.NoError(t, err)
 	for _, e := range entries {
 		require.Regexp(t, `^state\.json(\.log\.\d{6})?$`, e.Name(), "no temporary files left: %s", fmt.Sprint(dirNames(t, dir)))
+	}
+}
+
+// heldSync holds the log's next sync back until free is called, and tells
+// of each wait for a sync in flight: a test sees a request wait, or be
+// answered, while a change it could see is not yet durable.
+type heldSync struct {
+	held  chan struct{} // closed when the held sync starts
+	waits chan uint64   // the record each waiter waits for
+	free  func()
+}
+
+func holdNextSync(t *testing.T, l *stateLog) *heldSync {
+	release := make(chan struct{})
+	h := &heldSync{held: make(chan struct{}), waits: make(chan uint64, 64), free: sync.OnceFunc(func() { close(release) })}
+	var first sync.Once
+	l.setTestHooks(func(f *os.File) error {
+		first.Do(func() {
+			close(h.held)
+			<-release
+		})
+		return f.Sync()
+	}, nil)
+	l.setWaitHook(func(seq uint64) {
+		select {
+		case h.waits <- seq:
+		default:
+		}
+	})
+	t.Cleanup(h.free) // before the test server's Close, which waits for the held request
+	return h
+}
+
+// TestAReaderIsAnsweredOnlyOnceWhatItSawIsSynced: a list that reads a
+// change whose sync is held back is not answered until that sync is done
+// (issue 23 point 2: no client sees a change a crash could undo).
+func TestAReaderIsAnsweredOnlyOnceWhatItSawIsSynced(t *testing.T) {
+	m := newTestMock(t, Config{StatePath: filepath.Join(t.TempDir(), "state.json")})
+	org, id := m.profile.OrganizationID, m.plainMember().ID
+	h := holdNextSync(t, m.srv.store.log)
+	put := make(chan result, 1)
+	go func() {
+		put <- m.do(http.MethodPut, m.memberPath(org, id), TokenSystemAdmin, map[string]any{"role": RoleOrgAdmin})
+	}()
+	<-h.held // the change is made; its record is in a sync that does not end
+	record := m.srv.store.log.last()
+
+	get := make(chan result, 1)
+	go func() { get <- m.do(http.MethodGet, m.membersPath(org), TokenSystemAdmin, nil) }() // the member is on its first page
+	select {
+	case res := <-get:
+		t.Fatalf("the GET was answered (%d, %d bytes) while the change it could see was not synced", res.Status, len(res.Body))
+	case seq := <-h.waits:
+		require.Equal(t, record, seq, "the GET waits for the PUT's record")
+	}
+	h.free()
+	require.Equal(t, http.StatusOK, (<-put).Status)
+	res := <-get
+	require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+	roles := map[any]any{}
+	for _, item := range res.List(t) {
+		roles[item.(map[string]any)["id"]] = item.(map[string]any)["role"]
+	}
+	require.Equal(t, RoleOrgAdmin, roles[id], "the GET saw the change it waited for")
+}
+
+// TestARefusedWriteIsAnsweredOnlyOnceWhatItSawIsSynced: a hand edit of a
+// member that an API delete removed is refused (404) from what the delete
+// left, so it is not answered until the delete is synced.
+func TestARefusedWriteIsAnsweredOnlyOnceWhatItSawIsSynced(t *testing.T) {
+	m := newTestMock(t, Config{StatePath: filepath.Join(t.TempDir(), "state.json")})
+	org, id := m.profile.OrganizationID, m.plainMember().ID
+	h := holdNextSync(t, m.srv.store.log)
+	del := make(chan result, 1)
+	go func() { del <- m.do(http.MethodDelete, m.memberPath(org, id), TokenSystemAdmin, nil) }()
+	<-h.held
+
+	edit := make(chan result, 1)
+	go func() {
+		edit <- m.do(http.MethodPatch, "/__mock/members/"+id, "", map[string]any{"membership_state": "suspended"})
+	}()
+	select {
+	case res := <-edit:
+		t.Fatalf("the edit was answered (%d %s) while the delete it could see was not synced", res.Status, res.Body)
+	case <-h.waits:
+	}
+	h.free()
+	require.Equal(t, http.StatusOK, (<-del).Status)
+	require.Equal(t, http.StatusNotFound, (<-edit).Status, "the edit saw the delete it waited for")
+}
+
+// TestAReaderIsNotHeldByALaterWritersSync: a request waits for the changes
+// it could have seen, not for those of writers that came after its read:
+// its answer is not held by their syncs.
+func TestAReaderIsNotHeldByALaterWritersSync(t *testing.T) {
+	m := newTestMock(t, Config{StatePath: filepath.Join(t.TempDir(), "state.json")})
+	org, id := m.profile.OrganizationID, m.plainMember().ID
+	require.Equal(t, http.StatusOK, m.do(http.MethodPut, m.memberPath(org, id), TokenSystemAdmin, map[string]any{"role": RoleOrgAdmin}).Status)
+	read := new(seen)
+	var role string
+	m.srv.store.readFor(read, func(w *world) { role = w.members[id].Role() })
+	require.Equal(t, RoleOrgAdmin, role, "the reader saw the first change")
+
+	h := holdNextSync(t, m.srv.store.log)
+	put := make(chan result, 1)
+	go func() {
+		put <- m.do(http.MethodPut, m.memberPath(org, id), TokenSystemAdmin, map[string]any{"role": RoleAnalyst})
+	}()
+	<-h.held // a later writer's record is in a sync that does not end
+	settled := make(chan struct{})
+	go func() {
+		m.srv.store.settle(read)
+		close(settled)
+	}()
+	select {
+	case <-settled:
+	case seq := <-h.waits:
+		t.Fatalf("the reader waits for record %d, a writer's after its read", seq)
+	}
+	h.free()
+	require.Equal(t, http.StatusOK, (<-put).Status)
+}
+
+// TestASyncThatFailsFailsTheBatchSyncedBesideIt: a batch written and
+// synced while the batch before it was still syncing counts only once
+// that one is saved. When the first sync fails, the second batch fails
+// with it, though its own sync succeeded: both writers are told, neither
+// change is served, and neither record is in the log (cut back), so
+// nothing acknowledged can be lost and nothing refused comes back.
+func TestASyncThatFailsFailsTheBatchSyncedBesideIt(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	m := newTestMock(t, Config{StatePath: path})
+	org := m.profile.OrganizationID
+	first := m.plainMember()
+	second := m.firstMember(org, func(mm memberRow) bool { return mm.Role == RoleAnalyst && mm.ID != first.ID })
+	l := m.srv.store.log
+	firstHeld, secondSynced, release := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	free := sync.OnceFunc(func() { close(release) })
+	t.Cleanup(free)
+	var calls atomic.Int32
+	l.setTestHooks(func(f *os.File) error {
+		switch calls.Add(1) {
+		case 1:
+			close(firstHeld)
+			<-release
+			return errors.New("disk gone")
+		case 2:
+			defer close(secondSynced)
+		}
+		return f.Sync()
+	}, nil)
+
+	put := func(id string, out chan<- result) {
+		out <- m.do(http.MethodPut, m.memberPath(org, id), TokenSystemAdmin, map[string]any{"role": RoleOrgAdmin})
+	}
+	a, b := make(chan result, 1), make(chan result, 1)
+	go put(first.ID, a)
+	<-firstHeld
+	go put(second.ID, b)
+	<-secondSynced // the second batch is written and synced while the first sync runs
+	free()
+	ra, rb := <-a, <-b
+	require.Equal(t, http.StatusInternalServerError, ra.Status, "%s", ra.Body)
+	require.Equal(t, http.StatusInternalServerError, rb.Status, "the second writer is not told its change is saved: %s", rb.Body)
+
+	l.setTestHooks(func(f *os.File) error { return f.Sync() }, nil)
+	require.Empty(t, logLines(t, path), "both records are cut from the log")
+	served := m.srv.store.export()
+	for _, id := range []string{first.ID, second.ID} {
+		require.Equal(t, RoleAnalyst, findMembership(t, served, id).Role, "the change to %s is not served", id)
+		require.Equal(t, RoleAnalyst, findMembership(t, readStateFile(t, path), id).Role, "nor read back from the files")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -577,28 +578,76 @@ type store struct {
 	w     *world
 	vocab vocabulary // what a state may hold
 	log   *stateLog  // nil without a state file
+	// applied is the seq of the last change made to w (set under mu's
+	// write lock): what a reader of w could see, its answer waits for.
+	applied uint64
 }
 
-func (s *store) read(fn func(w *world)) {
+// seen is the last change one request's reads could have shown it. Its
+// answer waits until that change is synced (settle), and for no later one:
+// a reader is not held by the syncs of writers that came after it. A
+// request's copies share it (a pointer on the request).
+type seen struct{ seq atomic.Uint64 }
+
+func (v *seen) saw(seq uint64) {
+	for {
+		cur := v.seq.Load()
+		if seq <= cur || v.seq.CompareAndSwap(cur, seq) {
+			return
+		}
+	}
+}
+
+// read runs fn on the world and returns once every change fn could have
+// seen is synced: what a caller answers from it cannot be undone by a
+// crash.
+func (s *store) read(fn func(w *world)) { s.waitSynced(s.look(fn)) }
+
+// readFor is read for a request whose answer waits for it later
+// (settle(v)), so that a request that reads and then writes waits once, for
+// its own record. Without a request to wait (v nil), it waits as read does.
+func (s *store) readFor(v *seen, fn func(w *world)) {
+	seq := s.look(fn)
+	if v == nil {
+		s.waitSynced(seq)
+		return
+	}
+	v.saw(seq)
+}
+
+// look runs fn under the read lock and returns the last change it could
+// see, read under that lock: no write lands while fn runs.
+func (s *store) look(fn func(w *world)) uint64 {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	fn(s.w)
+	return s.applied
 }
 
-// settle waits until every change logged so far is synced: a response
-// waits for it, so that no client sees a change a crash could undo. It is
-// called once a request is done with the store (a request that read, then
-// wrote, waits once).
-func (s *store) settle() {
-	if s.log != nil {
-		_ = s.log.waitDurable(s.log.last()) // a failed sync is its writers' to report
+// waitSynced returns when change seq is synced (at once without a log). A
+// failed sync is its writers' to report: the world is read back.
+func (s *store) waitSynced(seq uint64) {
+	if s.log != nil && seq > 0 {
+		_ = s.log.waitDurable(seq)
+	}
+}
+
+// settle waits until every change a request's reads could have seen is
+// synced: a response waits for it, so that no client sees a change a crash
+// could undo. It is called once a request is done with the store. Its
+// writes waited for their own records already, which come after anything
+// it read before them; what it read after them (v) is waited for here.
+func (s *store) settle(v *seen) {
+	if v != nil {
+		s.waitSynced(v.seq.Load())
 	}
 }
 
 // write runs fn; when it reports a change and the state is kept in a
 // file, the change is logged and synced before write returns. A change
 // that could not be saved is undone: the world is read back from disk, and
-// what a client was told failed did not happen.
+// what a client was told failed did not happen. A write that changes
+// nothing (or is refused) returns once what it read is synced, as read.
 func (s *store) write(fn func(w *world) (changed bool, err error)) error {
 	s.mu.Lock()
 	if err := s.reloadIfFailedLocked(); err != nil {
@@ -610,10 +659,12 @@ func (s *store) write(fn func(w *world) (changed bool, err error)) error {
 		changes = &changeSet{}
 		s.w.changes = changes
 	}
+	read := s.applied
 	changed, err := fn(s.w)
 	s.w.changes = nil
 	if err != nil || !changed || s.log == nil {
 		s.mu.Unlock()
+		s.waitSynced(read)
 		return err
 	}
 	rec, err := changes.record(s.w)
@@ -630,6 +681,7 @@ func (s *store) write(fn func(w *world) (changed bool, err error)) error {
 		}
 		return errorf(500, "%v", err)
 	}
+	s.applied = seq
 	s.mu.Unlock()
 	if err := s.log.waitDurable(seq); err != nil {
 		s.mu.Lock()
@@ -660,7 +712,8 @@ func (s *store) reloadIfFailedLocked() error {
 		return errorf(500, "state not saved, and could not be read back: %v", err)
 	}
 	*s.w = *w
-	s.log.reloaded()
+	// The world is what was synced again: a reader of it waits for nothing.
+	s.applied = s.log.reloaded()
 	return nil
 }
 
