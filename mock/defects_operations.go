@@ -79,6 +79,10 @@ var operationDefects = []*defect{
 		}},
 	{name: "search-case-sensitive",
 		operation: ownSearch(searchFields, func(v, q string) (bool, error) { return strings.Contains(v, q), nil })},
+	{name: "search-ascii-case-fold",
+		operation: ownSearch(searchFields, func(v, q string) (bool, error) {
+			return strings.Contains(asciiLower(v), asciiLower(q)), nil
+		})},
 	{name: "search-email-only",
 		operation: ownSearch([]string{"email"}, substring)},
 	{name: "search-skips-email",
@@ -505,6 +509,18 @@ func (r *response) copy() *response {
 // substring is the service's match on one value.
 func substring(value, query string) (bool, error) {
 	return strings.Contains(strings.ToLower(value), strings.ToLower(query)), nil
+}
+
+// asciiLower lower-cases A to Z and leaves every other letter as it is,
+// as SQLite's LIKE folds case (sqlite.org/lang_expr.html#like: "for
+// ASCII characters by default").
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}, s)
 }
 
 // without is fields but one.
