@@ -228,7 +228,7 @@ func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepR
 			f.missing[c.Name] = fmt.Sprintf("the response of step %q had no %s", s.Name, c.Pointer)
 		}
 	}
-	sr.Failures = append(sr.Failures, f.checkResponse(onCredential(f.documents.expect(expect), cred), resp, decoded, isJSON)...)
+	sr.Failures = append(sr.Failures, f.checkResponse(onCredential(f.documents.expect(expect), cred), resp, body, decoded, isJSON)...)
 	if violation := f.checkSpec(ctx, req, resp, body); violation != "" {
 		sr.Failures = append(sr.Failures, "spec: "+f.mask.Replace(violation))
 	}

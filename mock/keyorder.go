@@ -20,7 +20,7 @@ import (
 // in its schema's declared order; keys the schema does not declare keep
 // their place after those it does.
 func (s *Server) inDeclaredOrder(x *exchange, resp *response) *response {
-	if x.route == nil || resp.Status < 200 || resp.Status > 299 || len(resp.Body) == 0 ||
+	if x.route == nil || resp.keysAsWritten || resp.Status < 200 || resp.Status > 299 || len(resp.Body) == 0 ||
 		!strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 		return resp
 	}
