@@ -78,7 +78,7 @@ func (f *flow) keysInSchemaOrder(status int, raw []byte) []string {
 		}
 	}
 	if schema == nil {
-		return []string{fmt.Sprintf("body: cannot read the key order: %s %s documents no JSON body for %d", route.Method, route.Path, status)}
+		return nil // no JSON body documented: the spec check judges what came
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
