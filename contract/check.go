@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"fmt"
@@ -12,7 +13,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/heyhumm/humm-members-mock/fixtures"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 var (
@@ -25,7 +29,7 @@ const maxShownBody = 600
 
 // checkResponse compares a response with a step's expectations and returns
 // one message per difference, expected against actual.
-func (f *flow) checkResponse(e fixtures.Expect, resp *http.Response, body any, isJSON bool) []string {
+func (f *flow) checkResponse(e fixtures.Expect, resp *http.Response, raw []byte, body any, isJSON bool) []string {
 	if !slices.Contains(e.Status, resp.StatusCode) {
 		// The rest was written for the expected status: comparing it with
 		// another response would only bury the difference that matters.
@@ -49,7 +53,134 @@ func (f *flow) checkResponse(e fixtures.Expect, resp *http.Response, body any, i
 	if e.List != nil {
 		problems = append(problems, f.checkList(e.List, body)...)
 	}
+	if e.KeysInSchemaOrder {
+		problems = append(problems, f.keysInSchemaOrder(resp.StatusCode, raw)...)
+	}
 	return problems
+}
+
+// keysInSchemaOrder checks that each object of a JSON body has its keys
+// in the order the response schema of the step's operation declares them
+// for the status: FastAPI serializes a success through the route's
+// response model, and pydantic writes a model's fields in declaration
+// order (fastapi/routing.py: serialize_response; the spec's order is
+// internal/spec's PropertyOrder). Keys the schema does not declare are not
+// placed. One message, for the first object out of order.
+func (f *flow) keysInSchemaOrder(status int, raw []byte) []string {
+	route, _, err := f.step.route(f.step.method)
+	if err != nil {
+		return []string{fmt.Sprintf("body: cannot read the response schema's key order: the spec has no operation %s %s", f.step.method, f.step.path)}
+	}
+	var schema *openapi3.SchemaRef
+	if ref := route.Operation.Responses.Status(status); ref != nil && ref.Value != nil {
+		if media := ref.Value.Content.Get("application/json"); media != nil {
+			schema = media.Schema
+		}
+	}
+	if schema == nil {
+		return nil // no JSON body documented: the spec check judges what came
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	problem, err := f.objectKeysInOrder(dec, schema, "")
+	if err != nil {
+		return []string{"body: expected JSON, got a body that does not parse: " + err.Error()}
+	}
+	if problem != "" {
+		return []string{problem}
+	}
+	return nil
+}
+
+// maxKeyOrderDepth bounds the schema a body is walked along: past it,
+// values are read without their keys checked.
+const maxKeyOrderDepth = 16
+
+// objectKeysInOrder reads one JSON value from dec, checking the keys of
+// each object in it against schema's declared order (nil: not checked);
+// the first problem found, at its JSON pointer.
+func (f *flow) objectKeysInOrder(dec *json.Decoder, ref *openapi3.SchemaRef, pointer string) (string, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return "", err
+	}
+	delim, isDelim := tok.(json.Delim)
+	if !isDelim {
+		return "", nil
+	}
+	var schema *openapi3.Schema
+	if ref != nil && strings.Count(pointer, "/") < maxKeyOrderDepth {
+		schema, _ = spec.Underlying(ref)
+	}
+	first := ""
+	keep := func(problem string) {
+		if first == "" {
+			first = problem
+		}
+	}
+	switch delim {
+	case '[':
+		var items *openapi3.SchemaRef
+		if schema != nil {
+			items = schema.Items
+		}
+		for i := 0; dec.More(); i++ {
+			problem, err := f.objectKeysInOrder(dec, items, pointer+"/"+strconv.Itoa(i))
+			if err != nil {
+				return "", err
+			}
+			keep(problem)
+		}
+	case '{':
+		var keys []string
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return "", err
+			}
+			key, _ := tok.(string)
+			keys = append(keys, key)
+			var property *openapi3.SchemaRef
+			if schema != nil {
+				property = schema.Properties[key]
+			}
+			problem, err := f.objectKeysInOrder(dec, property, pointer+"/"+escapePointer(key))
+			if err != nil {
+				return "", err
+			}
+			keep(problem)
+		}
+		if schema != nil && len(schema.Properties) > 0 {
+			// The object's own order is the first problem a reader sees.
+			declared := f.cfg.Spec.PropertyOrder(schema)
+			if problem := outOfOrder(declared, keys); problem != "" {
+				first = fmt.Sprintf("body %s: expected keys in the order the response schema declares (%s), got %s: %s",
+					cmp.Or(pointer, "/"), strings.Join(declared, ", "), problem, strings.Join(keys, ", "))
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing delimiter
+		return "", err
+	}
+	return first, nil
+}
+
+// outOfOrder names the first key of keys that comes before one the
+// declared order puts ahead of it ("id before organization_id"), or "".
+// Keys the order does not declare are not placed.
+func outOfOrder(declared, keys []string) string {
+	last, lastKey := -1, ""
+	for _, k := range keys {
+		at := slices.Index(declared, k)
+		if at < 0 {
+			continue
+		}
+		if at < last {
+			return fmt.Sprintf("%s before %s", lastKey, k)
+		}
+		last, lastKey = at, k
+	}
+	return ""
 }
 
 func statusList(statuses []int) string {

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -226,7 +228,7 @@ func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepR
 			f.missing[c.Name] = fmt.Sprintf("the response of step %q had no %s", s.Name, c.Pointer)
 		}
 	}
-	sr.Failures = append(sr.Failures, f.checkResponse(onCredential(f.documents.expect(expect), cred), resp, decoded, isJSON)...)
+	sr.Failures = append(sr.Failures, f.checkResponse(onCredential(f.documents.expect(expect), cred), resp, body, decoded, isJSON)...)
 	if violation := f.checkSpec(ctx, req, resp, body); violation != "" {
 		sr.Failures = append(sr.Failures, "spec: "+f.mask.Replace(violation))
 	}
@@ -257,7 +259,7 @@ func (f *flow) requireData(s fixtures.Step, body any) string {
 				}
 			}
 		}
-		needle := searchNeedle(text, elsewhere)
+		needle := searchNeedle(text, elsewhere, s.Pick.NonASCII)
 		if needle == "" {
 			continue
 		}
@@ -269,12 +271,24 @@ func (f *flow) requireData(s fixtures.Step, body any) string {
 		}
 		return ""
 	}
-	return fmt.Sprintf("no item of the %s has a %s with a part that is not its start, its end or a whole word and appears in none of %s",
-		itemCount(len(items)), s.Pick.Field, strings.Join(s.Pick.Elsewhere, ", "))
+	return fmt.Sprintf("no item of the %s has a %s with %s", itemCount(len(items)), s.Pick.Field, pickNeed(s.Pick))
 }
 
-// needleLength is the length of a search needle: long enough to be rare
-// among other members, short enough to fit inside most names.
+// pickNeed says which part of its field a pick looks for.
+func pickNeed(p *fixtures.Pick) string {
+	need := "a part that"
+	if p.NonASCII {
+		need += " holds a lower-case letter outside ASCII (such as é, whose upper case is É) and"
+	}
+	need += " is not its start, its end or a whole word"
+	if len(p.Elsewhere) > 0 {
+		need += " and appears in none of " + strings.Join(p.Elsewhere, ", ")
+	}
+	return need
+}
+
+// needleLength is the length of a search needle, in letters: long enough
+// to be rare among other members, short enough to fit inside most names.
 const needleLength = 4
 
 // searchNeedle is the first part of text, needleLength ASCII letters,
@@ -282,29 +296,37 @@ const needleLength = 4
 // digit and ends before one (so it is neither a prefix, nor a suffix, nor
 // a whole word of text), and that neither it nor any wildcard pattern made
 // of it appears in text's other fields or, for a pattern, in text itself,
-// case ignored. "" when text has none.
-func searchNeedle(text string, elsewhere []string) string {
-	wordChar := func(c byte) bool {
-		return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+// case ignored. nonASCII takes letters and digits of any script instead,
+// and demands a foldsBothWays letter outside ASCII. "" when text has none.
+func searchNeedle(text string, elsewhere []string, nonASCII bool) string {
+	wordChar := func(c rune) bool {
+		if c < utf8.RuneSelf {
+			return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+		}
+		return nonASCII && (unicode.IsLetter(c) || unicode.IsDigit(c))
 	}
+	runes := []rune(text)
 	lowerElsewhere := strings.ToLower(strings.Join(elsewhere, "\x00"))
 next:
-	for start := 1; start+needleLength < len(text); start++ {
+	for start := 1; start+needleLength < len(runes); start++ {
 		end := start + needleLength
-		if !wordChar(text[start-1]) || !wordChar(text[end]) {
+		if !wordChar(runes[start-1]) || !wordChar(runes[end]) {
 			continue
 		}
-		candidate := text[start:end]
-		hasLetter := false
-		for i := 0; i < len(candidate); i++ {
-			c := candidate[i]
+		candidate := runes[start:end]
+		hasLetter, hasFolding := false, false
+		for _, c := range candidate {
 			if !wordChar(c) && c != ' ' {
 				continue next
 			}
-			hasLetter = hasLetter || ('a' <= c|0x20 && c|0x20 <= 'z')
+			if nonASCII && !sameLowerOnBothStacks(c) {
+				continue next
+			}
+			hasLetter = hasLetter || unicode.IsLetter(c)
+			hasFolding = hasFolding || (c >= utf8.RuneSelf && foldsBothWays(c))
 		}
-		lower := strings.ToLower(candidate)
-		if !hasLetter || strings.Contains(lowerElsewhere, lower) {
+		lower := strings.ToLower(string(candidate))
+		if !hasLetter || (nonASCII && !hasFolding) || strings.Contains(lowerElsewhere, lower) {
 			continue
 		}
 		for _, w := range fixtures.Wildcards {
@@ -313,9 +335,36 @@ next:
 				continue next
 			}
 		}
-		return candidate
+		return string(candidate)
 	}
 	return ""
+}
+
+// foldsBothWays: c is a lower-case letter whose upper case lower-cases
+// back to it, and no third letter shares its case (é and É; not ß, which
+// has no one-letter upper case, nor σ and ς, which share Σ: Python
+// lower-cases Σ to ς at a word's end, Objects/unicodeobject.c: do_lower's
+// handle_capital_sigma).
+func foldsBothWays(c rune) bool {
+	upper := unicode.ToUpper(c)
+	return unicode.IsLower(c) && upper != c && unicode.ToLower(upper) == c &&
+		unicode.SimpleFold(c) == upper && unicode.SimpleFold(upper) == c
+}
+
+// sameLowerOnBothStacks: c, and c upper-cased, lower-case to one letter
+// whatever the stack: ASCII, a letter without case, or a pair that folds
+// both ways. A needle of such letters sent in upper case matches as
+// stored for Go's strings.ToLower and Python's str.lower alike.
+func sameLowerOnBothStacks(c rune) bool {
+	switch {
+	case c < utf8.RuneSelf:
+		return true
+	case unicode.IsUpper(c):
+		return foldsBothWays(unicode.ToLower(c))
+	case unicode.IsLower(c):
+		return foldsBothWays(c)
+	}
+	return unicode.ToUpper(c) == c && unicode.ToLower(c) == c && unicode.SimpleFold(c) == c
 }
 
 // resolve fills in a step's templates.

@@ -310,8 +310,7 @@ func dataNeeds(c fixtures.Case) []dataNeed {
 		if p := s.Pick; p != nil {
 			needs = append(needs, dataNeed{step: i,
 				needs: func(sr StepResult) string {
-					return fmt.Sprintf("an item of %s %s whose %s holds a part that is not its start, its end or a whole word and appears in none of %s",
-						sr.Method, sr.URL, p.Field, strings.Join(p.Elsewhere, ", "))
+					return fmt.Sprintf("an item of %s %s whose %s holds %s", sr.Method, sr.URL, p.Field, pickNeed(p))
 				},
 				unmet: func(sr StepResult, body any) string {
 					if found := foundItems(sr, body); found != "" {

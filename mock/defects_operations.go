@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -16,6 +17,25 @@ import (
 
 // operationDefects are the defects of the operations: list, create, update, delete (BEHAVIOUR.md: Operations).
 var operationDefects = []*defect{
+	// Responses
+	{name: "keys-sorted",
+		mutate: successKeyOrder(func(op memberOp, _ string, keys []string) []string {
+			return slices.Sorted(slices.Values(keys))
+		})},
+	{name: "member-keys-in-column-order",
+		mutate: successKeyOrder(func(op memberOp, pointer string, keys []string) []string {
+			if pointer != "" && !(op == opList && strings.Count(pointer, "/") == 1) {
+				return keys
+			}
+			return moveAfter(keys, "id", "")
+		})},
+	{name: "user-keys-by-hand",
+		mutate: successKeyOrder(func(op memberOp, pointer string, keys []string) []string {
+			if op != opList || !strings.HasSuffix(pointer, "/user") {
+				return keys
+			}
+			return moveAfter(keys, "name", "email")
+		})},
 	// List
 	{name: "cross-org-leak",
 		mutate: func(s backend, x *exchange, r *response) {
@@ -79,6 +99,10 @@ var operationDefects = []*defect{
 		}},
 	{name: "search-case-sensitive",
 		operation: ownSearch(searchFields, func(v, q string) (bool, error) { return strings.Contains(v, q), nil })},
+	{name: "search-ascii-case-fold",
+		operation: ownSearch(searchFields, func(v, q string) (bool, error) {
+			return strings.Contains(asciiLower(v), asciiLower(q)), nil
+		})},
 	{name: "search-email-only",
 		operation: ownSearch([]string{"email"}, substring)},
 	{name: "search-skips-email",
@@ -503,6 +527,105 @@ func (r *response) copy() *response {
 // substring is the service's match on one value.
 func substring(value, query string) (bool, error) {
 	return strings.Contains(strings.ToLower(value), strings.ToLower(query)), nil
+}
+
+// successKeyOrder rewrites a member operation's JSON success with each
+// object's keys in the order order gives them, by the object's JSON
+// pointer; values are kept as written.
+func successKeyOrder(order func(op memberOp, pointer string, keys []string) []string) func(backend, *exchange, *response) {
+	return func(_ backend, x *exchange, r *response) {
+		if x.op == "" || r.Status < 200 || r.Status > 299 || len(r.Body) == 0 {
+			return
+		}
+		dec := json.NewDecoder(bytes.NewReader(r.Body))
+		dec.UseNumber()
+		if body, err := reorderedJSON(dec, "", func(pointer string, keys []string) []string { return order(x.op, pointer, keys) }); err == nil {
+			r.Body, r.keysAsWritten = body, true
+		}
+	}
+}
+
+// reorderedJSON reads one value from dec and writes it again, each
+// object's keys in the order order gives them.
+func reorderedJSON(dec *json.Decoder, pointer string, order func(pointer string, keys []string) []string) ([]byte, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	delim, ok := tok.(json.Delim)
+	if !ok {
+		return json.Marshal(tok)
+	}
+	var b bytes.Buffer
+	switch delim {
+	case '[':
+		b.WriteByte('[')
+		for i := 0; dec.More(); i++ {
+			item, err := reorderedJSON(dec, pointer+"/"+strconv.Itoa(i), order)
+			if err != nil {
+				return nil, err
+			}
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.Write(item)
+		}
+		b.WriteByte(']')
+	case '{':
+		var keys []string
+		values := map[string][]byte{}
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			key, _ := tok.(string)
+			if values[key], err = reorderedJSON(dec, pointer+"/"+key, order); err != nil {
+				return nil, err
+			}
+			keys = append(keys, key)
+		}
+		b.WriteByte('{')
+		for i, key := range order(pointer, keys) {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.Write(mustJSON(key))
+			b.WriteByte(':')
+			b.Write(values[key])
+		}
+		b.WriteByte('}')
+	}
+	if _, err := dec.Token(); err != nil { // the closing delimiter
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// moveAfter moves key right after another key, or first when after is "";
+// keys without key are returned as they are.
+func moveAfter(keys []string, key, after string) []string {
+	if !slices.Contains(keys, key) {
+		return keys
+	}
+	out := slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return k == key })
+	at := 0
+	if after != "" {
+		at = slices.Index(out, after) + 1
+	}
+	return slices.Insert(out, at, key)
+}
+
+// asciiLower lower-cases A to Z and leaves every other letter as it is,
+// as SQLite's LIKE folds case (sqlite.org/lang_expr.html#like: "for
+// ASCII characters by default").
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}, s)
 }
 
 // without is fields but one.

@@ -63,6 +63,10 @@ type response struct {
 	// ownFailure: the mock's own 500 (a state it could not save), sent as
 	// it is: the spec documents no 500, as FastAPI's does not.
 	ownFailure bool
+	// keysAsWritten: the body's keys are in the order a defect wrote them
+	// (a backend that serializes otherwise than its response model), and
+	// inDeclaredOrder leaves them so.
+	keysAsWritten bool
 }
 
 func jsonResponse(status int, v any) *response {

@@ -20,7 +20,7 @@ import (
 // in its schema's declared order; keys the schema does not declare keep
 // their place after those it does.
 func (s *Server) inDeclaredOrder(x *exchange, resp *response) *response {
-	if x.route == nil || resp.Status < 200 || resp.Status > 299 || len(resp.Body) == 0 ||
+	if x.route == nil || resp.keysAsWritten || resp.Status < 200 || resp.Status > 299 || len(resp.Body) == 0 ||
 		!strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 		return resp
 	}
@@ -66,17 +66,30 @@ func (s *Server) renderedInOrder(schema *openapi3.Schema) bool {
 		return true
 	}
 	if sh := s.shapeOf(schema); sh != nil {
-		for i, prop := range sh.props {
-			if i == sh.join || prop == nil {
-				continue
-			}
-			if v := objectOrArray(prop.Value); v != nil && (len(v.Properties) > 0 || v.Items != nil) {
-				return false
-			}
-		}
-		return true
+		return s.rowsInOrder(sh)
 	}
 	return len(schema.Properties) == 0 && schema.Items == nil
+}
+
+// rowsInOrder: no property of a row of this shape, nor of the user row
+// it joins (a listed member's user), is an object or array that the row
+// writes through encoding/json, whose maps sort their keys.
+func (s *Server) rowsInOrder(sh *shape) bool {
+	for i, prop := range sh.props {
+		if i == sh.join {
+			if user := s.vocab.user; user != nil && user != sh && !s.rowsInOrder(user) {
+				return false
+			}
+			continue
+		}
+		if prop == nil {
+			continue
+		}
+		if v := objectOrArray(prop.Value); v != nil && (len(v.Properties) > 0 || v.Items != nil) {
+			return false
+		}
+	}
+	return true
 }
 
 // objectOrArray is the schema a value takes when it is not null: the

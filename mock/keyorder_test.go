@@ -8,6 +8,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
+
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // topKeys are the keys of a JSON object in the order written.
@@ -95,4 +97,31 @@ func TestReorderJSON(t *testing.T) {
 	}
 	_, ok := reorderJSON([]byte(`{"a":1`), schema, order, 0)
 	require.False(t, ok, "not JSON the mock writes: sent as it is")
+}
+
+// A listed member's user is joined from the user's row: an object property
+// of that row (dicts.yaml's closed settings, an inline model) is written
+// in its declared order too, not as encoding/json sorts a map.
+func TestAJoinedUsersNestedObjectKeepsItsDeclaredOrder(t *testing.T) {
+	sp, err := spec.LoadFile("testdata/specs-values/dicts.yaml")
+	require.NoError(t, err)
+	m := newTestMock(t, Config{Spec: sp, Seed: 1})
+	listed := m.do(http.MethodGet, m.membersPath(m.profile.OrganizationID)+"?page_size=100", m.profile.Tokens["org_admin"], nil)
+	require.Equal(t, http.StatusOK, listed.Status, "%s", listed.Body)
+	var items []struct {
+		User struct {
+			Settings json.RawMessage `json:"settings"`
+		} `json:"user"`
+	}
+	require.NoError(t, json.Unmarshal(listed.Body, &items))
+	checked := 0
+	for _, item := range items {
+		if s := item.User.Settings; len(s) > 0 && s[0] == '{' {
+			if keys := topKeys(t, s); len(keys) == 2 {
+				require.Equal(t, []string{"theme", "density"}, keys, "dicts.yaml declares theme, then density")
+				checked++
+			}
+		}
+	}
+	require.NotZero(t, checked, "some listed user has both settings")
 }

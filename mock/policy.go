@@ -38,7 +38,6 @@ import (
 //     (internal/spec: order.go).
 //   - BEHAVIOUR.md#validation-errors: a 422 the service cannot render
 //     (internal/stack: appendPyJSON, pyDecodeText, rawBytesInput).
-//   - BEHAVIOUR.md#operations: a property no rule reads (writeProperties).
 //   - BEHAVIOUR.md#list: a page envelope (envelope.go).
 //   - BEHAVIOUR.md#update: membership_state in a body (declaredState); a
 //     PATCH (opPatch).
@@ -230,7 +229,7 @@ func requestSchema(route *routers.Route) *openapi3.Schema {
 }
 
 // writeProperties is what a create, a PUT or a PATCH does to the writable
-// properties the body's schema has (BEHAVIOUR.md#operations, *choice*):
+// properties the body's schema has (the mock's own, docs/mock.md#its-own-choices):
 // each takes the body's value, else the schema's default, else null (PUT
 // replaces, as `{}` demotes the role); a PATCH writes only the properties
 // sent (a merge); a value the member's own schema cannot hold is left out.
