@@ -18,9 +18,9 @@ import (
 	"github.com/heyhumm/humm-members-mock/fixtures"
 )
 
-// A raw step's connection lives at most rawTimeout, and at most
-// rawReadLimit bytes are read from it: a target that never answers or
-// never stops cannot hold the run.
+// A raw step's connection lives at most the run's timeout for a request
+// (rawTimeout without one), and at most rawReadLimit bytes are read from
+// it: a target that never answers or never stops cannot hold the run.
 const (
 	rawTimeout   = 10 * time.Second
 	rawReadLimit = 1 << 20
@@ -73,7 +73,11 @@ func (f *flow) runRawStep(ctx context.Context, s fixtures.Step, cleanup bool) St
 	sr.URL = f.cfg.Profile.BaseURL + path
 	sr.Curl = rawReplay(f.mask.Replace(raw), f.host, base.Scheme == "https")
 
-	ctx, cancel := context.WithTimeout(ctx, rawTimeout)
+	timeout := rawTimeout
+	if f.cfg.Timeout > 0 {
+		timeout = f.cfg.Timeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	conn, err := dialTarget(ctx, base.Scheme, f.host, base.Hostname())
 	if err != nil {
@@ -149,6 +153,9 @@ func dialTarget(ctx context.Context, scheme, hostPort, serverName string) (net.C
 // interim one (100 Continue) is read past.
 func readFinalResponse(in *bufio.Reader) (*http.Response, []byte, error) {
 	for {
+		if _, err := in.Peek(1); errors.Is(err, io.EOF) {
+			return nil, nil, errors.New("the server closed the connection before it")
+		}
 		resp, err := http.ReadResponse(in, nil)
 		if err != nil {
 			return nil, nil, err
