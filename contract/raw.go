@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/getkin/kin-openapi/routers"
+
 	"github.com/heyhumm/humm-members-mock/fixtures"
 )
 
@@ -61,6 +63,12 @@ func (f *flow) runRawStep(ctx context.Context, s fixtures.Step, cleanup bool) St
 			sr.NotInDocument = fmt.Sprintf("the operation takes an API key (%s), and the raw request sends a Bearer token", cred.Where())
 			return sr
 		}
+	}
+	if missing := requiredNotSent(routeOf(f.cfg.Spec, s.Method, path), s, s.Raw.Source); missing != "" {
+		// The bytes are sent as written: a parameter the document requires
+		// and they leave out would make the answer the document's 422.
+		sr.NotInDocument = fmt.Sprintf("the operation requires %s, which the raw request does not send", missing)
+		return sr
 	}
 	f.host = base.Host
 	if base.Port() == "" {
@@ -137,6 +145,29 @@ func carriesToken(t *fixtures.Template) bool {
 		}
 	}
 	return false
+}
+
+// requiredNotSent names a query, header or cookie parameter the
+// operation requires that the raw request does not carry, or "".
+func requiredNotSent(route *routers.Route, s fixtures.Step, raw string) string {
+	query, header := supplyRequired(route, s)
+	head, _, _ := strings.Cut(raw, "\r\n\r\n")
+	requestLine, fields, _ := strings.Cut(head, "\r\n")
+	sends := func(name string) bool {
+		return strings.Contains(strings.ToLower("\r\n"+fields), "\r\n"+strings.ToLower(name)+":")
+	}
+	for _, q := range query {
+		name, _, _ := strings.Cut(q, "=")
+		if !strings.Contains(requestLine, "?"+name+"=") && !strings.Contains(requestLine, "&"+name+"=") {
+			return "query " + name
+		}
+	}
+	for name := range header {
+		if !sends(name) {
+			return "header " + name
+		}
+	}
+	return ""
 }
 
 // dialTarget connects to the target, with TLS for an https base URL.
