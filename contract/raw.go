@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -244,10 +245,15 @@ func rawReplay(raw, hostPort string, tls bool) string {
 			b.WriteByte(c)
 		}
 	}
+	// A masked token, ${TOKEN_ROLE}, is expanded by the shell: outside
+	// the $'...' quotes.
+	quoted := tokenVariableRef.ReplaceAllString(b.String(), `'"$0"$$'`)
 	host, port, _ := net.SplitHostPort(hostPort)
 	send := "nc " + host + " " + port
 	if tls {
 		send = "openssl s_client -quiet -connect " + hostPort
 	}
-	return "printf '%s' $'" + b.String() + "' | " + send
+	return "printf '%s' $'" + quoted + "' | " + send
 }
+
+var tokenVariableRef = regexp.MustCompile(`\$\{TOKEN_[A-Z_]+\}`)

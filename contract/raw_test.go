@@ -64,7 +64,8 @@ func readHead(c net.Conn) string {
 // go out as written, {host} and {token} filled in; the responses are read
 // in turn (past a 100 Continue), the last checked, and closed holds only
 // when the server answers nothing more; a silent target and an endless
-// answer are cut off by the step's bounds.
+// answer are cut off by the step's bounds. Its replay sends the same
+// bytes, the token read from its variable.
 func TestARawStepSendsItsBytesAndChecksTheLastResponse(t *testing.T) {
 	const get = `"GET /echo HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n\r\n"`
 	tests := []struct {
@@ -118,6 +119,8 @@ func TestARawStepSendsItsBytesAndChecksTheLastResponse(t *testing.T) {
 			require.Equal(t, "GET /echo HTTP/1.1\r\nHost: "+host+"\r\nAuthorization: Bearer "+profile.Tokens["analyst"]+"\r\n\r\n", <-heads,
 				"the bytes as written, the host and the token filled in")
 			c := report.Cases[0]
+			require.Equal(t, `printf '%s' $'GET /echo HTTP/1.1\r\nHost: `+host+`\r\nAuthorization: Bearer '"${TOKEN_ANALYST}"$'\r\n\r\n' | nc 127.0.0.1 `+host[strings.LastIndexByte(host, ':')+1:],
+				c.Steps[0].Curl, "the replay sends the bytes, the token from its variable")
 			if tt.want == "" {
 				require.True(t, c.Passed, out)
 				return
