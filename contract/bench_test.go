@@ -1,6 +1,7 @@
 package contract_test
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -16,7 +17,11 @@ func serveBenchMock(b *testing.B) (*contract.Profile, func()) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(m)
+	// Behind the front that reads requests as uvicorn does, as humm-mock
+	// serves it: the suite's raw steps meet it.
+	srv := httptest.NewUnstartedServer(m)
+	srv.Listener = m.Listener(srv.Listener, http.DefaultMaxHeaderBytes)
+	srv.Start()
 	profile, err := contract.FetchMockProfile(b.Context(), srv.Client(), srv.URL)
 	if err != nil {
 		b.Fatal(err)

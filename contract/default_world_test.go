@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -61,7 +60,7 @@ func serveThinMock(t *testing.T) *contract.Profile {
 	t.Helper()
 	m, err := mock.New(mock.Config{Seed: 1})
 	require.NoError(t, err)
-	srv := httptest.NewServer(m)
+	srv := behindTheFront(m)
 	t.Cleanup(srv.Close)
 	resp, err := srv.Client().Get(srv.URL + "/__mock/state")
 	require.NoError(t, err)

@@ -39,7 +39,7 @@ func serveProvingMock(t *testing.T, defect string) *contract.Profile {
 	state := provingState(t)
 	m, err := mock.New(mock.Config{Seed: 1, Defect: defect})
 	require.NoError(t, err)
-	srv := httptest.NewServer(m)
+	srv := behindTheFront(m)
 	t.Cleanup(srv.Close)
 	req, err := http.NewRequest(http.MethodPut, srv.URL+"/__mock/state", bytes.NewReader(state))
 	require.NoError(t, err)

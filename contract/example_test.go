@@ -3,6 +3,7 @@ package contract_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"regexp"
 
@@ -19,7 +20,11 @@ func ExampleRun() {
 	if err != nil {
 		panic(err)
 	}
-	target := httptest.NewServer(m)
+	// Served as humm-mock serves it: behind the front that reads requests
+	// as uvicorn does.
+	target := httptest.NewUnstartedServer(m)
+	target.Listener = m.Listener(target.Listener, http.DefaultMaxHeaderBytes)
+	target.Start()
 	defer target.Close()
 
 	ctx := context.Background()

@@ -45,6 +45,8 @@ type flow struct {
 	step stepSpec
 	// as is the role the step being run acts as ({token} is its token).
 	as string
+	// host is the target's host:port ({host} in a raw step's request).
+	host string
 	// sent and received bound the step's exchange on the runner's clock:
 	// @now compares the server's times with them.
 	sent, received time.Time
@@ -117,6 +119,8 @@ func (f *flow) lookup(ref fixtures.Ref) (string, error) {
 		return f.candidates[ref.Index], nil
 	case fixtures.Token:
 		return f.cfg.Profile.Tokens[f.as], nil
+	case fixtures.Host:
+		return f.host, nil
 	}
 	v, ok := f.captured[ref.Name]
 	if !ok {
@@ -156,6 +160,9 @@ type request struct {
 }
 
 func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepResult {
+	if s.Raw != nil {
+		return f.runRawStep(ctx, s, cleanup)
+	}
 	sr := StepResult{Name: s.Name, Line: s.Line, Cleanup: cleanup, Method: s.Method}
 	req, err := f.resolve(s)
 	if err != nil {

@@ -27,7 +27,7 @@ func serveMockWith(t *testing.T, cfg mock.Config) *contract.Profile {
 	t.Helper()
 	m, err := mock.New(cfg)
 	require.NoError(t, err)
-	srv := httptest.NewServer(m)
+	srv := behindTheFront(m)
 	t.Cleanup(srv.Close)
 	profile, err := contract.FetchMockProfile(context.Background(), srv.Client(), srv.URL)
 	require.NoError(t, err)
@@ -72,4 +72,15 @@ func TestEmbeddedSuiteCoversEveryOperation(t *testing.T) {
 			require.True(t, covered[op.OperationID], "no step calls %s", op.OperationID)
 		}
 	}
+}
+
+// behindTheFront serves m as humm-mock serves it: behind the front that
+// reads each request as uvicorn does (mock.Server.Listener, which a defect
+// of the HTTP server turns off for its row), so that the suite's raw steps
+// meet what a client of humm-mock meets.
+func behindTheFront(m *mock.Server) *httptest.Server {
+	srv := httptest.NewUnstartedServer(m)
+	srv.Listener = m.Listener(srv.Listener, http.DefaultMaxHeaderBytes)
+	srv.Start()
+	return srv
 }

@@ -170,7 +170,7 @@ func TestFetchMockProfileKeepsTheAddressItWasFetchedFrom(t *testing.T) {
 func TestFetchMockProfileSendsTheAdminTokenFromTheEnvironment(t *testing.T) {
 	m, err := mock.New(mock.Config{Seed: 1, AdminToken: "s3cret"})
 	require.NoError(t, err)
-	srv := httptest.NewServer(m)
+	srv := behindTheFront(m)
 	defer srv.Close()
 	t.Setenv(contract.AdminTokenEnv, "")
 	_, err = contract.FetchMockProfile(context.Background(), srv.Client(), srv.URL)
@@ -278,7 +278,7 @@ func serveWorld(t *testing.T, w world) *contract.Profile {
 	require.NoError(t, err)
 	m, err := mock.New(mock.Config{Seed: 1})
 	require.NoError(t, err)
-	srv := httptest.NewServer(m)
+	srv := behindTheFront(m)
 	t.Cleanup(srv.Close)
 	req, err := http.NewRequest(http.MethodPut, srv.URL+"/__mock/state", bytes.NewReader(state))
 	require.NoError(t, err)

@@ -88,7 +88,11 @@ func startMock(t *testing.T, defect string) (*httptest.Server, *contract.Profile
 	t.Helper()
 	m, err := mock.New(mock.Config{Seed: 1, Defect: defect})
 	require.NoError(t, err)
-	srv := httptest.NewServer(m)
+	// Behind the front that reads requests as uvicorn does, as humm-mock
+	// serves it: the suite's raw steps meet it.
+	srv := httptest.NewUnstartedServer(m)
+	srv.Listener = m.Listener(srv.Listener, http.DefaultMaxHeaderBytes)
+	srv.Start()
 	t.Cleanup(srv.Close)
 	profile, err := contract.FetchMockProfile(context.Background(), srv.Client(), srv.URL)
 	require.NoError(t, err)

@@ -37,6 +37,9 @@ type defect struct {
 	mutate func(s backend, x *exchange, r *response)
 	// clock replaces the mock's clock, given the true one.
 	clock func(utc func() time.Time) func() time.Time
+	// goRows are rows of BEHAVIOUR.md's "The HTTP server" table served as
+	// Go's net/http serves them (Server.Listener).
+	goRows frontRows
 }
 
 // backend is all a defect may use of the mock: the world as exported, the
@@ -86,6 +89,7 @@ func (d *defect) install(s *Server) {
 		// while it is replaced.
 		s.cfg.Now = d.clock(s.cfg.Now)
 	}
+	s.goRows = d.goRows
 	if d.mutate != nil {
 		mutate := d.mutate
 		s.rewrite = func(x *exchange, r *response) { mutate(s, x, r) }
@@ -332,6 +336,7 @@ var defects = slices.Concat(
 	operationDefects,
 	edgeDefects,
 	timeDefects,
+	serverDefects,
 )
 
 // Defects lists the defect names, sorted.

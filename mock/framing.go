@@ -56,9 +56,17 @@ func UvicornListener(ln net.Listener, maxHeaderBytes int) net.Listener {
 	return &uvicornListener{Listener: ln, maxHead: maxHeaderBytes}
 }
 
+// Listener is UvicornListener for this mock: a defect of the HTTP server
+// (defects_server.go) leaves its row of BEHAVIOUR.md's table to Go, as a
+// backend served by Go's net/http does.
+func (s *Server) Listener(ln net.Listener, maxHeaderBytes int) net.Listener {
+	return &uvicornListener{Listener: ln, maxHead: maxHeaderBytes, goRows: s.goRows}
+}
+
 type uvicornListener struct {
 	net.Listener
 	maxHead int
+	goRows  frontRows
 }
 
 func (l *uvicornListener) Accept() (net.Conn, error) {
@@ -66,8 +74,25 @@ func (l *uvicornListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &uvicornConn{Conn: c, maxHead: l.maxHead}, nil
+	return &uvicornConn{Conn: c, maxHead: l.maxHead, goRows: l.goRows}, nil
 }
+
+// frontRows are rows of BEHAVIOUR.md's "The HTTP server" table, where
+// uvicorn and Go's net/http part.
+type frontRows uint16
+
+const (
+	rowRawTarget         frontRows = 1 << iota // raw non-ASCII bytes in the target (the handler's: h11RejectsTarget)
+	rowBadEscape                               // a bad escape in the path
+	rowOtherTargetForm                         // absolute-form, "*", no leading "/"
+	rowControlByte                             // a control byte in a field value
+	rowGoHost                                  // a Host Go finds malformed
+	rowExpect                                  // an Expect Go answers otherwise
+	rowContentLengthList                       // Content-Length: 3, 3
+	rowHTTP10KeepAlive                         // HTTP/1.0 with Connection: keep-alive
+	rowRefusal                                 // a head both refuse: uvicorn's 400, not Go's
+	rowBlankLine                               // a blank line before a request
+)
 
 type frontMode int
 
@@ -95,6 +120,9 @@ type uvicornConn struct {
 	chunk    chunkScanner
 	err      error // a read error, reported once in is handed on
 	heads    int   // heads handed on so far
+	// goRows are rows left to Go (a defect): a head they touch, and the
+	// rest of its connection, are passed on untouched.
+	goRows frontRows
 }
 
 // CloseWrite keeps Go's graceful close (net/http: closeWriteAndWait).
@@ -155,6 +183,10 @@ func (c *uvicornConn) Read(p []byte) (int, error) {
 			return n, err
 		case frontHead:
 			if blankLineFirst(c.in) {
+				if c.goRows&rowBlankLine != 0 {
+					c.mode = frontPass
+					continue
+				}
 				c.refuse() // h11/_receivebuffer.py: maybe_extract_lines returns [], and h11/_readers.py: maybe_read_from_IDLE_client: "no request line received"
 				continue
 			}
@@ -257,7 +289,7 @@ var crlfcrlf = []byte("\r\n\r\n")
 // front off for the rest of the connection.
 func (c *uvicornConn) takeHead(end int) {
 	h, ok := parseHead(c.in[:end])
-	if !ok {
+	if !ok || c.goRows&h.rows() != 0 {
 		c.mode = frontPass
 		return
 	}
@@ -499,6 +531,47 @@ func (h requestHead) rewrite() []byte {
 		out = append(out, frontHeader+": "+frontSecret+" "+rec+"\r\n"...)
 	}
 	return append(out, "\r\n"...)
+}
+
+// rows are the rows of the table the head touches: where rewrite or
+// refuse makes Go do as uvicorn does.
+func (h requestHead) rows() frontRows {
+	var rows frontRows
+	switch {
+	case h.refused:
+		return rowRefusal
+	case !strings.HasPrefix(h.target, "/"):
+		rows |= rowOtherTargetForm
+	case strings.IndexByte(h.target, '%') >= 0 && !goParsesTarget(h.target):
+		rows |= rowBadEscape
+	}
+	var expect, connection []string
+	for _, f := range h.fields {
+		switch {
+		case strings.EqualFold(f.name, "host"):
+			if !validGoHost(f.value) {
+				rows |= rowGoHost
+			}
+		case !validGoFieldValue(f.value):
+			rows |= rowControlByte
+		}
+		if strings.EqualFold(f.name, "expect") {
+			expect = append(expect, f.value)
+		}
+		if strings.EqualFold(f.name, "connection") {
+			connection = append(connection, f.value)
+		}
+	}
+	if _, goOtherwise := expectations(h.version, expect); goOtherwise {
+		rows |= rowExpect
+	}
+	if h.lengthList {
+		rows |= rowContentLengthList
+	}
+	if h.version == "HTTP/1.0" && len(connection) > 0 && hasGoToken(connection[0], "keep-alive") {
+		rows |= rowHTTP10KeepAlive
+	}
+	return rows
 }
 
 func isDigits(s string) bool {

@@ -81,8 +81,11 @@ type Server struct {
 	log          *slog.Logger
 	journal      *journal
 	// operate and rewrite are the stages a defect can take over (defects.go).
-	operate   operation
-	rewrite   func(x *exchange, r *response)
+	operate operation
+	rewrite func(x *exchange, r *response)
+	// goRows are the rows of the HTTP server's table a defect leaves to Go
+	// (defects_server.go; Listener).
+	goRows    frontRows
 	scenarios *scenarios
 	check     *checker
 	routeMemo verdictMemo
@@ -227,7 +230,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeUvicornRefusal(w, later)
 		return
 	}
-	if h11RejectsTarget(r.RequestURI) {
+	if h11RejectsTarget(r.RequestURI) && s.goRows&rowRawTarget == 0 {
 		s.logRequest(r, http.StatusBadRequest, time.Since(start))
 		writeUvicorn400(w)
 		return

@@ -140,7 +140,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	// tenth of a second at 100,000 members), which a client need not wait for.
 	// The front rewrites what uvicorn's h11 takes and Go refuses or reads
 	// otherwise (mock/framing.go).
-	go func() { served <- srv.Serve(mock.UvicornListener(ln, maxHeaderBytes)) }()
+	go func() { served <- srv.Serve(m.Listener(ln, maxHeaderBytes)) }()
 	printBanner(stdout, base, m.Profile(base), m.Operations(), m.Learned(), m.TryIt())
 	if ready != nil {
 		ready <- ln.Addr().String()
