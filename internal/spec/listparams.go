@@ -12,10 +12,11 @@ package spec
 //   - the search: a free string (no format, no enum), which a uuid is not.
 //
 // A query parameter that names a property of the listed items is a filter
-// (mock/policy.go: listFiltersOf), never one of these. Two parameters of
-// one shape leave the role to the one spelled as the reference spells it;
-// without one, to neither: both are named in Unclear (the start-up WARN)
-// and validated, then ignored.
+// (mock/policy.go: listFiltersOf), never one of these. A parameter spelled
+// as the reference spells a role (page, page_size, query; offset) plays it
+// when its type fits, whatever its bounds; the shape finds the roles no
+// name took. Two parameters of one shape leave the role to neither: both
+// are named in Unclear (the start-up WARN) and validated, then ignored.
 
 import (
 	"fmt"
@@ -108,27 +109,38 @@ func queryParameters(route *routers.Route) []*openapi3.Parameter {
 // page and search it; items is the listed items' schema (nil when not
 // known: then no parameter is taken for a filter).
 func ListParametersOf(params []*openapi3.Parameter, items *openapi3.Schema) ListParameters {
-	candidates := map[ListRole][]*openapi3.Parameter{}
+	var out ListParameters
+	names := map[ListRole]string{}
+	var rest []*openapi3.Parameter
 	for _, p := range params {
 		if items != nil && items.Properties[p.Name] != nil {
 			continue // a filter
 		}
-		if role := listRoleOf(p); role != "" {
+		rest = append(rest, p)
+	}
+	// The reference's spelling first, when its type fits the role: a
+	// page_size without a maximum is still the page size.
+	for _, role := range listRoles {
+		i := slices.IndexFunc(rest, func(p *openapi3.Parameter) bool { return p.Name == listRoleSpelling[role] && fitsRole(p, role) })
+		if i >= 0 {
+			names[role] = rest[i].Name
+			out.setRole(role, rest[i])
+			rest = slices.Delete(rest, i, i+1)
+		}
+	}
+	// Then the shape, for the roles no name took.
+	candidates := map[ListRole][]*openapi3.Parameter{}
+	for _, p := range rest {
+		if role := listRoleOf(p); role != "" && names[role] == "" {
 			candidates[role] = append(candidates[role], p)
 		}
 	}
-	var out ListParameters
-	for _, role := range []ListRole{ListPage, ListSize, ListOffset, ListSearch} {
+	for _, role := range listRoles {
 		found := candidates[role]
-		if len(found) > 1 {
-			if i := slices.IndexFunc(found, func(p *openapi3.Parameter) bool { return p.Name == listRoleSpelling[role] }); i >= 0 {
-				found = found[i : i+1]
-			}
-		}
 		switch len(found) {
 		case 0:
-			continue
 		case 1:
+			out.setRole(role, found[0])
 		default:
 			if out.Unclear == nil {
 				out.Unclear = map[string]string{}
@@ -140,24 +152,45 @@ func ListParametersOf(params []*openapi3.Parameter, items *openapi3.Schema) List
 			for _, p := range found {
 				out.Unclear[p.Name] = fmt.Sprintf("has the shape of the %s, as %d parameters do (%v), none named %s", role, len(found), names, listRoleSpelling[role])
 			}
-			continue
-		}
-		name := found[0].Name
-		switch role {
-		case ListPage:
-			out.Page = name
-		case ListSize:
-			out.Size = name
-			if core, _ := Underlying(found[0].Schema); core != nil {
-				out.SizeDefault = positiveInteger(core.Default)
-			}
-		case ListOffset:
-			out.Offset = name
-		case ListSearch:
-			out.Search = name
 		}
 	}
 	return out
+}
+
+var listRoles = []ListRole{ListPage, ListSize, ListOffset, ListSearch}
+
+// setRole gives p the role.
+func (out *ListParameters) setRole(role ListRole, p *openapi3.Parameter) {
+	switch role {
+	case ListPage:
+		out.Page = p.Name
+	case ListSize:
+		out.Size = p.Name
+		if core, _ := Underlying(p.Schema); core != nil {
+			out.SizeDefault = positiveInteger(core.Default)
+		}
+	case ListOffset:
+		out.Offset = p.Name
+	case ListSearch:
+		out.Search = p.Name
+	}
+}
+
+// fitsRole: p's type is the role's (an integer for the paging, a free
+// string for the search).
+func fitsRole(p *openapi3.Parameter, role ListRole) bool {
+	core, _ := Underlying(p.Schema)
+	if core == nil || core.Type == nil {
+		return false
+	}
+	if role == ListSearch {
+		return isFreeString(core)
+	}
+	return core.Type.Is(openapi3.TypeInteger)
+}
+
+func isFreeString(core *openapi3.Schema) bool {
+	return core.Type.Is(openapi3.TypeString) && core.Format == "" && len(core.Enum) == 0
 }
 
 // listRoleOf is the role a query parameter's shape gives it, "" for none.
@@ -176,7 +209,7 @@ func listRoleOf(p *openapi3.Parameter) ListRole {
 		case core.Min != nil && *core.Min == 0:
 			return ListOffset
 		}
-	case core.Type.Is(openapi3.TypeString) && core.Format == "" && len(core.Enum) == 0:
+	case isFreeString(core):
 		return ListSearch
 	}
 	return ""

@@ -30,8 +30,8 @@ func integer() *openapi3.Schema { return openapi3.NewIntegerSchema() }
 // the page size is the integer with a maximum, the page number the integer
 // from 1 with no maximum, the offset the integer from 0, the search the
 // free string; a parameter named as a property of the items is a filter;
-// two of one shape leave the role to the reference's spelling, else to
-// neither, and say why.
+// the reference's spelling plays its role when its type fits, whatever its
+// bounds; two of one shape leave the role to neither, and say why.
 func TestListParametersAreKnownByTheirShape(t *testing.T) {
 	page := queryParam("page", orNull(integer().WithMin(1), 1.0))
 	pageSize := queryParam("page_size", orNull(integer().WithMin(1).WithMax(100), 50.0))
@@ -74,6 +74,12 @@ func TestListParametersAreKnownByTheirShape(t *testing.T) {
 				"search": "has the shape of the search, as 2 parameters do ([search text]), none named query",
 				"text":   "has the shape of the search, as 2 parameters do ([search text]), none named query",
 			}}},
+		{"the reference's spelling plays its role whatever its bounds", []*openapi3.Parameter{
+			page, queryParam("page_size", integer().WithMin(1).WithDefault(50).NewRef()), queryParam("start", integer().WithMin(1).NewRef())},
+			ListParameters{Page: "page", Size: "page_size", SizeDefault: 50}},
+		{"the reference's spelling of another type plays no role", []*openapi3.Parameter{
+			queryParam("page", openapi3.NewStringSchema().NewRef()), queryParam("query", openapi3.NewUUIDSchema().NewRef())},
+			ListParameters{Search: "page"}},
 		{"a default that is no page size", []*openapi3.Parameter{
 			queryParam("limit", orNull(integer().WithMax(100), 0.0))},
 			ListParameters{Size: "limit"}},
@@ -101,6 +107,8 @@ func TestListParametersOfTheDocuments(t *testing.T) {
 			"search": "has the shape of the search, as 2 parameters do ([search text]), none named query",
 			"text":   "has the shape of the search, as 2 parameters do ([search text]), none named query",
 		}}},
+		// page_size without a maximum is the page size by its name.
+		{"mock/testdata/specs-wording/suite-needs-removed-31.yaml", ListParameters{Page: "page", Size: "page_size", Search: "query", SizeDefault: 50}},
 		// A filter named as a property of the members is no search.
 		{"mock/testdata/specs/list-filters.yaml", ListParameters{Page: "page", Size: "page_size", Search: "query", SizeDefault: 50}},
 	} {
