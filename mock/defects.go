@@ -16,6 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/heyhumm/humm-members-mock/fixtures"
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 )
 
 // defect is one realistic backend bug, switched on with --defect to prove
@@ -291,7 +292,9 @@ func listedMembers(s backend, x *exchange, orgID, query string) []map[string]any
 		req := withQuery(x.request, q.Encode())
 		req.method, req.route, req.op, req.operation = http.MethodGet, route, opList, route.Operation.OperationID
 		y := &exchange{request: req}
-		y.validated(map[string]string{s.organizationParam(): orgID}, q, nil)
+		y.validated(spec.ListParameters{}, map[string]string{s.organizationParam(): orgID}, q, nil)
+		// The paging and search by role, whatever the document names them.
+		y.list = listQuery{page: page, size: 100, limited: true, search: query}
 		resp, aerr := s.operateAs(y, func(rights) rights { return rightsSystemAdmin })
 		if aerr != nil {
 			return all

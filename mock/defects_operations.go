@@ -421,12 +421,8 @@ var operationDefects = []*defect{
 // listPage answers a list request with the page the request asks for of
 // items.
 func listPage(x *exchange, items []map[string]any) *response {
-	page, size := x.list.page, x.list.size
-	start := min(len(items), (max(page, 1)-1)*max(size, 1))
-	if page > math.MaxInt32 || start < 0 {
-		start = len(items)
-	}
-	out := items[start:min(len(items), start+max(size, 1))]
+	start, end := x.list.window(len(items))
+	out := items[start:end]
 	if out == nil {
 		out = []map[string]any{}
 	}

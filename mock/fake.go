@@ -870,27 +870,13 @@ func primaryMembers(defaultPageSize int) int {
 	return max(24, 2*min(defaultPageSize, 1000)+20)
 }
 
-// defaultPageSize is the default of the member list's page_size (the
-// query parameter the rulebook names: policy.go's listParamsRuled) in the
-// spec, fallbackPageSize where the list declares none.
+// defaultPageSize is the default of the member list's page size (the
+// parameter of that shape, whatever its name: internal/spec's
+// ListParameters) in the spec, fallbackPageSize where the list declares
+// none.
 func defaultPageSize(sp *spec.Spec) int {
-	route := sp.Members().Route(opList)
-	if route == nil {
-		return fallbackPageSize
-	}
-	for _, group := range []openapi3.Parameters{route.PathItem.Parameters, route.Operation.Parameters} {
-		for _, ref := range group {
-			p := ref.Value
-			if p == nil || p.In != openapi3.ParameterInQuery || p.Name != "page_size" || p.Schema == nil || p.Schema.Value == nil {
-				continue
-			}
-			if n, ok := p.Schema.Value.Default.(float64); ok && n >= 1 && n == math.Trunc(n) {
-				return int(n)
-			}
-			if n, ok := p.Schema.Value.Default.(int); ok && n >= 1 {
-				return n
-			}
-		}
+	if n := sp.ListParameters(sp.Members().Route(opList)).SizeDefault; n >= 1 {
+		return n
 	}
 	return fallbackPageSize
 }

@@ -8,13 +8,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
+	"github.com/heyhumm/humm-members-mock/internal/spec"
 	"github.com/heyhumm/humm-members-mock/internal/stack"
 )
 
@@ -90,13 +90,6 @@ type exchange struct {
 	// without one: the stages after validation read it, none decodes the
 	// body again. It is only read: a defect that edits it edits a copy.
 	body any
-}
-
-// listQuery is a list request's paging and search, read once from the
-// validated query.
-type listQuery struct {
-	page, size int
-	search     string
 }
 
 // plainRequest is a request outside the API (a preflight), for the log
@@ -281,7 +274,7 @@ func (s *Server) validate(x *exchange, body stack.Body) *apiError {
 	for name, values := range p.QueryLists {
 		query[name] = values
 	}
-	x.validated(p.Params, query, p.Body)
+	x.validated(s.spec.ListParameters(x.route), p.Params, query, p.Body)
 	return nil
 }
 
@@ -323,28 +316,21 @@ func (s *Server) validateWithSpec(x *exchange, body stack.Body) *apiError {
 			validated = nil // not JSON: refused as no object (bodyOf)
 		}
 	}
-	x.validated(x.pathParams, query, validated)
+	x.validated(s.spec.ListParameters(x.route), x.pathParams, query, validated)
 	return nil
 }
 
 // validated keeps what validation made of the request: path parameters
 // with their ids in lower case (uuids are compared so: the one place ids
-// are canonicalised), the query and the list's typed paging, the body.
-func (x *exchange) validated(params map[string]string, query url.Values, body any) {
+// are canonicalised), the query and the list's typed paging and search
+// (read by the roles paging names, paging.go), the body.
+func (x *exchange) validated(paging spec.ListParameters, params map[string]string, query url.Values, body any) {
 	x.params = make(map[string]string, len(params))
 	for name, value := range params {
 		x.params[name] = strings.ToLower(value)
 	}
 	x.query, x.body = query, body
-	// A page beyond int64 arrives as the largest int (Atoi's range error),
-	// as pydantic takes integers of any size.
-	if page := query.Get("page"); page != "" {
-		x.list.page, _ = strconv.Atoi(page)
-	}
-	if size := query.Get("page_size"); size != "" {
-		x.list.size, _ = strconv.Atoi(size)
-	}
-	x.list.search = query.Get("query")
+	x.list = readListQuery(paging, query)
 }
 
 // routeMemoPath bounds the paths whose routes are remembered.

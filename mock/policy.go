@@ -38,7 +38,9 @@ import (
 //     (internal/spec: order.go).
 //   - BEHAVIOUR.md#validation-errors: a 422 the service cannot render
 //     (internal/stack: appendPyJSON, pyDecodeText, rawBytesInput).
-//   - BEHAVIOUR.md#list: a page envelope (envelope.go).
+//   - BEHAVIOUR.md#list: a page envelope (envelope.go); the paging and
+//     search known by shape, a list without a page size (paging.go,
+//     internal/spec: listparams.go).
 //   - BEHAVIOUR.md#update: membership_state in a body (declaredState); a
 //     PATCH (opPatch).
 //   - BEHAVIOUR.md#delete: a delete that answers something else
@@ -473,12 +475,11 @@ func requireSystemAdminFor(st rights, roles ...string) *apiError {
 	return nil
 }
 
-// The list's query parameters with a rule: paging and search, and the six
-// access-context parameters, checked as uuids and otherwise ignored.
-var (
-	listParamsRuled  = []string{"page", "page_size", "query"}
-	listParamsIgnore = []string{"resource_id", "source_id", "integration_source_id", "data_source_id", "context_source_id", "job_id"}
-)
+// The list's query parameters with a rule are its paging and search,
+// known by their shape (internal/spec: ListParameters; paging.go), and
+// the six access-context parameters, checked as uuids and otherwise
+// ignored.
+var listParamsIgnore = []string{"resource_id", "source_id", "integration_source_id", "data_source_id", "context_source_id", "job_id"}
 
 // listFilter is a query parameter of the list that names a property of the
 // listed members: it keeps the members whose property equals its value, as
@@ -499,10 +500,15 @@ func listFiltersOf(sp *spec.Spec, member *shape) (filters []listFilter, unruled 
 		return nil, nil
 	}
 	props := items.Items.Value.Properties
+	paging := sp.ListParameters(route)
 	for _, group := range []openapi3.Parameters{route.PathItem.Parameters, route.Operation.Parameters} {
 		for _, ref := range group {
 			p := ref.Value
-			if p == nil || p.In != openapi3.ParameterInQuery || slices.Contains(listParamsRuled, p.Name) || slices.Contains(listParamsIgnore, p.Name) {
+			if p == nil || p.In != openapi3.ParameterInQuery || paging.Ruled(p.Name) || slices.Contains(listParamsIgnore, p.Name) {
+				continue
+			}
+			if why, unclear := paging.Unclear[p.Name]; unclear {
+				unruled = append(unruled, fmt.Sprintf("query parameter %s of the member list: %s; validated and ignored", p.Name, why))
 				continue
 			}
 			prop := props[p.Name]
@@ -636,16 +642,18 @@ func searchableText(u *User) string {
 }
 
 // listMembers: the organization's members ordered by (created_at, id), the
-// query matched case-insensitively against the user's email and names, then
-// the page. page and pageSize carry the spec's defaults.
-func listMembers(w *world, orgID string, page, pageSize int, query string, keep func(*Membership) bool) []*Membership {
-	if page-1 > len(w.byOrg[orgID])/pageSize {
-		// Past the end, however far: pydantic takes integers of any size
-		// (a page beyond int64 arrives as the largest int).
-		return []*Membership{}
+// search matched case-insensitively against the user's email and names,
+// then the window the paging asks for (paging.go: window). The paging
+// carries the spec's defaults.
+func listMembers(w *world, orgID string, q listQuery, keep func(*Membership) bool) []*Membership {
+	// The window of every member is a bound on the window of those kept:
+	// past the end, however far, nothing is visited.
+	skip, end := q.window(len(w.byOrg[orgID]))
+	size := end - skip
+	out := make([]*Membership, 0, size)
+	if size == 0 {
+		return out
 	}
-	skip := (page - 1) * pageSize
-	out := make([]*Membership, 0, min(pageSize, len(w.byOrg[orgID])))
 	take := func(m *Membership) bool {
 		if !keep(m) {
 			return true
@@ -655,9 +663,9 @@ func listMembers(w *world, orgID string, page, pageSize int, query string, keep 
 			return true
 		}
 		out = append(out, m)
-		return len(out) < pageSize
+		return len(out) < size
 	}
-	if query == "" {
+	if q.search == "" {
 		for _, m := range w.byOrg[orgID] {
 			if !take(m) {
 				break
@@ -665,7 +673,7 @@ func listMembers(w *world, orgID string, page, pageSize int, query string, keep 
 		}
 		return out
 	}
-	w.searchIndex(orgID).matching(strings.ToLower(query), take)
+	w.searchIndex(orgID).matching(strings.ToLower(q.search), take)
 	return out
 }
 

@@ -211,7 +211,7 @@ func (s *Server) membersPage(q url.Values) *response {
 			resp = errorResponse(errorf(http.StatusNotFound, detailOrgNotFound))
 			return
 		}
-		members := listMembers(w, orgID, page, size, search, keep)
+		members := listMembers(w, orgID, listQuery{page: page, size: size, limited: true, search: search}, keep)
 		total := countMembers(w, orgID, "", func(*Membership) bool { return true })
 		matched := total
 		if filtered {
@@ -227,7 +227,7 @@ func (s *Server) membersPage(q url.Values) *response {
 // that never lets a member into the page visits them all.
 func countMembers(w *world, orgID, query string, keep func(*Membership) bool) int {
 	n := 0
-	listMembers(w, orgID, 1, 1, query, func(m *Membership) bool {
+	listMembers(w, orgID, listQuery{page: 1, size: 1, limited: true, search: query}, func(m *Membership) bool {
 		if keep(m) {
 			n++
 		}

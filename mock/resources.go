@@ -197,12 +197,8 @@ func (s *Server) operateResource(w *world, r *resource, x *exchange) (*response,
 	case !onItem && x.route.Method == http.MethodGet:
 		list := rows[key]
 		if r.pageParams {
-			page, size := x.list.page, x.list.size
-			if page < 1 || size < 1 || page-1 > len(list)/size {
-				list = nil
-			} else {
-				list = list[min((page-1)*size, len(list)):min(page*size, len(list))]
-			}
+			start, end := x.list.window(len(list)) // the paging by role (paging.go)
+			list = list[start:end]
 		}
 		if list == nil {
 			list = []*Row{}

@@ -393,7 +393,7 @@ func (s *Server) operateAs(x *exchange, as func(own rights) rights) (*response, 
 		switch x.op {
 		case opList:
 			keep := keepFor(s.listFilters, func(name string) (string, bool) { return x.query.Get(name), x.query.Has(name) })
-			resp = s.listResponse(w, listMembers(w, orgID, x.list.page, x.list.size, x.list.search, keep))
+			resp = s.listResponse(w, listMembers(w, orgID, x.list, keep))
 			if s.members.ListProperty != "" {
 				resp = s.inEnvelope(x, resp, func() int { return countMembers(w, orgID, x.list.search, keep) })
 			}

@@ -62,6 +62,9 @@ type Spec struct {
 
 	membersOnce sync.Once
 	members     *MemberOperations
+	// listParams are the paging and search of each list operation
+	// (ListParameters), found on first use.
+	listParams sync.Map
 }
 
 // routedDocument is the document the router's routes name, which
