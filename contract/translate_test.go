@@ -160,7 +160,7 @@ func TestExpectedSuccessFollowsTheDocumentsStatus(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.step.Expect.Status = tc.expected
-			got, why := onSuccess(sp, nil, tc.route, tc.step, tc.step.Expect)
+			got, why, _ := onSuccess(sp, nil, tc.route, tc.step, tc.step.Expect)
 			require.Equal(t, tc.why, why)
 			require.Equal(t, tc.status, got.Status)
 		})
