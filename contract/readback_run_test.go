@@ -1,11 +1,18 @@
 package contract_test
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/heyhumm/humm-members-mock/contract"
@@ -102,4 +109,97 @@ func TestTheReferenceReadsNoMemberAnotherWay(t *testing.T) {
 			require.NotContains(t, s.Curl, "read through", "%s %s", c.Name, s.Name)
 		}
 	}
+}
+
+// withMemberGET is documented-statuses-31.yaml (a 204 delete) with a GET
+// of one member on the item path, answering the update's member.
+func withMemberGET(t *testing.T) *spec.Spec {
+	t.Helper()
+	doc, err := openapi3.NewLoader().LoadFromData(readBackVariant(t, "documented-statuses-31.yaml").Raw)
+	require.NoError(t, err)
+	item := doc.Paths.Value(readBackVariant(t, "documented-statuses-31.yaml").Members().Item)
+	item.Get = &openapi3.Operation{OperationID: "get_organization_member", Security: item.Put.Security,
+		Responses: openapi3.NewResponses(openapi3.WithStatus(200, item.Put.Responses.Status(200)))}
+	data, err := doc.MarshalJSON()
+	require.NoError(t, err)
+	sp, err := spec.Load(data)
+	require.NoError(t, err)
+	return sp
+}
+
+// serveMemberGET serves the mock, with a GET of one member on the item
+// path that answers the member as the mock's list does (or 404).
+func serveMemberGET(t *testing.T, cfg mock.Config) *contract.Profile {
+	t.Helper()
+	m, err := mock.New(cfg)
+	require.NoError(t, err)
+	members := cfg.Spec.Members()
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		segments := strings.Split(r.URL.Path, "/")
+		if r.Method != http.MethodGet || len(segments) != len(strings.Split(members.Item, "/")) {
+			m.ServeHTTP(w, r)
+			return
+		}
+		collection, id := strings.Join(segments[:len(segments)-1], "/"), segments[len(segments)-1]
+		for page := 1; page < 100; page++ {
+			list := httptest.NewRequest(http.MethodGet, fmt.Sprintf("%s?page=%d&page_size=100", collection, page), nil)
+			list.Header = r.Header.Clone()
+			rec := httptest.NewRecorder()
+			m.ServeHTTP(rec, list)
+			var items []map[string]any
+			if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &items) != nil || len(items) == 0 {
+				break
+			}
+			for _, item := range items {
+				if strings.EqualFold(fmt.Sprint(item["id"]), id) {
+					w.Header().Set("Content-Type", "application/json")
+					assert.NoError(t, json.NewEncoder(w).Encode(item))
+					return
+				}
+			}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"detail":"Member not found"}`))
+	})
+	srv := httptest.NewServer(handler)
+	t.Cleanup(srv.Close)
+	profile, err := contract.FetchMockProfile(context.Background(), srv.Client(), srv.URL)
+	require.NoError(t, err)
+	return profile
+}
+
+// TestStepsReadTheMemberThroughItsGET: a document with a GET of one member
+// is read through it, not the list; the proof holds there too.
+func TestStepsReadTheMemberThroughItsGET(t *testing.T) {
+	sp := withMemberGET(t)
+	only := regexp.MustCompile("^(" + strings.Join(membersReadBack, "|") + ")$")
+	report, out := run(t, embeddedSuite(t), serveMemberGET(t, mock.Config{Seed: 1, Spec: sp}),
+		func(c *contract.Config) { c.Spec, c.Run, c.Parallel = sp, only, 8 })
+	require.Equal(t, len(membersReadBack), report.Passed, out)
+	for _, c := range report.Cases {
+		for _, s := range c.Steps {
+			require.NotContains(t, s.Curl, "the member list", "%s %s", c.Name, s.Name)
+		}
+	}
+	var named int
+	for _, c := range report.Cases {
+		for _, s := range c.Steps {
+			if strings.Contains(s.Curl, "the member is read through GET "+sp.Members().Item) {
+				named++
+			}
+		}
+	}
+	require.GreaterOrEqual(t, named, len(membersReadBack), out)
+	failing, out := run(t, embeddedSuite(t), serveMemberGET(t, mock.Config{Seed: 1, Spec: sp, Defect: "delete-forbidden-after-commit"}),
+		func(c *contract.Config) { c.Spec, c.Run = sp, regexp.MustCompile("^analyst-cannot-delete$") })
+	require.Equal(t, []string{"analyst-cannot-delete"}, failedCases(failing), out)
+	var failures []string
+	for _, s := range failing.Cases[0].Steps {
+		if s.Name == "still-there" {
+			failures = s.Failures
+		}
+	}
+	require.NotEmpty(t, failures, out)
+	require.Contains(t, failures[0], "read through GET "+sp.Members().Item+": status: expected 200, got 404")
 }
