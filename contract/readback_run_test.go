@@ -203,3 +203,31 @@ func TestStepsReadTheMemberThroughItsGET(t *testing.T) {
 	require.NotEmpty(t, failures, out)
 	require.Contains(t, failures[0], "read through GET "+sp.Members().Item+": status: expected 200, got 404")
 }
+
+// TestAMemberReadNoWayStaysSkipped: on a 204 document whose list the
+// runner cannot page through (a bounded page size, no page number) and
+// without a GET of one member, the cases stay skipped, saying why and why
+// the member cannot be read another way (fail closed).
+func TestAMemberReadNoWayStaysSkipped(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData(readBackVariant(t, "documented-statuses-31.yaml").Raw)
+	require.NoError(t, err)
+	list := doc.Paths.Value(readBackVariant(t, "documented-statuses-31.yaml").Members().Collection).Get
+	var kept openapi3.Parameters
+	for _, p := range list.Parameters {
+		if p.Value.Name != "page" {
+			kept = append(kept, p)
+		}
+	}
+	list.Parameters = kept
+	data, err := doc.MarshalJSON()
+	require.NoError(t, err)
+	sp, err := spec.Load(data)
+	require.NoError(t, err)
+	only := regexp.MustCompile("^(" + strings.Join(membersReadBack, "|") + ")$")
+	report, out := run(t, embeddedSuite(t), serveMockWith(t, mock.Config{Seed: 1, Spec: sp}),
+		func(c *contract.Config) { c.Spec, c.Run, c.Parallel = sp, only, 8 })
+	require.Equal(t, len(membersReadBack), report.Skipped, out)
+	for _, c := range report.Cases {
+		require.Regexp(t, `^not in the document: the document's DELETE \S+ answers 204 without a body, which step "[^"]+" reads; the member list's page has a size \(page_size\) and no page number`, c.Skipped)
+	}
+}
