@@ -50,8 +50,9 @@ type memberRead struct {
 // memberReadOf chooses how to read a member of sp: a GET on the member
 // item path whose success is a member, else the member list when the
 // runner can go through all of it (no paging, or a page number from 1 and
-// a bounded page size it finds by their schemas, not their names). nil and why not
-// when there is no such read: the step stays skipped (fail closed).
+// a bounded page size it finds by their schemas, not their names). nil
+// and why not when there is no such read: the step stays skipped (fail
+// closed).
 func memberReadOf(sp *spec.Spec) (*memberRead, string) {
 	members := sp.Members()
 	if members.Item != "" {
@@ -235,7 +236,11 @@ func (f *flow) readBack(ctx context.Context, s fixtures.Step, route *routers.Rou
 	for _, p := range readProblems {
 		sr.Failures = append(sr.Failures, "read through "+read.description()+": "+p)
 	}
-	if len(sr.Failures) > 0 || sr.NotInDocument != "" || member == nil {
+	if len(sr.Failures) == 0 && sr.NotInDocument == "" && member == nil {
+		// A read that proves nothing passes nothing.
+		sr.Failures = append(sr.Failures, "read through "+read.description()+": no member in its answer")
+	}
+	if len(sr.Failures) > 0 || sr.NotInDocument != "" {
 		return sr
 	}
 	// @now bounds the server's times by both exchanges.
