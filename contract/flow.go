@@ -176,7 +176,10 @@ func (f *flow) runStep(ctx context.Context, s fixtures.Step, cleanup bool) StepR
 	}
 	sr.Method = req.method
 	route := req.route
-	expect, why := onSuccess(f.cfg.Spec, f.documents.source(), route, s, s.Expect)
+	expect, why, readable := onSuccess(f.cfg.Spec, f.documents.source(), route, s, s.Expect)
+	if why != "" && readable {
+		return f.readBack(ctx, s, route, req.target, cleanup, why)
+	}
 	if why != "" {
 		sr.NotInDocument = why
 		return sr

@@ -288,20 +288,21 @@ func (m *documentMap) loc(p *fixtures.Pattern) *fixtures.Pattern {
 // success with another status and never with 200 (FastAPI's status_code:
 // a create's 201, a delete's 204). When that success has no body and the
 // step reads one (its expectations or its captures), the step cannot be
-// sent: why, else "".
-func onSuccess(sp, reference *spec.Spec, route *routers.Route, s fixtures.Step, e fixtures.Expect) (fixtures.Expect, string) {
+// sent as written: why, else "". readable says the step reads a member the
+// answer does not carry, which the runner may read another way (readBack).
+func onSuccess(sp, reference *spec.Spec, route *routers.Route, s fixtures.Step, e fixtures.Expect) (_ fixtures.Expect, why string, readable bool) {
 	reads := e.Body != nil || e.List != nil || len(s.Capture) > 0
 	if route != nil && reference != nil && reads && slices.ContainsFunc(e.Status, func(code int) bool { return code >= 200 && code < 300 }) {
 		// openapi.yaml's member operations answer a member (or a list of
 		// them); one that answers something else cannot be read as one.
 		if op := sp.Members().Of(route.Operation); op != "" {
 			if was, is := reference.Members().ResponseSchema(op), sp.Members().ResponseSchema(op); was != nil && is != nil && spec.IsMember(was) && !spec.IsMember(is) {
-				return e, fmt.Sprintf("the document's %s %s answers %s, not the member step %q reads", route.Method, route.Path, schemaName(is), s.Name)
+				return e, fmt.Sprintf("the document's %s %s answers %s, not the member step %q reads", route.Method, route.Path, schemaName(is), s.Name), true
 			}
 		}
 	}
 	if route == nil || !slices.Contains(e.Status, http.StatusOK) || route.Operation.Responses.Status(http.StatusOK) != nil {
-		return e, ""
+		return e, "", false
 	}
 	success := 0
 	for code := 200; code < 300 && success == 0; code++ {
@@ -310,7 +311,7 @@ func onSuccess(sp, reference *spec.Spec, route *routers.Route, s fixtures.Step, 
 		}
 	}
 	if success == 0 {
-		return e, ""
+		return e, "", false
 	}
 	statuses := slices.Clone(e.Status)
 	statuses[slices.Index(statuses, http.StatusOK)] = success
@@ -318,9 +319,9 @@ func onSuccess(sp, reference *spec.Spec, route *routers.Route, s fixtures.Step, 
 	ref := route.Operation.Responses.Status(success)
 	noBody := success == http.StatusNoContent || ref.Value == nil || len(ref.Value.Content) == 0
 	if noBody && reads {
-		return e, fmt.Sprintf("the document's %s %s answers %d without a body, which step %q reads", route.Method, route.Path, success, s.Name)
+		return e, fmt.Sprintf("the document's %s %s answers %d without a body, which step %q reads", route.Method, route.Path, success, s.Name), true
 	}
-	return e, ""
+	return e, "", false
 }
 
 // schemaName is how a failure names a schema: its title, else "another
