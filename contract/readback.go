@@ -255,7 +255,7 @@ func (f *flow) readBack(ctx context.Context, s fixtures.Step, route *routers.Rou
 		}
 	}
 	expect := f.documents.expect(fixtures.Expect{Status: []int{http.StatusOK}, Body: s.Expect.Body, List: s.Expect.List})
-	for _, p := range f.checkResponse(expect, &http.Response{StatusCode: http.StatusOK}, member, true) {
+	for _, p := range f.checkResponse(expect, &http.Response{StatusCode: http.StatusOK}, nil, member, true) {
 		sr.Failures = append(sr.Failures, "the member read through "+read.description()+": "+p)
 	}
 	return sr
