@@ -5,9 +5,7 @@ package mock
 // a log of the changes since, in segments FILE.log.000001, ... of JSON
 // lines, one record per accepted write. A write appends its record and
 // waits for the sync before its answer; writers that arrive while a sync
-// runs share the next one (group commit), which is written and started
-// while the first still runs: two syncs in flight, completed in order.
-// When the log has grown past a
+// runs share the next one (group commit). When the log has grown past a
 // size, the segments written so far are folded into a new snapshot in the
 // background, off every request's path.
 //
@@ -31,12 +29,6 @@ import (
 	"strings"
 	"sync"
 )
-
-// maxSyncsInFlight: a batch is written and its sync started while the
-// previous batch's sync runs (the disk takes the second while it finishes
-// the first); a third waits. Two in flight gave about a third more PUT/s
-// with 50 writers than one (BenchmarkDurablePutWriters); three, no more.
-const maxSyncsInFlight = 2
 
 // minCompactBytes is the least log size that is folded into the snapshot;
 // past it, a quarter of the snapshot's size: a 100,000-member world (74 MB)
@@ -164,32 +156,19 @@ type stateLog struct {
 	waiting func(seq uint64)
 	cond    *sync.Cond
 	// pending are the records enqueued and not yet written, up to seq
-	// appended; taken is the last seq a flush took; durable the last seq
-	// synced.
+	// appended; durable is the last seq synced.
 	pending  []byte
 	appended uint64
-	taken    uint64
 	durable  uint64
-	// writing is set while a flush writes the segment (or cuts it back):
-	// one at a time, in the order of the records. inflight counts the
-	// flushes begun and not completed; they complete in the order begun
-	// (begun and completed number them), so durable never passes a record
-	// an earlier sync failed to save.
-	writing          bool
-	inflight         int
-	begun, completed uint64
+	syncing  bool
 	// failed is set when a sync failed: records up to failedUpTo were not
 	// saved, and the store must reload the world from disk (needsReload).
 	failed      error
 	failedUpTo  uint64
 	needsReload bool
 	// seg is the segment appended to (nil until the first write after a
-	// start or a seal); segNo its number; segSize its size once the writes
-	// begun are done. segAlt is a second handle on it that every other
-	// sync uses: Linux tells a write-back error to each open file once, so
-	// two syncs in flight on one handle could leave one of them unaware.
+	// start or a seal); segNo its number; segSize its synced size.
 	seg     *os.File
-	segAlt  *os.File
 	segNo   int
 	segSize int64
 	// logBytes is the size of the segments not being folded in: past
@@ -299,10 +278,8 @@ func (l *stateLog) reloaded() uint64 {
 }
 
 // waitDurable returns when record seq is synced, or with the error that
-// kept it from being. A waiter whose record no flush has taken yet writes
-// and syncs everything pending, when no other flush is writing and fewer
-// than maxSyncsInFlight syncs run: those who arrive meanwhile share the
-// next.
+// kept it from being. The first waiter that finds no sync running writes
+// and syncs everything pending: those who arrive meanwhile share the next.
 func (l *stateLog) waitDurable(seq uint64) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -312,8 +289,9 @@ func (l *stateLog) waitDurable(seq uint64) error {
 			return nil
 		case seq <= l.failedUpTo:
 			return l.failed
-		case seq > l.taken && l.mayFlushLocked():
+		case !l.syncing:
 			l.flushLocked()
+			l.cond.Broadcast()
 		default:
 			if l.waiting != nil {
 				l.waiting(seq)
@@ -323,127 +301,67 @@ func (l *stateLog) waitDurable(seq uint64) error {
 	}
 }
 
-// mayFlushLocked: no flush is writing, and a sync may start beside those
-// running; one only when the segment is due to be sealed, which waits for
-// no sync to run (sealAndCompactLocked closes its handles).
-func (l *stateLog) mayFlushLocked() bool {
-	if l.writing {
-		return false
-	}
-	return l.inflight == 0 || (l.inflight < maxSyncsInFlight && !l.sealDueLocked())
-}
-
-func (l *stateLog) sealDueLocked() bool { return l.logBytes >= l.compactAt && !l.compacting }
-
-// flushLocked writes what is pending and syncs it, with l.mu released
-// during the I/O. Once written, the next batch may be written and synced
-// beside this one's sync; the result is taken in the order the flushes
-// began: a failure fails every record enqueued so far, and the segment is
-// cut back to what earlier syncs saved.
+// flushLocked writes and syncs what is pending, with l.mu released during
+// the I/O; syncing keeps every other writer of the segment out.
 func (l *stateLog) flushLocked() {
-	defer l.cond.Broadcast()
 	buf, upTo := l.pending, l.appended
 	l.pending = nil
-	l.taken = upTo
-	l.writing = true
-	l.inflight++
-	l.begun++
-	n := l.begun
-	seg, alt, segNo, base, syncFile := l.seg, l.segAlt, l.segNo, l.segSize, l.sync
+	l.syncing = true
+	seg, segNo, size, syncFile := l.seg, l.segNo, l.segSize, l.sync
 	l.mu.Unlock()
 	var err error
 	if seg == nil {
 		segNo++
-		seg, alt, err = createSegment(segmentName(l.path, segNo))
-		base = 0
+		seg, err = createSegment(segmentName(l.path, segNo))
+		size = 0
 	}
 	if err == nil {
 		_, err = seg.Write(buf)
-	}
-	l.mu.Lock()
-	l.seg, l.segAlt, l.segNo = seg, alt, segNo // nil if it could not be created: the next flush tries the next number
-	l.segSize = base + int64(len(buf))
-	l.writing = false
-	l.cond.Broadcast() // the next batch may be written while this one syncs
-	l.mu.Unlock()
-	if err == nil {
-		if n%2 == 0 {
-			err = syncFile(alt)
-		} else {
+		if err == nil {
 			err = syncFile(seg)
+		}
+		if err != nil {
+			// Cut the segment back to what was synced: the records not saved
+			// must not come back at the next start.
+			if terr := seg.Truncate(size); terr != nil {
+				err = fmt.Errorf("%w (and the log could not be cut back: %v)", err, terr)
+			} else if _, serr := seg.Seek(size, 0); serr != nil {
+				err = fmt.Errorf("%w (%v)", err, serr)
+			}
 		}
 	}
 	l.mu.Lock()
-	for l.completed != n-1 {
-		l.cond.Wait()
-	}
-	if err != nil && upTo > l.failedUpTo {
-		l.failLocked(err, seg, base)
-	}
-	l.completed = n
-	l.inflight--
-	if upTo <= l.failedUpTo {
-		return // this flush failed, or an earlier one: its batch was cut off
+	l.syncing = false
+	l.seg, l.segNo = seg, segNo
+	if err != nil {
+		// Everything enqueued so far was built on the failed records: it
+		// fails with them, and the world is read back from disk.
+		l.failed = fmt.Errorf("state not saved: %w", err)
+		l.failedUpTo = l.appended
+		l.pending = nil
+		l.needsReload = true
+		return
 	}
 	l.durable = upTo
+	l.segSize = size + int64(len(buf))
 	l.logBytes += int64(len(buf))
-	if l.inflight == 0 && l.sealDueLocked() {
+	if l.logBytes >= l.compactAt && !l.compacting {
 		l.sealAndCompactLocked()
 	}
 }
 
-// failLocked: a flush failed. Everything enqueued so far was built on its
-// records: it fails with them, and the world is read back from disk. The
-// segment is cut back to base, what the syncs before saved (a later batch
-// written beside it goes too), so that the records not saved do not come
-// back at the next start.
-//
-// The failure is told (failed, needsReload) only once the segment is cut:
-// a writer told of it reads the world back from the files. Meanwhile no
-// flush begins (writing), and the flushes begun after wait for this one
-// to complete.
-func (l *stateLog) failLocked(err error, seg *os.File, base int64) {
-	if seg != nil { // nil: the segment could not be created, nothing was written
-		for l.writing {
-			l.cond.Wait()
-		}
-		l.writing = true
-		l.mu.Unlock()
-		if terr := seg.Truncate(base); terr != nil {
-			err = fmt.Errorf("%w (and the log could not be cut back: %v)", err, terr)
-		} else if _, serr := seg.Seek(base, 0); serr != nil {
-			err = fmt.Errorf("%w (%v)", err, serr)
-		}
-		l.mu.Lock()
-		l.writing = false
-		if l.seg == seg {
-			l.segSize = base
-		}
-	}
-	l.failed = fmt.Errorf("state not saved: %w", err)
-	l.failedUpTo = l.appended
-	l.pending = nil
-	l.needsReload = true
-}
-
 // createSegment creates a segment and syncs its folder, so that a crash
-// cannot lose the file with the records synced into it. alt is a second
-// handle on it, for every other sync.
-func createSegment(name string) (f, alt *os.File, err error) {
-	f, err = os.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o644)
+// cannot lose the file with the records synced into it.
+func createSegment(name string) (*os.File, error) {
+	f, err := os.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
-		return nil, nil, err
-	}
-	if alt, err = os.OpenFile(name, os.O_WRONLY|os.O_APPEND, 0); err != nil {
-		f.Close()
-		return nil, nil, err
+		return nil, err
 	}
 	if err := syncDir(filepath.Dir(name)); err != nil {
 		f.Close()
-		alt.Close()
-		return nil, nil, err
+		return nil, err
 	}
-	return f, alt, nil
+	return f, nil
 }
 
 func syncDir(dir string) error {
@@ -455,20 +373,13 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
-// closeSegmentLocked closes the segment's handles (no flush runs): the
-// next write opens a new one.
-func (l *stateLog) closeSegmentLocked() {
-	if l.seg != nil {
-		_ = l.seg.Close()
-		_ = l.segAlt.Close()
-		l.seg, l.segAlt, l.segSize = nil, nil, 0
-	}
-}
-
 // sealAndCompactLocked closes the segment (the next write opens a new
 // one) and folds the sealed segments into the snapshot in the background.
 func (l *stateLog) sealAndCompactLocked() {
-	l.closeSegmentLocked()
+	if l.seg != nil {
+		_ = l.seg.Close()
+		l.seg, l.segSize = nil, 0
+	}
 	upTo, hook := l.segNo, l.hook
 	l.logBytes = 0
 	l.compacting = true
@@ -576,7 +487,10 @@ func (l *stateLog) waitCompaction() {
 func (l *stateLog) checkpoint(st State) error {
 	l.waitCompaction()
 	l.mu.Lock()
-	l.closeSegmentLocked()
+	if l.seg != nil {
+		_ = l.seg.Close()
+		l.seg, l.segSize = nil, 0
+	}
 	last := l.segNo
 	l.logBytes = 0
 	l.mu.Unlock()
