@@ -22,7 +22,13 @@ import (
 // IsUUID accepts 8-4-4-4-12 hex digits of any version and either case, as
 // pydantic's UUID does; values are compared in lower case by the service.
 // A loop, not a regexp: it runs on every uuid of every request and response.
-func IsUUID(s string) bool {
+func IsUUID(s string) bool { return isUUIDText(s, true) }
+
+// IsCanonicalUUID is a uuid as pydantic writes one: 8-4-4-4-12 lower-case
+// hex digits.
+func IsCanonicalUUID(s string) bool { return isUUIDText(s, false) }
+
+func isUUIDText(s string, upperToo bool) bool {
 	if len(s) != 36 {
 		return false
 	}
@@ -34,7 +40,7 @@ func IsUUID(s string) bool {
 				return false
 			}
 		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || upperToo && 'A' <= c && c <= 'F') {
 				return false
 			}
 		}

@@ -324,6 +324,8 @@ func TestUUIDFormat(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			require.Equal(t, tc.ok, spec.IsUUID(tc.value))
+			// Canonical: a uuid as pydantic writes it, lower case only.
+			require.Equal(t, tc.ok && tc.value == strings.ToLower(tc.value), spec.IsCanonicalUUID(tc.value))
 			err := idSchema.VisitJSON(tc.value, sp.Doc.GetSchemaValidationOptions()...)
 			if tc.ok {
 				require.NoError(t, err)

@@ -1086,7 +1086,7 @@ func pyCanonical(v any) any {
 // lower case with dashes; problem is the crate's error text otherwise
 // (uuid 1.x src/error.rs: InvalidUuid::into_err, Display).
 func ParseUUID(s string) (canon, problem string) {
-	if isCanonicalUUID(s) {
+	if spec.IsCanonicalUUID(s) {
 		return s, "" // as nearly every client sends it: nothing to build
 	}
 	body := s
@@ -1108,27 +1108,6 @@ func ParseUUID(s string) (canon, problem string) {
 		return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], ""
 	}
 	return "", uuidProblem(s)
-}
-
-// isCanonicalUUID: 8-4-4-4-12 lower-case hex digits.
-func isCanonicalUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 func isHex(s string) bool {
